@@ -1,0 +1,147 @@
+# supervisord: one non-recursive GNU Makefile.
+#   make            build build/supervisord
+#   make check      unit and integration suites
+#   make run        start the daemon in the foreground on etc/supervisord.conf
+#   make sanitize   the suite under ASan + UBSan (objects in build-asan/)
+#   make bench      benchmarks (tests/bench), figures on stdout
+#   make install    DESTDIR, PREFIX (/usr/local)
+#   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS each
+
+PREFIX	?= /usr/local
+SYSCONFDIR ?= /etc
+MANDIR	?= $(PREFIX)/share/man
+CFLAGS	?= -O2 -g
+O	?= build
+FUZZ_SECONDS ?= 60
+
+WARN	= -Wall -Wextra -Wshadow -Wcast-qual -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wformat=2
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+XCFLAGS	= -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -I. $(EXTRA_CFLAGS)
+XLDFLAGS = $(EXTRA_CFLAGS)
+
+# Dependency flags: packaging/detect writes them once per build tree,
+# after packaging/install-deps has added what is really missing.
+ifeq ($(filter clean layering,$(MAKECMDGOALS)),)
+-include $(O)/config.mk
+endif
+$(O)/config.mk: packaging/detect packaging/install-deps
+	@mkdir -p $(O)
+	@sh packaging/install-deps --if-missing
+	@sh packaging/detect >$@.tmp && mv $@.tmp $@
+
+LIBPROC_SRCS	:= $(wildcard libproc/*.c)
+DAEMON_SRCS	:= $(filter-out supervisord/supervisorctl.c,$(wildcard supervisord/*.c))
+DAEMON_LIB_SRCS	:= $(filter-out supervisord/main.c,$(DAEMON_SRCS))
+UNIT_SRCS	?= $(wildcard tests/unit/check_*.c)
+INTEG_SRCS	?= $(wildcard tests/integration/check_*.c)
+BENCH_SRCS	:= $(wildcard tests/bench/*.c)
+
+LIBPROC_OBJS	= $(LIBPROC_SRCS:%.c=$(O)/%.o)
+DAEMON_LIB_OBJS	= $(DAEMON_LIB_SRCS:%.c=$(O)/%.o)
+DAEMON_MAIN_OBJ	= $(O)/supervisord/main.o
+UNIT_OBJS	= $(UNIT_SRCS:%.c=$(O)/%.o)
+INTEG_OBJS	= $(INTEG_SRCS:%.c=$(O)/%.o) $(O)/tests/harness.o
+
+ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(CFLAGS) $(CPPFLAGS)
+DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS)
+
+.PHONY: all check check-unit check-integration sanitize run install clean \
+	bench layering fuzz
+all: $(O)/supervisord
+
+$(O)/%.o: %.c $(O)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libproc.a: $(LIBPROC_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/supervisord: $(DAEMON_MAIN_OBJ) $(DAEMON_LIB_OBJS) $(O)/libproc.a
+	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
+
+# Test runners: tests/unit/main.c adds every suite listed in a generated
+# suites.h (one X(name) per "Suite *name_suite(void)" in the sources).
+define suites_h
+	@mkdir -p $(@D)
+	@sed -n 's/^\([a-z0-9_]*\)_suite(void)$$/X(\1)/p' $^ >$@.tmp
+	@mv $@.tmp $@
+endef
+$(O)/tests/unit/suites.h: $(UNIT_SRCS)
+	$(suites_h)
+$(O)/tests/integration/suites.h: $(INTEG_SRCS)
+	$(suites_h)
+
+$(O)/tests/unit/main.o: tests/unit/main.c $(O)/tests/unit/suites.h
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(O)/tests/unit -c -o $@ $<
+$(O)/tests/integration/main.o: tests/unit/main.c \
+    $(O)/tests/integration/suites.h
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(O)/tests/integration -c -o $@ $<
+$(O)/tests/%.o: tests/%.c $(O)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(O)/unit-tests: $(O)/tests/unit/main.o $(UNIT_OBJS) $(DAEMON_LIB_OBJS) \
+    $(O)/libproc.a
+	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(CHECK_LIBS)
+$(O)/integration-tests: $(O)/tests/integration/main.o $(INTEG_OBJS) \
+    $(O)/libproc.a
+	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+
+# Helper programs the integration tests run as children.
+$(O)/tests/helpers/%: tests/helpers/%.c $(O)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(XLDFLAGS) $(LDFLAGS) -o $@ $<
+HELPERS	= $(patsubst tests/helpers/%.c,$(O)/tests/helpers/%,\
+	    $(wildcard tests/helpers/*.c))
+
+TEST_ENV = SUPERVISORD=$(abspath $(O)/supervisord) \
+	   TEST_HELPERS=$(abspath $(O)/tests/helpers) \
+	   TOP=$(abspath .) CORPUS=$(abspath ../shared/corpus)
+
+check: check-unit check-integration
+check-unit: $(O)/unit-tests $(HELPERS)
+	$(TEST_ENV) $(O)/unit-tests
+check-integration: $(O)/integration-tests $(O)/supervisord $(HELPERS)
+	$(TEST_ENV) $(O)/integration-tests
+
+sanitize:
+	$(MAKE) O=build-asan CFLAGS="-O1 -g" \
+	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    check
+
+RUNDIR	= $(abspath $(O))/run
+run: $(O)/supervisord
+	@mkdir -p $(RUNDIR)
+	@echo "logs in $(RUNDIR); stop with ^C"
+	$(O)/supervisord -n -c etc/supervisord.conf -l $(RUNDIR)/supervisord.log \
+	    -j $(RUNDIR)/supervisord.pid -q $(RUNDIR)
+
+BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(O)/bench/%)
+$(O)/bench/%: tests/bench/%.c $(O)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(XLDFLAGS) $(LDFLAGS) -o $@ $<
+bench: $(O)/supervisord $(BENCH_BINS)
+	$(TEST_ENV) BENCH_BIN=$(abspath $(O)/bench) sh tests/bench/run
+
+layering:
+	@! grep -n '#include.*\(<ev\.h>\|<ini\.h>\|supervisord/\)' libproc/*.[ch] \
+	    || { echo "layering: libproc must not include the above"; exit 1; }
+	@echo "layering: libproc includes no ev.h, ini.h or supervisord/"
+
+install: $(O)/supervisord
+	install -D -m 0755 $(O)/supervisord $(DESTDIR)$(PREFIX)/bin/supervisord
+	for m in man/*.[1-8]; do \
+	    [ -f "$$m" ] || continue; \
+	    s=$${m##*.}; \
+	    install -D -m 0644 "$$m" "$(DESTDIR)$(MANDIR)/man$$s/$${m##*/}"; \
+	done
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

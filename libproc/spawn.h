@@ -1,0 +1,96 @@
+/*
+ * spawn: fork and exec one program from a fully resolved specification.
+ *
+ * The caller resolves everything that is not async-signal-safe before the
+ * call (the absolute path, uid, gid, groups, argv, envp); the child only
+ * runs system calls.  A failure in the child is reported back synchronously
+ * through a close-on-exec pipe, with the step that failed and its errno.
+ * Policy (what to run, when, as whom) is the caller's.
+ */
+#ifndef LIBPROC_SPAWN_H
+#define LIBPROC_SPAWN_H
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The step of the child's setup that failed. */
+enum proc_step {
+	PROC_STEP_NONE = 0,
+	PROC_STEP_PIPE,		/* in the parent: pipe2 */
+	PROC_STEP_FORK,		/* in the parent: fork */
+	PROC_STEP_SETSID,
+	PROC_STEP_DUP2,
+	PROC_STEP_SIGNALS,
+	PROC_STEP_RLIMIT,
+	PROC_STEP_SETGROUPS,
+	PROC_STEP_SETGID,
+	PROC_STEP_SETUID,
+	PROC_STEP_CHDIR,
+	PROC_STEP_EXEC,
+	PROC_STEP_MAX
+};
+
+struct proc_spawn_err {
+	int	step;		/* enum proc_step */
+	int	err;		/* errno in the child (or the parent) */
+};
+
+struct proc_rlimit {
+	int		resource;	/* RLIMIT_NOFILE, ... */
+	struct rlimit	limit;
+};
+
+struct proc_spawn_spec {
+	const char		*path;	/* absolute path of the executable */
+	char *const		*argv;	/* NULL-terminated */
+	char *const		*envp;	/* NULL-terminated, the whole environment */
+	const char		*dir;	/* chdir here, or NULL */
+	bool			 set_umask;
+	mode_t			 umask;
+	bool			 set_ids;	/* setgroups/setgid/setuid */
+	uid_t			 uid;
+	gid_t			 gid;
+	const gid_t		*groups;
+	size_t			 ngroups;
+	bool			 merge_stderr;	/* stderr onto the stdout pipe */
+	const struct proc_rlimit *rlimits;	/* set in the child, in order */
+	size_t			 nrlimits;
+};
+
+/* The parent's ends of the child's standard streams. */
+struct proc_child {
+	pid_t	pid;
+	int	in_fd;		/* write end of the child's stdin */
+	int	out_fd;		/* read end of the child's stdout */
+	int	err_fd;		/* read end of its stderr, -1 if merged */
+};
+
+/*
+ * Spawn spec.  On success fill *child and return its pid: the three fds are
+ * the caller's, O_CLOEXEC and O_NONBLOCK.  On failure return -1, fill *err
+ * with the failing step and errno (also left in errno); a child that failed
+ * has been reaped and no fd is left open.  Every signal is blocked in the
+ * parent around fork() and the mask restored after.
+ * The child runs: setsid, dup2 of the pipes onto 0-2, SIG_DFL for every
+ * signal then an empty mask, rlimits, setgroups/setgid/setuid if set_ids,
+ * chdir, umask, close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) best effort,
+ * execve.
+ */
+pid_t	proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
+	    struct proc_spawn_err *err);
+
+/* The step's name for messages ("chdir", "execve", ...). */
+const char *proc_step_name(int step);
+
+/*
+ * Resolve cmd as execvp would: a cmd with a '/' is taken as is, otherwise
+ * each directory of path (a PATH value; NULL means the default
+ * "/usr/local/bin:/usr/bin:/bin") is tried for a regular file that is
+ * executable.  Writes the result into buf.  0, or -1 with errno: ENOENT
+ * (not found), EACCES (found, not executable), ENAMETOOLONG.
+ */
+int	proc_which(const char *cmd, const char *path, char *buf, size_t len);
+
+#endif /* LIBPROC_SPAWN_H */
