@@ -16,18 +16,48 @@ struct proc_rlog;
 /*
  * Open path for appending (O_APPEND|O_CREAT|O_CLOEXEC, mode 0666 & umask).
  * maxbytes 0 never rotates; backups 0 truncates the file instead of
- * rotating, as supervisor does.  Returns NULL with errno on failure.
+ * rotating, as supervisor does.  Returns NULL with errno on failure
+ * (EINVAL for a negative maxbytes or backups).
+ *
+ * The size is read with fstat here and at each (re)open, then counted as
+ * bytes are written: a file truncated behind our back (copytruncate)
+ * rotates early, once, until the next proc_rlog_reopen.  Files NAME.N
+ * beyond backups, left by an earlier larger setting, are left alone, as
+ * supervisor does.
  */
 struct proc_rlog *proc_rlog_open(const char *path, off_t maxbytes, int backups);
 
 /*
- * Append len bytes, rotating first whenever the file would pass maxbytes.
- * Returns len on success, or -1 with errno (ENOSPC, EIO, ...) after writing
- * what it could; the caller decides what to drop and when to retry.
+ * Append len bytes (at most SSIZE_MAX), rotating first whenever the file
+ * would pass maxbytes: the bytes that still fit are written up to their
+ * last '\n' (all that fit if the file is empty and they hold none, so a
+ * line longer than maxbytes is cut at maxbytes; none if the file is not
+ * empty and they hold none), the file rotates, and the rest goes on in
+ * the new file.  Thus no file passes maxbytes (unless it was bigger
+ * when opened, when it rotates before the first write), no line of at
+ * most maxbytes is split across two files, and across rotations no byte
+ * is lost or written twice.  When no rotation is needed this is one
+ * write(2); short writes and EINTR are retried.
+ *
+ * Returns len when everything was written.  When an error stops it
+ * (ENOSPC, EIO, a failed rotation, the path cannot be opened, ...), it
+ * returns the number of bytes written before the error, 0 < n < len, or
+ * -1 if none were, with errno set either way; those first n bytes are in
+ * the log, the rest is not: the caller decides what to drop or retry.
+ *
+ * If the file cannot be (re)opened, after proc_rlog_reopen or a rotation
+ * (its directory was removed, say), the writer stays closed and every
+ * later proc_rlog_write first tries to open the path again: it fails with
+ * that open's errno until the path can be created, and then writing
+ * resumes by itself in a fresh file.
  */
 ssize_t	proc_rlog_write(struct proc_rlog *rl, const void *buf, size_t len);
 
-/* Close and open the path again (after logrotate moved it).  0 or -1. */
+/*
+ * Close and open the path again (after logrotate moved it), and read its
+ * size again; nothing more goes to the moved file.  0, or -1 with errno,
+ * when the writer stays closed and proc_rlog_write retries the open.
+ */
 int	proc_rlog_reopen(struct proc_rlog *rl);
 
 /* The path it writes.  */
