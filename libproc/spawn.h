@@ -90,6 +90,8 @@ const char *proc_step_name(int step);
  * "/usr/local/bin:/usr/bin:/bin") is tried for a regular file that is
  * executable.  Writes the result into buf.  0, or -1 with errno: ENOENT
  * (not found), EACCES (found, not executable), ENAMETOOLONG.
+ * On EACCES buf holds the first candidate that was found but may not be
+ * run (a directory, for a cmd with a '/'), for the caller's message.
  */
 int	proc_which(const char *cmd, const char *path, char *buf, size_t len);
 

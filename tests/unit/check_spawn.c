@@ -1,0 +1,964 @@
+/*
+ * Unit tests for libproc/spawn: real children, inspected from outside
+ * through /proc while they wait on stdin (cat), and every failing step
+ * reported back with its errno; then proc_which's PATH search on files
+ * made in a temporary directory.
+ */
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "libproc/reap.h"
+#include "libproc/spawn.h"
+
+Suite	*spawn_suite(void);
+
+static char	*sh_exit3[] = { "/bin/sh", "-c", "exit 3", NULL };
+static char	*cat_argv[] = { "/bin/cat", NULL };
+static char	*test_envp[] = { "PATH=/usr/bin:/bin", "FOO=bar", NULL };
+
+static char	 tmpdir[64];	/* "/tmp/check_spawn.XXXXXX" */
+
+static long
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void
+sleep_10ms(void)
+{
+	struct timespec	ts = { 0, 10 * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static void
+spec_init(struct proc_spawn_spec *spec, char **argv)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->path = argv[0];
+	spec->argv = argv;
+	spec->envp = test_envp;
+}
+
+/* Wait for pid to exit, polling to a deadline.  Its wait status. */
+static int
+wait_exit(pid_t pid, int ms)
+{
+	long	deadline = now_ms() + ms;
+	pid_t	got;
+	int	st;
+
+	for (;;) {
+		got = waitpid(pid, &st, WNOHANG);
+		if (got == pid)
+			return st;
+		ck_assert_msg(got == 0, "waitpid: %s", strerror(errno));
+		ck_assert_msg(now_ms() < deadline, "pid %d still running",
+		    (int)pid);
+		sleep_10ms();
+	}
+}
+
+/* Read fd (non-blocking) to end of file, to a deadline; NUL-terminated. */
+static size_t
+read_all(int fd, char *buf, size_t len, int ms)
+{
+	struct pollfd	pfd;
+	long		deadline = now_ms() + ms;
+	size_t		got = 0;
+	ssize_t		n;
+
+	for (;;) {
+		ck_assert_msg(now_ms() < deadline, "no end of file on %d", fd);
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 10) <= 0)
+			continue;
+		n = read(fd, buf + got, len - 1 - got);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		ck_assert_msg(n != -1, "read: %s", strerror(errno));
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		ck_assert(got < len - 1);
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+static void
+child_close(struct proc_child *c)
+{
+	if (c->in_fd != -1)
+		close(c->in_fd);
+	if (c->out_fd != -1)
+		close(c->out_fd);
+	if (c->err_fd != -1)
+		close(c->err_fd);
+	c->in_fd = c->out_fd = c->err_fd = -1;
+}
+
+/* End a cat started by a test: EOF on its stdin, then it exits 0. */
+static void
+cat_finish(struct proc_child *c)
+{
+	int	st;
+
+	close(c->in_fd);
+	c->in_fd = -1;
+	st = wait_exit(c->pid, 5000);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "cat: status 0x%x", st);
+	child_close(c);
+}
+
+static pid_t
+spawn_ok(const struct proc_spawn_spec *spec, struct proc_child *c)
+{
+	struct proc_spawn_err	err;
+	pid_t			pid;
+
+	memset(&err, 0, sizeof(err));
+	pid = proc_spawn(spec, c, &err);
+	ck_assert_msg(pid > 0, "proc_spawn: %s: %s",
+	    proc_step_name(err.step), strerror(err.err));
+	ck_assert_int_eq(c->pid, pid);
+	return pid;
+}
+
+/* The value after "key" in /proc/pid/file (status, limits), trimmed. */
+static void
+proc_line(pid_t pid, const char *file, const char *key, char *out,
+    size_t len)
+{
+	char	path[64], line[512];
+	FILE	*f;
+	size_t	klen = strlen(key);
+	char	*v, *e;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, key, klen) != 0)
+			continue;
+		fclose(f);
+		for (v = line + klen; *v == ' ' || *v == '\t'; v++)
+			;
+		for (e = v + strlen(v); e > v && (e[-1] == '\n' ||
+		    e[-1] == ' '); e--)
+			;
+		*e = '\0';
+		snprintf(out, len, "%s", v);
+		return;
+	}
+	fclose(f);
+	ck_abort_msg("%s: no %s", path, key);
+}
+
+/* The fds open in pid, as a sorted comma list ("0,1,2"). */
+static void
+proc_fds(pid_t pid, char *out, size_t len)
+{
+	char		 path[64];
+	DIR		*d;
+	struct dirent	*de;
+	int		 fds[64], n = 0, i, j, t;
+	size_t		 off = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	ck_assert_msg(d != NULL, "%s: %s", path, strerror(errno));
+	while ((de = readdir(d)) != NULL && n < 64)
+		if (de->d_name[0] != '.')
+			fds[n++] = atoi(de->d_name);
+	closedir(d);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (fds[j] < fds[i]) {
+				t = fds[i];
+				fds[i] = fds[j];
+				fds[j] = t;
+			}
+	out[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(out + off, len - off, "%s%d",
+		    i > 0 ? "," : "", fds[i]);
+}
+
+/* Our own open fds, to check that a failed spawn leaves none behind. */
+static int
+count_fds(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	d = opendir("/proc/self/fd");
+	ck_assert(d != NULL);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;	/* the directory's own fd */
+}
+
+/*
+ * Spawn spec, expect failure at step with errno e; check that the child
+ * was reaped and no fd was left open.
+ */
+static void
+spawn_fails(const struct proc_spawn_spec *spec, int step, int e)
+{
+	struct proc_spawn_err	err;
+	struct proc_child	c;
+	int			before, st;
+
+	before = count_fds();
+	memset(&err, 0, sizeof(err));
+	errno = 0;
+	ck_assert_int_eq(proc_spawn(spec, &c, &err), -1);
+	ck_assert_int_eq(errno, e);
+	ck_assert_msg(err.step == step, "step %s, want %s",
+	    proc_step_name(err.step), proc_step_name(step));
+	ck_assert_msg(err.err == e, "err %s, want %s", strerror(err.err),
+	    strerror(e));
+	ck_assert_int_eq(count_fds(), before);
+	errno = 0;
+	ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+
+static void
+write_file(const char *name, const char *text, mode_t mode, char *path,
+    size_t len)
+{
+	int	fd;
+
+	snprintf(path, len, "%s/%s", tmpdir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	ck_assert_msg(fd != -1, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	ck_assert_int_eq(close(fd), 0);
+	/* Not subject to our umask. */
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+static void
+tmp_setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_spawn.XXXXXX");
+	ck_assert(mkdtemp(tmpdir) != NULL);
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+tmp_teardown(void)
+{
+	if (tmpdir[0] != '\0')
+		(void)nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir[0] = '\0';
+}
+
+START_TEST(test_spawn_decodes_exit_status)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	char			buf[64];
+	int			st;
+
+	spec_init(&spec, sh_exit3);
+	spawn_ok(&spec, &c);
+	st = wait_exit(c.pid, 5000);
+	ck_assert_int_eq(proc_exit_code(st), 3);
+	ck_assert_str_eq(proc_exit_text(st, buf, sizeof(buf)),
+	    "exit status 3");
+	child_close(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_decodes_death_by_signal)
+{
+	static char		*argv[] = { "/bin/sh", "-c", "kill -KILL $$",
+	    NULL };
+	struct proc_spawn_spec	 spec;
+	struct proc_child	 c;
+	char			 buf[64];
+	int			 st;
+
+	spec_init(&spec, argv);
+	spawn_ok(&spec, &c);
+	st = wait_exit(c.pid, 5000);
+	ck_assert_int_eq(proc_exit_code(st), -1);
+	ck_assert_str_eq(proc_exit_text(st, buf, sizeof(buf)),
+	    "terminated by SIGKILL");
+	child_close(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_reports_enoent)
+{
+	static char		*argv[] = { "/nonexistent/program", NULL };
+	struct proc_spawn_spec	 spec;
+
+	spec_init(&spec, argv);
+	spawn_fails(&spec, PROC_STEP_EXEC, ENOENT);
+}
+END_TEST
+
+START_TEST(test_spawn_reports_eacces_for_non_executable)
+{
+	struct proc_spawn_spec	spec;
+	char			path[PATH_MAX];
+	char			*argv[2];
+
+	write_file("plain", "#!/bin/sh\nexit 0\n", 0644, path, sizeof(path));
+	argv[0] = path;
+	argv[1] = NULL;
+	spec_init(&spec, argv);
+	spawn_fails(&spec, PROC_STEP_EXEC, EACCES);
+}
+END_TEST
+
+START_TEST(test_spawn_reports_enoexec_for_garbage)
+{
+	struct proc_spawn_spec	spec;
+	char			path[PATH_MAX];
+	char			*argv[2];
+
+	write_file("garbage", "\x7f\x01\x02 not a program\n", 0755, path,
+	    sizeof(path));
+	argv[0] = path;
+	argv[1] = NULL;
+	spec_init(&spec, argv);
+	spawn_fails(&spec, PROC_STEP_EXEC, ENOEXEC);
+}
+END_TEST
+
+START_TEST(test_spawn_reports_chdir_failure)
+{
+	struct proc_spawn_spec	spec;
+
+	spec_init(&spec, sh_exit3);
+	spec.dir = "/nonexistent/dir";
+	spawn_fails(&spec, PROC_STEP_CHDIR, ENOENT);
+}
+END_TEST
+
+START_TEST(test_spawn_reports_rlimit_failure)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_rlimit	rl;
+
+	/* A soft limit above the hard one is refused by the kernel. */
+	rl.resource = RLIMIT_NOFILE;
+	rl.limit.rlim_cur = 200;
+	rl.limit.rlim_max = 100;
+	spec_init(&spec, sh_exit3);
+	spec.rlimits = &rl;
+	spec.nrlimits = 1;
+	spawn_fails(&spec, PROC_STEP_RLIMIT, EINVAL);
+}
+END_TEST
+
+START_TEST(test_spawn_accepts_null_err)
+{
+	static char		*argv[] = { "/nonexistent/program", NULL };
+	struct proc_spawn_spec	 spec;
+	struct proc_child	 c;
+
+	spec_init(&spec, argv);
+	errno = 0;
+	ck_assert_int_eq(proc_spawn(&spec, &c, NULL), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(test_spawn_child_has_only_fds_0_to_2)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	char			fds[256];
+	int			leak;
+
+	/* A descriptor leaked without O_CLOEXEC: close_range catches it. */
+	leak = open("/dev/null", O_RDONLY);
+	ck_assert_int_ne(leak, -1);
+	spec_init(&spec, cat_argv);
+	spawn_ok(&spec, &c);
+	proc_fds(c.pid, fds, sizeof(fds));
+	ck_assert_str_eq(fds, "0,1,2");
+	cat_finish(&c);
+	close(leak);
+}
+END_TEST
+
+START_TEST(test_spawn_child_fds_are_blocking_and_ours_are_not)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	char			flags[64], file[32];
+	long			fl;
+	int			fd;
+
+	spec_init(&spec, cat_argv);
+	spawn_ok(&spec, &c);
+	for (fd = 0; fd <= 2; fd++) {
+		snprintf(file, sizeof(file), "fdinfo/%d", fd);
+		proc_line(c.pid, file, "flags:", flags, sizeof(flags));
+		fl = strtol(flags, NULL, 8);
+		ck_assert_msg((fl & O_NONBLOCK) == 0,
+		    "child fd %d is non-blocking (flags %s)", fd, flags);
+	}
+	ck_assert_int_ne(c.err_fd, -1);
+	ck_assert(fcntl(c.in_fd, F_GETFL) & O_NONBLOCK);
+	ck_assert(fcntl(c.out_fd, F_GETFL) & O_NONBLOCK);
+	ck_assert(fcntl(c.err_fd, F_GETFL) & O_NONBLOCK);
+	ck_assert(fcntl(c.in_fd, F_GETFD) & FD_CLOEXEC);
+	ck_assert(fcntl(c.out_fd, F_GETFD) & FD_CLOEXEC);
+	ck_assert(fcntl(c.err_fd, F_GETFD) & FD_CLOEXEC);
+	ck_assert_int_eq(fcntl(c.in_fd, F_GETFL) & O_ACCMODE, O_WRONLY);
+	ck_assert_int_eq(fcntl(c.out_fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	cat_finish(&c);
+}
+END_TEST
+
+static void
+catch(int sig)
+{
+	(void)sig;
+}
+
+START_TEST(test_spawn_resets_signals_and_restores_our_mask)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	sigset_t		all, now;
+	unsigned long		ksa[8];
+	char			v[64];
+	int			sig;
+
+	/* What a daemon has: everything blocked, some signals ignored. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, catch);
+	/*
+	 * What glibc's posix_spawn and system() leave in their children:
+	 * its reserved signals ignored, which sigaction() cannot undo.
+	 * The kernel's struct sigaction starts with the handler (but on
+	 * MIPS).
+	 */
+#ifndef __mips__
+	memset(ksa, 0, sizeof(ksa));
+	ksa[0] = (unsigned long)SIG_IGN;
+	for (sig = 32; sig < SIGRTMIN; sig++)
+		ck_assert_int_eq(syscall(SYS_rt_sigaction, sig, ksa, NULL,
+		    (size_t)(NSIG / 8)), 0);
+#endif
+	sigfillset(&all);
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &all, NULL), 0);
+
+	spec_init(&spec, cat_argv);
+	spawn_ok(&spec, &c);
+	proc_line(c.pid, "status", "SigBlk:", v, sizeof(v));
+	ck_assert_str_eq(v, "0000000000000000");
+	proc_line(c.pid, "status", "SigIgn:", v, sizeof(v));
+	ck_assert_str_eq(v, "0000000000000000");
+	proc_line(c.pid, "status", "SigCgt:", v, sizeof(v));
+	ck_assert_str_eq(v, "0000000000000000");
+
+	/* Ours is as it was. */
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, NULL, &now), 0);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP &&
+		    sigismember(&all, sig) == 1)
+			ck_assert_msg(sigismember(&now, sig) == 1,
+			    "signal %d unblocked in the parent", sig);
+	cat_finish(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_stdout_and_stderr_pipes_deliver_output)
+{
+	static char		*argv[] = { "/bin/sh", "-c",
+	    "echo out; echo err >&2", NULL };
+	struct proc_spawn_spec	 spec;
+	struct proc_child	 c;
+	char			 out[64], err[64];
+	int			 st;
+
+	spec_init(&spec, argv);
+	spawn_ok(&spec, &c);
+	ck_assert_int_ne(c.err_fd, -1);
+	read_all(c.out_fd, out, sizeof(out), 5000);
+	read_all(c.err_fd, err, sizeof(err), 5000);
+	ck_assert_str_eq(out, "out\n");
+	ck_assert_str_eq(err, "err\n");
+	st = wait_exit(c.pid, 5000);
+	ck_assert_int_eq(proc_exit_code(st), 0);
+	child_close(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_merge_stderr_onto_stdout)
+{
+	static char		*argv[] = { "/bin/sh", "-c",
+	    "echo out; echo err >&2; echo out2", NULL };
+	struct proc_spawn_spec	 spec;
+	struct proc_child	 c;
+	char			 out[64];
+	int			 st;
+
+	spec_init(&spec, argv);
+	spec.merge_stderr = true;
+	spawn_ok(&spec, &c);
+	ck_assert_int_eq(c.err_fd, -1);
+	read_all(c.out_fd, out, sizeof(out), 5000);
+	ck_assert_str_eq(out, "out\nerr\nout2\n");
+	st = wait_exit(c.pid, 5000);
+	ck_assert_int_eq(proc_exit_code(st), 0);
+	child_close(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_passes_argv_and_environment)
+{
+	static char		*argv[] = { "/bin/sh", "-c",
+	    "printf '%s|%s|%s' \"$0\" \"$1\" \"$FOO\"", "zero", "one two",
+	    NULL };
+	struct proc_spawn_spec	 spec;
+	struct proc_child	 c;
+	char			 out[64];
+
+	spec_init(&spec, argv);
+	spawn_ok(&spec, &c);
+	read_all(c.out_fd, out, sizeof(out), 5000);
+	ck_assert_str_eq(out, "zero|one two|bar");
+	(void)wait_exit(c.pid, 5000);
+	child_close(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_stdin_stays_open)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	char			out[64];
+	long			deadline;
+	int			st;
+
+	spec_init(&spec, cat_argv);
+	spawn_ok(&spec, &c);
+	/*
+	 * cat exits at once on end of file; 200 ms is far longer than it
+	 * needs to start and read, so still running means stdin is open.
+	 */
+	deadline = now_ms() + 200;
+	while (now_ms() < deadline) {
+		ck_assert_int_eq(waitpid(c.pid, &st, WNOHANG), 0);
+		sleep_10ms();
+	}
+	ck_assert_int_eq(write(c.in_fd, "ping\n", 5), 5);
+	close(c.in_fd);
+	c.in_fd = -1;
+	read_all(c.out_fd, out, sizeof(out), 5000);
+	ck_assert_str_eq(out, "ping\n");
+	st = wait_exit(c.pid, 5000);
+	ck_assert_int_eq(proc_exit_code(st), 0);
+	child_close(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_applies_umask)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	char			v[64];
+
+	spec_init(&spec, cat_argv);
+	spec.set_umask = true;
+	spec.umask = 027;
+	spawn_ok(&spec, &c);
+	proc_line(c.pid, "status", "Umask:", v, sizeof(v));
+	ck_assert_str_eq(v, "0027");
+	cat_finish(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_applies_rlimits)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	struct proc_rlimit	rl[2];
+	char			v[128];
+
+	rl[0].resource = RLIMIT_NOFILE;
+	rl[0].limit.rlim_cur = 100;
+	rl[0].limit.rlim_max = 200;
+	rl[1].resource = RLIMIT_CORE;
+	rl[1].limit.rlim_cur = 0;
+	rl[1].limit.rlim_max = 0;
+	spec_init(&spec, cat_argv);
+	spec.rlimits = rl;
+	spec.nrlimits = 2;
+	spawn_ok(&spec, &c);
+	proc_line(c.pid, "limits", "Max open files", v, sizeof(v));
+	ck_assert_msg(strncmp(v, "100 ", 4) == 0 && strstr(v, " 200 ") != NULL,
+	    "Max open files: %s", v);
+	proc_line(c.pid, "limits", "Max core file size", v, sizeof(v));
+	ck_assert_msg(strncmp(v, "0 ", 2) == 0, "Max core file size: %s", v);
+	cat_finish(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_starts_a_new_session)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	char			path[64], line[512], *p;
+	FILE			*f;
+	int			pgrp, sid;
+
+	spec_init(&spec, cat_argv);
+	spawn_ok(&spec, &c);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)c.pid);
+	f = fopen(path, "r");
+	ck_assert(f != NULL);
+	ck_assert(fgets(line, sizeof(line), f) != NULL);
+	fclose(f);
+	/* pid (comm) state ppid pgrp session: comm may hold spaces. */
+	p = strrchr(line, ')');
+	ck_assert(p != NULL);
+	ck_assert_int_eq(sscanf(p + 1, " %*c %*d %d %d", &pgrp, &sid), 2);
+	ck_assert_int_eq(pgrp, c.pid);
+	ck_assert_int_eq(sid, c.pid);
+	cat_finish(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_changes_directory)
+{
+	static char		*argv[] = { "/bin/sh", "-c", "pwd", NULL };
+	struct proc_spawn_spec	 spec;
+	struct proc_child	 c;
+	char			 out[PATH_MAX + 2], want[PATH_MAX + 2];
+
+	spec_init(&spec, argv);
+	spec.dir = tmpdir;
+	spawn_ok(&spec, &c);
+	read_all(c.out_fd, out, sizeof(out), 5000);
+	snprintf(want, sizeof(want), "%s\n", tmpdir);
+	ck_assert_str_eq(out, want);
+	(void)wait_exit(c.pid, 5000);
+	child_close(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_sets_ids_when_root)
+{
+	struct proc_spawn_spec	 spec;
+	struct proc_child	 c;
+	struct passwd		*pw;
+	gid_t			 groups[1];
+	char			 v[128], want[128];
+
+	if (geteuid() != 0) {
+		printf("test_spawn_sets_ids_when_root: skipped, not root\n");
+		return;
+	}
+	pw = getpwnam("nobody");
+	if (pw == NULL) {
+		printf("test_spawn_sets_ids_when_root: skipped, no user "
+		    "nobody\n");
+		return;
+	}
+	groups[0] = pw->pw_gid;
+	spec_init(&spec, cat_argv);
+	spec.set_ids = true;
+	spec.uid = pw->pw_uid;
+	spec.gid = pw->pw_gid;
+	spec.groups = groups;
+	spec.ngroups = 1;
+	spawn_ok(&spec, &c);
+	proc_line(c.pid, "status", "Uid:", v, sizeof(v));
+	snprintf(want, sizeof(want), "%u\t%u\t%u\t%u", (unsigned)pw->pw_uid,
+	    (unsigned)pw->pw_uid, (unsigned)pw->pw_uid, (unsigned)pw->pw_uid);
+	ck_assert_str_eq(v, want);
+	proc_line(c.pid, "status", "Gid:", v, sizeof(v));
+	snprintf(want, sizeof(want), "%u\t%u\t%u\t%u", (unsigned)pw->pw_gid,
+	    (unsigned)pw->pw_gid, (unsigned)pw->pw_gid, (unsigned)pw->pw_gid);
+	ck_assert_str_eq(v, want);
+	proc_line(c.pid, "status", "Groups:", v, sizeof(v));
+	snprintf(want, sizeof(want), "%u", (unsigned)pw->pw_gid);
+	ck_assert_str_eq(v, want);
+	cat_finish(&c);
+}
+END_TEST
+
+START_TEST(test_spawn_enters_directory_as_the_new_user)
+{
+	struct proc_spawn_spec	 spec;
+	struct passwd		*pw;
+	char			 dir[PATH_MAX];
+
+	if (geteuid() != 0) {
+		printf("test_spawn_enters_directory_as_the_new_user: skipped, "
+		    "not root\n");
+		return;
+	}
+	pw = getpwnam("nobody");
+	if (pw == NULL) {
+		printf("test_spawn_enters_directory_as_the_new_user: skipped, "
+		    "no user nobody\n");
+		return;
+	}
+	/* Root may enter it; nobody may not: chdir comes after setuid. */
+	snprintf(dir, sizeof(dir), "%s/private", tmpdir);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(chmod(tmpdir, 0755), 0);
+	spec_init(&spec, sh_exit3);
+	spec.set_ids = true;
+	spec.uid = pw->pw_uid;
+	spec.gid = pw->pw_gid;
+	spec.dir = dir;
+	spawn_fails(&spec, PROC_STEP_CHDIR, EACCES);
+}
+END_TEST
+
+START_TEST(test_spawn_reports_setuid_failure_when_not_root)
+{
+	struct proc_spawn_spec	spec;
+
+	if (geteuid() == 0) {
+		printf("test_spawn_reports_setuid_failure_when_not_root: "
+		    "skipped, root\n");
+		return;
+	}
+	spec_init(&spec, sh_exit3);
+	spec.set_ids = true;
+	spec.uid = 0;
+	spec.gid = getegid();
+	spawn_fails(&spec, PROC_STEP_SETGROUPS, EPERM);
+}
+END_TEST
+
+START_TEST(test_step_names)
+{
+	ck_assert_str_eq(proc_step_name(PROC_STEP_CHDIR), "chdir");
+	ck_assert_str_eq(proc_step_name(PROC_STEP_EXEC), "execve");
+	ck_assert_str_eq(proc_step_name(PROC_STEP_SETUID), "setuid");
+	ck_assert_str_eq(proc_step_name(PROC_STEP_RLIMIT), "setrlimit");
+	ck_assert_str_eq(proc_step_name(-1), "unknown");
+	ck_assert_str_eq(proc_step_name(PROC_STEP_MAX), "unknown");
+}
+END_TEST
+
+START_TEST(test_which_finds_command_on_path)
+{
+	char	buf[PATH_MAX];
+
+	ck_assert_int_eq(proc_which("sh", "/nonexistent:/bin", buf,
+	    sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/bin/sh");
+}
+END_TEST
+
+START_TEST(test_which_uses_default_path_for_null)
+{
+	char	buf[PATH_MAX];
+
+	ck_assert_int_eq(proc_which("sh", NULL, buf, sizeof(buf)), 0);
+	ck_assert_msg(strcmp(buf, "/usr/local/bin/sh") == 0 ||
+	    strcmp(buf, "/usr/bin/sh") == 0 || strcmp(buf, "/bin/sh") == 0,
+	    "found %s", buf);
+}
+END_TEST
+
+START_TEST(test_which_reports_enoent_when_not_found)
+{
+	char	buf[PATH_MAX];
+
+	errno = 0;
+	ck_assert_int_eq(proc_which("no-such-command-here", "/bin:/usr/bin",
+	    buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(proc_which("", "/bin", buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(test_which_reports_eacces_for_non_executable)
+{
+	char	path[PATH_MAX], buf[PATH_MAX];
+
+	write_file("prog", "#!/bin/sh\n", 0644, path, sizeof(path));
+	errno = 0;
+	ck_assert_int_eq(proc_which("prog", tmpdir, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_str_eq(buf, path);
+}
+END_TEST
+
+START_TEST(test_which_prefers_a_later_executable)
+{
+	char	path[PATH_MAX], buf[PATH_MAX], dirs[2 * PATH_MAX];
+	char	d1[PATH_MAX], d2[PATH_MAX];
+
+	snprintf(d1, sizeof(d1), "%s/a", tmpdir);
+	snprintf(d2, sizeof(d2), "%s/b", tmpdir);
+	ck_assert_int_eq(mkdir(d1, 0755), 0);
+	ck_assert_int_eq(mkdir(d2, 0755), 0);
+	write_file("a/prog", "#!/bin/sh\n", 0644, path, sizeof(path));
+	write_file("b/prog", "#!/bin/sh\n", 0755, path, sizeof(path));
+	snprintf(dirs, sizeof(dirs), "%s:%s", d1, d2);
+	ck_assert_int_eq(proc_which("prog", dirs, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, path);
+}
+END_TEST
+
+START_TEST(test_which_skips_directories)
+{
+	char	path[PATH_MAX], buf[PATH_MAX], dirs[2 * PATH_MAX];
+	char	d1[PATH_MAX], d2[PATH_MAX];
+
+	snprintf(d1, sizeof(d1), "%s/a", tmpdir);
+	snprintf(d2, sizeof(d2), "%s/b", tmpdir);
+	ck_assert_int_eq(mkdir(d1, 0755), 0);
+	ck_assert_int_eq(mkdir(d2, 0755), 0);
+	snprintf(path, sizeof(path), "%s/a/prog", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(dirs, sizeof(dirs), "%s:%s", d1, d2);
+	errno = 0;
+	ck_assert_int_eq(proc_which("prog", dirs, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	write_file("b/prog", "#!/bin/sh\n", 0755, path, sizeof(path));
+	ck_assert_int_eq(proc_which("prog", dirs, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, path);
+}
+END_TEST
+
+START_TEST(test_which_takes_a_path_with_slash_as_is)
+{
+	char	path[PATH_MAX], buf[PATH_MAX];
+
+	ck_assert_int_eq(proc_which("/bin/sh", "/nonexistent", buf,
+	    sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/bin/sh");
+	errno = 0;
+	ck_assert_int_eq(proc_which("/nonexistent/sh", "/bin", buf,
+	    sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(proc_which(tmpdir, "/bin", buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, EACCES);
+	write_file("plain", "#!/bin/sh\n", 0644, path, sizeof(path));
+	errno = 0;
+	ck_assert_int_eq(proc_which(path, "/bin", buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_str_eq(buf, path);
+}
+END_TEST
+
+START_TEST(test_which_reports_enametoolong)
+{
+	char	buf[8];
+
+	errno = 0;
+	ck_assert_int_eq(proc_which("sh", "/usr/local/bin:/usr/bin", buf,
+	    sizeof(buf)), -1);
+	ck_assert_int_eq(errno, ENAMETOOLONG);
+	errno = 0;
+	ck_assert_int_eq(proc_which("/bin/bash", NULL, buf, sizeof(buf)),
+	    -1);
+	ck_assert_int_eq(errno, ENAMETOOLONG);
+	/* "/bin/sh" and its NUL fit exactly. */
+	ck_assert_int_eq(proc_which("sh", "/bin", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/bin/sh");
+}
+END_TEST
+
+Suite *
+spawn_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("spawn");
+
+	tc = tcase_create("spawn");
+	tcase_set_timeout(tc, 15);
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, test_spawn_decodes_exit_status);
+	tcase_add_test(tc, test_spawn_decodes_death_by_signal);
+	tcase_add_test(tc, test_spawn_reports_enoent);
+	tcase_add_test(tc, test_spawn_reports_eacces_for_non_executable);
+	tcase_add_test(tc, test_spawn_reports_enoexec_for_garbage);
+	tcase_add_test(tc, test_spawn_reports_chdir_failure);
+	tcase_add_test(tc, test_spawn_reports_rlimit_failure);
+	tcase_add_test(tc, test_spawn_accepts_null_err);
+	tcase_add_test(tc, test_spawn_child_has_only_fds_0_to_2);
+	tcase_add_test(tc, test_spawn_child_fds_are_blocking_and_ours_are_not);
+	tcase_add_test(tc, test_spawn_resets_signals_and_restores_our_mask);
+	tcase_add_test(tc, test_spawn_stdout_and_stderr_pipes_deliver_output);
+	tcase_add_test(tc, test_spawn_merge_stderr_onto_stdout);
+	tcase_add_test(tc, test_spawn_passes_argv_and_environment);
+	tcase_add_test(tc, test_spawn_stdin_stays_open);
+	tcase_add_test(tc, test_spawn_applies_umask);
+	tcase_add_test(tc, test_spawn_applies_rlimits);
+	tcase_add_test(tc, test_spawn_starts_a_new_session);
+	tcase_add_test(tc, test_spawn_changes_directory);
+	tcase_add_test(tc, test_spawn_sets_ids_when_root);
+	tcase_add_test(tc, test_spawn_enters_directory_as_the_new_user);
+	tcase_add_test(tc, test_spawn_reports_setuid_failure_when_not_root);
+	tcase_add_test(tc, test_step_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("which");
+	tcase_set_timeout(tc, 10);
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, test_which_finds_command_on_path);
+	tcase_add_test(tc, test_which_uses_default_path_for_null);
+	tcase_add_test(tc, test_which_reports_enoent_when_not_found);
+	tcase_add_test(tc, test_which_reports_eacces_for_non_executable);
+	tcase_add_test(tc, test_which_prefers_a_later_executable);
+	tcase_add_test(tc, test_which_skips_directories);
+	tcase_add_test(tc, test_which_takes_a_path_with_slash_as_is);
+	tcase_add_test(tc, test_which_reports_enametoolong);
+	suite_add_tcase(s, tc);
+	return s;
+}
