@@ -14,6 +14,8 @@ CFLAGS	?= -O2 -g
 O	?= build
 FUZZ_SECONDS ?= 60
 
+.DEFAULT_GOAL := all
+
 WARN	= -Wall -Wextra -Wshadow -Wcast-qual -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wformat=2
 ifeq ($(WERROR),1)

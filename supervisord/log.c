@@ -1,0 +1,239 @@
+/*
+ * log: the daemon's own log.  One line per message, in supervisor's shape,
+ * written whole with one write(2) per destination so that lines from the
+ * daemon never interleave with forwarded program output mid-line.  The file
+ * rotates through libproc's rlog.  A failing write is counted, not
+ * retried: logging must never stop the loop.
+ */
+#include <sys/time.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libproc/rlog.h"
+#include "supervisord/log.h"
+
+static struct {
+	struct proc_rlog *file;
+	int		  level;
+	bool		  to_stdout;
+	bool		  opened;	/* log_open was called */
+	unsigned long	  lost;		/* lines the file refused */
+} lg = { NULL, LOGL_INFO, false, false, 0 };
+
+static const struct {
+	const char	*desc;		/* config spelling */
+	const char	*name;		/* in the log line */
+	int		 level;
+} levels[] = {
+	{ "critical",	"CRIT",	LOGL_CRIT },
+	{ "error",	"ERRO",	LOGL_ERRO },
+	{ "warn",	"WARN",	LOGL_WARN },
+	{ "info",	"INFO",	LOGL_INFO },
+	{ "debug",	"DEBG",	LOGL_DEBG },
+	{ "trace",	"TRAC",	LOGL_TRAC },
+	{ "blather",	"BLAT",	LOGL_BLAT },
+};
+#define NLEVELS	(sizeof(levels) / sizeof(levels[0]))
+
+int
+log_level_parse(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NLEVELS; i++)
+		if (strcasecmp(name, levels[i].desc) == 0)
+			return levels[i].level;
+	return -1;
+}
+
+const char *
+log_level_name(int level)
+{
+	size_t	i;
+
+	for (i = 0; i < NLEVELS; i++)
+		if (levels[i].level == level)
+			return levels[i].name;
+	return "INFO";
+}
+
+int
+log_open(const char *path, long long maxbytes, int backups, int level,
+    bool to_stdout)
+{
+	log_close();
+	lg.level = level;
+	lg.to_stdout = to_stdout;
+	lg.opened = true;
+	if (path == NULL)
+		return 0;
+	lg.file = proc_rlog_open(path, (off_t)maxbytes, backups);
+	return lg.file == NULL ? -1 : 0;
+}
+
+int
+log_reopen(void)
+{
+	if (lg.file == NULL)
+		return 0;
+	return proc_rlog_reopen(lg.file);
+}
+
+void
+log_set_level(int level)
+{
+	lg.level = level;
+}
+
+int
+log_get_level(void)
+{
+	return lg.level;
+}
+
+void
+log_close(void)
+{
+	proc_rlog_close(lg.file);
+	lg.file = NULL;
+	lg.opened = false;
+}
+
+static void
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void
+log_vmsg(int level, const char *fmt, va_list ap)
+{
+	char		 line[4096], *p;
+	struct timeval	 tv;
+	struct tm	 tm;
+	size_t		 n;
+	int		 r, saved = errno;
+
+	if (level < lg.level)
+		return;
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	n = strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S", &tm);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, ",%03d %s ",
+	    (int)(tv.tv_usec / 1000), log_level_name(level));
+	r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	if (r < 0)
+		r = 0;
+	n += (size_t)r;
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	/* One line per message: a newline in a message would fake a line. */
+	for (p = line; p < line + n; p++)
+		if (*p == '\n')
+			*p = ' ';
+	line[n++] = '\n';
+	line[n] = '\0';
+
+	if (!lg.opened) {
+		write_all(STDERR_FILENO, line, n);
+	} else {
+		if (lg.file != NULL &&
+		    proc_rlog_write(lg.file, line, n) != (ssize_t)n)
+			lg.lost++;
+		if (lg.to_stdout)
+			write_all(STDOUT_FILENO, line, n);
+	}
+	errno = saved;
+}
+
+void
+log_msg(int level, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}
+
+static void
+vlog_errno(int level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void
+vlog_errno(int level, const char *fmt, va_list ap)
+{
+	char	buf[2048];
+	int	saved = errno;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_msg(level, "%s: %s", buf, strerror(saved));
+	errno = saved;
+}
+
+void
+log_crit(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog_errno(LOGL_CRIT, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog_errno(LOGL_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOGL_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOGL_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOGL_DEBG, fmt, ap);
+	va_end(ap);
+}

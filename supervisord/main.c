@@ -1,0 +1,805 @@
+/*
+ * supervisord: options, startup (limits, privileges, daemonizing, the
+ * log), the one event loop with its signal watchers, the reaper, the
+ * status dump and the ordered shutdown.  Programs and their state machine
+ * live in program.c; reading the configuration in config.c.
+ */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "libproc/reap.h"
+#include "libproc/signame.h"
+#include "supervisord/config.h"
+#include "supervisord/log.h"
+#include "supervisord/program.h"
+#include "supervisord/reload.h"
+#include "supervisord/main.h"
+
+#define SUPERVISORD_VERSION	"0.1.0"
+
+extern char **environ;
+
+struct daemon	d;
+
+static const char usage_text[] =
+"supervisord -- run a set of applications as daemons.\n"
+"\n"
+"Usage: %s [options]\n"
+"\n"
+"Options:\n"
+"-c/--configuration FILENAME -- configuration file path (searches if not given)\n"
+"-n/--nodaemon -- run in the foreground (same as 'nodaemon=true' in config file)\n"
+"-s/--silent -- no logs to stdout (maps to 'silent=true' in config file)\n"
+"-h/--help -- print this usage message and exit\n"
+"-v/--version -- print supervisord version number and exit\n"
+"-u/--user USER -- run supervisord as this user (or numeric uid)\n"
+"-m/--umask UMASK -- use this umask for daemon subprocess (default is 022)\n"
+"-d/--directory DIRECTORY -- directory to chdir to when daemonized\n"
+"-l/--logfile FILENAME -- use FILENAME as logfile path\n"
+"-y/--logfile_maxbytes BYTES -- use BYTES to limit the max size of logfile\n"
+"-z/--logfile_backups NUM -- number of backups to keep when max bytes reached\n"
+"-e/--loglevel LEVEL -- use LEVEL as log level (debug,info,warn,error,critical)\n"
+"-j/--pidfile FILENAME -- write a pid file for the daemon process to FILENAME\n"
+"-i/--identifier STR -- identifier used for this instance of supervisord\n"
+"-q/--childlogdir DIRECTORY -- the log directory for child process logs\n"
+"-k/--nocleanup --  prevent the process from performing cleanup (removal of\n"
+"                   old automatic child log files) at startup.\n"
+"-a/--minfds NUM -- the minimum number of file descriptors for start success\n"
+"-t/--strip_ansi -- strip ansi escape codes from process output\n"
+"--minprocs NUM  -- the minimum number of processes available for start success\n"
+"--profile_options OPTIONS -- accepted for compatibility, ignored\n"
+"--test -- check the configuration, print a summary and exit (2 if invalid)\n"
+"--dump-config -- print the parsed configuration as JSON and exit\n";
+
+static void __attribute__((noreturn))
+usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void __attribute__((noreturn))
+usage_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nFor help, use %s -h\n", "supervisord");
+	exit(2);
+}
+
+enum {
+	OPT_MINPROCS = 256,
+	OPT_PROFILE,
+	OPT_TEST,
+	OPT_DUMP
+};
+
+static const struct option long_opts[] = {
+	{ "configuration",	required_argument,	NULL, 'c' },
+	{ "nodaemon",		no_argument,		NULL, 'n' },
+	{ "silent",		no_argument,		NULL, 's' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'v' },
+	{ "user",		required_argument,	NULL, 'u' },
+	{ "umask",		required_argument,	NULL, 'm' },
+	{ "directory",		required_argument,	NULL, 'd' },
+	{ "logfile",		required_argument,	NULL, 'l' },
+	{ "logfile_maxbytes",	required_argument,	NULL, 'y' },
+	{ "logfile_backups",	required_argument,	NULL, 'z' },
+	{ "loglevel",		required_argument,	NULL, 'e' },
+	{ "pidfile",		required_argument,	NULL, 'j' },
+	{ "identifier",		required_argument,	NULL, 'i' },
+	{ "childlogdir",	required_argument,	NULL, 'q' },
+	{ "nocleanup",		no_argument,		NULL, 'k' },
+	{ "minfds",		required_argument,	NULL, 'a' },
+	{ "strip_ansi",		no_argument,		NULL, 't' },
+	{ "minprocs",		required_argument,	NULL, OPT_MINPROCS },
+	{ "profile_options",	required_argument,	NULL, OPT_PROFILE },
+	{ "test",		no_argument,		NULL, OPT_TEST },
+	{ "dump-config",	no_argument,		NULL, OPT_DUMP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *
+opt_key(int c)
+{
+	switch (c) {
+	case 'n': return "nodaemon";
+	case 's': return "silent";
+	case 'u': return "user";
+	case 'm': return "umask";
+	case 'd': return "directory";
+	case 'l': return "logfile";
+	case 'y': return "logfile_maxbytes";
+	case 'z': return "logfile_backups";
+	case 'e': return "loglevel";
+	case 'j': return "pidfile";
+	case 'i': return "identifier";
+	case 'q': return "childlogdir";
+	case 'k': return "nocleanup";
+	case 'a': return "minfds";
+	case 't': return "strip_ansi";
+	case OPT_MINPROCS: return "minprocs";
+	default: return NULL;
+	}
+}
+
+static void
+parse_options(int argc, char **argv)
+{
+	int	 c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:nshvu:m:d:l:y:z:e:j:i:q:ka:t?",
+	    long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			d.configfile = optarg;
+			break;
+		case 'h':
+			printf(usage_text, "supervisord");
+			exit(0);
+		case 'v':
+			printf("%s\n", SUPERVISORD_VERSION);
+			exit(0);
+		case OPT_TEST:
+			d.test_only = true;
+			break;
+		case OPT_DUMP:
+			d.dump_only = true;
+			break;
+		case OPT_PROFILE:
+			break;
+		case ':':
+			usage_error("option %s requires argument",
+			    argv[optind - 1]);
+		case '?':
+			if (optopt == '?' || optopt == 0) {
+				if (optopt == '?') {
+					printf(usage_text, "supervisord");
+					exit(0);
+				}
+				usage_error("option %s not recognized",
+				    argv[optind - 1]);
+			}
+			usage_error("option -%c not recognized", optopt);
+		default:
+			if (d.noverrides < MAX_OVERRIDES) {
+				d.overrides[d.noverrides].key = opt_key(c);
+				d.overrides[d.noverrides].value =
+				    optarg != NULL ? optarg : "true";
+				d.noverrides++;
+			}
+			break;
+		}
+	}
+	if (optind < argc)
+		usage_error("positional arguments are not supported: %s",
+		    argv[optind]);
+}
+
+/* Load the file and apply the command line's overrides on top. */
+struct cfg *
+daemon_load_config(struct cfg_msgs *errors)
+{
+	struct cfg	*c;
+	char		 err[512], *msg;
+	size_t		 i;
+
+	memset(errors, 0, sizeof(*errors));
+	if ((c = cfg_load(d.configfile, errors)) == NULL)
+		return NULL;
+	for (i = 0; i < d.noverrides; i++) {
+		if (cfg_set_option(c, d.overrides[i].key, d.overrides[i].value,
+		    err, sizeof(err)) == 0)
+			continue;
+		if (asprintf(&msg, "%s", err) == -1)
+			continue;
+		errors->v = reallocarray(errors->v, errors->n + 1,
+		    sizeof(*errors->v));
+		if (errors->v == NULL)
+			abort();
+		errors->v[errors->n++] = msg;
+	}
+	if (errors->n > 0) {
+		cfg_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * As supervisor's set_rlimits_or_exit: raise the soft limits to minfds and
+ * minprocs, or refuse to start.  Then raise our own descriptor limit
+ * further for what the configuration needs (three pipe ends and up to two
+ * log files per process), while the children keep what supervisor would
+ * have given them.
+ */
+static void __attribute__((noreturn))
+rlimit_error(int res, long long want, long long hard)
+{
+	if (res == RLIMIT_NOFILE)
+		usage_error("The minimum number of file descriptors required "
+		    "to run this process is %lld as per the \"minfds\" "
+		    "command-line argument or config file setting. The current "
+		    "environment will only allow you to open %lld file "
+		    "descriptors.  Either raise the number of usable file "
+		    "descriptors in your environment (see README.rst) or lower "
+		    "the minfds setting in the config file to allow the process "
+		    "to start.", want, hard);
+	usage_error("The minimum number of available processes required to "
+	    "run this program is %lld as per the \"minprocs\" command-line "
+	    "argument or config file setting. The current environment will "
+	    "only allow you to open %lld processes.  Either raise the number "
+	    "of usable processes in your environment (see README.rst) or "
+	    "lower the minprocs setting in the config file to allow the "
+	    "program to start.", want, hard);
+}
+
+/*
+ * As supervisor's set_rlimits_or_exit: raise the soft limits to minfds and
+ * minprocs, or refuse to start.  Then raise our own descriptor limit
+ * further for what the configuration needs (three pipe ends and up to two
+ * log files per process), while the children keep what supervisor would
+ * have given them.
+ */
+static void
+set_rlimits(const struct cfg *c)
+{
+	static const int res[] = { RLIMIT_NOFILE, RLIMIT_NPROC };
+	struct rlimit	 rl;
+	rlim_t		 want, need, hard;
+	size_t		 i;
+
+	for (i = 0; i < 2; i++) {
+		want = (rlim_t)(res[i] == RLIMIT_NOFILE ? c->sd.minfds :
+		    c->sd.minprocs);
+		if (getrlimit(res[i], &rl) == -1)
+			continue;
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+			hard = rl.rlim_max;
+			if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+				rl.rlim_max = want;
+			rl.rlim_cur = want;
+			if (setrlimit(res[i], &rl) == -1)
+				rlimit_error(res[i], (long long)want,
+				    (long long)hard);
+			d.infos[d.ninfos++] = res[i] == RLIMIT_NOFILE ?
+			    "Increased RLIMIT_NOFILE limit" :
+			    "Increased RLIMIT_NPROC limit";
+		}
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	d.child_nofile = rl;
+	need = (rlim_t)(c->nprograms * 5 + 64);
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? need :
+		    (need < rl.rlim_max ? need : rl.rlim_max);
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+			d.raised_nofile = true;
+	}
+}
+
+/* As supervisor's drop_privileges, for [supervisord] user=. */
+static void
+drop_privileges(const struct cfg *c)
+{
+	struct passwd	*pw;
+
+	if (c->sd.user == NULL || !c->sd.has_uid)
+		return;
+	if (getuid() == c->sd.uid)
+		return;
+	if (getuid() != 0)
+		usage_error("Can't drop privilege as nonroot user");
+	if ((pw = getpwuid(c->sd.uid)) == NULL)
+		usage_error("Can't find uid %d", (int)c->sd.uid);
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1)
+		usage_error("Could not set groups of effective user");
+	if (setgid(pw->pw_gid) == -1)
+		usage_error("Could not set group id of effective user");
+	if (setuid(c->sd.uid) == -1)
+		usage_error("Could not set user id of effective user");
+}
+
+static void
+daemonize(const struct cfg *c)
+{
+	pid_t	pid;
+	int	fd;
+
+	if ((pid = fork()) == -1)
+		usage_error("couldn't fork: %s", strerror(errno));
+	if (pid != 0)
+		_exit(0);
+	if (c->sd.directory != NULL && chdir(c->sd.directory) == -1)
+		log_crit("can't chdir into '%s'", c->sd.directory);
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	setsid();
+	umask((mode_t)c->sd.umask);
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE	*fp;
+
+	if (path == NULL)
+		return;
+	if ((fp = fopen(path, "we")) == NULL ||
+	    fprintf(fp, "%d\n", (int)getpid()) < 0 || fclose(fp) == EOF) {
+		log_crit("could not write pidfile %s", path);
+		return;
+	}
+	d.pidfile_written = true;
+	log_info("supervisord started with pid %d", (int)getpid());
+}
+
+/* As supervisor's clear_autochildlogdir: old AUTO logs of this identifier. */
+static void
+clear_autochildlogdir(const struct cfg *c)
+{
+	char	*pat;
+
+	if (c->sd.nocleanup || c->sd.childlogdir == NULL)
+		return;
+	if (asprintf(&pat, "---%s-", c->sd.identifier) == -1)
+		return;
+	daemon_remove_matching(c->sd.childlogdir, pat);
+	free(pat);
+}
+
+static void
+open_std_fds(void)
+{
+	int	fd;
+
+	/* So that no pipe of ours lands on 0-2. */
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
+		continue;
+	if (fd > 2)
+		close(fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cfg_msgs	 errors;
+	struct cfg	*c;
+	char		 path[PATH_MAX * 8];
+	size_t		 i;
+	sigset_t	 none;
+
+	open_std_fds();
+	signal(SIGPIPE, SIG_IGN);
+	/* A daemon started with signals blocked would never see them. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	parse_options(argc, argv);
+	if (d.configfile == NULL) {
+		if (cfg_find_default(path, sizeof(path)) == -1)
+			usage_error("No config file found at default paths "
+			    "(%s); use the -c option to specify a config file "
+			    "at a different path", path);
+		d.configfile = strdup(path);
+		d.configfile_owned = true;
+	}
+	if ((c = daemon_load_config(&errors)) == NULL) {
+		for (i = 0; i < errors.n; i++)
+			fprintf(stderr, "%s\n", errors.v[i]);
+		cfg_msgs_free(&errors);
+		exit(2);
+	}
+	if (d.test_only) {
+		for (i = 0; i < c->warnings.n; i++)
+			fprintf(stderr, "%s\n", c->warnings.v[i]);
+		printf("%s: configuration OK: %zu group%s, %zu process%s\n",
+		    d.configfile, c->ngroups, c->ngroups == 1 ? "" : "s",
+		    c->nprograms, c->nprograms == 1 ? "" : "es");
+		cfg_free(c);
+		daemon_free_options();
+		return 0;
+	}
+	if (d.dump_only) {
+		cfg_dump_json(c, stdout);
+		cfg_free(c);
+		daemon_free_options();
+		return 0;
+	}
+	set_rlimits(c);
+	drop_privileges(c);
+	if (!c->sd.nodaemon)
+		daemonize(c);
+	return daemon_run(c);
+}
+
+void
+daemon_free_options(void)
+{
+	if (d.configfile_owned)
+		free((char *)(uintptr_t)d.configfile);
+	d.configfile = NULL;
+}
+
+void
+daemon_remove_matching(const char *dir, const char *pat)
+{
+	DIR		*dp;
+	struct dirent	*de;
+
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (strstr(de->d_name, pat) == NULL)
+			continue;
+		if (unlinkat(dirfd(dp), de->d_name, 0) == -1)
+			log_warn("couldn't remove %s/%s", dir, de->d_name);
+	}
+	closedir(dp);
+}
+
+static int
+start_cmp(const struct sv_program *a, const struct sv_program *b)
+{
+	if (a->cfg->priority != b->cfg->priority)
+		return a->cfg->priority < b->cfg->priority ? -1 : 1;
+	return strcmp(a->cfg->name, b->cfg->name);
+}
+
+void
+daemon_insert(struct sv_program *p)
+{
+	struct sv_program *q;
+
+	TAILQ_FOREACH(q, &d.programs, entry) {
+		if (start_cmp(p, q) < 0) {
+			TAILQ_INSERT_BEFORE(q, p, entry);
+			return;
+		}
+	}
+	TAILQ_INSERT_TAIL(&d.programs, p, entry);
+}
+
+static struct sv_program *
+find_pid(pid_t pid)
+{
+	struct sv_program *p;
+
+	TAILQ_FOREACH(p, &d.programs, entry)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static void
+sigchld_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct sv_program *p;
+	char		 text[128];
+	pid_t		 pid;
+	int		 status;
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	while ((pid = proc_reap(&status)) > 0) {
+		if ((p = find_pid(pid)) == NULL) {
+			/* An orphan we adopted as subreaper. */
+			log_debug("reaped unknown pid %d (%s)", (int)pid,
+			    proc_exit_text(status, text, sizeof(text)));
+			continue;
+		}
+		sv_exit(p, status);
+	}
+}
+
+/*
+ * One step of the shutdown: stop every process of the highest priority
+ * value still up, all at once; the next step runs when they are at rest.
+ */
+static void
+shutdown_step(void)
+{
+	struct sv_program *p;
+	bool		 any = false;
+	int		 prio = 0;
+
+	if (d.in_step) {
+		d.step_again = true;
+		return;
+	}
+	d.in_step = true;
+	do {
+		d.step_again = false;
+		any = false;
+		TAILQ_FOREACH(p, &d.programs, entry) {
+			if (sv_at_rest(p))
+				continue;
+			if (!any || p->cfg->priority > prio)
+				prio = p->cfg->priority;
+			any = true;
+		}
+		if (!any) {
+			ev_break(d.loop, EVBREAK_ALL);
+			break;
+		}
+		d.stop_priority = prio;
+		TAILQ_FOREACH(p, &d.programs, entry) {
+			if (p->cfg->priority == prio && !sv_at_rest(p) &&
+			    p->state != SV_STOPPING)
+				sv_event(p, SV_EV_STOP);
+		}
+	} while (d.step_again);
+	d.in_step = false;
+}
+
+static void
+on_rest(struct sv_program *p)
+{
+	if (d.shutting_down) {
+		shutdown_step();
+		return;
+	}
+	rl_program_at_rest(p);
+}
+
+static void
+begin_shutdown(int sig)
+{
+	struct sv_program *p;
+	const char	*name = proc_sig_name(sig);
+
+	if (d.shutting_down)
+		return;
+	log_warnx("received SIG%s indicating exit request",
+	    name != NULL ? name : "?");
+	d.shutting_down = true;
+	/* No program starts again from now on, as supervisor's mood. */
+	TAILQ_FOREACH(p, &d.programs, entry)
+		p->want_up = false;
+	shutdown_step();
+}
+
+static void
+state_counts(char *buf, size_t len)
+{
+	struct sv_program *p;
+	size_t		 n[SV_NSTATES] = { 0 }, off = 0;
+	int		 s, r;
+
+	TAILQ_FOREACH(p, &d.programs, entry)
+		n[p->state]++;
+	buf[0] = '\0';
+	for (s = 0; s < SV_NSTATES; s++) {
+		if (n[s] == 0)
+			continue;
+		r = snprintf(buf + off, len - off, "%s%zu %s", off ? ", " : "",
+		    n[s], sv_state_name(s));
+		if (r < 0 || (size_t)r >= len - off)
+			break;
+		off += (size_t)r;
+	}
+	if (off == 0)
+		snprintf(buf, len, "no processes");
+}
+
+/* SIGUSR1: supervisorctl status lines into the log. */
+static void
+status_dump(void)
+{
+	struct sv_program *p;
+	char		 spec[512], desc[256], counts[256], up[64];
+	size_t		 width = 30, l;
+	time_t		 now = time(NULL);
+	long		 secs = (long)(now - d.started);
+
+	TAILQ_FOREACH(p, &d.programs, entry) {
+		l = strlen(sv_namespec(p, spec, sizeof(spec)));
+		if (l > width)
+			width = l;
+	}
+	snprintf(up, sizeof(up), "%ld:%02ld:%02ld", secs / 3600,
+	    secs / 60 % 60, secs % 60);
+	state_counts(counts, sizeof(counts));
+	log_info("status: supervisord pid %d, uptime %s, config %s: %s",
+	    (int)getpid(), up, d.configfile, counts);
+	TAILQ_FOREACH(p, &d.programs, entry) {
+		sv_namespec(p, spec, sizeof(spec));
+		sv_describe(p, now, desc, sizeof(desc));
+		log_info("%-*s%-10s%s", (int)width + 3, spec,
+		    sv_state_name(p->state), desc);
+	}
+}
+
+static void
+signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct sv_program *p;
+
+	(void)loop;
+	(void)revents;
+	switch (w->signum) {
+	case SIGTERM:
+	case SIGINT:
+	case SIGQUIT:
+		begin_shutdown(w->signum);
+		break;
+	case SIGHUP:
+		if (d.shutting_down) {
+			log_info("received SIGHUP during shutdown: ignored");
+			break;
+		}
+		log_warnx("received SIGHUP indicating restart request");
+		rl_reload();
+		break;
+	case SIGUSR1:
+		status_dump();
+		break;
+	case SIGUSR2:
+		log_info("received SIGUSR2 indicating log reopen request");
+		if (log_reopen() == -1)
+			log_warn("couldn't reopen the log file");
+		TAILQ_FOREACH(p, &d.programs, entry)
+			sv_reopen_logs(p);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+clock_cb(struct ev_loop *loop, ev_periodic *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+}
+
+static void
+start_signals(void)
+{
+	static const int sigs[] = {
+		SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2,
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigs[i] == SIGCHLD)
+			ev_signal_init(&d.sigs[i], sigchld_cb, SIGCHLD);
+		else
+			ev_signal_init(&d.sigs[i], signal_cb, sigs[i]);
+		ev_signal_start(d.loop, &d.sigs[i]);
+	}
+}
+
+/* Move the config's processes into programs; start the autostart ones. */
+static void
+create_programs(struct cfg *c)
+{
+	struct sv_program *p;
+	size_t		 i;
+
+	for (i = 0; i < c->nprograms; i++) {
+		if ((p = sv_program_new(c->programs[i])) == NULL) {
+			log_crit("couldn't create program");
+			continue;
+		}
+		c->programs[i] = NULL;	/* moved: the program owns it now */
+		daemon_insert(p);
+	}
+	TAILQ_FOREACH(p, &d.programs, entry)
+		if (p->cfg->autostart)
+			sv_event(p, SV_EV_START);
+}
+
+static void
+free_programs(void)
+{
+	struct sv_program *p;
+
+	while ((p = TAILQ_FIRST(&d.programs)) != NULL) {
+		TAILQ_REMOVE(&d.programs, p, entry);
+		sv_program_free(p);
+	}
+}
+
+void
+daemon_ctx_init(void)
+{
+	struct sv_ctx	 ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.loop = d.loop;
+	ctx.environ = environ;
+	ctx.childlogdir = d.cfg->sd.childlogdir;
+	ctx.identifier = d.cfg->sd.identifier;
+	ctx.serverurl = NULL;
+	ctx.on_rest = on_rest;
+	if (d.raised_nofile) {
+		ctx.rlimits[0].resource = RLIMIT_NOFILE;
+		ctx.rlimits[0].limit = d.child_nofile;
+		ctx.nrlimits = 1;
+	}
+	sv_init(&ctx);
+}
+
+int
+daemon_run(struct cfg *c)
+{
+	size_t	i;
+
+	d.cfg = c;
+	d.started = time(NULL);
+	TAILQ_INIT(&d.programs);
+	if (log_open(c->sd.logfile, c->sd.logfile_maxbytes,
+	    c->sd.logfile_backups, c->sd.loglevel,
+	    c->sd.nodaemon && !c->sd.silent) == -1)
+		log_warn("couldn't open log file %s", c->sd.logfile);
+	for (i = 0; i < c->warnings.n; i++)
+		log_warnx("%s", c->warnings.v[i]);
+	for (i = 0; i < d.ninfos; i++)
+		log_info("%s", d.infos[i]);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		log_warn("couldn't become a child subreaper");
+	clear_autochildlogdir(c);
+	write_pidfile(c->sd.pidfile);
+
+	if ((d.loop = ev_loop_new(EVFLAG_AUTO)) == NULL) {
+		log_crit("couldn't create the event loop");
+		return 2;
+	}
+	/*
+	 * An ev_periodic gives libev a timerfd to notice clock jumps with;
+	 * without one it wakes every ~60 s to check the clock itself.
+	 */
+	ev_periodic_init(&d.clockwatch, clock_cb, 0., 86400. * 365, NULL);
+	ev_periodic_start(d.loop, &d.clockwatch);
+	start_signals();
+	daemon_ctx_init();
+	create_programs(c);
+
+	ev_run(d.loop, 0);
+
+	log_info("supervisord exiting");
+	free_programs();
+	for (i = 0; i < sizeof(d.sigs) / sizeof(d.sigs[0]); i++)
+		if (d.sigs[i].signum != 0)
+			ev_signal_stop(d.loop, &d.sigs[i]);
+	ev_periodic_stop(d.loop, &d.clockwatch);
+	ev_loop_destroy(d.loop);
+	if (d.pidfile_written && unlink(c->sd.pidfile) == -1)
+		log_warn("couldn't remove pidfile %s", c->sd.pidfile);
+	cfg_free(d.cfg);
+	d.cfg = NULL;
+	log_close();
+	daemon_free_options();
+	return 0;
+}

@@ -1,0 +1,799 @@
+/*
+ * program: supervisor's process state machine, as a table of states and
+ * events (STYLE.md §7), and the work of each cell: spawn, stop, kill, the
+ * judgement of an exit.  Messages and delays are supervisor 4.2.5's
+ * (process.py).  Only sv_enter() assigns p->state.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <assert.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libproc/reap.h"
+#include "libproc/signame.h"
+#include "libproc/spawn.h"
+#include "libproc/split.h"
+#include "supervisord/log.h"
+#include "supervisord/program.h"
+
+static struct sv_ctx ctx;
+
+static const char *const state_names[SV_NSTATES] = {
+	[SV_STOPPED] = "STOPPED",
+	[SV_STARTING] = "STARTING",
+	[SV_RUNNING] = "RUNNING",
+	[SV_BACKOFF] = "BACKOFF",
+	[SV_STOPPING] = "STOPPING",
+	[SV_EXITED] = "EXITED",
+	[SV_FATAL] = "FATAL",
+};
+
+static const char *const event_names[SV_NEVENTS] = {
+	[SV_EV_START] = "START",
+	[SV_EV_STOP] = "STOP",
+	[SV_EV_SPAWNERR] = "SPAWNERR",
+	[SV_EV_EXIT] = "EXIT",
+	[SV_EV_STARTSECS] = "STARTSECS",
+	[SV_EV_BACKOFF] = "BACKOFF",
+	[SV_EV_KILLWAIT] = "KILLWAIT",
+};
+
+typedef void sv_action(struct sv_program *);
+
+static sv_action act_spawn, act_retry, act_stop, act_backoff,
+    act_early_exit, act_running, act_exit, act_stopped, act_kill, act_cancel;
+
+static sv_action *const sv_table[SV_NSTATES][SV_NEVENTS] = {
+	[SV_STOPPED]  = { [SV_EV_START] = act_spawn },
+	[SV_STARTING] = { [SV_EV_STOP] = act_stop,
+			  [SV_EV_SPAWNERR] = act_backoff,
+			  [SV_EV_EXIT] = act_early_exit,
+			  [SV_EV_STARTSECS] = act_running },
+	[SV_RUNNING]  = { [SV_EV_STOP] = act_stop,
+			  [SV_EV_EXIT] = act_exit },
+	[SV_BACKOFF]  = { [SV_EV_STOP] = act_cancel,
+			  [SV_EV_BACKOFF] = act_retry },
+	[SV_STOPPING] = { [SV_EV_EXIT] = act_stopped,
+			  [SV_EV_KILLWAIT] = act_kill },
+	[SV_EXITED]   = { [SV_EV_START] = act_spawn },
+	[SV_FATAL]    = { [SV_EV_START] = act_spawn },
+};
+
+void
+sv_init(const struct sv_ctx *c)
+{
+	ctx = *c;
+}
+
+const char *
+sv_state_name(enum sv_state s)
+{
+	if ((unsigned)s >= SV_NSTATES)
+		return "UNKNOWN";
+	return state_names[s];
+}
+
+bool
+sv_at_rest(const struct sv_program *p)
+{
+	return p->state == SV_STOPPED || p->state == SV_EXITED ||
+	    p->state == SV_FATAL;
+}
+
+const char *
+sv_namespec(const struct sv_program *p, char *buf, size_t len)
+{
+	if (strcmp(p->cfg->group, p->cfg->name) == 0)
+		snprintf(buf, len, "%s", p->cfg->name);
+	else
+		snprintf(buf, len, "%s:%s", p->cfg->group, p->cfg->name);
+	return buf;
+}
+
+static void
+timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct sv_program *p = w->data;
+
+	(void)loop;
+	(void)revents;
+	switch (p->state) {
+	case SV_STARTING:
+		sv_event(p, SV_EV_STARTSECS);
+		break;
+	case SV_BACKOFF:
+		sv_event(p, SV_EV_BACKOFF);
+		break;
+	case SV_STOPPING:
+		sv_event(p, SV_EV_KILLWAIT);
+		break;
+	default:
+		break;
+	}
+}
+
+struct sv_program *
+sv_program_new(struct cfg_program *cfg)
+{
+	struct sv_program *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->cfg = cfg;
+	p->state = SV_STOPPED;
+	p->pid = 0;
+	p->in_fd = -1;
+	p->exitstatus = -1;
+	p->out.io.fd = -1;
+	p->err.io.fd = -1;
+	ev_init(&p->timer, timer_cb);
+	p->timer.data = p;
+	return p;
+}
+
+void
+sv_program_free(struct sv_program *p)
+{
+	if (p == NULL)
+		return;
+	assert(p->pid == 0);
+	ev_timer_stop(ctx.loop, &p->timer);
+	out_close(ctx.loop, &p->out);
+	out_close(ctx.loop, &p->err);
+	if (p->in_fd != -1)
+		close(p->in_fd);
+	cfg_program_free(p->cfg);
+	cfg_program_free(p->pending);
+	free(p);
+}
+
+void
+sv_event(struct sv_program *p, enum sv_event ev)
+{
+	sv_action *act;
+
+	assert((unsigned)p->state < SV_NSTATES && (unsigned)ev < SV_NEVENTS);
+	switch (ev) {
+	case SV_EV_START:
+		p->want_up = true;
+		break;
+	case SV_EV_STOP:
+		p->want_up = false;
+		break;
+	default:
+		break;
+	}
+	act = sv_table[p->state][ev];
+	if (act == NULL) {
+		log_debug("%s: event %s ignored in state %s", p->cfg->name,
+		    event_names[ev], state_names[p->state]);
+		return;
+	}
+	act(p);
+}
+
+/*
+ * Enter a state: stop the old state's timer, arm the new one's.  The
+ * callbacks run last, so they see the program as it now is.
+ */
+static void
+sv_enter(struct sv_program *p, enum sv_state s)
+{
+	enum sv_state old = p->state;
+	double	 after = -1;
+
+	ev_timer_stop(ctx.loop, &p->timer);
+	p->state = s;
+	switch (s) {
+	case SV_STARTING:
+		after = p->cfg->startsecs;
+		break;
+	case SV_BACKOFF:
+		after = p->backoff;
+		break;
+	case SV_STOPPING:
+		after = p->cfg->stopwaitsecs;
+		break;
+	default:
+		break;
+	}
+	if (after >= 0) {
+		ev_timer_set(&p->timer, after, 0.);
+		ev_timer_start(ctx.loop, &p->timer);
+	}
+	log_debug("%s: %s -> %s", p->cfg->name, state_names[old],
+	    state_names[s]);
+	if (ctx.on_change != NULL)
+		ctx.on_change(p);
+	if (sv_at_rest(p) && ctx.on_rest != NULL)
+		ctx.on_rest(p);
+}
+
+static void
+set_spawnerr(struct sv_program *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_spawnerr(struct sv_program *p, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->spawnerr_buf, sizeof(p->spawnerr_buf), fmt, ap);
+	va_end(ap);
+	p->spawnerr = p->spawnerr_buf;
+	log_info("spawnerr: %s", p->spawnerr_buf);
+}
+
+static const char *
+env_get(char *const *env, const char *key)
+{
+	size_t	 klen = strlen(key);
+
+	for (; env != NULL && *env != NULL; env++)
+		if (strncmp(*env, key, klen) == 0 && (*env)[klen] == '=')
+			return *env + klen + 1;
+	return NULL;
+}
+
+/* Variables of systemd's that must not reach the programs. */
+static bool
+env_private(const char *kv)
+{
+	static const char *const names[] = {
+		"NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strncmp(kv, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+struct envb {
+	char	**v;
+	size_t	  n;
+	size_t	  cap;
+};
+
+/* Set key=val in e, replacing an earlier value as os.environ.update. */
+static int
+envb_set(struct envb *e, const char *key, const char *val)
+{
+	size_t	 i, klen = strlen(key);
+	char	*kv, **nv;
+
+	if (asprintf(&kv, "%s=%s", key, val) == -1)
+		return -1;
+	for (i = 0; i < e->n; i++) {
+		if (strncmp(e->v[i], key, klen) == 0 && e->v[i][klen] == '=') {
+			free(e->v[i]);
+			e->v[i] = kv;
+			return 0;
+		}
+	}
+	if (e->n + 2 > e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 64;
+		if ((nv = reallocarray(e->v, e->cap, sizeof(*nv))) == NULL) {
+			free(kv);
+			return -1;
+		}
+		e->v = nv;
+	}
+	e->v[e->n++] = kv;
+	e->v[e->n] = NULL;
+	return 0;
+}
+
+static void
+envb_free(struct envb *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->n; i++)
+		free(e->v[i]);
+	free(e->v);
+}
+
+/*
+ * The child's environment, as supervisor builds it: the daemon's, then
+ * SUPERVISOR_*, then the program's environment= (which has [supervisord]'s
+ * merged in).
+ */
+static int
+build_env(const struct sv_program *p, struct envb *e)
+{
+	const struct cfg_program *c = p->cfg;
+	char	**ev, *eq, *key;
+	size_t	 i;
+	int	 r;
+
+	memset(e, 0, sizeof(*e));
+	for (ev = ctx.environ; ev != NULL && *ev != NULL; ev++) {
+		if (env_private(*ev) || (eq = strchr(*ev, '=')) == NULL)
+			continue;
+		if ((key = strndup(*ev, (size_t)(eq - *ev))) == NULL)
+			goto fail;
+		r = envb_set(e, key, eq + 1);
+		free(key);
+		if (r == -1)
+			goto fail;
+	}
+	if (envb_set(e, "SUPERVISOR_ENABLED", "1") == -1)
+		goto fail;
+	if (c->serverurl != NULL || ctx.serverurl != NULL) {
+		if (envb_set(e, "SUPERVISOR_SERVER_URL", c->serverurl != NULL ?
+		    c->serverurl : ctx.serverurl) == -1)
+			goto fail;
+	}
+	if (envb_set(e, "SUPERVISOR_PROCESS_NAME", c->name) == -1 ||
+	    envb_set(e, "SUPERVISOR_GROUP_NAME", c->group) == -1)
+		goto fail;
+	for (i = 0; i < c->nenv; i++)
+		if (envb_set(e, c->env_keys[i], c->env_vals[i]) == -1)
+			goto fail;
+	if (e->v == NULL && envb_set(e, "SUPERVISOR_ENABLED", "1") == -1)
+		goto fail;
+	return 0;
+fail:
+	envb_free(e);
+	return -1;
+}
+
+/*
+ * Find the command as supervisor's get_execv_args and check_execv_args do,
+ * with its messages: PATH is the daemon's, the first directory holding the
+ * name wins, and then it must be an executable file.
+ */
+static int
+resolve_command(struct sv_program *p, const char *prog, char *path,
+    size_t len)
+{
+	struct stat	 st;
+	const char	*dirs, *end;
+	bool		 found = false;
+	size_t		 dlen;
+
+	if (strchr(prog, '/') != NULL) {
+		snprintf(path, len, "%s", prog);
+		found = stat(path, &st) == 0;
+	} else {
+		dirs = env_get(ctx.environ, "PATH");
+		if (dirs == NULL)
+			dirs = "/bin:/usr/bin";
+		for (; !found; dirs = end + 1) {
+			end = strchr(dirs, ':');
+			dlen = end != NULL ? (size_t)(end - dirs) : strlen(dirs);
+			snprintf(path, len, "%.*s%s%s", (int)dlen, dirs,
+			    dlen > 0 ? "/" : "", prog);
+			found = stat(path, &st) == 0;
+			if (end == NULL)
+				break;
+		}
+		if (!found)
+			snprintf(path, len, "%s", prog);
+	}
+	if (!found) {
+		set_spawnerr(p, "can't find command '%s'", path);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		set_spawnerr(p, "command at '%s' is a directory", path);
+		return -1;
+	}
+	if ((st.st_mode & 0111) == 0) {
+		set_spawnerr(p, "command at '%s' is not executable", path);
+		return -1;
+	}
+	if (access(path, X_OK) == -1) {
+		set_spawnerr(p, "no permission to run command '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+spawn_failed(struct sv_program *p, const struct proc_spawn_err *e)
+{
+	const struct cfg_program *c = p->cfg;
+
+	switch (e->step) {
+	case PROC_STEP_PIPE:
+		if (e->err == EMFILE || e->err == ENFILE)
+			set_spawnerr(p, "too many open files to spawn '%s'",
+			    c->name);
+		else
+			set_spawnerr(p, "unknown error making dispatchers for "
+			    "'%s': %s", c->name, strerror(e->err));
+		break;
+	case PROC_STEP_FORK:
+		if (e->err == EAGAIN)
+			set_spawnerr(p, "Too many processes in process table "
+			    "to spawn '%s'", c->name);
+		else
+			set_spawnerr(p, "unknown error during fork for '%s': "
+			    "%s", c->name, strerror(e->err));
+		break;
+	case PROC_STEP_CHDIR:
+		set_spawnerr(p, "couldn't chdir to %s: %s", c->directory,
+		    strerror(e->err));
+		break;
+	case PROC_STEP_SETUID:
+	case PROC_STEP_SETGID:
+	case PROC_STEP_SETGROUPS:
+		set_spawnerr(p, "couldn't %s to %s: %s",
+		    proc_step_name(e->step), c->user != NULL ? c->user : "?",
+		    strerror(e->err));
+		break;
+	case PROC_STEP_EXEC:
+		set_spawnerr(p, "couldn't exec %s: %s", c->command,
+		    strerror(e->err));
+		break;
+	default:
+		set_spawnerr(p, "couldn't %s for '%s': %s",
+		    proc_step_name(e->step), c->name, strerror(e->err));
+		break;
+	}
+}
+
+/* Open the log destinations once, at the first spawn. */
+static void
+open_outputs(struct sv_program *p)
+{
+	const struct cfg_program *c = p->cfg;
+
+	if (p->out.label == NULL)
+		out_open(&p->out, "stdout", c->name, &c->out, ctx.childlogdir,
+		    ctx.identifier);
+	if (p->err.label == NULL && !c->redirect_stderr)
+		out_open(&p->err, "stderr", c->name, &c->err, ctx.childlogdir,
+		    ctx.identifier);
+}
+
+/*
+ * Fork and exec, as supervisor's Subprocess.spawn: a failure before or
+ * in the child is a spawn error (-> BACKOFF), logged as "spawnerr: ...".
+ */
+static void
+act_spawn(struct sv_program *p)
+{
+	const struct cfg_program *c = p->cfg;
+	struct proc_spawn_spec	 spec;
+	struct proc_spawn_err	 err;
+	struct proc_child	 child;
+	struct envb		 env;
+	char			 path[PATH_MAX], **argv = NULL;
+	const char		*why;
+	gid_t			 groups[NGROUPS_MAX];
+	int			 ngroups = NGROUPS_MAX;
+	size_t			 argc;
+	pid_t			 pid;
+
+	if (p->state != SV_STOPPED)
+		p->restarts++;
+	p->spawnerr = NULL;
+	p->killing = false;
+	p->started = ev_now(ctx.loop);
+	p->laststart = time(NULL);
+	sv_enter(p, SV_STARTING);
+
+	if (proc_split(c->command, &argv, &argc, &why) == -1) {
+		if (why == NULL)
+			set_spawnerr(p, "out of memory parsing command");
+		else
+			set_spawnerr(p, "can't parse command '%s': %s",
+			    c->command, why);
+		goto fail;
+	}
+	if (argc == 0) {
+		set_spawnerr(p, "can't find command ''");
+		goto fail;
+	}
+	if (resolve_command(p, argv[0], path, sizeof(path)) == -1)
+		goto fail;
+
+	memset(&spec, 0, sizeof(spec));
+	if (c->has_uid && c->uid != getuid()) {
+		if (getuid() != 0) {
+			set_spawnerr(p, "Can't drop privilege as nonroot "
+			    "user");
+			goto fail;
+		}
+		spec.set_ids = true;
+		spec.uid = c->uid;
+		spec.gid = c->gid;
+		if (getgrouplist(c->user != NULL ? c->user : "", c->gid,
+		    groups, &ngroups) == -1)
+			ngroups = 0;
+		spec.groups = groups;
+		spec.ngroups = (size_t)(ngroups > 0 ? ngroups : 0);
+		if (spec.ngroups == 0) {
+			groups[0] = c->gid;
+			spec.ngroups = 1;
+		}
+	}
+	if (build_env(p, &env) == -1) {
+		set_spawnerr(p, "out of memory building the environment");
+		goto fail;
+	}
+	spec.path = path;
+	spec.argv = argv;
+	spec.envp = env.v;
+	spec.dir = c->directory;
+	spec.set_umask = c->umask >= 0;
+	spec.umask = c->umask >= 0 ? (mode_t)c->umask : 0;
+	spec.merge_stderr = c->redirect_stderr;
+	spec.rlimits = ctx.rlimits;
+	spec.nrlimits = ctx.nrlimits;
+
+	open_outputs(p);
+	pid = proc_spawn(&spec, &child, &err);
+	envb_free(&env);
+	if (pid == -1) {
+		spawn_failed(p, &err);
+		goto fail;
+	}
+	proc_split_free(argv);
+	p->pid = pid;
+	p->in_fd = child.in_fd;
+	out_attach(ctx.loop, &p->out, child.out_fd);
+	if (child.err_fd != -1) {
+		out_attach(ctx.loop, &p->err, child.err_fd);
+	}
+	log_info("spawned: '%s' with pid %d", c->name, (int)pid);
+	return;
+fail:
+	proc_split_free(argv);
+	sv_event(p, SV_EV_SPAWNERR);
+}
+
+/* The backoff delay is over: try again, unless a stop came meanwhile. */
+static void
+act_retry(struct sv_program *p)
+{
+	if (p->want_up)
+		act_spawn(p);
+	else
+		act_cancel(p);
+}
+
+/* Into BACKOFF, or FATAL when the retries are used up. */
+static void
+act_backoff(struct sv_program *p)
+{
+	/* supervisor 4.2.5: the delay grows 1 s per failed try. */
+	p->backoff++;
+	if (p->backoff > p->cfg->startretries) {
+		p->backoff = 0;
+		sv_enter(p, SV_FATAL);
+		log_info("gave up: %s entered FATAL state, too many start "
+		    "retries too quickly", p->cfg->name);
+		return;
+	}
+	if (!p->want_up) {
+		sv_enter(p, SV_STOPPED);
+		return;
+	}
+	sv_enter(p, SV_BACKOFF);
+}
+
+static void
+act_running(struct sv_program *p)
+{
+	p->backoff = 0;
+	sv_enter(p, SV_RUNNING);
+	log_info("success: %s entered RUNNING state, process has stayed up "
+	    "for > than %d seconds (startsecs)", p->cfg->name,
+	    p->cfg->startsecs);
+}
+
+/* A stop request while BACKOFF: nothing runs, so just stop there. */
+static void
+act_cancel(struct sv_program *p)
+{
+	p->backoff = 0;
+	sv_enter(p, SV_STOPPED);
+}
+
+static void
+signal_process(struct sv_program *p, int sig, bool group)
+{
+	if (proc_kill(p->pid, sig, group) == -1 && errno != ESRCH)
+		log_warn("couldn't send SIG%s to '%s' (pid %d)",
+		    proc_sig_name(sig) != NULL ? proc_sig_name(sig) : "?",
+		    p->cfg->name, (int)p->pid);
+}
+
+static void
+act_stop(struct sv_program *p)
+{
+	const char *name = proc_sig_name(p->cfg->stopsignal);
+
+	log_debug("killing %s (pid %d) %swith signal SIG%s", p->cfg->name,
+	    (int)p->pid, p->cfg->stopasgroup ? "process group " : "",
+	    name != NULL ? name : "?");
+	p->killing = true;
+	sv_enter(p, SV_STOPPING);
+	signal_process(p, p->cfg->stopsignal, p->cfg->stopasgroup);
+}
+
+static void
+act_kill(struct sv_program *p)
+{
+	log_warnx("killing '%s' (%d) with SIGKILL", p->cfg->name, (int)p->pid);
+	signal_process(p, SIGKILL, p->cfg->killasgroup);
+}
+
+static bool
+exit_expected(const struct sv_program *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->cfg->nexitcodes; i++)
+		if (p->cfg->exitcodes[i] == p->exitstatus)
+			return true;
+	return false;
+}
+
+/* The process is gone: collect its last output and its pipes. */
+static void
+finish(struct sv_program *p)
+{
+	out_drain(ctx.loop, &p->out);
+	out_drain(ctx.loop, &p->err);
+	if (p->in_fd != -1) {
+		close(p->in_fd);
+		p->in_fd = -1;
+	}
+	p->pid = 0;
+	p->laststop = time(NULL);
+	p->exitstatus = proc_exit_code(p->status);
+}
+
+/* An exit while STARTING: too quickly (BACKOFF), or it made it after all. */
+static void
+act_early_exit(struct sv_program *p)
+{
+	char	text[128];
+
+	if (ev_now(ctx.loop) - p->started >= p->cfg->startsecs) {
+		/* The startsecs timer had not run yet: as supervisor, count
+		 * the process as having reached RUNNING. */
+		act_running(p);
+		act_exit(p);
+		return;
+	}
+	finish(p);
+	p->exitstatus = -1;
+	p->spawnerr = "Exited too quickly (process log may have details)";
+	log_warnx("exited: %s (%s; not expected)", p->cfg->name,
+	    proc_exit_text(p->status, text, sizeof(text)));
+	act_backoff(p);
+}
+
+static void
+act_exit(struct sv_program *p)
+{
+	char	text[128];
+	bool	expected, restart;
+
+	finish(p);
+	p->backoff = 0;
+	expected = exit_expected(p);
+	proc_exit_text(p->status, text, sizeof(text));
+	if (expected) {
+		sv_enter(p, SV_EXITED);
+		log_info("exited: %s (%s; expected)", p->cfg->name, text);
+	} else {
+		snprintf(p->spawnerr_buf, sizeof(p->spawnerr_buf),
+		    "Bad exit code %d", p->exitstatus);
+		p->spawnerr = p->spawnerr_buf;
+		sv_enter(p, SV_EXITED);
+		log_warnx("exited: %s (%s; not expected)", p->cfg->name, text);
+	}
+	switch (p->cfg->autorestart) {
+	case CFG_AR_TRUE:
+		restart = true;
+		break;
+	case CFG_AR_UNEXPECTED:
+		restart = !expected;
+		break;
+	default:
+		restart = false;
+		break;
+	}
+	if (restart && p->want_up && p->state == SV_EXITED)
+		sv_event(p, SV_EV_START);
+}
+
+static void
+act_stopped(struct sv_program *p)
+{
+	char	text[128];
+
+	finish(p);
+	p->killing = false;
+	p->backoff = 0;
+	proc_exit_text(p->status, text, sizeof(text));
+	sv_enter(p, SV_STOPPED);
+	if (exit_expected(p))
+		log_info("stopped: %s (%s)", p->cfg->name, text);
+	else
+		log_warnx("stopped: %s (%s)", p->cfg->name, text);
+}
+
+void
+sv_exit(struct sv_program *p, int status)
+{
+	p->status = status;
+	sv_event(p, SV_EV_EXIT);
+}
+
+/* timedelta's str(): "0:01:02", "1 day, 2:03:04", "3 days, 0:00:00". */
+static void
+fmt_uptime(long secs, char *buf, size_t len)
+{
+	long	days = secs / 86400;
+
+	secs %= 86400;
+	if (days > 0)
+		snprintf(buf, len, "%ld day%s, %ld:%02ld:%02ld", days,
+		    days == 1 ? "" : "s", secs / 3600, secs / 60 % 60,
+		    secs % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld:%02ld", secs / 3600,
+		    secs / 60 % 60, secs % 60);
+}
+
+const char *
+sv_describe(const struct sv_program *p, time_t now, char *buf, size_t len)
+{
+	char		up[64];
+	struct tm	tm;
+
+	switch (p->state) {
+	case SV_RUNNING:
+		fmt_uptime(now > p->laststart ? (long)(now - p->laststart) : 0,
+		    up, sizeof(up));
+		snprintf(buf, len, "pid %d, uptime %s", (int)p->pid, up);
+		break;
+	case SV_FATAL:
+	case SV_BACKOFF:
+		if (p->spawnerr != NULL)
+			snprintf(buf, len, "%s", p->spawnerr);
+		else
+			snprintf(buf, len, "unknown error (try \"tail %s\")",
+			    p->cfg->name);
+		break;
+	case SV_STOPPED:
+	case SV_EXITED:
+		if (p->laststart == 0) {
+			snprintf(buf, len, "Not started");
+		} else {
+			localtime_r(&p->laststop, &tm);
+			strftime(buf, len, "%b %d %I:%M %p", &tm);
+		}
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
+	return buf;
+}
+
+void
+sv_reopen_logs(struct sv_program *p)
+{
+	out_reopen(&p->out);
+	out_reopen(&p->err);
+}
