@@ -221,7 +221,7 @@ child_run(const struct proc_spawn_spec *spec, struct child_fds *fds)
 	child_fail(fds->report, PROC_STEP_EXEC);
 }
 
-/* Fill *err and errno from step and the current errno; return -1. */
+/* Fill *err (if given) and errno with step and e; return -1. */
 static pid_t
 spawn_fail(struct proc_spawn_err *err, int step, int e)
 {

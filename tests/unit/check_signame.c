@@ -62,12 +62,12 @@ static const struct {
 	{ "+", -1 },
 	{ "-15", -1 },
 	{ "-1", -1 },
-	/* supervisor takes 0 only by accident (SIG_BLOCK); it signals nothing. */
+	/* supervisor takes 0 by accident (SIG_BLOCK): it signals nothing. */
 	{ "0", -1 },
 	{ "SIG_DFL", -1 },
 	{ "32", -1 },			/* glibc's reserved realtime signals */
 	{ "33", -1 },
-	{ "35", -1 },			/* unnamed realtime: supervisor refuses */
+	{ "35", -1 },			/* unnamed: supervisor refuses */
 	{ "65", -1 },
 	{ "999", -1 },
 	{ "99999999999999999999", -1 },
@@ -122,7 +122,8 @@ START_TEST(test_sig_name_names_signals)
 
 	got = proc_sig_name(name_rows[_i].sig);
 	if (name_rows[_i].want == NULL)
-		ck_assert_msg(got == NULL, "proc_sig_name(%d) = \"%s\", want NULL",
+		ck_assert_msg(got == NULL,
+		    "proc_sig_name(%d) = \"%s\", want NULL",
 		    name_rows[_i].sig, got);
 	else
 		ck_assert_pstr_eq(got, name_rows[_i].want);

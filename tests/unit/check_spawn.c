@@ -555,6 +555,34 @@ START_TEST(test_spawn_merge_stderr_onto_stdout)
 }
 END_TEST
 
+START_TEST(test_spawn_copes_with_our_fds_0_and_2_closed)
+{
+	static char		*argv[] = { "/bin/sh", "-c",
+	    "read x; echo \"$x\"; echo err >&2", NULL };
+	struct proc_spawn_spec	 spec;
+	struct proc_child	 c;
+	char			 out[64], err[64];
+	int			 st;
+
+	/*
+	 * Callers keep 0-2 open, but if not the pipes land there and the
+	 * child must not dup2 one onto itself or over another.
+	 */
+	close(0);
+	close(2);
+	spec_init(&spec, argv);
+	spawn_ok(&spec, &c);
+	ck_assert_int_eq(write(c.in_fd, "hi\n", 3), 3);
+	read_all(c.out_fd, out, sizeof(out), 5000);
+	read_all(c.err_fd, err, sizeof(err), 5000);
+	ck_assert_str_eq(out, "hi\n");
+	ck_assert_str_eq(err, "err\n");
+	st = wait_exit(c.pid, 5000);
+	ck_assert_int_eq(proc_exit_code(st), 0);
+	child_close(&c);
+}
+END_TEST
+
 START_TEST(test_spawn_passes_argv_and_environment)
 {
 	static char		*argv[] = { "/bin/sh", "-c",
@@ -936,6 +964,7 @@ spawn_suite(void)
 	tcase_add_test(tc, test_spawn_resets_signals_and_restores_our_mask);
 	tcase_add_test(tc, test_spawn_stdout_and_stderr_pipes_deliver_output);
 	tcase_add_test(tc, test_spawn_merge_stderr_onto_stdout);
+	tcase_add_test(tc, test_spawn_copes_with_our_fds_0_and_2_closed);
 	tcase_add_test(tc, test_spawn_passes_argv_and_environment);
 	tcase_add_test(tc, test_spawn_stdin_stays_open);
 	tcase_add_test(tc, test_spawn_applies_umask);
