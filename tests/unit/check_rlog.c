@@ -484,6 +484,35 @@ START_TEST(test_rlog_removed_directory_resumes)
 }
 END_TEST
 
+/* A rotation that cannot rename keeps the file and reports the error. */
+START_TEST(test_rlog_failed_rotation_keeps_file)
+{
+	struct proc_rlog	*rl;
+	char			 name[PATH_MAX + 16], inner[PATH_MAX + 32];
+
+	/* NAME.1 a non-empty directory: rename(NAME, NAME.1) fails. */
+	backup_name(name, sizeof(name), 1);
+	snprintf(inner, sizeof(inner), "%s/x", name);
+	ck_assert_int_eq(mkdir(name, 0755), 0);
+	write_file(inner, "x");
+	rl = proc_rlog_open(logpath, 10, 1);
+	ck_assert_ptr_nonnull(rl);
+	ck_assert_int_eq(wr(rl, "12345\n"), 6);
+	errno = 0;
+	ck_assert_int_eq(wr(rl, "abcdef\n"), -1);	/* 6 + 7 > 10 */
+	ck_assert(errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST);
+	/* Cut after "ab\n": those bytes are in, the rest is not. */
+	ck_assert_int_eq(wr(rl, "ab\ncdef\n"), 3);
+	assert_file(logpath, "12345\nab\n");
+	ck_assert_int_eq(unlink(inner), 0);
+	ck_assert_int_eq(rmdir(name), 0);
+	ck_assert_int_eq(wr(rl, "cdef\n"), 5);
+	proc_rlog_close(rl);
+	assert_file(name, "12345\nab\n");
+	assert_file(logpath, "cdef\n");
+}
+END_TEST
+
 START_TEST(test_rlog_open_errors)
 {
 	char	path[PATH_MAX + 16];
@@ -593,6 +622,7 @@ rlog_suite(void)
 	tcase_add_test(tc, test_rlog_size_from_existing_file);
 	tcase_add_test(tc, test_rlog_reopen_after_rename);
 	tcase_add_test(tc, test_rlog_removed_directory_resumes);
+	tcase_add_test(tc, test_rlog_failed_rotation_keeps_file);
 	tcase_add_test(tc, test_rlog_open_errors);
 	tcase_add_test(tc, test_rlog_enospc);
 	tcase_add_test(tc, test_rlog_partial_write_counts);
