@@ -203,7 +203,7 @@ make_lines(char *buf, size_t len, size_t lmax)
 /* Random chunks that ignore line ends: bytes exact, files <= maxbytes. */
 START_TEST(test_rlog_rotations_byte_exact)
 {
-	enum { LEN = 300000, MAX = 1000 };
+	enum { LEN = 150000, MAX = 1000 };
 	struct proc_rlog	*rl;
 	char			*in, *out;
 	size_t			 off = 0, n, outlen;
@@ -214,7 +214,7 @@ START_TEST(test_rlog_rotations_byte_exact)
 	out = malloc(LEN);
 	ck_assert(in != NULL && out != NULL);
 	make_lines(in, LEN, 2 * MAX);	/* some lines longer than MAX */
-	rl = proc_rlog_open(logpath, MAX, 1000);
+	rl = proc_rlog_open(logpath, MAX, 400);
 	ck_assert_ptr_nonnull(rl);
 	while (off < LEN) {
 		n = 1 + rng() % (3 * MAX);
@@ -236,7 +236,7 @@ END_TEST
 /* Whole-line writes of lines <= maxbytes: every file ends at a '\n'. */
 START_TEST(test_rlog_lines_never_split)
 {
-	enum { LEN = 200000, MAX = 500 };
+	enum { LEN = 100000, MAX = 500 };
 	struct proc_rlog	*rl;
 	char			*in, *out, *nl;
 	size_t			 off = 0, end, outlen;
@@ -247,7 +247,7 @@ START_TEST(test_rlog_lines_never_split)
 	out = malloc(LEN);
 	ck_assert(in != NULL && out != NULL);
 	make_lines(in, LEN, MAX);
-	rl = proc_rlog_open(logpath, MAX, 1000);
+	rl = proc_rlog_open(logpath, MAX, 400);
 	ck_assert_ptr_nonnull(rl);
 	while (off < LEN) {
 		/* 1 to 4 whole lines per write */
