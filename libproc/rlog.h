@@ -20,8 +20,9 @@ struct proc_rlog;
  * (EINVAL for a negative maxbytes or backups).
  *
  * The size is read with fstat here and at each (re)open, then counted as
- * bytes are written: a file truncated behind our back (copytruncate)
- * rotates early, once, until the next proc_rlog_reopen.  Files NAME.N
+ * bytes are written, never fstat'ed per write: a file truncated behind
+ * our back (logrotate's copytruncate) rotates early once, unless
+ * proc_rlog_reopen is called after the truncation.  Files NAME.N
  * beyond backups, left by an earlier larger setting, are left alone, as
  * supervisor does.
  */
