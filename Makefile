@@ -67,15 +67,18 @@ $(O)/supervisord: $(DAEMON_MAIN_OBJ) $(DAEMON_LIB_OBJS) $(O)/libproc.a
 
 # Test runners: tests/unit/main.c adds every suite listed in a generated
 # suites.h (one X(name) per "Suite *name_suite(void)" in the sources).
+# Rewritten only when the list changes, so UNIT_SRCS=... works in one tree.
 define suites_h
 	@mkdir -p $(@D)
-	@sed -n 's/^\([a-z0-9_]*\)_suite(void)$$/X(\1)/p' $^ >$@.tmp
-	@mv $@.tmp $@
+	@sed -n 's/^\([a-z0-9_]*\)_suite(void)$$/X(\1)/p' $(filter %.c,$^) \
+	    >$@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
 endef
-$(O)/tests/unit/suites.h: $(UNIT_SRCS)
+$(O)/tests/unit/suites.h: $(UNIT_SRCS) FORCE
 	$(suites_h)
-$(O)/tests/integration/suites.h: $(INTEG_SRCS)
+$(O)/tests/integration/suites.h: $(INTEG_SRCS) FORCE
 	$(suites_h)
+FORCE:
 
 $(O)/tests/unit/main.o: tests/unit/main.c $(O)/tests/unit/suites.h
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(O)/tests/unit -c -o $@ $<
