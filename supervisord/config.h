@@ -101,6 +101,19 @@ struct cfg_group {
 	int		 priority;
 	size_t		 first;		/* index into cfg->programs */
 	size_t		 n;
+
+	/* CFG_KIND_EVENTLISTENER only: */
+	int		 buffer_size;	/* default 10 */
+	char		**events;	/* event class names, sorted */
+	size_t		 nevents;
+	char		*result_handler; /* "module:attr" */
+	/* CFG_KIND_FCGI only: */
+	char		*socket;	/* "unix:///path" or "tcp://host:port" */
+	int		 socket_mode;	/* -1: unset (unix: 0700) */
+	int		 socket_backlog; /* -1: unset */
+	bool		 has_socket_owner;
+	uid_t		 socket_uid;
+	gid_t		 socket_gid;	/* (gid_t)-1: unset */
 };
 
 /* [supervisord], with command-line overrides applied by cfg_set_option. */
@@ -181,6 +194,12 @@ enum cfg_diff {
 };
 enum cfg_diff cfg_program_diff(const struct cfg_program *a,
 	    const struct cfg_program *b);
+
+/*
+ * Pin %(host_node_name)s (tests, reproducible dumps); NULL: the host's
+ * name from uname(2) again.  The string is copied.
+ */
+void	cfg_set_hostname(const char *name);
 
 /* Print the config as JSON in the schema of shared/corpus/oracle.py. */
 int	cfg_dump_json(const struct cfg *c, FILE *fp);

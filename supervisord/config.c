@@ -1,0 +1,3450 @@
+/*
+ * config: read supervisord.conf as Python supervisor 4.2.5 reads it.
+ *
+ * Three layers.  The reader (rd_*) splits a file into lines the way
+ * Python's ConfigParser does as supervisor configures it (inline comments
+ * after whitespace, "key: value" and "key = value", indented continuation
+ * lines, CRLF) and hands them to inih's ini_parse_stream, whose handler
+ * stores them with their file and line in a small section store (ini_*).
+ * Then the interpretation layer (ld_*) follows options.py's read_config,
+ * process_groups_from_parser, processes_from_section and
+ * server_configs_from_parser key by key, with supervisor's defaults, types
+ * and %(name)s expansions, into the structs of config.h.
+ *
+ * Every error names FILE:LINE: [SECTION] KEY.  Unlike supervisor, which
+ * stops at the first error, a bad section is skipped and the others are
+ * still checked, so one run shows every error.
+ */
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <glob.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "libproc/signame.h"
+#include "supervisord/config.h"
+#include "supervisord/log.h"
+
+extern char **environ;
+
+#define CFG_VERSION	"4.2.5"
+
+/* ---------------------------------------------------------------- */
+/* Small helpers. */
+
+static char *cfg_hostname;	/* cfg_set_hostname(), NULL: uname */
+
+static void *
+xcalloc(size_t n, size_t sz)
+{
+	void	*p;
+
+	if ((p = calloc(n == 0 ? 1 : n, sz == 0 ? 1 : sz)) == NULL)
+		abort();
+	return p;
+}
+
+static void *
+xrealloc(void *o, size_t n, size_t sz)
+{
+	void	*p;
+
+	if (sz != 0 && n > SIZE_MAX / sz)
+		abort();
+	if ((p = realloc(o, n * sz == 0 ? 1 : n * sz)) == NULL)
+		abort();
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if (s == NULL)
+		return NULL;
+	if ((p = strdup(s)) == NULL)
+		abort();
+	return p;
+}
+
+static char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = strndup(s, n)) == NULL)
+		abort();
+	return p;
+}
+
+static char *
+xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+static void
+msgs_add(struct cfg_msgs *m, char *s)
+{
+	m->v = xrealloc(m->v, m->n + 1, sizeof(*m->v));
+	m->v[m->n++] = s;
+}
+
+void
+cfg_msgs_free(struct cfg_msgs *m)
+{
+	size_t	i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		free(m->v[i]);
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+/* A growable string. */
+struct sbuf {
+	char	*s;
+	size_t	 len, cap;
+};
+
+static void
+sb_addn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap, 1);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+sb_add(struct sbuf *b, const char *s)
+{
+	sb_addn(b, s, strlen(s));
+}
+
+static void
+sb_addc(struct sbuf *b, char c)
+{
+	sb_addn(b, &c, 1);
+}
+
+static char *
+sb_take(struct sbuf *b)
+{
+	char	*s;
+
+	s = b->s != NULL ? b->s : xstrdup("");
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+/* An ordered string map; set keeps a key's first position, as a dict. */
+struct kvl {
+	char	**k;
+	char	**v;
+	size_t	  n;
+};
+
+static void
+kvl_set(struct kvl *l, const char *k, const char *v)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->k[i], k) == 0) {
+			free(l->v[i]);
+			l->v[i] = xstrdup(v);
+			return;
+		}
+	l->k = xrealloc(l->k, l->n + 1, sizeof(*l->k));
+	l->v = xrealloc(l->v, l->n + 1, sizeof(*l->v));
+	l->k[l->n] = xstrdup(k);
+	l->v[l->n] = xstrdup(v);
+	l->n++;
+}
+
+static const char *
+kvl_get(const struct kvl *l, const char *k)
+{
+	size_t	i;
+
+	if (l == NULL)
+		return NULL;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->k[i], k) == 0)
+			return l->v[i];
+	return NULL;
+}
+
+static void
+kvl_free(struct kvl *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->k[i]);
+		free(l->v[i]);
+	}
+	free(l->k);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static bool
+py_isspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1f);
+}
+
+/* Python's str.strip(): a new string. */
+static char *
+strip_dup(const char *s, size_t n)
+{
+	while (n > 0 && py_isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && py_isspace((unsigned char)s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+static void
+lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/* os.path.expanduser */
+static char *
+expanduser(const char *v)
+{
+	const char	*home, *rest;
+	struct passwd	*pw;
+	char		*name;
+
+	if (v[0] != '~')
+		return xstrdup(v);
+	rest = strchr(v, '/');
+	if (rest == NULL)
+		rest = v + strlen(v);
+	if (rest == v + 1) {
+		if ((home = getenv("HOME")) == NULL) {
+			if ((pw = getpwuid(getuid())) == NULL)
+				return xstrdup(v);
+			home = pw->pw_dir;
+		}
+	} else {
+		name = xstrndup(v + 1, (size_t)(rest - v - 1));
+		pw = getpwnam(name);
+		free(name);
+		if (pw == NULL)
+			return xstrdup(v);
+		home = pw->pw_dir;
+	}
+	if (strcmp(home, "/") == 0 && *rest == '/')
+		home = "";
+	return xasprintf("%s%s", home, rest);
+}
+
+/* os.path.normpath */
+static char *
+normpath(const char *p)
+{
+	struct sbuf	 out = { 0 };
+	const char	**parts, *s, *e;
+	size_t		 n = 0, i, cap;
+	int		 initial;
+
+	if (*p == '\0')
+		return xstrdup(".");
+	initial = 0;
+	if (p[0] == '/')
+		initial = (p[1] == '/' && p[2] != '/') ? 2 : 1;
+	cap = strlen(p) + 1;
+	parts = xcalloc(cap, sizeof(*parts));
+	size_t *lens = xcalloc(cap, sizeof(*lens));
+	for (s = p; *s != '\0'; s = e) {
+		while (*s == '/')
+			s++;
+		if (*s == '\0')
+			break;
+		for (e = s; *e != '\0' && *e != '/'; e++)
+			;
+		if (e - s == 1 && s[0] == '.')
+			continue;
+		if (e - s == 2 && s[0] == '.' && s[1] == '.') {
+			if (n > 0 && !(lens[n - 1] == 2 &&
+			    strncmp(parts[n - 1], "..", 2) == 0)) {
+				n--;
+				continue;
+			}
+			if (initial)
+				continue;
+		}
+		parts[n] = s;
+		lens[n++] = (size_t)(e - s);
+	}
+	for (i = 0; i < (size_t)initial; i++)
+		sb_addc(&out, '/');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sb_addc(&out, '/');
+		sb_addn(&out, parts[i], lens[i]);
+	}
+	free(parts);
+	free(lens);
+	if (out.len == 0)
+		sb_addc(&out, '.');
+	return sb_take(&out);
+}
+
+/* os.path.abspath */
+static char *
+abspath(const char *p)
+{
+	char	cwd[PATH_MAX], *j, *r;
+
+	if (p[0] == '/')
+		return normpath(p);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		snprintf(cwd, sizeof(cwd), "%s", ".");
+	j = xasprintf("%s/%s", cwd, p);
+	r = normpath(j);
+	free(j);
+	return r;
+}
+
+/* os.path.dirname */
+static char *
+dirname_dup(const char *p)
+{
+	const char	*sl;
+	size_t		 n;
+
+	if ((sl = strrchr(p, '/')) == NULL)
+		return xstrdup("");
+	n = (size_t)(sl - p) + 1;
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	if (n == 1 && p[0] == '/')
+		return xstrdup("/");
+	return xstrndup(p, n == 1 && p[0] != '/' ? n : n);
+}
+
+static bool
+is_dir(const char *p)
+{
+	struct stat	st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* ---------------------------------------------------------------- */
+/* The section store: what ConfigParser keeps. */
+
+struct ini_opt {
+	char	*key;		/* lower case, as optionxform */
+	char	*val;
+	char	*file;
+	int	 line;
+};
+
+struct ini_sect {
+	char		*name;
+	char		*file;		/* where it was first seen */
+	int		 line;
+	bool		 included;	/* first seen in an included file */
+	struct ini_opt	*o;
+	size_t		 n;
+};
+
+struct ini {
+	struct ini_sect	**s;
+	size_t		  n;
+	struct ini_sect	 *defaults;	/* [DEFAULT], or NULL */
+};
+
+static struct ini_sect *
+ini_find(const struct ini *ini, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ini->n; i++)
+		if (strcmp(ini->s[i]->name, name) == 0)
+			return ini->s[i];
+	return NULL;
+}
+
+static struct ini_sect *
+sect_new(const char *name, const char *file, int line, bool included)
+{
+	struct ini_sect	*s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->name = xstrdup(name);
+	s->file = xstrdup(file);
+	s->line = line;
+	s->included = included;
+	return s;
+}
+
+static struct ini_opt *
+sect_opt(const struct ini_sect *s, const char *key)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->o[i].key, key) == 0)
+			return &s->o[i];
+	return NULL;
+}
+
+static void
+sect_set(struct ini_sect *s, const char *key, const char *val,
+    const char *file, int line)
+{
+	struct ini_opt	*o;
+
+	if ((o = sect_opt(s, key)) == NULL) {
+		s->o = xrealloc(s->o, s->n + 1, sizeof(*s->o));
+		o = &s->o[s->n++];
+		o->key = xstrdup(key);
+	} else {
+		free(o->val);
+		free(o->file);
+	}
+	o->val = xstrdup(val);
+	o->file = xstrdup(file);
+	o->line = line;
+}
+
+static void
+sect_free(struct ini_sect *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++) {
+		free(s->o[i].key);
+		free(s->o[i].val);
+		free(s->o[i].file);
+	}
+	free(s->o);
+	free(s->name);
+	free(s->file);
+	free(s);
+}
+
+static void
+ini_free(struct ini *ini)
+{
+	size_t	i;
+
+	for (i = 0; i < ini->n; i++)
+		sect_free(ini->s[i]);
+	free(ini->s);
+	sect_free(ini->defaults);
+	memset(ini, 0, sizeof(*ini));
+}
+
+/* ---------------------------------------------------------------- */
+/* Loader state and messages. */
+
+struct ld {
+	struct cfg	*c;
+	struct cfg_msgs	*errs;
+	struct cfg_msgs	 warns;
+	struct ini	 ini;
+	const char	*here;
+	const char	*host;
+	char		*hostbuf;	/* host, when it is ours to free */
+	struct kvl	 envx;		/* ENV_X expansions: environ + sd env */
+	int		 nerr;
+};
+
+static void
+ld_msg(struct cfg_msgs *m, const char *file, int line, const char *sect,
+    const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+
+static void
+ld_msg(struct cfg_msgs *m, const char *file, int line, const char *sect,
+    const char *key, const char *fmt, va_list ap)
+{
+	char	*msg, *s;
+
+	if (vasprintf(&msg, fmt, ap) == -1)
+		abort();
+	if (sect != NULL && key != NULL)
+		s = xasprintf("%s:%d: [%s] %s: %s", file, line, sect, key, msg);
+	else if (sect != NULL)
+		s = xasprintf("%s:%d: [%s] %s", file, line, sect, msg);
+	else
+		s = xasprintf("%s:%d: %s", file, line, msg);
+	free(msg);
+	msgs_add(m, s);
+}
+
+static void
+ld_err(struct ld *ld, const char *file, int line, const char *sect,
+    const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void
+ld_err(struct ld *ld, const char *file, int line, const char *sect,
+    const char *key, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	ld_msg(ld->errs, file, line, sect, key, fmt, ap);
+	va_end(ap);
+	ld->nerr++;
+}
+
+static void
+ld_warn(struct ld *ld, const char *file, int line, const char *sect,
+    const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void
+ld_warn(struct ld *ld, const char *file, int line, const char *sect,
+    const char *key, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	ld_msg(&ld->warns, file, line, sect, key, fmt, ap);
+	va_end(ap);
+}
+
+/* ---------------------------------------------------------------- */
+/*
+ * The reader.  inih splits lines by rules of its own that differ from
+ * ConfigParser's (the first ']' ends a section name, not the last; a
+ * line "[x=1" is a broken section, not a key; its buffer is fixed unless
+ * the library exports ini_max_line).  So the reader parses each physical
+ * line as ConfigParser does and hands inih one neutral stand-in line per
+ * option ("k=v") or continuation (" v"); the handler takes the real key,
+ * value and line number from the reader.  Lines of any length thus reach
+ * the handler whole, whatever inih's buffer size (with or without
+ * HAVE_INIH_VARS).  Section headers and syntax errors never reach inih:
+ * inih does not call the handler for a section line.
+ */
+enum rd_item { RD_NONE, RD_OPT, RD_CONT };
+
+struct rd {
+	struct ld	*ld;
+	const char	*file;		/* as opened */
+	bool		 included;
+	const char	*buf;
+	size_t		 len, pos;
+	int		 lineno;	/* of the last physical line read */
+	struct ini_sect	*sect;		/* ConfigParser's cursect */
+	bool		 optname;	/* an option may be continued */
+	size_t		 indent;	/* the option line's indent */
+	int		 blanks;	/* empty lines since, inside a value */
+	bool		 stop;		/* MissingSectionHeaderError */
+	enum rd_item	 it;
+	char		*key;		/* the option's, while it lasts */
+	char		*val;		/* the item's value */
+};
+
+/* One physical line: Python's universal newlines end at \n, \r\n, \r. */
+static bool
+rd_physline(struct rd *r, const char **line, size_t *n)
+{
+	size_t	s, e;
+
+	if (r->pos >= r->len)
+		return false;
+	s = r->pos;
+	for (e = s; e < r->len && r->buf[e] != '\n' && r->buf[e] != '\r'; e++)
+		;
+	*line = r->buf + s;
+	*n = e - s;
+	if (e < r->len && r->buf[e] == '\r' && e + 1 < r->len &&
+	    r->buf[e + 1] == '\n')
+		e++;
+	r->pos = e < r->len ? e + 1 : e;
+	r->lineno++;
+	return true;
+}
+
+/*
+ * Parse physical lines until one gives an option or a continuation, as
+ * RawConfigParser._read: returns false at the end of the file.
+ */
+static bool
+rd_next(struct rd *r)
+{
+	const char	*line, *v;
+	size_t		 n, cs, i, ind, vn;
+	char		*value, *hdr;
+	bool		 comment;
+
+	while (!r->stop && rd_physline(r, &line, &n)) {
+		/* Inline comment: ; or # at the start or after whitespace. */
+		cs = n;
+		comment = false;
+		for (i = 0; i < n; i++)
+			if ((line[i] == ';' || line[i] == '#') &&
+			    (i == 0 || py_isspace((unsigned char)line[i - 1]))) {
+				cs = i;
+				comment = true;
+				break;
+			}
+		for (i = 0; i < n && py_isspace((unsigned char)line[i]); i++)
+			;
+		if (i < n && (line[i] == ';' || line[i] == '#')) {
+			cs = 0;
+			comment = true;
+		}
+		value = strip_dup(line, cs);
+		if (*value == '\0') {
+			/* An empty line inside a value is kept in it. */
+			if (!comment && r->sect != NULL && r->optname)
+				r->blanks++;
+			free(value);
+			continue;
+		}
+		for (ind = 0; ind < n && py_isspace((unsigned char)line[ind]);
+		    ind++)
+			;
+		if (r->sect != NULL && r->optname && ind > r->indent) {
+			struct sbuf b = { 0 };
+
+			for (; r->blanks > 0; r->blanks--)
+				sb_addc(&b, '\n');
+			sb_add(&b, value);
+			free(value);
+			free(r->val);
+			r->val = sb_take(&b);
+			r->it = RD_CONT;
+			return true;
+		}
+		r->indent = ind;
+		r->blanks = 0;
+		vn = strlen(value);
+		/* A header: "[" .+ "]" with the last "]" (greedy). */
+		if (value[0] == '[' && (v = strrchr(value, ']')) != NULL &&
+		    v - value >= 2) {
+			hdr = xstrndup(value + 1, (size_t)(v - value - 1));
+			if (r->included && strcmp(hdr, "include") == 0)
+				ld_warn(r->ld, r->file, r->lineno, hdr, NULL,
+				    "an [include] in an included file is "
+				    "ignored, as supervisor does");
+			if (strcmp(hdr, "DEFAULT") == 0) {
+				if (r->ld->ini.defaults == NULL)
+					r->ld->ini.defaults = sect_new(hdr,
+					    r->file, r->lineno, r->included);
+				r->sect = r->ld->ini.defaults;
+			} else if ((r->sect = ini_find(&r->ld->ini, hdr)) ==
+			    NULL) {
+				r->sect = sect_new(hdr, r->file, r->lineno,
+				    r->included);
+				r->ld->ini.s = xrealloc(r->ld->ini.s,
+				    r->ld->ini.n + 1, sizeof(*r->ld->ini.s));
+				r->ld->ini.s[r->ld->ini.n++] = r->sect;
+			}
+			free(hdr);
+			free(value);
+			r->optname = false;
+			continue;
+		}
+		if (r->sect == NULL) {
+			ld_err(r->ld, r->file, r->lineno, NULL, NULL,
+			    "a key before any [section]: '%.*s' (supervisor: "
+			    "File contains no section headers)", (int)n, line);
+			free(value);
+			r->stop = true;
+			return false;
+		}
+		/* key, delimiter = or :, value. */
+		for (i = 0; i < vn && value[i] != '=' && value[i] != ':'; i++)
+			;
+		if (i == vn) {
+			ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
+			    "parse error: no '=' or ':' in '%s'", value);
+			free(value);
+			r->optname = false;
+			continue;
+		}
+		free(r->key);
+		r->key = strip_dup(value, i);
+		if (*r->key == '\0') {
+			ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
+			    "parse error: no key before '%c' in '%s'",
+			    value[i], value);
+			free(value);
+			r->optname = false;
+			continue;
+		}
+		lower(r->key);
+		free(r->val);
+		r->val = strip_dup(value + i + 1, vn - i - 1);
+		free(value);
+		r->optname = true;
+		r->it = RD_OPT;
+		return true;
+	}
+	return false;
+}
+
+static char *
+rd_reader(char *str, int num, void *stream)
+{
+	struct rd	*r = stream;
+
+	r->it = RD_NONE;
+	if (!rd_next(r))
+		return NULL;
+	/* A stand-in inih parses as an option or a continuation. */
+	snprintf(str, (size_t)num, "%s\n", r->it == RD_OPT ? "k=v" : " v");
+	return str;
+}
+
+static int
+rd_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct rd	*r = user;
+	struct ini_opt	*o;
+	char		*j;
+
+	(void)section;
+	(void)name;
+	(void)value;
+	if (r->it == RD_OPT)
+		sect_set(r->sect, r->key, r->val, r->file, r->lineno);
+	else if (r->it == RD_CONT &&
+	    (o = sect_opt(r->sect, r->key)) != NULL) {
+		j = xasprintf("%s\n%s", o->val, r->val);
+		free(o->val);
+		o->val = j;
+	}
+	return 1;
+}
+
+static void
+inih_setup(void)
+{
+#if HAVE_INIH_VARS
+	/*
+	 * Debian's inih exports its settings.  The stand-in lines are short,
+	 * but keep inih's buffer on the heap and growable all the same.
+	 */
+	ini_use_stack = 0;
+	ini_allow_realloc = 1;
+	ini_max_line = 1 << 20;
+	ini_allow_bom = 0;
+	ini_allow_multiline = 1;
+	ini_allow_inline_comments = 0;
+	ini_allow_no_value = 0;
+	ini_stop_on_first_error = 0;
+#endif
+}
+
+/* Where the first byte that is not UTF-8 is, or -1. */
+static long
+utf8_bad(const unsigned char *s, size_t n)
+{
+	size_t	i = 0, k, need;
+	unsigned c;
+
+	while (i < n) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3;
+		else
+			return (long)i;
+		for (k = 1; k <= need; k++)
+			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
+				return (long)i;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) ||
+		    (c == 0xed && s[i + 1] > 0x9f) ||
+		    (c == 0xf0 && s[i + 1] < 0x90) ||
+		    (c == 0xf4 && s[i + 1] > 0x8f))
+			return (long)i;
+		i += need + 1;
+	}
+	return -1;
+}
+
+static int
+line_of(const char *buf, size_t off)
+{
+	size_t	i;
+	int	line = 1;
+
+	for (i = 0; i < off; i++)
+		if (buf[i] == '\n' || (buf[i] == '\r' &&
+		    (i + 1 >= off || buf[i + 1] != '\n')))
+			line++;
+	return line;
+}
+
+static char *
+read_whole(const char *path, size_t *lenp)
+{
+	FILE	*fp;
+	char	*buf = NULL;
+	size_t	 len = 0, cap = 0, n;
+
+	if ((fp = fopen(path, "re")) == NULL)
+		return NULL;
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap * 2 + 8192;
+			buf = xrealloc(buf, cap, 1);
+		}
+		n = fread(buf + len, 1, cap - len - 1, fp);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		free(buf);
+		fclose(fp);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(fp);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+/* Read one file into the store.  -1 if it could not be read at all. */
+static int
+rd_file(struct ld *ld, const char *file, bool included)
+{
+	struct rd	 r;
+	char		*buf;
+	size_t		 len;
+	long		 bad;
+	int		 rc;
+
+	if ((buf = read_whole(file, &len)) == NULL)
+		return -1;
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		ld_err(ld, file, 1, NULL, NULL, "the file starts with a UTF-8 "
+		    "byte order mark, which supervisor rejects: remove it");
+		free(buf);
+		return 0;
+	}
+	if ((bad = utf8_bad((unsigned char *)buf, len)) != -1) {
+		ld_err(ld, file, line_of(buf, (size_t)bad), NULL, NULL,
+		    "byte 0x%02x is not UTF-8: supervisor reads configuration "
+		    "files as UTF-8", (unsigned char)buf[bad]);
+		free(buf);
+		return 0;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		ld_err(ld, file, line_of(buf,
+		    (size_t)((char *)memchr(buf, '\0', len) - buf)), NULL,
+		    NULL, "a NUL byte in the file");
+		free(buf);
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	r.ld = ld;
+	r.file = file;
+	r.included = included;
+	r.buf = buf;
+	r.len = len;
+	inih_setup();
+	rc = ini_parse_stream(rd_reader, &r, rd_handler, &r);
+	if (rc != 0)
+		ld_err(ld, file, rc > 0 ? rc : 0, NULL, NULL,
+		    "inih could not parse the file (%d)", rc);
+	free(r.key);
+	free(r.val);
+	free(buf);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/*
+ * Expansion: Python's "s % mapping" with supervisor's names.  A name
+ * missing from the mapping is an error, as there; a conversion without a
+ * name ("%s") would format the whole mapping in Python, which no one
+ * means: it is an error here.
+ */
+struct xctx {
+	const struct kvl *env[2];	/* ENV_X names; the later one wins */
+	const char	*here;
+	const char	*program_name;
+	const char	*group_name;
+	const char	*host;
+	bool		 has_num;	/* process_num and numprocs */
+	long long	 process_num;
+	long long	 numprocs;
+};
+
+/* The value of name: 1 string, 2 integer, 0 unknown. */
+static int
+x_lookup(const struct xctx *x, const char *name, const char **s,
+    long long *i)
+{
+	const char	*v;
+	int		 k;
+
+	if (strncmp(name, "ENV_", 4) == 0) {
+		for (k = 1; k >= 0; k--)
+			if ((v = kvl_get(x->env[k], name)) != NULL) {
+				*s = v;
+				return 1;
+			}
+		return 0;
+	}
+	if (strcmp(name, "here") == 0 && x->here != NULL)
+		*s = x->here;
+	else if (strcmp(name, "program_name") == 0 && x->program_name != NULL)
+		*s = x->program_name;
+	else if (strcmp(name, "group_name") == 0 && x->group_name != NULL)
+		*s = x->group_name;
+	else if (strcmp(name, "host_node_name") == 0 && x->host != NULL)
+		*s = x->host;
+	else if (strcmp(name, "process_num") == 0 && x->has_num) {
+		*i = x->process_num;
+		return 2;
+	} else if (strcmp(name, "numprocs") == 0 && x->has_num) {
+		*i = x->numprocs;
+		return 2;
+	} else
+		return 0;
+	return 1;
+}
+
+static void
+x_names(const struct xctx *x, struct sbuf *b)
+{
+	const char	*names[] = { "group_name", "here", "host_node_name",
+	    "numprocs", "process_num", "program_name" };
+	const char	*s;
+	long long	 i;
+	size_t		 k;
+	bool		 first = true;
+
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (x_lookup(x, names[k], &s, &i) != 0) {
+			if (!first)
+				sb_add(b, ", ");
+			sb_add(b, names[k]);
+			first = false;
+		}
+	if (!first)
+		sb_add(b, ", ");
+	sb_add(b, "ENV_ and the name of any environment variable");
+}
+
+/* Pad s to width as Python's % does: left with '-', zeros after a sign. */
+static void
+x_pad(struct sbuf *b, const char *flags, int width, const char *sign,
+    const char *body, bool numeric)
+{
+	size_t	len = strlen(sign) + strlen(body);
+	int	pad = width > (int)len ? width - (int)len : 0;
+
+	if (strchr(flags, '-') != NULL) {
+		sb_add(b, sign);
+		sb_add(b, body);
+		for (; pad > 0; pad--)
+			sb_addc(b, ' ');
+	} else if (numeric && strchr(flags, '0') != NULL) {
+		sb_add(b, sign);
+		for (; pad > 0; pad--)
+			sb_addc(b, '0');
+		sb_add(b, body);
+	} else {
+		for (; pad > 0; pad--)
+			sb_addc(b, ' ');
+		sb_add(b, sign);
+		sb_add(b, body);
+	}
+}
+
+/* One conversion of a string (kind 1) or an integer (kind 2). */
+static int
+x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
+    int kind, const char *sv, long long iv, char **errp)
+{
+	char			 num[400], sign[4], *t;
+	unsigned long long	 u;
+	const char		*digits;
+	int			 base, i;
+	double			 d;
+
+	if (conv == '%') {
+		sb_addc(b, '%');
+		return 0;
+	}
+	if (kind == 1 || strchr("sra", conv) != NULL) {
+		if (kind == 1 && strchr("sra", conv) == NULL) {
+			*errp = xasprintf("badly formatted: %%%c format: a "
+			    "real number is required, not str", conv);
+			return -1;
+		}
+		if (kind == 2) {
+			snprintf(num, sizeof(num), "%lld", iv);
+			t = xstrdup(num);
+		} else
+			t = conv == 's' ? xstrdup(sv) : xasprintf("'%s'", sv);
+		if (prec >= 0 && (size_t)prec < strlen(t))
+			t[prec] = '\0';
+		x_pad(b, flags, width, "", t, false);
+		free(t);
+		return 0;
+	}
+	if (conv == 'c') {
+		if (iv < 0 || iv > 127) {
+			*errp = xasprintf("badly formatted: %%c arg not in "
+			    "range");
+			return -1;
+		}
+		num[0] = (char)iv;
+		num[1] = '\0';
+		x_pad(b, flags, width, "", num, false);
+		return 0;
+	}
+	sign[0] = '\0';
+	if (iv < 0)
+		snprintf(sign, sizeof(sign), "%s", "-");
+	else if (strchr(flags, '+') != NULL)
+		snprintf(sign, sizeof(sign), "%s", "+");
+	else if (strchr(flags, ' ') != NULL)
+		snprintf(sign, sizeof(sign), "%s", " ");
+	if (strchr("eEfFgG", conv) != NULL) {
+		d = (double)(iv < 0 ? -iv : iv);
+		if (prec < 0)
+			prec = 6;
+		if (prec > 50)
+			prec = 50;
+		switch (conv) {
+		case 'e':
+			snprintf(num, sizeof(num), "%.*e", prec, d);
+			break;
+		case 'E':
+			snprintf(num, sizeof(num), "%.*E", prec, d);
+			break;
+		case 'g':
+			snprintf(num, sizeof(num), "%.*g", prec, d);
+			break;
+		case 'G':
+			snprintf(num, sizeof(num), "%.*G", prec, d);
+			break;
+		default:
+			snprintf(num, sizeof(num), "%.*f", prec, d);
+		}
+		x_pad(b, flags, width, sign, num, true);
+		return 0;
+	}
+	base = conv == 'o' ? 8 : (conv == 'x' || conv == 'X') ? 16 : 10;
+	digits = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	u = iv < 0 ? 0ULL - (unsigned long long)iv : (unsigned long long)iv;
+	i = sizeof(num) - 1;
+	num[i] = '\0';
+	do {
+		num[--i] = digits[u % (unsigned)base];
+		u /= (unsigned)base;
+	} while (u != 0 && i > 0);
+	while (prec > 0 && (int)sizeof(num) - 1 - i < prec && i > 3)
+		num[--i] = '0';
+	if (strchr(flags, '#') != NULL && base != 10) {
+		num[--i] = conv == 'o' ? 'o' : conv;
+		num[--i] = '0';
+	}
+	x_pad(b, flags, width, sign, num + i, true);
+	return 0;
+}
+
+/* Expand s; NULL with a message in *errp (malloc'ed) on error. */
+static char *
+x_expand(const struct xctx *x, const char *s, char **errp)
+{
+	struct sbuf	 b = { 0 }, nb = { 0 };
+	const char	*p, *q, *sv = NULL;
+	char		 flags[8], conv, *name;
+	long long	 iv = 0;
+	int		 kind, depth, width, prec;
+	size_t		 nf;
+
+	*errp = NULL;
+	for (p = s; *p != '\0'; p++) {
+		if (*p != '%') {
+			sb_addc(&b, *p);
+			continue;
+		}
+		q = p + 1;
+		if (*q == '%') {
+			sb_addc(&b, '%');
+			p = q;
+			continue;
+		}
+		if (*q != '(') {
+			if (*q == '\0')
+				*errp = xasprintf("badly formatted: "
+				    "incomplete format (a bare %% at the end: "
+				    "write %%%% for a %%)");
+			else
+				*errp = xasprintf("badly formatted: '%%%c' "
+				    "at index %d names no value (write "
+				    "%%(name)s, or %%%% for a %%)", *q,
+				    (int)(p - s));
+			goto bad;
+		}
+		for (depth = 1, q++; *q != '\0' && depth > 0; q++)
+			if (*q == '(')
+				depth++;
+			else if (*q == ')')
+				depth--;
+		if (depth > 0) {
+			*errp = xasprintf("badly formatted: incomplete format "
+			    "key at index %d", (int)(p - s));
+			goto bad;
+		}
+		name = xstrndup(p + 2, (size_t)(q - p - 3));
+		nf = 0;
+		while (*q != '\0' && strchr("-+ #0", *q) != NULL) {
+			if (nf < sizeof(flags) - 1 && strchr(flags, *q) == NULL)
+				flags[nf++] = *q;
+			flags[nf] = '\0';
+			q++;
+		}
+		flags[nf] = '\0';
+		width = prec = -1;
+		if (*q == '*') {
+			free(name);
+			*errp = xasprintf("badly formatted: '*' width at index "
+			    "%d needs a tuple", (int)(p - s));
+			goto bad;
+		}
+		if (isdigit((unsigned char)*q)) {
+			width = 0;
+			while (isdigit((unsigned char)*q) && width < 100000)
+				width = width * 10 + (*q++ - '0');
+		}
+		if (*q == '.') {
+			q++;
+			prec = 0;
+			while (isdigit((unsigned char)*q) && prec < 100000)
+				prec = prec * 10 + (*q++ - '0');
+		}
+		while (*q == 'h' || *q == 'l' || *q == 'L')
+			q++;
+		conv = *q;
+		if (conv == '\0' || strchr("diouxXeEfFgGcrsa%", conv) == NULL) {
+			if (conv == '\0')
+				*errp = xasprintf("badly formatted: "
+				    "incomplete format");
+			else
+				*errp = xasprintf("badly formatted: "
+				    "unsupported format character '%c' (0x%x) "
+				    "at index %d", conv, (unsigned char)conv,
+				    (int)(q - s));
+			free(name);
+			goto bad;
+		}
+		if ((kind = x_lookup(x, name, &sv, &iv)) == 0) {
+			sb_add(&nb, "");
+			x_names(x, &nb);
+			*errp = xasprintf("%%(%s) cannot be expanded: no such "
+			    "name (available: %s)", name, nb.s);
+			free(nb.s);
+			free(name);
+			goto bad;
+		}
+		free(name);
+		if (x_conv(&b, flags, width, prec, conv, kind, sv, iv,
+		    errp) == -1)
+			goto bad;
+		p = q;
+	}
+	return sb_take(&b);
+bad:
+	free(b.s);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* Value types of datatypes.py, with our messages. */
+
+/* int(): optional sign, digits with single underscores between, spaces. */
+static int
+ty_int(const char *v, long long *out)
+{
+	const char	*p = v;
+	long long	 n = 0;
+	bool		 neg = false, any = false;
+
+	while (py_isspace((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	for (; *p != '\0'; p++) {
+		if (*p == '_' && any && isdigit((unsigned char)p[1]))
+			continue;
+		if (!isdigit((unsigned char)*p))
+			break;
+		if (n > (LLONG_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (*p - '0');
+		any = true;
+	}
+	while (py_isspace((unsigned char)*p))
+		p++;
+	if (!any || *p != '\0')
+		return -1;
+	*out = neg ? -n : n;
+	return 0;
+}
+
+static int
+ty_bool(const char *v, bool *out)
+{
+	static const char *const t[] = { "yes", "true", "on", "1" };
+	static const char *const f[] = { "no", "false", "off", "0" };
+	size_t	i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(v, t[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, f[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* byte_size: a number with an optional kb, mb or gb suffix. */
+static int
+ty_bytes(const char *v, long long *out)
+{
+	size_t		 n = strlen(v);
+	long long	 m = 1, x;
+	char		*d;
+	int		 rc;
+
+	if (n >= 2) {
+		if (strcasecmp(v + n - 2, "kb") == 0)
+			m = 1024;
+		else if (strcasecmp(v + n - 2, "mb") == 0)
+			m = 1024 * 1024;
+		else if (strcasecmp(v + n - 2, "gb") == 0)
+			m = 1024LL * 1024 * 1024;
+	}
+	d = xstrndup(v, m == 1 ? n : n - 2);
+	rc = ty_int(d, &x);
+	free(d);
+	if (rc == -1 || (x != 0 && (x > LLONG_MAX / m || x < LLONG_MIN / m)))
+		return -1;
+	*out = x * m;
+	return 0;
+}
+
+/* octal_type: int(arg, 8). */
+static int
+ty_octal(const char *v, int *out)
+{
+	const char	*p = v;
+	long		 n = 0;
+	bool		 any = false, neg = false;
+
+	while (py_isspace((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+		p += 2;
+	for (; *p != '\0'; p++) {
+		if (*p == '_' && isdigit((unsigned char)p[1]))
+			continue;
+		if (*p < '0' || *p > '7')
+			break;
+		n = n * 8 + (*p - '0');
+		if (n > INT_MAX)
+			return -1;
+		any = true;
+	}
+	while (py_isspace((unsigned char)*p))
+		p++;
+	if (!any || *p != '\0')
+		return -1;
+	*out = (int)(neg ? -n : n);
+	return 0;
+}
+
+/* name_to_uid: a name or a number that must exist. */
+static int
+ty_uid(const char *v, uid_t *uid, gid_t *gid, char **err)
+{
+	struct passwd	*pw;
+	long long	 n;
+
+	if (ty_int(v, &n) == 0) {
+		if (n < 0 || n > (long long)UINT32_MAX - 1 ||
+		    (pw = getpwuid((uid_t)n)) == NULL) {
+			*err = xasprintf("invalid user id %s: no such user", v);
+			return -1;
+		}
+	} else if ((pw = getpwnam(v)) == NULL) {
+		*err = xasprintf("invalid user name %s: no such user", v);
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+static int
+ty_gid(const char *v, gid_t *gid)
+{
+	struct group	*gr;
+	long long	 n;
+
+	if (ty_int(v, &n) == 0) {
+		if (n < 0 || (gr = getgrgid((gid_t)n)) == NULL)
+			return -1;
+	} else if ((gr = getgrnam(v)) == NULL)
+		return -1;
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+/* existing_dirpath: the directory of the path must exist. */
+static char *
+ty_dirpath(const char *v, char **err)
+{
+	char	*nv, *d;
+
+	nv = expanduser(v);
+	d = dirname_dup(nv);
+	if (*d != '\0' && !is_dir(d)) {
+		*err = xasprintf("the directory named as part of the path %s "
+		    "does not exist", v);
+		free(d);
+		free(nv);
+		return NULL;
+	}
+	free(d);
+	return nv;
+}
+
+static char *
+ty_directory(const char *v, char **err)
+{
+	char	*nv;
+
+	nv = expanduser(v);
+	if (!is_dir(nv)) {
+		*err = xasprintf("%s is not an existing directory", v);
+		free(nv);
+		return NULL;
+	}
+	return nv;
+}
+
+/* process_or_group_name */
+static char *
+ty_name(const char *v, char **err)
+{
+	char	*s;
+	const char *bad;
+
+	s = strip_dup(v, strlen(v));
+	for (bad = " :/"; *bad != '\0'; bad++)
+		if (strchr(s, *bad) != NULL) {
+			*err = xasprintf("invalid name '%s': it contains '%c'",
+			    v, *bad);
+			free(s);
+			return NULL;
+		}
+	return s;
+}
+
+/* signal_number */
+static int
+ty_signal(const char *v, int *out)
+{
+	long long	n;
+	char		*s;
+	int		sig;
+
+	if (ty_int(v, &n) == 0)
+		sig = n >= 1 && n < NSIG ? proc_sig_num(v) : -1;
+	else {
+		s = strip_dup(v, strlen(v));
+		sig = proc_sig_num(s);
+		free(s);
+	}
+	if (sig <= 0)
+		return -1;
+	*out = sig;
+	return 0;
+}
+
+/*
+ * dict_of_key_value_pairs: Python's shlex.shlex (not POSIX mode, with
+ * '/.+-():' added to the word characters) cuts the text into tokens;
+ * every fourth token (the comma) is skipped unread, as there.
+ */
+struct tokl {
+	char	**t;
+	size_t	  n;
+};
+
+static bool
+sh_word(unsigned char c)
+{
+	return isalnum(c) || c == '_' || (c != 0 && strchr("/.+-():", c));
+}
+
+static size_t
+u8len(const char *p)
+{
+	unsigned char c = (unsigned char)*p;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xf0)
+		return 4;
+	if (c >= 0xe0)
+		return 3;
+	return 2;
+}
+
+static int
+shlex_split(const char *s, struct tokl *tl, char **err)
+{
+	const char	*p = s;
+	struct sbuf	 tok = { 0 };
+	char		 state = ' ';
+	size_t		 n;
+
+	for (;;) {
+		char c = *p;
+
+		if (state == ' ') {
+			if (c == '\0')
+				break;
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+				p++;
+				continue;
+			}
+			if (c == '#') {
+				while (*p != '\0' && *p != '\n')
+					p++;
+				continue;
+			}
+			if (sh_word((unsigned char)c)) {
+				sb_addc(&tok, c);
+				state = 'a';
+				p++;
+				continue;
+			}
+			if (c == '\'' || c == '"') {
+				sb_addc(&tok, c);
+				state = c;
+				p++;
+				continue;
+			}
+			n = u8len(p);
+			sb_addn(&tok, p, n);
+			p += n;
+			goto emit;
+		} else if (state == '\'' || state == '"') {
+			if (c == '\0') {
+				*err = xasprintf("no closing quotation");
+				free(tok.s);
+				return -1;
+			}
+			sb_addc(&tok, c);
+			p++;
+			if (c == state)
+				goto emit;
+			continue;
+		} else {
+			if (c == '\0')
+				goto emit;
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+				p++;
+				goto emit;
+			}
+			if (c == '#') {
+				while (*p != '\0' && *p != '\n')
+					p++;
+				goto emit;
+			}
+			if (sh_word((unsigned char)c) || c == '\'' ||
+			    c == '"') {
+				sb_addc(&tok, c);
+				p++;
+				continue;
+			}
+			goto emit;
+		}
+emit:
+		tl->t = xrealloc(tl->t, tl->n + 1, sizeof(*tl->t));
+		tl->t[tl->n++] = sb_take(&tok);
+		state = ' ';
+	}
+	return 0;
+}
+
+static void
+tokl_free(struct tokl *tl)
+{
+	size_t	i;
+
+	for (i = 0; i < tl->n; i++)
+		free(tl->t[i]);
+	free(tl->t);
+}
+
+static char *
+strip_quotes(const char *s)
+{
+	size_t	n = strlen(s);
+
+	while (*s == '\'' || *s == '"') {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == '\'' || s[n - 1] == '"'))
+		n--;
+	return xstrndup(s, n);
+}
+
+static int
+ty_env(const char *s, struct kvl *out, char **err)
+{
+	struct tokl	tl = { 0 };
+	size_t		i;
+	char		*v;
+
+	if (shlex_split(s, &tl, err) == -1) {
+		tokl_free(&tl);
+		return -1;
+	}
+	for (i = 0; i < tl.n; i += 4) {
+		if (i + 2 >= tl.n || strcmp(tl.t[i + 1], "=") != 0) {
+			*err = xasprintf("unexpected end of key/value pairs "
+			    "in value '%s' (KEY=value, comma-separated; "
+			    "quote values with other characters)", s);
+			tokl_free(&tl);
+			return -1;
+		}
+		v = strip_quotes(tl.t[i + 2]);
+		kvl_set(out, tl.t[i], v);
+		free(v);
+	}
+	tokl_free(&tl);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reading options of a section. */
+
+static const struct ini_opt *
+opt_get(const struct ld *ld, const struct ini_sect *s, const char *key)
+{
+	const struct ini_opt	*o;
+
+	if ((o = sect_opt(s, key)) != NULL)
+		return o;
+	return sect_opt(ld->ini.defaults, key);
+}
+
+/* Report an error at key of s (its line, or the section's if unset). */
+static void
+kerr(struct ld *ld, const struct ini_sect *s, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+kerr(struct ld *ld, const struct ini_sect *s, const char *key,
+    const char *fmt, ...)
+{
+	const struct ini_opt	*o;
+	va_list			 ap;
+
+	o = key != NULL ? opt_get(ld, s, key) : NULL;
+	va_start(ap, fmt);
+	ld_msg(ld->errs, o != NULL ? o->file : s->file,
+	    o != NULL ? o->line : s->line, s->name, key, fmt, ap);
+	va_end(ap);
+	ld->nerr++;
+}
+
+/*
+ * saneget: the value of key in s, or def; expanded with x unless x is
+ * NULL.  *out is NULL when neither is set.  -1 after an error.
+ */
+static int
+sget(struct ld *ld, const struct ini_sect *s, const char *key,
+    const char *def, const struct xctx *x, char **out)
+{
+	const struct ini_opt	*o;
+	const char		*v;
+	char			*e;
+
+	o = opt_get(ld, s, key);
+	v = o != NULL ? o->val : def;
+	*out = NULL;
+	if (v == NULL)
+		return 0;
+	if (x == NULL) {
+		*out = xstrdup(v);
+		return 0;
+	}
+	if ((*out = x_expand(x, v, &e)) == NULL) {
+		kerr(ld, s, key, "format string '%s' %s", v, e);
+		free(e);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+get_int(struct ld *ld, const struct ini_sect *s, const char *key,
+    const char *def, const struct xctx *x, long long lo, long long hi,
+    long long *out)
+{
+	char	*v;
+	int	 rc = 0;
+
+	if (sget(ld, s, key, def, x, &v) == -1)
+		return -1;
+	if (ty_int(v, out) == -1) {
+		kerr(ld, s, key, "invalid integer '%s'", v);
+		rc = -1;
+	} else if (*out < lo || *out > hi) {
+		kerr(ld, s, key, "%s is out of range (%lld to %lld)", v, lo, hi);
+		rc = -1;
+	}
+	free(v);
+	return rc;
+}
+
+static int
+get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
+    const char *def, const struct xctx *x, int *out)
+{
+	long long	v;
+
+	if (get_int(ld, s, key, def, x, INT_MIN, INT_MAX, &v) == -1)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+get_bool(struct ld *ld, const struct ini_sect *s, const char *key,
+    const char *def, const struct xctx *x, bool *out)
+{
+	char	*v;
+	int	 rc = 0;
+
+	if (sget(ld, s, key, def, x, &v) == -1)
+		return -1;
+	if (ty_bool(v, out) == -1) {
+		kerr(ld, s, key, "invalid boolean '%s' (true, false, yes, no, "
+		    "on, off, 1 or 0)", v);
+		rc = -1;
+	}
+	free(v);
+	return rc;
+}
+
+static int
+get_bytes(struct ld *ld, const struct ini_sect *s, const char *key,
+    const char *def, const struct xctx *x, long long *out)
+{
+	char	*v;
+	int	 rc = 0;
+
+	if (sget(ld, s, key, def, x, &v) == -1)
+		return -1;
+	if (ty_bytes(v, out) == -1) {
+		kerr(ld, s, key, "invalid byte size '%s' (a number, with KB, "
+		    "MB or GB)", v);
+		rc = -1;
+	}
+	free(v);
+	return rc;
+}
+
+/* Keys each kind of section knows; others get a warning. */
+static const char *const keys_program[] = {
+	"command", "process_name", "numprocs", "numprocs_start", "priority",
+	"autostart", "autorestart", "startsecs", "startretries", "exitcodes",
+	"stopsignal", "stopwaitsecs", "stopasgroup", "killasgroup", "user",
+	"redirect_stderr", "stdout_logfile", "stdout_logfile_maxbytes",
+	"stdout_logfile_backups", "stdout_capture_maxbytes",
+	"stdout_events_enabled", "stdout_syslog", "stderr_logfile",
+	"stderr_logfile_maxbytes", "stderr_logfile_backups",
+	"stderr_capture_maxbytes", "stderr_events_enabled", "stderr_syslog",
+	"environment", "directory", "umask", "serverurl", NULL
+};
+static const char *const keys_listener[] = {
+	"buffer_size", "events", "result_handler", NULL
+};
+static const char *const keys_fcgi[] = {
+	"socket", "socket_backlog", "socket_owner", "socket_mode", NULL
+};
+static const char *const keys_group[] = { "programs", "priority", NULL };
+static const char *const keys_include[] = { "files", NULL };
+static const char *const keys_sd[] = {
+	"logfile", "logfile_maxbytes", "logfile_backups", "loglevel",
+	"pidfile", "umask", "nodaemon", "silent", "minfds", "minprocs",
+	"nocleanup", "childlogdir", "user", "directory", "strip_ansi",
+	"environment", "identifier", NULL
+};
+static const char *const keys_unix[] = {
+	"file", "chmod", "chown", "username", "password", NULL
+};
+static const char *const keys_inet[] = {
+	"port", "username", "password", NULL
+};
+static const char *const keys_ctl[] = {
+	"serverurl", "username", "password", "prompt", "history_file", NULL
+};
+
+static bool
+in_list(const char *const *l, const char *k)
+{
+	if (l == NULL)
+		return false;
+	for (; *l != NULL; l++)
+		if (strcmp(*l, k) == 0)
+			return true;
+	return false;
+}
+
+static void
+warn_unknown(struct ld *ld, const struct ini_sect *s,
+    const char *const *l1, const char *const *l2)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (!in_list(l1, s->o[i].key) && !in_list(l2, s->o[i].key))
+			ld_warn(ld, s->o[i].file, s->o[i].line, s->name,
+			    s->o[i].key, "unknown key, ignored (supervisor "
+			    "ignores it too)");
+}
+
+static bool
+has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* [supervisord] and the command-line options that set its keys. */
+
+static const char *
+tempdir(void)
+{
+	static const char *const vars[] = { "TMPDIR", "TEMP", "TMP" };
+	const char	*d;
+	size_t		 i;
+
+	for (i = 0; i < 3; i++)
+		if ((d = getenv(vars[i])) != NULL && *d != '\0' && is_dir(d))
+			return d;
+	return "/tmp";
+}
+
+/* Convert one [supervisord] value into sd.  -1 with *err set. */
+static int
+sd_apply(struct cfg_supervisord *sd, const char *key, const char *v,
+    char **err)
+{
+	long long	 n;
+	bool		 b;
+	char		*p;
+	int		 lvl, m;
+
+	*err = NULL;
+	if (strcmp(key, "minfds") == 0 || strcmp(key, "minprocs") == 0) {
+		if (ty_int(v, &n) == -1) {
+			*err = xasprintf("invalid integer '%s'", v);
+			return -1;
+		}
+		if (key[3] == 'f')
+			sd->minfds = n;
+		else
+			sd->minprocs = n;
+	} else if (strcmp(key, "logfile_backups") == 0) {
+		if (ty_int(v, &n) == -1 || n < INT_MIN || n > INT_MAX) {
+			*err = xasprintf("invalid integer '%s'", v);
+			return -1;
+		}
+		sd->logfile_backups = (int)n;
+	} else if (strcmp(key, "logfile_maxbytes") == 0) {
+		if (ty_bytes(v, &n) == -1) {
+			*err = xasprintf("invalid byte size '%s' (a number, "
+			    "with KB, MB or GB)", v);
+			return -1;
+		}
+		sd->logfile_maxbytes = n;
+	} else if (strcmp(key, "umask") == 0) {
+		if (ty_octal(v, &m) == -1) {
+			*err = xasprintf("invalid octal '%s'", v);
+			return -1;
+		}
+		sd->umask = m;
+	} else if (strcmp(key, "directory") == 0) {
+		if ((p = ty_directory(v, err)) == NULL)
+			return -1;
+		free(sd->directory);
+		sd->directory = p;
+	} else if (strcmp(key, "logfile") == 0 || strcmp(key, "pidfile") == 0) {
+		if ((p = ty_dirpath(v, err)) == NULL)
+			return -1;
+		/* realize(): normalize_path, except for "syslog". */
+		if (key[0] == 'l' && (strcasecmp(p, "none") == 0 ||
+		    strcasecmp(p, "off") == 0)) {
+			free(p);
+			p = NULL;
+		} else if (key[0] != 'l' || strcmp(p, "syslog") != 0) {
+			char *a = abspath(p);
+
+			free(p);
+			p = a;
+		}
+		if (key[0] == 'l') {
+			free(sd->logfile);
+			sd->logfile = p;
+		} else {
+			free(sd->pidfile);
+			sd->pidfile = p;
+		}
+	} else if (strcmp(key, "loglevel") == 0) {
+		p = xstrdup(v);
+		lower(p);
+		lvl = log_level_parse(p);
+		free(p);
+		if (lvl == -1) {
+			*err = xasprintf("bad logging level name '%s' (critical, "
+			    "error, warn, info, debug, trace, blather)", v);
+			return -1;
+		}
+		sd->loglevel = lvl;
+	} else if (strcmp(key, "identifier") == 0) {
+		free(sd->identifier);
+		sd->identifier = xstrdup(v);
+	} else if (strcmp(key, "childlogdir") == 0) {
+		if ((p = ty_directory(v, err)) == NULL)
+			return -1;
+		free(sd->childlogdir);
+		sd->childlogdir = p;
+	} else if (strcmp(key, "user") == 0) {
+		if (ty_uid(v, &sd->uid, &sd->gid, err) == -1)
+			return -1;
+		free(sd->user);
+		sd->user = xstrdup(v);
+		sd->has_uid = true;
+	} else if (strcmp(key, "nodaemon") == 0 || strcmp(key, "silent") == 0 ||
+	    strcmp(key, "nocleanup") == 0 || strcmp(key, "strip_ansi") == 0) {
+		if (ty_bool(v, &b) == -1) {
+			*err = xasprintf("invalid boolean '%s' (true, false, "
+			    "yes, no, on, off, 1 or 0)", v);
+			return -1;
+		}
+		if (key[0] == 'n' && key[2] == 'd')
+			sd->nodaemon = b;
+		else if (key[0] == 's' && key[1] == 'i')
+			sd->silent = b;
+		else if (key[0] == 'n')
+			sd->nocleanup = b;
+		else
+			sd->strip_ansi = b;
+	} else {
+		*err = xasprintf("no such option");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sd_defaults(struct cfg_supervisord *sd)
+{
+	char	*e;
+
+	memset(sd, 0, sizeof(*sd));
+	sd->logfile_maxbytes = 50LL * 1024 * 1024;
+	sd->logfile_backups = 10;
+	sd->loglevel = LOGL_INFO;
+	sd->minfds = 1024;
+	sd->minprocs = 200;
+	sd->umask = 022;
+	sd->identifier = xstrdup("supervisor");
+	sd->childlogdir = abspath(tempdir());
+	(void)sd_apply(sd, "logfile", "supervisord.log", &e);
+	free(e);
+	(void)sd_apply(sd, "pidfile", "supervisord.pid", &e);
+	free(e);
+}
+
+static void
+ld_supervisord(struct ld *ld, struct ini_sect *s)
+{
+	/* read_config's order: the first error is supervisor's. */
+	static const struct { const char *key, *def; } k[] = {
+		{ "minfds", "1024" }, { "minprocs", "200" },
+		{ "directory", NULL }, { "umask", "022" },
+		{ "logfile", "supervisord.log" },
+		{ "logfile_maxbytes", "50MB" }, { "logfile_backups", "10" },
+		{ "loglevel", "info" }, { "pidfile", "supervisord.pid" },
+		{ "identifier", "supervisor" }, { "nodaemon", "false" },
+		{ "silent", "false" }, { "childlogdir", NULL },
+		{ "nocleanup", "false" }, { "strip_ansi", "false" },
+		{ "user", NULL },
+	};
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct xctx	 x2 = x;
+	struct kvl	 env = { 0 };
+	char		*v, *v2, *e;
+	size_t		 i;
+
+	warn_unknown(ld, s, keys_sd, NULL);
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		if (sget(ld, s, k[i].key, k[i].def, &x, &v) == -1)
+			continue;
+		if (v == NULL)
+			continue;
+		if (sd_apply(&ld->c->sd, k[i].key, v, &e) == -1) {
+			kerr(ld, s, k[i].key, "%s", e);
+			free(e);
+		}
+		free(v);
+	}
+	/* environment= is expanded twice, the second time with the host. */
+	if (sget(ld, s, "environment", "", &x, &v) == -1)
+		return;
+	x2.host = ld->host;
+	if ((v2 = x_expand(&x2, v, &e)) == NULL) {
+		kerr(ld, s, "environment", "format string '%s' %s", v, e);
+		free(e);
+		free(v);
+		return;
+	}
+	free(v);
+	if (ty_env(v2, &env, &e) == -1) {
+		kerr(ld, s, "environment", "%s", e);
+		free(e);
+	} else {
+		struct cfg_supervisord *sd = &ld->c->sd;
+
+		sd->env_keys = xcalloc(env.n, sizeof(char *));
+		sd->env_vals = xcalloc(env.n, sizeof(char *));
+		for (i = 0; i < env.n; i++) {
+			char *n = xasprintf("ENV_%s", env.k[i]);
+
+			kvl_set(&ld->envx, n, env.v[i]);
+			free(n);
+			sd->env_keys[i] = env.k[i];
+			sd->env_vals[i] = env.v[i];
+		}
+		sd->nenv = env.n;
+		free(env.k);
+		free(env.v);
+		memset(&env, 0, sizeof(env));
+	}
+	free(v2);
+}
+
+/* ---------------------------------------------------------------- */
+/* Programs: processes_from_section. */
+
+/* A group while it is built, with what only some kinds have. */
+struct bgroup {
+	struct cfg_group	  g;
+	struct cfg_program	**p;
+	size_t			  n;
+	size_t			  order;	/* for a stable sort */
+};
+
+void
+cfg_program_free(struct cfg_program *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	free(p->name);
+	free(p->group);
+	free(p->section);
+	free(p->file);
+	free(p->command);
+	free(p->directory);
+	free(p->user);
+	free(p->out.path);
+	free(p->err.path);
+	for (i = 0; i < p->nenv; i++) {
+		free(p->env_keys[i]);
+		free(p->env_vals[i]);
+	}
+	free(p->env_keys);
+	free(p->env_vals);
+	free(p->serverurl);
+	free(p->exitcodes);
+	free(p);
+}
+
+static int
+prog_cmp(const void *a, const void *b)
+{
+	const struct cfg_program *pa = *(struct cfg_program *const *)a;
+	const struct cfg_program *pb = *(struct cfg_program *const *)b;
+
+	if (pa->priority != pb->priority)
+		return pa->priority < pb->priority ? -1 : 1;
+	if (strcmp(pa->name, pb->name) != 0)
+		return strcmp(pa->name, pb->name);
+	return pa->process_num < pb->process_num ? -1 :
+	    pa->process_num > pb->process_num;
+}
+
+static int
+get_exitcodes(struct ld *ld, const struct ini_sect *s, const struct xctx *x,
+    int **codes, size_t *n)
+{
+	char		*v, *p, *q, *item;
+	long long	 c;
+	int		 rc = 0;
+
+	if (sget(ld, s, "exitcodes", "0", x, &v) == -1)
+		return -1;
+	*codes = NULL;
+	*n = 0;
+	if (*v == '\0') {
+		free(v);
+		return 0;
+	}
+	for (p = v;; p = q + 1) {
+		q = strchr(p, ',');
+		item = xstrndup(p, q == NULL ? strlen(p) : (size_t)(q - p));
+		if (ty_int(item, &c) == -1 || c < 0 || c > 255) {
+			kerr(ld, s, "exitcodes", "invalid list of exit codes "
+			    "'%s' (numbers 0 to 255, comma-separated)", v);
+			free(item);
+			rc = -1;
+			break;
+		}
+		free(item);
+		*codes = xrealloc(*codes, *n + 1, sizeof(**codes));
+		(*codes)[(*n)++] = (int)c;
+		if (q == NULL)
+			break;
+	}
+	if (rc == -1) {
+		free(*codes);
+		*codes = NULL;
+		*n = 0;
+	}
+	free(v);
+	return rc;
+}
+
+/* One of stdout_logfile, stderr_logfile and their companions. */
+static int
+get_log(struct ld *ld, const struct ini_sect *s, const char *ch,
+    const struct xctx *x, struct cfg_log *lg)
+{
+	char	 key[64], *v, *v2, *e, *path;
+	int	 rc = 0;
+	long long n;
+
+	memset(lg, 0, sizeof(*lg));
+	snprintf(key, sizeof(key), "%s_logfile", ch);
+	if (sget(ld, s, key, "AUTO", x, &v) == -1)
+		return -1;
+	/* supervisor expands a log file name a second time. */
+	if ((v2 = x_expand(x, v, &e)) == NULL) {
+		kerr(ld, s, key, "format string '%s' %s", v, e);
+		free(e);
+		free(v);
+		return -1;
+	}
+	free(v);
+	if (strcasecmp(v2, "none") == 0 || strcasecmp(v2, "off") == 0)
+		lg->kind = CFG_LOG_NONE;
+	else if (strcasecmp(v2, "auto") == 0)
+		lg->kind = CFG_LOG_AUTO;
+	else if (strcasecmp(v2, "syslog") == 0) {
+		/* Deprecated; supervisor rewrites it as NONE + _syslog. */
+		lg->kind = CFG_LOG_SYSLOG;
+		ld_warn(ld, s->file, s->line, s->name, key, "%s=syslog is "
+		    "deprecated: use %s_syslog=true", key, ch);
+	} else if ((path = ty_dirpath(v2, &e)) == NULL) {
+		kerr(ld, s, key, "%s", e);
+		free(e);
+		rc = -1;
+	} else {
+		lg->kind = CFG_LOG_PATH;
+		lg->path = path;
+	}
+	free(v2);
+	if (rc == -1)
+		return -1;
+	snprintf(key, sizeof(key), "%s_logfile_backups", ch);
+	if (get_int(ld, s, key, "10", x, INT_MIN, INT_MAX, &n) == -1)
+		return -1;
+	lg->backups = (int)n;
+	snprintf(key, sizeof(key), "%s_logfile_maxbytes", ch);
+	if (get_bytes(ld, s, key, "50MB", x, &lg->maxbytes) == -1)
+		return -1;
+	snprintf(key, sizeof(key), "%s_syslog", ch);
+	if (get_bool(ld, s, key, "false", x, &lg->syslog) == -1)
+		return -1;
+	if (lg->kind == CFG_LOG_SYSLOG) {
+		lg->kind = CFG_LOG_NONE;
+		lg->syslog = true;
+	}
+	return 0;
+}
+
+/*
+ * The processes of one [program:x] (or eventlistener, fcgi-program)
+ * section, appended to bg.  -1 after an error.
+ */
+static int
+ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
+    enum cfg_kind kind, struct bgroup *bg)
+{
+	struct cfg_program	 t, *p;
+	struct xctx		 x;
+	struct kvl		 penv = { 0 }, merged = { 0 }, *pe = NULL;
+	char			*pname = NULL, *prog = NULL, *envs = NULL;
+	char			*v, *e, *name, *user = NULL, *surl = NULL;
+	long long		 numprocs, start, i;
+	size_t			 k, first = bg->n;
+	int			 rc = -1, umask = -1;
+	uid_t			 uid = 0;
+	gid_t			 gid = 0;
+	bool			 has_uid = false;
+
+	memset(&t, 0, sizeof(t));
+	if ((prog = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
+		kerr(ld, s, NULL, "%s", e);
+		free(e);
+		return -1;
+	}
+	memset(&x, 0, sizeof(x));
+	x.env[0] = &ld->envx;
+	x.here = ld->here;
+	x.program_name = prog;
+	x.group_name = group;
+	x.host = ld->host;
+
+	if (get_iint(ld, s, "priority", "999", &x, &t.priority) == -1 ||
+	    get_bool(ld, s, "autostart", "true", &x, &t.autostart) == -1)
+		goto out;
+	if (sget(ld, s, "autorestart", "unexpected", &x, &v) == -1)
+		goto out;
+	if (ty_bool(v, &t.stopasgroup) == 0)
+		t.autorestart = t.stopasgroup ? CFG_AR_TRUE : CFG_AR_FALSE;
+	else if (strcasecmp(v, "unexpected") == 0)
+		t.autorestart = CFG_AR_UNEXPECTED;
+	else {
+		kerr(ld, s, "autorestart", "invalid value '%s' (true, false "
+		    "or unexpected)", v);
+		free(v);
+		goto out;
+	}
+	free(v);
+	if (get_iint(ld, s, "startsecs", "1", &x, &t.startsecs) == -1 ||
+	    get_iint(ld, s, "startretries", "3", &x, &t.startretries) == -1)
+		goto out;
+	if (sget(ld, s, "stopsignal", "TERM", &x, &v) == -1)
+		goto out;
+	if (ty_signal(v, &t.stopsignal) == -1) {
+		kerr(ld, s, "stopsignal", "invalid signal '%s'", v);
+		free(v);
+		goto out;
+	}
+	free(v);
+	if (get_iint(ld, s, "stopwaitsecs", "10", &x, &t.stopwaitsecs) == -1 ||
+	    get_bool(ld, s, "stopasgroup", "false", &x, &t.stopasgroup) == -1 ||
+	    get_bool(ld, s, "killasgroup", t.stopasgroup ? "true" : "false",
+	    &x, &t.killasgroup) == -1 ||
+	    get_exitcodes(ld, s, &x, &t.exitcodes, &t.nexitcodes) == -1 ||
+	    get_bool(ld, s, "redirect_stderr", "false", &x,
+	    &t.redirect_stderr) == -1 ||
+	    get_int(ld, s, "numprocs", "1", &x, LLONG_MIN, 1000000,
+	    &numprocs) == -1 ||
+	    get_int(ld, s, "numprocs_start", "0", &x, INT_MIN, INT_MAX,
+	    &start) == -1)
+		goto out;
+	if (kind == CFG_KIND_EVENTLISTENER && t.redirect_stderr) {
+		kerr(ld, s, "redirect_stderr", "redirect_stderr=true is not "
+		    "allowed in an event listener: it would interfere with "
+		    "the eventlistener protocol");
+		goto out;
+	}
+	if (sget(ld, s, "environment", "", NULL, &envs) == -1 ||
+	    get_bytes(ld, s, "stdout_capture_maxbytes", "0", &x,
+	    &t.out.capture_maxbytes) == -1 ||
+	    get_bool(ld, s, "stdout_events_enabled", "false", &x,
+	    &t.out.events_enabled) == -1 ||
+	    get_bytes(ld, s, "stderr_capture_maxbytes", "0", &x,
+	    &t.err.capture_maxbytes) == -1 ||
+	    get_bool(ld, s, "stderr_events_enabled", "false", &x,
+	    &t.err.events_enabled) == -1 ||
+	    sget(ld, s, "serverurl", NULL, &x, &surl) == -1)
+		goto out;
+	if (surl != NULL) {
+		char *st = strip_dup(surl, strlen(surl));
+
+		if (strcasecmp(st, "auto") == 0 || *surl == '\0') {
+			free(surl);
+			surl = NULL;
+		}
+		free(st);
+	}
+	if (sget(ld, s, "user", NULL, &x, &user) == -1)
+		goto out;
+	if (user != NULL) {
+		if (ty_uid(user, &uid, &gid, &e) == -1) {
+			kerr(ld, s, "user", "%s", e);
+			free(e);
+			goto out;
+		}
+		has_uid = true;
+	}
+	if (sget(ld, s, "umask", NULL, &x, &v) == -1)
+		goto out;
+	if (v != NULL && ty_octal(v, &umask) == -1) {
+		kerr(ld, s, "umask", "invalid octal '%s'", v);
+		free(v);
+		goto out;
+	}
+	free(v);
+	if (sget(ld, s, "process_name", "%(program_name)s", NULL, &v) == -1)
+		goto out;
+	pname = ty_name(v, &e);
+	free(v);
+	if (pname == NULL) {
+		kerr(ld, s, "process_name", "%s", e);
+		free(e);
+		goto out;
+	}
+	if (numprocs > 1 && strstr(pname, "%(process_num)") == NULL) {
+		kerr(ld, s, "process_name", "%%(process_num) must be present "
+		    "within process_name when numprocs > 1");
+		goto out;
+	}
+	if (t.stopasgroup && !t.killasgroup) {
+		kerr(ld, s, "killasgroup", "cannot set stopasgroup=true and "
+		    "killasgroup=false");
+		goto out;
+	}
+
+	for (i = start; i < start + numprocs; i++) {
+		x.has_num = true;
+		x.process_num = i;
+		x.numprocs = numprocs;
+		x.env[1] = NULL;
+		kvl_free(&penv);
+		if ((v = x_expand(&x, envs, &e)) == NULL) {
+			kerr(ld, s, "environment", "format string '%s' %s",
+			    envs, e);
+			free(e);
+			goto out;
+		}
+		if (ty_env(v, &penv, &e) == -1) {
+			kerr(ld, s, "environment", "%s", e);
+			free(e);
+			free(v);
+			goto out;
+		}
+		free(v);
+		/* %(ENV_X)s of the program's own environment. */
+		{
+			pe = xcalloc(1, sizeof(*pe));
+			for (k = 0; k < penv.n; k++) {
+				char *n = xasprintf("ENV_%s", penv.k[k]);
+
+				kvl_set(pe, n, penv.v[k]);
+				free(n);
+			}
+			x.env[1] = pe;
+		}
+		p = xcalloc(1, sizeof(*p));
+		*p = t;
+		p->exitcodes = xcalloc(t.nexitcodes, sizeof(int));
+		memcpy(p->exitcodes, t.exitcodes, t.nexitcodes * sizeof(int));
+		p->out.path = p->err.path = NULL;
+		p->env_keys = p->env_vals = NULL;
+		p->nenv = 0;
+		p->group = xstrdup(group);
+		p->section = xstrdup(s->name);
+		p->file = xstrdup(s->file);
+		p->line = s->line;
+		p->kind = kind;
+		p->numprocs = (int)numprocs;
+		p->process_num = (int)i;
+		p->umask = umask;
+		p->user = xstrdup(user);
+		p->has_uid = has_uid;
+		p->uid = uid;
+		p->gid = gid;
+		p->serverurl = xstrdup(surl);
+		bg->p = xrealloc(bg->p, bg->n + 1, sizeof(*bg->p));
+		bg->p[bg->n++] = p;
+
+		rc = sget(ld, s, "directory", NULL, &x, &p->directory);
+		if (rc == 0)
+			rc = get_log(ld, s, "stdout", &x, &p->out);
+		if (rc == 0)
+			rc = get_log(ld, s, "stderr", &x, &p->err);
+		if (rc == 0) {
+			p->out.capture_maxbytes = t.out.capture_maxbytes;
+			p->out.events_enabled = t.out.events_enabled;
+			p->err.capture_maxbytes = t.err.capture_maxbytes;
+			p->err.events_enabled = t.err.events_enabled;
+			if (p->out.kind == CFG_LOG_AUTO && p->out.maxbytes == 0)
+				ld_warn(ld, s->file, s->line, s->name,
+				    "stdout_logfile", "AUTO logging without "
+				    "rollover: set maxbytes > 0 to avoid "
+				    "filling up the filesystem");
+			if (p->err.kind == CFG_LOG_AUTO && p->err.maxbytes ==
+			    0 && !t.redirect_stderr)
+				ld_warn(ld, s->file, s->line, s->name,
+				    "stderr_logfile", "AUTO logging without "
+				    "rollover: set maxbytes > 0 to avoid "
+				    "filling up the filesystem");
+			if (t.redirect_stderr) {
+				if (p->err.kind == CFG_LOG_PATH)
+					ld_warn(ld, s->file, s->line, s->name,
+					    "stderr_logfile", "redirect_stderr="
+					    "true: the file name is ignored");
+				free(p->err.path);
+				p->err.path = NULL;
+				p->err.kind = CFG_LOG_NONE;
+			}
+			rc = sget(ld, s, "command", NULL, &x, &p->command);
+		}
+		if (rc == 0 && p->command == NULL) {
+			kerr(ld, s, "command", "program section %s does not "
+			    "specify a command", s->name);
+			rc = -1;
+		}
+		if (rc == 0) {
+			if ((name = x_expand(&x, pname, &e)) == NULL) {
+				kerr(ld, s, "process_name", "format string "
+				    "'%s' %s", pname, e);
+				free(e);
+				rc = -1;
+			} else
+				p->name = name;
+		}
+		if (rc == 0) {
+			/* [supervisord]'s environment, updated by ours. */
+			kvl_free(&merged);
+			for (k = 0; k < ld->c->sd.nenv; k++)
+				kvl_set(&merged, ld->c->sd.env_keys[k],
+				    ld->c->sd.env_vals[k]);
+			for (k = 0; k < penv.n; k++)
+				kvl_set(&merged, penv.k[k], penv.v[k]);
+			p->env_keys = merged.k;
+			p->env_vals = merged.v;
+			p->nenv = merged.n;
+			memset(&merged, 0, sizeof(merged));
+		}
+		kvl_free(pe);
+		free(pe);
+		pe = NULL;
+		x.env[1] = NULL;
+		if (rc == -1)
+			goto out;
+	}
+	if (bg->n - first > 1)
+		qsort(bg->p + first, bg->n - first, sizeof(*bg->p),
+		    prog_cmp);
+	rc = 0;
+out:
+	if (rc == -1) {
+		while (bg->n > first)
+			cfg_program_free(bg->p[--bg->n]);
+	}
+	if (pe != NULL) {
+		kvl_free(pe);
+		free(pe);
+	}
+	kvl_free(&penv);
+	kvl_free(&merged);
+	free(t.exitcodes);
+	free(pname);
+	free(prog);
+	free(envs);
+	free(user);
+	free(surl);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Groups: process_groups_from_parser. */
+
+struct groups {
+	struct bgroup	*g;
+	size_t		 n;
+};
+
+static struct bgroup *
+groups_add(struct groups *gs, const char *name, enum cfg_kind kind,
+    int priority)
+{
+	struct bgroup	*b;
+
+	gs->g = xrealloc(gs->g, gs->n + 1, sizeof(*gs->g));
+	b = &gs->g[gs->n];
+	memset(b, 0, sizeof(*b));
+	b->g.name = xstrdup(name);
+	b->g.kind = kind;
+	b->g.priority = priority;
+	b->g.socket_mode = -1;
+	b->g.socket_backlog = -1;
+	b->order = gs->n++;
+	return b;
+}
+
+static void
+group_fields_free(struct cfg_group *g)
+{
+	size_t	i;
+
+	free(g->name);
+	for (i = 0; i < g->nevents; i++)
+		free(g->events[i]);
+	free(g->events);
+	free(g->result_handler);
+	free(g->socket);
+}
+
+static int
+bgroup_cmp(const void *a, const void *b)
+{
+	const struct bgroup	*ga = a, *gb = b;
+	int			 c;
+
+	if (ga->g.priority != gb->g.priority)
+		return ga->g.priority < gb->g.priority ? -1 : 1;
+	if ((c = strcmp(ga->g.name, gb->g.name)) != 0)
+		return c;
+	return ga->order < gb->order ? -1 : ga->order > gb->order;
+}
+
+/* A Python import spec "module:attr" or "module"; syntax only. */
+static bool
+spec_ok(const char *v)
+{
+	const char	*p;
+	bool		 start = true;
+
+	if (*v == '\0')
+		return false;
+	for (p = v; *p != '\0'; p++) {
+		if (*p == '.' || *p == ':') {
+			if (start)
+				return false;
+			start = true;
+			continue;
+		}
+		if (!(isalnum((unsigned char)*p) || *p == '_') ||
+		    (start && isdigit((unsigned char)*p)))
+			return false;
+		start = false;
+	}
+	return !start && strchr(strchr(v, ':') != NULL ? strchr(v, ':') + 1 :
+	    "", ':') == NULL;
+}
+
+/*
+ * Import specs the daemon can vouch for: supervisor's own.  Any other
+ * names Python code that supervisor would import and this daemon cannot;
+ * supervisor rejects it unless that code is installed.
+ */
+static bool
+spec_known(const char *v)
+{
+	static const char *const known[] = {
+		"supervisor.dispatchers:default_handler",
+		"supervisor.rpcinterface:make_main_rpcinterface",
+		NULL
+	};
+
+	return in_list(known, v);
+}
+
+static const struct { const char *name, *cls; } event_types[] = {
+	{ "EVENT", "Event" },
+	{ "PROCESS_STATE", "ProcessStateEvent" },
+	{ "PROCESS_STATE_STOPPED", "ProcessStateStoppedEvent" },
+	{ "PROCESS_STATE_EXITED", "ProcessStateExitedEvent" },
+	{ "PROCESS_STATE_STARTING", "ProcessStateStartingEvent" },
+	{ "PROCESS_STATE_STOPPING", "ProcessStateStoppingEvent" },
+	{ "PROCESS_STATE_BACKOFF", "ProcessStateBackoffEvent" },
+	{ "PROCESS_STATE_FATAL", "ProcessStateFatalEvent" },
+	{ "PROCESS_STATE_RUNNING", "ProcessStateRunningEvent" },
+	{ "PROCESS_STATE_UNKNOWN", "ProcessStateUnknownEvent" },
+	{ "PROCESS_COMMUNICATION", "ProcessCommunicationEvent" },
+	{ "PROCESS_COMMUNICATION_STDOUT", "ProcessCommunicationStdoutEvent" },
+	{ "PROCESS_COMMUNICATION_STDERR", "ProcessCommunicationStderrEvent" },
+	{ "PROCESS_LOG", "ProcessLogEvent" },
+	{ "PROCESS_LOG_STDOUT", "ProcessLogStdoutEvent" },
+	{ "PROCESS_LOG_STDERR", "ProcessLogStderrEvent" },
+	{ "REMOTE_COMMUNICATION", "RemoteCommunicationEvent" },
+	{ "SUPERVISOR_STATE_CHANGE", "SupervisorStateChangeEvent" },
+	{ "SUPERVISOR_STATE_CHANGE_RUNNING", "SupervisorRunningEvent" },
+	{ "SUPERVISOR_STATE_CHANGE_STOPPING", "SupervisorStoppingEvent" },
+	{ "TICK", "TickEvent" },
+	{ "TICK_5", "Tick5Event" },
+	{ "TICK_60", "Tick60Event" },
+	{ "TICK_3600", "Tick3600Event" },
+	{ "PROCESS_GROUP", "ProcessGroupEvent" },
+	{ "PROCESS_GROUP_ADDED", "ProcessGroupAddedEvent" },
+	{ "PROCESS_GROUP_REMOVED", "ProcessGroupRemovedEvent" },
+};
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* list_of_strings: comma-separated, each stripped; "" is no item. */
+static char **
+split_commas(const char *v, size_t *n)
+{
+	char		**l = NULL;
+	const char	 *p, *q;
+
+	*n = 0;
+	if (*v == '\0')
+		return NULL;
+	for (p = v;; p = q + 1) {
+		q = strchr(p, ',');
+		l = xrealloc(l, *n + 1, sizeof(*l));
+		l[(*n)++] = strip_dup(p, q == NULL ? strlen(p) :
+		    (size_t)(q - p));
+		if (q == NULL)
+			break;
+	}
+	return l;
+}
+
+static void
+strv_free(char **l, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+static int
+ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct bgroup	*b;
+	const char	*name = strchr(s->name, ':') + 1;
+	char		*v, **ev;
+	size_t		 nev, i, j, k;
+	int		 prio, bufsz;
+
+	if (get_iint(ld, s, "priority", "-1", &x, &prio) == -1 ||
+	    get_iint(ld, s, "buffer_size", "10", &x, &bufsz) == -1)
+		return -1;
+	if (bufsz < 1) {
+		kerr(ld, s, "buffer_size", "invalid buffer_size (%d): at "
+		    "least 1", bufsz);
+		return -1;
+	}
+	if (sget(ld, s, "result_handler",
+	    "supervisor.dispatchers:default_handler", &x, &v) == -1)
+		return -1;
+	if (!spec_ok(v) || !spec_known(v)) {
+		kerr(ld, s, "result_handler", "%s cannot be resolved: %s", v,
+		    spec_ok(v) ? "this daemon runs no Python code" :
+		    "not a Python import spec (module:attribute)");
+		free(v);
+		return -1;
+	}
+	b = groups_add(gs, name, CFG_KIND_EVENTLISTENER, prio);
+	b->g.buffer_size = bufsz;
+	b->g.result_handler = v;
+	if (sget(ld, s, "events", "", &x, &v) == -1)
+		return -1;
+	ev = split_commas(v, &nev);
+	free(v);
+	for (i = 0; i < nev; i++) {
+		lower(ev[i]);
+		for (j = 0; ev[i][j] != '\0'; j++)
+			ev[i][j] = (char)toupper((unsigned char)ev[i][j]);
+		for (k = 0; k < sizeof(event_types) / sizeof(event_types[0]);
+		    k++)
+			if (strcmp(event_types[k].name, ev[i]) == 0)
+				break;
+		if (k == sizeof(event_types) / sizeof(event_types[0])) {
+			kerr(ld, s, "events", "unknown event type %s", ev[i]);
+			strv_free(ev, nev);
+			return -1;
+		}
+		for (j = 0; j < b->g.nevents; j++)
+			if (strcmp(b->g.events[j], event_types[k].cls) == 0)
+				break;
+		if (j == b->g.nevents) {
+			b->g.events = xrealloc(b->g.events, b->g.nevents + 1,
+			    sizeof(char *));
+			b->g.events[b->g.nevents++] =
+			    xstrdup(event_types[k].cls);
+		}
+	}
+	strv_free(ev, nev);
+	if (b->g.nevents == 0) {
+		kerr(ld, s, "events", "an [eventlistener:x] section requires "
+		    "an \"events\" line");
+		return -1;
+	}
+	qsort(b->g.events, b->g.nevents, sizeof(char *), str_cmp);
+	return ld_procs(ld, s, name, CFG_KIND_EVENTLISTENER, b);
+}
+
+static int
+ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct bgroup	*b;
+	char		*name, *v, *e, *path;
+	long long	 n;
+	int		 prio, mode = -1, backlog = -1;
+	uid_t		 ouid = 0, puid = 0;
+	gid_t		 ogid = (gid_t)-1, pgid = 0;
+	bool		 owner = false, has_puid = false;
+
+	if ((name = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
+		kerr(ld, s, NULL, "%s", e);
+		free(e);
+		return -1;
+	}
+	if (get_iint(ld, s, "priority", "999", &x, &prio) == -1)
+		goto bad;
+	if (sget(ld, s, "user", NULL, &x, &v) == -1)
+		goto bad;
+	if (v != NULL) {
+		if (ty_uid(v, &puid, &pgid, &e) == -1) {
+			kerr(ld, s, "user", "%s", e);
+			free(e);
+			free(v);
+			goto bad;
+		}
+		has_puid = true;
+		free(v);
+	}
+	if (opt_get(ld, s, "socket_backlog") != NULL) {
+		if (get_int(ld, s, "socket_backlog", NULL, &x, 1, 65535,
+		    &n) == -1)
+			goto bad;
+		backlog = (int)n;
+	}
+	if (sget(ld, s, "socket_owner", NULL, &x, &v) == -1)
+		goto bad;
+	if (v != NULL) {
+		char *c = strchr(v, ':');
+
+		if (c != NULL)
+			*c = '\0';
+		if (ty_uid(v, &ouid, &pgid, &e) == -1 ||
+		    (c != NULL && ty_gid(c + 1, &ogid) == -1)) {
+			if (c != NULL)
+				*c = ':';
+			kerr(ld, s, "socket_owner", "invalid socket_owner "
+			    "value %s (user or user:group)", v);
+			free(v);
+			goto bad;
+		}
+		owner = true;
+		free(v);
+	}
+	if (sget(ld, s, "socket_mode", NULL, &x, &v) == -1)
+		goto bad;
+	if (v != NULL && ty_octal(v, &mode) == -1) {
+		kerr(ld, s, "socket_mode", "invalid socket_mode value %s", v);
+		free(v);
+		goto bad;
+	}
+	free(v);
+	x.program_name = name;
+	if (sget(ld, s, "socket", NULL, &x, &v) == -1)
+		goto bad;
+	if (v == NULL || *v == '\0') {
+		kerr(ld, s, "socket", "an [fcgi-program:x] section requires "
+		    "a \"socket\" line");
+		free(v);
+		goto bad;
+	}
+	if (has_prefix(v, "unix://")) {
+		if (v[7] != '/') {
+			kerr(ld, s, "socket", "unix socket path %s is not an "
+			    "absolute path", v + 7);
+			free(v);
+			goto bad;
+		}
+		path = normpath(v + 7);
+		free(v);
+		v = xasprintf("unix://%s", path);
+		free(path);
+		if (!owner && has_puid && puid != getuid()) {
+			owner = true;
+			ouid = puid;
+			ogid = pgid;
+		}
+		if (mode == -1)
+			mode = 0700;
+	} else {
+		const char *c = NULL, *q;
+		char *h;
+
+		if (owner || mode != -1) {
+			kerr(ld, s, "socket", "socket_owner and socket_mode "
+			    "only apply to a unix domain socket");
+			free(v);
+			goto bad;
+		}
+		if (has_prefix(v, "tcp://"))
+			c = strrchr(v + 6, ':');
+		for (q = c != NULL ? c + 1 : NULL; q != NULL && *q != '\0';
+		    q++)
+			if (!isdigit((unsigned char)*q))
+				break;
+		if (c == NULL || c == v + 6 || c[1] == '\0' || *q != '\0' ||
+		    strpbrk(v + 6, " \t:") != c ||
+		    ty_int(c + 1, &n) == -1 || n < 1 || n > 65535) {
+			kerr(ld, s, "socket", "bad socket format %s", v);
+			free(v);
+			goto bad;
+		}
+		h = xstrndup(v + 6, (size_t)(c - v - 6));
+		lower(h);
+		free(v);
+		v = xasprintf("tcp://%s:%lld", h, n);
+		free(h);
+	}
+	b = groups_add(gs, name, CFG_KIND_FCGI, prio);
+	b->g.socket = v;
+	b->g.socket_mode = mode;
+	b->g.socket_backlog = backlog;
+	b->g.has_socket_owner = owner;
+	b->g.socket_uid = ouid;
+	b->g.socket_gid = ogid;
+	if (ld_procs(ld, s, name, CFG_KIND_FCGI, b) == -1)
+		goto bad;
+	free(name);
+	return 0;
+bad:
+	free(name);
+	return -1;
+}
+
+static void
+ld_groups(struct ld *ld, struct groups *gs)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct ini_sect	*s, *ps, *fs, **excl = NULL;
+	struct bgroup	*b;
+	char		*gname, *v, *e, **progs, *sn;
+	size_t		 i, j, nprogs, nexcl = 0;
+	int		 prio;
+
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (!has_prefix(s->name, "group:"))
+			continue;
+		warn_unknown(ld, s, keys_group, NULL);
+		if ((gname = ty_name(s->name + 6, &e)) == NULL) {
+			kerr(ld, s, NULL, "%s", e);
+			free(e);
+			continue;
+		}
+		if (sget(ld, s, "programs", "", &x, &v) == -1 ||
+		    get_iint(ld, s, "priority", "999", &x, &prio) == -1) {
+			free(v);
+			free(gname);
+			continue;
+		}
+		progs = split_commas(v, &nprogs);
+		free(v);
+		b = groups_add(gs, gname, CFG_KIND_GROUP, prio);
+		for (j = 0; j < nprogs; j++) {
+			sn = xasprintf("program:%s", progs[j]);
+			ps = ini_find(&ld->ini, sn);
+			free(sn);
+			sn = xasprintf("fcgi-program:%s", progs[j]);
+			fs = ini_find(&ld->ini, sn);
+			free(sn);
+			if (ps == NULL && fs == NULL) {
+				kerr(ld, s, "programs", "names unknown program "
+				    "or fcgi-program %s", progs[j]);
+				continue;
+			}
+			if (ps != NULL && fs != NULL) {
+				kerr(ld, s, "programs", "name %s is ambiguous "
+				    "(exists as program and fcgi-program)",
+				    progs[j]);
+				continue;
+			}
+			ps = ps != NULL ? ps : fs;
+			excl = xrealloc(excl, nexcl + 1, sizeof(*excl));
+			excl[nexcl++] = ps;
+			(void)ld_procs(ld, ps, gname, CFG_KIND_GROUP, b);
+		}
+		strv_free(progs, nprogs);
+		free(gname);
+	}
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (!has_prefix(s->name, "program:"))
+			continue;
+		warn_unknown(ld, s, keys_program, NULL);
+		for (j = 0; j < nexcl && excl[j] != s; j++)
+			;
+		if (j < nexcl)
+			continue;
+		if ((gname = ty_name(s->name + 8, &e)) == NULL) {
+			kerr(ld, s, NULL, "%s", e);
+			free(e);
+			continue;
+		}
+		if (get_iint(ld, s, "priority", "999", &x, &prio) == 0) {
+			b = groups_add(gs, gname, CFG_KIND_PROGRAM, prio);
+			(void)ld_procs(ld, s, gname, CFG_KIND_PROGRAM, b);
+		}
+		free(gname);
+	}
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (!has_prefix(s->name, "eventlistener:"))
+			continue;
+		warn_unknown(ld, s, keys_program, keys_listener);
+		(void)ld_listener(ld, s, gs);
+	}
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (!has_prefix(s->name, "fcgi-program:"))
+			continue;
+		warn_unknown(ld, s, keys_program, keys_fcgi);
+		for (j = 0; j < nexcl && excl[j] != s; j++)
+			;
+		if (j < nexcl)
+			continue;
+		(void)ld_fcgi(ld, s, gs);
+	}
+	free(excl);
+	if (gs->n > 1)
+		qsort(gs->g, gs->n, sizeof(*gs->g), bgroup_cmp);
+}
+
+/* ---------------------------------------------------------------- */
+/* Servers: server_configs_from_parser, and [supervisorctl]. */
+
+static void
+ld_auth(struct ld *ld, struct ini_sect *s, bool keep)
+{
+	const struct ini_opt	*u, *p;
+
+	u = opt_get(ld, s, "username");
+	p = opt_get(ld, s, "password");
+	if ((u == NULL) != (p == NULL)) {
+		kerr(ld, s, u == NULL ? "password" : "username",
+		    "incomplete authentication: a username and a password "
+		    "go together");
+		return;
+	}
+	if (keep && u != NULL) {
+		free(ld->c->http_username);
+		free(ld->c->http_password);
+		ld->c->http_username = xstrdup(u->val);
+		ld->c->http_password = xstrdup(p->val);
+	}
+}
+
+static void
+ld_servers(struct ld *ld)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct xctx	 xe = x;
+	struct ini_sect	*s;
+	char		*v, *e, *c, *sv;
+	size_t		 i;
+	long long	 n;
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 mode;
+
+	xe.here = NULL;
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (strcmp(s->name, "inet_http_server") != 0 &&
+		    !has_prefix(s->name, "inet_http_server:"))
+			continue;
+		warn_unknown(ld, s, keys_inet, NULL);
+		ld_auth(ld, s, false);
+		if (sget(ld, s, "port", NULL, &xe, &v) == -1)
+			continue;
+		if (v == NULL) {
+			kerr(ld, s, NULL, "has no port value");
+			continue;
+		}
+		c = strrchr(v, ':');
+		if ((c != NULL && c[1] == '\0') ||
+		    ty_int(c != NULL ? c + 1 : v, &n) == -1 || n < 1 ||
+		    n > 65535)
+			kerr(ld, s, "port", "invalid port '%s' (a number 1 to "
+			    "65535, optionally after host:)", v);
+		free(v);
+	}
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (strcmp(s->name, "unix_http_server") != 0 &&
+		    !has_prefix(s->name, "unix_http_server:"))
+			continue;
+		warn_unknown(ld, s, keys_unix, NULL);
+		if (sget(ld, s, "file", NULL, &x, &v) == -1)
+			continue;
+		if (v == NULL) {
+			kerr(ld, s, NULL, "has no file value");
+			continue;
+		}
+		sv = strip_dup(v, strlen(v));
+		free(v);
+		v = expanduser(sv);
+		free(sv);
+		sv = abspath(v);
+		free(v);
+		ld_auth(ld, s, ld->c->unix_socket == NULL);
+		if (ld->c->unix_socket == NULL)
+			ld->c->unix_socket = sv;
+		else
+			free(sv);
+		if (sget(ld, s, "chown", NULL, &xe, &v) == -1)
+			continue;
+		if (v != NULL) {
+			c = strchr(v, ':');
+			if (c != NULL)
+				*c = '\0';
+			if (ty_uid(v, &uid, &gid, &e) == -1 ||
+			    (c != NULL && ty_gid(c + 1, &gid) == -1)) {
+				if (c != NULL)
+					*c = ':';
+				kerr(ld, s, "chown", "invalid sockchown value "
+				    "%s (user or user:group)", v);
+				free(e);
+				free(v);
+				continue;
+			}
+			if (c != NULL)
+				*c = ':';
+			if (ld->c->unix_socket_owner == NULL)
+				ld->c->unix_socket_owner = xstrdup(v);
+			free(v);
+		}
+		if (sget(ld, s, "chmod", NULL, &xe, &v) == -1)
+			continue;
+		if (v != NULL) {
+			if (ty_octal(v, &mode) == -1)
+				kerr(ld, s, "chmod", "invalid chmod value %s",
+				    v);
+			else
+				ld->c->unix_socket_mode = mode;
+			free(v);
+		}
+	}
+	if ((s = ini_find(&ld->ini, "supervisorctl")) != NULL) {
+		warn_unknown(ld, s, keys_ctl, NULL);
+		ld->c->ctl_serverurl = xstrdup(opt_get(ld, s, "serverurl") ?
+		    opt_get(ld, s, "serverurl")->val : NULL);
+	}
+}
+
+static void
+ld_rpc(struct ld *ld)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, NULL, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct ini_sect	*s;
+	const char	*fk = "supervisor.rpcinterface_factory";
+	char		*v;
+	size_t		 i, k;
+
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (!has_prefix(s->name, "rpcinterface:"))
+			continue;
+		if (sget(ld, s, fk, NULL, &x, &v) == -1)
+			continue;
+		if (v == NULL) {
+			kerr(ld, s, NULL, "does not specify a %s", fk);
+			continue;
+		}
+		if (!spec_ok(v) || !spec_known(v)) {
+			kerr(ld, s, fk, "%s cannot be resolved: %s", v,
+			    spec_ok(v) ? "this daemon runs no Python code" :
+			    "not a Python import spec (module:attribute)");
+			free(v);
+			continue;
+		}
+		free(v);
+		/* The other keys are the factory's arguments. */
+		for (k = 0; k < s->n; k++) {
+			if (strcmp(s->o[k].key, fk) == 0)
+				continue;
+			if (sget(ld, s, s->o[k].key, NULL, &x, &v) == 0)
+				free(v);
+		}
+	}
+}
+
+/* Sections this daemon parses and checks but does not act on: once. */
+static void
+ld_ignored(struct ld *ld)
+{
+	static const char *const pfx[] = { "inet_http_server",
+	    "eventlistener:", "fcgi-program:", "rpcinterface:",
+	    "supervisorctl", "ctlplugin:", NULL };
+	struct ini_sect	*s;
+	size_t		 i, k;
+	bool		 known;
+
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		for (k = 0; pfx[k] != NULL; k++)
+			if (has_prefix(s->name, pfx[k]))
+				break;
+		if (pfx[k] != NULL) {
+			ld_warn(ld, s->file, s->line, s->name, NULL,
+			    "checked, but this daemon does not act on this "
+			    "section");
+			continue;
+		}
+		known = strcmp(s->name, "supervisord") == 0 ||
+		    strcmp(s->name, "include") == 0 ||
+		    strcmp(s->name, "unix_http_server") == 0 ||
+		    has_prefix(s->name, "unix_http_server:") ||
+		    has_prefix(s->name, "program:") ||
+		    has_prefix(s->name, "group:");
+		if (!known)
+			ld_warn(ld, s->file, s->line, s->name, NULL,
+			    "unknown section, ignored (supervisor ignores it "
+			    "too)");
+	}
+}
+
+/* expand_here: supervisor replaces %(here)s text in every value. */
+static void
+ld_expand_here(struct ld *ld, const char *here)
+{
+	struct ini_sect	*s;
+	struct sbuf	 b;
+	const char	*p, *q;
+	size_t		 i, k;
+
+	for (i = 0; i <= ld->ini.n; i++) {
+		s = i < ld->ini.n ? ld->ini.s[i] : ld->ini.defaults;
+		if (s == NULL)
+			continue;
+		for (k = 0; k < s->n; k++) {
+			if (strstr(s->o[k].val, "%(here)s") == NULL)
+				continue;
+			memset(&b, 0, sizeof(b));
+			for (p = s->o[k].val; (q = strstr(p, "%(here)s")) !=
+			    NULL; p = q + 8) {
+				sb_addn(&b, p, (size_t)(q - p));
+				sb_add(&b, here);
+			}
+			sb_add(&b, p);
+			free(s->o[k].val);
+			s->o[k].val = sb_take(&b);
+		}
+	}
+}
+
+static int
+ld_include(struct ld *ld, const char *path)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL,
+			    ld->host, false, 0, 0 };
+	struct ini_sect	*inc;
+	const struct ini_opt *o;
+	char		*files, *e, *base, *a, *pat, *tok, *save;
+	char		**names;
+	glob_t		 gl;
+	size_t		 i;
+	int		 rc;
+
+	if ((inc = ini_find(&ld->ini, "include")) == NULL)
+		return 0;
+	ld_expand_here(ld, ld->here);
+	if ((o = sect_opt(inc, "files")) == NULL) {
+		kerr(ld, inc, NULL, "has no files= setting");
+		return -1;
+	}
+	if ((files = x_expand(&x, o->val, &e)) == NULL) {
+		kerr(ld, inc, "files", "format string '%s' %s", o->val, e);
+		free(e);
+		return -1;
+	}
+	a = abspath(path);
+	base = dirname_dup(a);
+	free(a);
+	for (tok = strtok_r(files, " \t\r\n\v\f", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+		if (tok[0] == '/')
+			pat = xstrdup(tok);
+		else if (*base == '\0' || base[strlen(base) - 1] == '/')
+			pat = xasprintf("%s%s", base, tok);
+		else
+			pat = xasprintf("%s/%s", base, tok);
+		memset(&gl, 0, sizeof(gl));
+		rc = glob(pat, GLOB_NOSORT | GLOB_NOESCAPE, NULL, &gl);
+		if (rc != 0 || gl.gl_pathc == 0) {
+			ld_warn(ld, inc->file, o->line, "include", "files",
+			    "no file matches via include \"%s\"", pat);
+			globfree(&gl);
+			free(pat);
+			continue;
+		}
+		names = gl.gl_pathv;
+		qsort(names, gl.gl_pathc, sizeof(char *), str_cmp);
+		for (i = 0; i < gl.gl_pathc; i++) {
+			if (rd_file(ld, names[i], true) == -1) {
+				ld_warn(ld, names[i], 0, NULL, NULL,
+				    "could not read included file: %s",
+				    strerror(errno));
+				continue;
+			}
+			a = abspath(names[i]);
+			e = dirname_dup(a);
+			ld_expand_here(ld, e);
+			free(e);
+			free(a);
+		}
+		globfree(&gl);
+		free(pat);
+	}
+	free(files);
+	free(base);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* The public functions. */
+
+void
+cfg_set_hostname(const char *name)
+{
+	free(cfg_hostname);
+	cfg_hostname = name != NULL ? xstrdup(name) : NULL;
+}
+
+static void
+cfg_contents_free(struct cfg *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nprograms; i++)
+		cfg_program_free(c->programs[i]);
+	free(c->programs);
+	for (i = 0; i < c->ngroups; i++)
+		group_fields_free(&c->groups[i]);
+	free(c->groups);
+	free(c->sd.logfile);
+	free(c->sd.pidfile);
+	free(c->sd.directory);
+	free(c->sd.user);
+	free(c->sd.identifier);
+	free(c->sd.childlogdir);
+	for (i = 0; i < c->sd.nenv; i++) {
+		free(c->sd.env_keys[i]);
+		free(c->sd.env_vals[i]);
+	}
+	free(c->sd.env_keys);
+	free(c->sd.env_vals);
+	free(c->unix_socket);
+	free(c->unix_socket_owner);
+	free(c->http_username);
+	free(c->http_password);
+	free(c->ctl_serverurl);
+	cfg_msgs_free(&c->warnings);
+	free(c->path);
+	free(c->here);
+}
+
+void
+cfg_free(struct cfg *c)
+{
+	if (c == NULL)
+		return;
+	cfg_contents_free(c);
+	free(c);
+}
+
+struct cfg *
+cfg_load(const char *path, struct cfg_msgs *errors)
+{
+	struct ld	 ld;
+	struct cfg	*c;
+	struct groups	 gs = { 0 };
+	struct utsname	 un;
+	struct ini_sect	*sd;
+	char		*a, *n, **ep;
+	const char	*eq;
+	size_t		 i, k;
+
+	memset(&ld, 0, sizeof(ld));
+	c = xcalloc(1, sizeof(*c));
+	ld.c = c;
+	ld.errs = errors;
+	c->path = xstrdup(path);
+	a = abspath(path);
+	c->here = dirname_dup(a);
+	free(a);
+	ld.here = c->here;
+	c->unix_socket_mode = 0700;
+	if (cfg_hostname != NULL)
+		ld.host = cfg_hostname;
+	else if (uname(&un) == 0)
+		ld.host = ld.hostbuf = xstrdup(un.nodename);
+	for (ep = environ; ep != NULL && *ep != NULL; ep++)
+		if ((eq = strchr(*ep, '=')) != NULL) {
+			n = xasprintf("ENV_%.*s", (int)(eq - *ep), *ep);
+			kvl_set(&ld.envx, n, eq + 1);
+			free(n);
+		}
+	sd_defaults(&c->sd);
+
+	if (rd_file(&ld, path, false) == -1) {
+		ld_err(&ld, path, 0, NULL, NULL, "could not read config "
+		    "file: %s", strerror(errno));
+		goto done;
+	}
+	if (ld.nerr > 0)
+		goto done;
+	if (ld_include(&ld, path) == -1 || ld.nerr > 0)
+		goto done;
+	if ((sd = ini_find(&ld.ini, "supervisord")) == NULL) {
+		ld_err(&ld, path, 1, NULL, NULL, "no [supervisord] section: "
+		    "this is not a main configuration file (an included "
+		    "file? then name the main one with -c)");
+		goto done;
+	}
+	if ((sd = ini_find(&ld.ini, "include")) != NULL)
+		warn_unknown(&ld, sd, keys_include, NULL);
+	ld_supervisord(&ld, ini_find(&ld.ini, "supervisord"));
+	ld_rpc(&ld);
+	ld_groups(&ld, &gs);
+	ld_servers(&ld);
+	ld_ignored(&ld);
+
+	/* Flatten the groups into start order. */
+	for (i = 0; i < gs.n; i++)
+		c->nprograms += gs.g[i].n;
+	c->programs = xcalloc(c->nprograms, sizeof(*c->programs));
+	c->groups = xcalloc(gs.n, sizeof(*c->groups));
+	c->nprograms = 0;
+	for (i = 0; i < gs.n; i++) {
+		c->groups[i] = gs.g[i].g;
+		c->groups[i].first = c->nprograms;
+		c->groups[i].n = gs.g[i].n;
+		for (k = 0; k < gs.g[i].n; k++)
+			c->programs[c->nprograms++] = gs.g[i].p[k];
+		free(gs.g[i].p);
+	}
+	c->ngroups = gs.n;
+	free(gs.g);
+	gs.g = NULL;
+	gs.n = 0;
+done:
+	for (i = 0; i < gs.n; i++) {
+		for (k = 0; k < gs.g[i].n; k++)
+			cfg_program_free(gs.g[i].p[k]);
+		free(gs.g[i].p);
+		group_fields_free(&gs.g[i].g);
+	}
+	free(gs.g);
+	free(ld.hostbuf);
+	kvl_free(&ld.envx);
+	ini_free(&ld.ini);
+	c->warnings = ld.warns;
+	if (ld.nerr > 0) {
+		cfg_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int
+cfg_set_option(struct cfg *c, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	char	*e;
+
+	if (sd_apply(&c->sd, key, value, &e) == -1) {
+		snprintf(err, errlen, "%s: %s", key, e);
+		free(e);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cfg_find_default(char *buf, size_t len)
+{
+	char		 exe[PATH_MAX], *d1, *d2, *paths[6];
+	struct sbuf	 tried = { 0 };
+	ssize_t		 n;
+	size_t		 i;
+	int		 rc = -1;
+
+	/* options.py: ../etc/supervisord.conf, ../supervisord.conf of the
+	   executable's directory, then the current directory, then /etc. */
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) == -1)
+		n = 0;
+	exe[n] = '\0';
+	d1 = dirname_dup(exe);
+	d2 = dirname_dup(d1);
+	paths[0] = xasprintf("%s%setc/supervisord.conf", d2,
+	    *d2 == '\0' || strcmp(d2, "/") == 0 ? "" : "/");
+	paths[1] = xasprintf("%s%ssupervisord.conf", d2,
+	    *d2 == '\0' || strcmp(d2, "/") == 0 ? "" : "/");
+	paths[2] = xstrdup("supervisord.conf");
+	paths[3] = xstrdup("etc/supervisord.conf");
+	paths[4] = xstrdup("/etc/supervisord.conf");
+	paths[5] = xstrdup("/etc/supervisor/supervisord.conf");
+	for (i = 0; i < 6; i++) {
+		if (rc == -1 && access(paths[i], F_OK) == 0) {
+			snprintf(buf, len, "%s", paths[i]);
+			rc = 0;
+		}
+		if (i > 0)
+			sb_add(&tried, ", ");
+		sb_add(&tried, paths[i]);
+	}
+	if (rc == -1)
+		snprintf(buf, len, "%s", tried.s);
+	for (i = 0; i < 6; i++)
+		free(paths[i]);
+	free(tried.s);
+	free(d1);
+	free(d2);
+	return rc;
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static bool
+log_eq(const struct cfg_log *a, const struct cfg_log *b)
+{
+	return a->kind == b->kind && str_eq(a->path, b->path) &&
+	    a->maxbytes == b->maxbytes && a->backups == b->backups &&
+	    a->capture_maxbytes == b->capture_maxbytes &&
+	    a->events_enabled == b->events_enabled && a->syslog == b->syslog;
+}
+
+enum cfg_diff
+cfg_program_diff(const struct cfg_program *a, const struct cfg_program *b)
+{
+	size_t	i;
+
+	if (!str_eq(a->command, b->command) ||
+	    !str_eq(a->directory, b->directory) ||
+	    !str_eq(a->user, b->user) || a->has_uid != b->has_uid ||
+	    a->uid != b->uid || a->gid != b->gid || a->umask != b->umask ||
+	    a->redirect_stderr != b->redirect_stderr ||
+	    !log_eq(&a->out, &b->out) || !log_eq(&a->err, &b->err) ||
+	    !str_eq(a->serverurl, b->serverurl) || a->nenv != b->nenv ||
+	    a->kind != b->kind)
+		return CFG_SPAWN;
+	for (i = 0; i < a->nenv; i++)
+		if (!str_eq(a->env_keys[i], b->env_keys[i]) ||
+		    !str_eq(a->env_vals[i], b->env_vals[i]))
+			return CFG_SPAWN;
+	if (!str_eq(a->group, b->group) || !str_eq(a->section, b->section) ||
+	    a->numprocs != b->numprocs || a->process_num != b->process_num ||
+	    a->priority != b->priority || a->autostart != b->autostart ||
+	    a->autorestart != b->autorestart ||
+	    a->startsecs != b->startsecs ||
+	    a->startretries != b->startretries ||
+	    a->nexitcodes != b->nexitcodes ||
+	    memcmp(a->exitcodes, b->exitcodes,
+	    a->nexitcodes * sizeof(int)) != 0 ||
+	    a->stopsignal != b->stopsignal ||
+	    a->stopwaitsecs != b->stopwaitsecs ||
+	    a->stopasgroup != b->stopasgroup ||
+	    a->killasgroup != b->killasgroup)
+		return CFG_POLICY;
+	return CFG_SAME;
+}

@@ -1,0 +1,535 @@
+/*
+ * config: tables of { configuration text, what the dump must show, or the
+ * error it must give }, each written into a fresh temporary directory and
+ * read with cfg_load; then includes, options, the default search, diffs.
+ */
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "supervisord/config.h"
+
+#define BOM	"\xef\xbb\xbf"
+
+Suite	*config_suite(void);
+
+struct row {
+	const char	*text;
+	const char	*want;	/* substrings of the JSON dump, \a between,
+				   in this order; NULL: expect an error */
+	const char	*err;	/* substring of the first error */
+};
+
+static const struct row rows[] = {
+	/* Defaults of [program:x], as supervisor's. */
+	{ "[supervisord]\n[program:web]\ncommand=/bin/true\n",
+	  "\"autorestart\": \"unexpected\"\a\"autostart\": true\a"
+	  "\"exitcodes\": [0]\a\"priority\": 999\a\"startretries\": 3\a"
+	  "\"startsecs\": 1\a\"stderr_logfile\": \"AUTO\"\a"
+	  "\"stdout_logfile_maxbytes\": 52428800\a\"stopsignal\": \"TERM\"\a"
+	  "\"stopwaitsecs\": 10\a\"umask\": null", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstartsecs=ten\n", NULL,
+	  ":4: [program:web] startsecs: invalid integer 'ten'" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstartsecs = 1_0\n",
+	  "\"startsecs\": 10", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nautostart=off\n"
+	  "stopasgroup=YES\n", "\"autostart\": false\a\"killasgroup\": true\a"
+	  "\"stopasgroup\": true", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nautostart=maybe\n", NULL,
+	  ":4: [program:web] autostart: invalid boolean 'maybe'" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstopasgroup=true\n"
+	  "killasgroup=false\n", NULL, "[program:web] killasgroup: cannot" },
+	{ "[supervisord]\n[program:web]\ncommand=x\n"
+	  "stdout_logfile_maxbytes=1KB\nstderr_logfile_maxbytes=2mb\n",
+	  "\"stderr_logfile_maxbytes\": 2097152\a"
+	  "\"stdout_logfile_maxbytes\": 1024", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\n"
+	  "stdout_logfile_maxbytes=1TB\n", NULL,
+	  "stdout_logfile_maxbytes: invalid byte size '1TB'" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstopsignal=kill\n",
+	  "\"stopsignal\": \"KILL\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstopsignal=SIGHUP\n",
+	  "\"stopsignal\": \"HUP\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstopsignal=BOGUS\n", NULL,
+	  ":4: [program:web] stopsignal: invalid signal 'BOGUS'" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nexitcodes=0,2, 3\n",
+	  "\"exitcodes\": [0, 2, 3]", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nexitcodes=0,256\n", NULL,
+	  "[program:web] exitcodes: invalid list of exit codes" },
+	{ "[supervisord]\n[program:web]\ncommand=x\numask=027\n",
+	  "\"umask\": \"027\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\numask=8\n", NULL,
+	  "[program:web] umask: invalid octal '8'" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nuser=root\n",
+	  "\"uid\": 0\a\"user\": \"root\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nuser=0\n",
+	  "\"uid\": 0\a\"user\": \"root\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nuser=no_such_user_x\n",
+	  NULL, ":4: [program:web] user: invalid user name no_such_user_x" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nautorestart=TRUE\n",
+	  "\"autorestart\": \"true\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nautorestart=sometimes\n",
+	  NULL, "[program:web] autorestart: invalid value 'sometimes'" },
+	{ "[supervisord]\n[program:web]\n", NULL,
+	  "[program:web] command: program section program:web does not "
+	  "specify a command" },
+	/* numprocs, process_name and the expansions. */
+	{ "[supervisord]\n[program:w]\ncommand=x %(process_num)d\n"
+	  "numprocs=11\nprocess_name=%(program_name)s_%(process_num)s\n",
+	  "\"command\": \"x 0\"\a\"name\": \"w_0\"\a\"name\": \"w_1\"\a"
+	  "\"name\": \"w_10\"\a\"name\": \"w_2\"", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=x\nnumprocs=2\n"
+	  "numprocs_start=5\nprocess_name=%(group_name)s-%(process_num)03d"
+	  "-of-%(numprocs)d\n",
+	  "\"name\": \"w-005-of-2\"\a\"name\": \"w-006-of-2\"", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=x\nnumprocs=2\n", NULL,
+	  "[program:w] process_name: %(process_num) must be present" },
+	{ "[supervisord]\n[program:w]\ncommand=%(host_node_name)s "
+	  "%(ENV_CFG_TEST)s 100%% %(here)s/x\n",
+	  "\"command\": \"testhost from-env 100% @HERE@/x\"", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=x\ndirectory=/d%(process_num)02d"
+	  "\n", "\"directory\": \"/d00\"", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=50%\n", NULL,
+	  "[program:w] command: format string '50%' badly formatted" },
+	{ "[supervisord]\n[program:w]\ncommand=echo %s\n", NULL,
+	  "[program:w] command: format string 'echo %s' badly formatted" },
+	{ "[supervisord]\n[program:w]\ncommand=%(nope)s\n", NULL,
+	  ":3: [program:w] command: format string '%(nope)s' %(nope) cannot "
+	  "be expanded" },
+	{ "[supervisord]\n[program:w]\ncommand=%(program_name)d\n", NULL,
+	  "badly formatted: %d format: a real number is required" },
+	/* ConfigParser's syntax. */
+	{ "[supervisord]\n[program:w]\ncommand=/bin/echo a;b#c ; comment\n",
+	  "\"command\": \"/bin/echo a;b#c\"", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=/bin/echo a\t# comment\n",
+	  "\"command\": \"/bin/echo a\"", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=/bin/echo\n  a\n\n  b\n"
+	  "; comment\n  c\nautostart=false\n",
+	  "\"autostart\": false\a\"command\": \"/bin/echo\\na\\n\\nb\\nc\"",
+	  NULL },
+	{ "[supervisord]\n[program:w]\nCOMMAND : /bin/x\nStartSecs:7\n",
+	  "\"command\": \"/bin/x\"\a\"startsecs\": 7", NULL },
+	{ "[supervisord]\r\n[program:w]\r\ncommand=/bin/x\r\n"
+	  "startsecs=2\r\n", "\"command\": \"/bin/x\"\a\"startsecs\": 2",
+	  NULL },
+	{ "[supervisord]\n[program:w]\ncommand=/bin/a\ncommand=/bin/b\n",
+	  "\"command\": \"/bin/b\"", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=a\n[program:w]\nstartsecs=4\n",
+	  "\"command\": \"a\"\a\"startsecs\": 4", NULL },
+	{ BOM "[supervisord]\n[program:w]\ncommand=a\n", NULL,
+	  ":1: the file starts with a UTF-8 byte order mark" },
+	{ "command=a\n[supervisord]\n", NULL,
+	  ":1: a key before any [section]" },
+	{ "[supervisord]\n[program:w]\ncommand=caf\xe9\n", NULL,
+	  ":3: byte 0xe9 is not UTF-8" },
+	{ "[supervisord]\n[program:w]\ncommand=caf\xc3\xa9\n",
+	  "\"command\": \"caf\xc3\xa9\"", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=a\njunk line\n", NULL,
+	  ":4: [program:w] parse error: no '=' or ':' in 'junk line'" },
+	{ "[program:w]\ncommand=a\n", NULL, "no [supervisord] section" },
+	{ "[supervisord]\n[program:w]\ncommand=a\nbogus_key=1\n",
+	  ":4: [program:w] bogus_key: unknown key", NULL },
+	/* environment= */
+	{ "[supervisord]\nenvironment=G=1,B=\"from sd\"\n[program:w]\n"
+	  "command=a\nenvironment=A=\"x,y\",B='2=3',C=%(ENV_G)s\n",
+	  "\"environment\": {\"A\": \"x,y\", \"B\": \"2=3\", \"C\": \"1\", "
+	  "\"G\": \"1\"}", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=a\nenvironment=A=\"x # y\"\n",
+	  NULL, "[program:w] environment: no closing quotation" },
+	{ "[supervisord]\n[program:w]\ncommand=a\nenvironment=A=1 B=2\n",
+	  NULL, "[program:w] environment: unexpected end of key/value" },
+	{ "[supervisord]\n[program:w]\ncommand=a\nstdout_logfile=syslog\n",
+	  "\"stdout_logfile\": null\a\"stdout_syslog\": true", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=a\nredirect_stderr=true\n"
+	  "stdout_logfile=NONE\n", "\"redirect_stderr\": true\a"
+	  "\"stderr_logfile\": null\a\"stdout_logfile\": null", NULL },
+	{ "[supervisord]\n[program:w]\ncommand=a\n"
+	  "stdout_logfile=/no/such/dir/x.log\n", NULL,
+	  "[program:w] stdout_logfile: the directory named as part of the "
+	  "path /no/such/dir/x.log does not exist" },
+	/* Order: priority, then name as a string. */
+	{ "[supervisord]\n[program:zeta]\ncommand=a\n[program:alpha]\n"
+	  "command=a\n[program:first]\ncommand=a\npriority=1\n",
+	  "\"name\": \"first\"\a\"name\": \"alpha\"\a\"name\": \"zeta\"",
+	  NULL },
+	{ "[supervisord]\n[group:g]\nprograms=b,a\npriority=5\n[program:a]\n"
+	  "command=a\n[program:b]\ncommand=b\n[program:c]\ncommand=c\n",
+	  "\"kind\": \"group\", \"name\": \"g\", \"priority\": 5\a"
+	  "\"name\": \"b\"\a\"name\": \"a\"\a\"name\": \"c\"", NULL },
+	{ "[supervisord]\n[group:g]\nprograms=nope\n", NULL,
+	  ":3: [group:g] programs: names unknown program or fcgi-program "
+	  "nope" },
+	{ "[supervisord]\n[eventlistener:ev]\ncommand=a\n"
+	  "events=TICK_5,process_state\n",
+	  "\"buffer_size\": 10, \"events\": [\"ProcessStateEvent\", "
+	  "\"Tick5Event\"], \"kind\": \"eventlistener\", \"name\": \"ev\", "
+	  "\"priority\": -1", NULL },
+	{ "[supervisord]\n[eventlistener:ev]\ncommand=a\n", NULL,
+	  "[eventlistener:ev] events: an [eventlistener:x] section requires" },
+	{ "[supervisord]\n[fcgi-program:f]\ncommand=a\n"
+	  "socket=unix:///tmp/%(program_name)s.sock\n",
+	  "\"kind\": \"fcgi-program\"\a\"socket\": \"unix:///tmp/f.sock\", "
+	  "\"socket_backlog\": null, \"socket_mode\": \"0700\"", NULL },
+	{ "[supervisord]\n[fcgi-program:f]\ncommand=a\nsocket=tcp://x\n", NULL,
+	  "[fcgi-program:f] socket: bad socket format tcp://x" },
+	/* [supervisord] */
+	{ "[supervisord]\nminfds=lots\n", NULL,
+	  ":2: [supervisord] minfds: invalid integer 'lots'" },
+	{ "[supervisord]\nloglevel=chatty\n", NULL,
+	  ":2: [supervisord] loglevel: bad logging level name 'chatty'" },
+	{ "[supervisord]\ndirectory=/no/such/dir\n", NULL,
+	  "[supervisord] directory: /no/such/dir is not an existing directory"
+	},
+	{ "[supervisord]\n[inet_http_server]\nport=127.0.0.1:9001\n",
+	  "[inet_http_server] checked, but this daemon does not act", NULL },
+	{ "[supervisord]\n[inet_http_server]\nport=127.0.0.1:http\n", NULL,
+	  "[inet_http_server] port: invalid port" },
+	{ "[supervisord]\n[unix_http_server]\nfile=/tmp/x.sock\n"
+	  "username=u\n", NULL, "[unix_http_server] username: incomplete "
+	  "authentication" },
+	{ "[supervisord]\n[rpcinterface:supervisor]\n"
+	  "supervisor.rpcinterface_factory = "
+	  "supervisor.rpcinterface:make_main_rpcinterface\n",
+	  "[rpcinterface:supervisor] checked", NULL },
+	{ "[supervisord]\n[rpcinterface:x]\n"
+	  "supervisor.rpcinterface_factory = not a spec\n", NULL,
+	  "[rpcinterface:x] supervisor.rpcinterface_factory: not a spec "
+	  "cannot be resolved" },
+};
+
+static char tmpdir[256];
+
+static void
+mkfile(const char *path, const char *text)
+{
+	FILE	*fp;
+
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(fputs(text, fp) >= 0, 1);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_config.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	cfg_set_hostname("testhost");
+	setenv("CFG_TEST", "from-env", 1);
+}
+
+static void
+teardown(void)
+{
+	char	cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	cfg_set_hostname(NULL);
+}
+
+/* The dump of c with the temporary directory written @HERE@. */
+static char *
+dump(const struct cfg *c)
+{
+	char	*buf = NULL, *out, *p;
+	size_t	 len = 0, tl = strlen(tmpdir), n;
+	FILE	*fp;
+
+	fp = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(cfg_dump_json(c, fp), 0);
+	fclose(fp);
+	out = calloc(1, len + 1);
+	ck_assert_ptr_nonnull(out);
+	for (p = buf, n = 0; *p != '\0';)
+		if (strncmp(p, tmpdir, tl) == 0) {
+			memcpy(out + n, "@HERE@", 6);
+			n += 6;
+			p += tl;
+		} else
+			out[n++] = *p++;
+	out[n] = '\0';
+	free(buf);
+	return out;
+}
+
+static void
+want_in_order(const char *text, const char *want)
+{
+	char		*w, *tok, *save;
+	const char	*at = text;
+
+	w = strdup(want);
+	ck_assert_ptr_nonnull(w);
+	for (tok = strtok_r(w, "\a", &save); tok != NULL;
+	    tok = strtok_r(NULL, "\a", &save)) {
+		at = strstr(at, tok);
+		ck_assert_msg(at != NULL, "want '%s' (in order) in:\n%s", tok,
+		    text);
+		at += strlen(tok);
+	}
+	free(w);
+}
+
+START_TEST(test_config_table)
+{
+	const struct row	*r = &rows[_i];
+	struct cfg_msgs		 errs = { 0 };
+	struct cfg		*c;
+	char			 path[PATH_MAX], *j;
+
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, r->text);
+	c = cfg_load(path, &errs);
+	if (r->want == NULL) {
+		ck_assert_msg(c == NULL, "row %d: accepted, expected '%s'",
+		    _i, r->err);
+		ck_assert_uint_ge(errs.n, 1);
+		ck_assert_msg(strstr(errs.v[0], r->err) != NULL &&
+		    strncmp(errs.v[0], path, strlen(path)) == 0,
+		    "row %d: error '%s', expected '%s'", _i, errs.v[0], r->err);
+	} else {
+		ck_assert_msg(c != NULL, "row %d: rejected: %s", _i,
+		    errs.n > 0 ? errs.v[0] : "?");
+		j = dump(c);
+		want_in_order(j, r->want);
+		free(j);
+	}
+	cfg_free(c);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
+START_TEST(test_config_long_line)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*c;
+	char		 path[PATH_MAX], *text, *p;
+	size_t		 i;
+
+	/* 1000 variables on one line, about 10 kB. */
+	text = malloc(20000);
+	ck_assert_ptr_nonnull(text);
+	p = text + sprintf(text, "[supervisord]\n[program:w]\ncommand=a\n"
+	    "environment=");
+	for (i = 0; i < 1000; i++)
+		p += sprintf(p, "%sV%zu=%zu", i > 0 ? "," : "", i, i);
+	sprintf(p, "\nstartsecs=5\n");
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, text);
+	free(text);
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	ck_assert_uint_eq(c->nprograms, 1);
+	ck_assert_uint_eq(c->programs[0]->nenv, 1000);
+	ck_assert_str_eq(c->programs[0]->env_keys[999], "V999");
+	ck_assert_str_eq(c->programs[0]->env_vals[999], "999");
+	ck_assert_int_eq(c->programs[0]->startsecs, 5);
+	cfg_free(c);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
+START_TEST(test_config_include)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*c;
+	char		 path[PATH_MAX], p2[PATH_MAX + 32], *j;
+	size_t		 i;
+	bool		 warned = false;
+
+	snprintf(p2, sizeof(p2), "%s/conf.d", tmpdir);
+	ck_assert_int_eq(mkdir(p2, 0755), 0);
+	snprintf(p2, sizeof(p2), "%s/more", tmpdir);
+	ck_assert_int_eq(mkdir(p2, 0755), 0);
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, "[supervisord]\n[include]\n"
+	    "files = conf.d/*.conf more/x.ini\n");
+	snprintf(p2, sizeof(p2), "%s/conf.d/b.conf", tmpdir);
+	mkfile(p2, "[program:b]\ncommand=%(here)s/b\n[include]\n"
+	    "files=nothing\n");
+	snprintf(p2, sizeof(p2), "%s/conf.d/a.conf", tmpdir);
+	mkfile(p2, "[program:a]\ncommand=a\n");
+	snprintf(p2, sizeof(p2), "%s/more/x.ini", tmpdir);
+	mkfile(p2, "[program:x]\ncommand=%(here)s/x\n");
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	j = dump(c);
+	want_in_order(j, "\"command\": \"a\"\a\"@HERE@/conf.d/b\"\a"
+	    "\"@HERE@/more/x\"");
+	free(j);
+	for (i = 0; i < c->warnings.n; i++)
+		if (strstr(c->warnings.v[i], "conf.d/b.conf:3: [include] an "
+		    "[include] in an included file is ignored") != NULL)
+			warned = true;
+	ck_assert_msg(warned, "no warning for the nested [include]");
+	cfg_free(c);
+
+	/* An error in an included file names that file as globbed. */
+	snprintf(p2, sizeof(p2), "%s/conf.d/web.conf", tmpdir);
+	mkfile(p2, "; web\n\n[program:web]\ncommand=w\n\n\nstartsecs=ten\n");
+	c = cfg_load(path, &errs);
+	ck_assert_ptr_null(c);
+	ck_assert_uint_ge(errs.n, 1);
+	snprintf(p2, sizeof(p2), "%s/conf.d/web.conf:7: [program:web] "
+	    "startsecs: invalid integer 'ten'", tmpdir);
+	ck_assert_str_eq(errs.v[0], p2);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
+START_TEST(test_config_relative_path)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*c;
+	char		 old[PATH_MAX], p2[PATH_MAX + 32];
+
+	ck_assert_ptr_nonnull(getcwd(old, sizeof(old)));
+	snprintf(p2, sizeof(p2), "%s/etc", tmpdir);
+	ck_assert_int_eq(mkdir(p2, 0755), 0);
+	snprintf(p2, sizeof(p2), "%s/etc/s.conf", tmpdir);
+	mkfile(p2, "[supervisord]\nlogfile=%(here)s/sd.log\n[program:w]\n"
+	    "command=a\nstartsecs=x\n");
+	ck_assert_int_eq(chdir(tmpdir), 0);
+	c = cfg_load("etc/s.conf", &errs);
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(errs.v[0], "etc/s.conf:5: [program:w] startsecs: "
+	    "invalid integer 'x'");
+	cfg_msgs_free(&errs);
+	mkfile(p2, "[supervisord]\nlogfile=%(here)s/sd.log\n");
+	c = cfg_load("etc/s.conf", &errs);
+	ck_assert_ptr_nonnull(c);
+	snprintf(p2, sizeof(p2), "%s/etc/sd.log", tmpdir);
+	ck_assert_str_eq(c->sd.logfile, p2);
+	snprintf(p2, sizeof(p2), "%s/supervisord.pid", tmpdir);
+	ck_assert_str_eq(c->sd.pidfile, p2);
+	ck_assert_int_eq(chdir(old), 0);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_config_set_option)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*c;
+	char		 path[PATH_MAX], err[256];
+
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, "[supervisord]\nminfds=100\n");
+	c = cfg_load(path, &errs);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->sd.minfds, 100);
+	ck_assert_int_eq(c->sd.umask, 022);
+	ck_assert_int_eq(cfg_set_option(c, "minfds", "4096", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(c->sd.minfds, 4096);
+	ck_assert_int_eq(cfg_set_option(c, "nodaemon", "true", err,
+	    sizeof(err)), 0);
+	ck_assert(c->sd.nodaemon);
+	ck_assert_int_eq(cfg_set_option(c, "umask", "077", err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(c->sd.umask, 077);
+	ck_assert_int_eq(cfg_set_option(c, "minfds", "many", err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "minfds: invalid integer 'many'");
+	ck_assert_int_eq(cfg_set_option(c, "user", "no_such_user_x", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(cfg_set_option(c, "childlogdir", "/no/such", err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(cfg_set_option(c, "loglevel", "debug", err,
+	    sizeof(err)), 0);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_config_find_default)
+{
+	char	buf[4096], old[PATH_MAX], p2[PATH_MAX + 32];
+	int	rc;
+
+	ck_assert_ptr_nonnull(getcwd(old, sizeof(old)));
+	ck_assert_int_eq(chdir(tmpdir), 0);
+	rc = cfg_find_default(buf, sizeof(buf));
+	if (rc == -1)
+		ck_assert_msg(strstr(buf, "supervisord.conf, "
+		    "etc/supervisord.conf, /etc/supervisord.conf, "
+		    "/etc/supervisor/supervisord.conf") != NULL, "%s", buf);
+	snprintf(p2, sizeof(p2), "%s/etc", tmpdir);
+	ck_assert_int_eq(mkdir(p2, 0755), 0);
+	mkfile("etc/supervisord.conf", "[supervisord]\n");
+	rc = cfg_find_default(buf, sizeof(buf));
+	ck_assert_int_eq(rc, 0);
+	/* Beside the executable first; else the current directory's. */
+	if (strstr(buf, "/etc/supervisord.conf") != buf + strlen(buf) - 21 ||
+	    buf[0] != '/')
+		ck_assert_str_eq(buf, "etc/supervisord.conf");
+	mkfile("supervisord.conf", "[supervisord]\n");
+	ck_assert_int_eq(cfg_find_default(buf, sizeof(buf)), 0);
+	ck_assert_int_eq(chdir(old), 0);
+}
+END_TEST
+
+START_TEST(test_config_diff)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*a, *b, *d;
+	char		 path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, "[supervisord]\n[program:w]\ncommand=a\n");
+	a = cfg_load(path, &errs);
+	mkfile(path, "[supervisord]\n[program:w]\ncommand=a\nstartsecs=9\n");
+	b = cfg_load(path, &errs);
+	mkfile(path, "[supervisord]\n[program:w]\ncommand=a\n"
+	    "environment=X=1\n");
+	d = cfg_load(path, &errs);
+	ck_assert(a != NULL && b != NULL && d != NULL);
+	ck_assert_int_eq(cfg_program_diff(a->programs[0], a->programs[0]),
+	    CFG_SAME);
+	ck_assert_int_eq(cfg_program_diff(a->programs[0], b->programs[0]),
+	    CFG_POLICY);
+	ck_assert_int_eq(cfg_program_diff(a->programs[0], d->programs[0]),
+	    CFG_SPAWN);
+	/* Moving a program out of its config, as the daemon does. */
+	cfg_program_free(a->programs[0]);
+	a->programs[0] = NULL;
+	cfg_free(a);
+	cfg_free(b);
+	cfg_free(d);
+	cfg_free(NULL);
+	cfg_program_free(NULL);
+	cfg_msgs_free(NULL);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
+Suite *
+config_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("config");
+	tc = tcase_create("config");
+	tcase_set_timeout(tc, 10);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_config_table, 0,
+	    (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_test(tc, test_config_long_line);
+	tcase_add_test(tc, test_config_include);
+	tcase_add_test(tc, test_config_relative_path);
+	tcase_add_test(tc, test_config_set_option);
+	tcase_add_test(tc, test_config_find_default);
+	tcase_add_test(tc, test_config_diff);
+	suite_add_tcase(s, tc);
+	return s;
+}
