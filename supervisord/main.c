@@ -31,6 +31,7 @@
 #include "libproc/signame.h"
 #include "supervisord/config.h"
 #include "supervisord/log.h"
+#include "supervisord/notify.h"
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
 #include "supervisord/main.h"
@@ -436,7 +437,8 @@ main(int argc, char **argv)
 	}
 	set_rlimits(c);
 	drop_privileges(c);
-	if (!c->sd.nodaemon)
+	/* As PID 1 (a container), forking away would end the container. */
+	if (!c->sd.nodaemon && getpid() != 1)
 		daemonize(c);
 	return daemon_run(c);
 }
@@ -572,6 +574,13 @@ on_rest(struct sv_program *p)
 }
 
 static void
+on_change(struct sv_program *p)
+{
+	(void)p;
+	ntf_changed();
+}
+
+static void
 begin_shutdown(int sig)
 {
 	struct sv_program *p;
@@ -582,6 +591,7 @@ begin_shutdown(int sig)
 	log_warnx("received SIG%s indicating exit request",
 	    name != NULL ? name : "?");
 	d.shutting_down = true;
+	ntf_stopping();
 	/* No program starts again from now on, as supervisor's mood. */
 	TAILQ_FOREACH(p, &d.programs, entry)
 		p->want_up = false;
@@ -658,7 +668,9 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 			break;
 		}
 		log_warnx("received SIGHUP indicating restart request");
+		ntf_reloading();
 		rl_reload();
+		ntf_ready();
 		break;
 	case SIGUSR1:
 		status_dump();
@@ -743,6 +755,7 @@ daemon_ctx_init(void)
 	ctx.identifier = d.cfg->sd.identifier;
 	ctx.serverurl = NULL;
 	ctx.on_rest = on_rest;
+	ctx.on_change = on_change;
 	if (d.raised_nofile) {
 		ctx.rlimits[0].resource = RLIMIT_NOFILE;
 		ctx.rlimits[0].limit = d.child_nofile;
@@ -783,13 +796,16 @@ daemon_run(struct cfg *c)
 	ev_periodic_init(&d.clockwatch, clock_cb, 0., 86400. * 365, NULL);
 	ev_periodic_start(d.loop, &d.clockwatch);
 	start_signals();
+	(void)ntf_init(d.loop);
 	daemon_ctx_init();
 	create_programs(c);
+	ntf_ready();
 
 	ev_run(d.loop, 0);
 
 	log_info("supervisord exiting");
 	free_programs();
+	ntf_close();
 	for (i = 0; i < sizeof(d.sigs) / sizeof(d.sigs[0]); i++)
 		if (d.sigs[i].signum != 0)
 			ev_signal_stop(d.loop, &d.sigs[i]);
