@@ -37,6 +37,9 @@ $(O)/config.mk: packaging/detect packaging/install-deps
 LIBPROC_SRCS	:= $(wildcard libproc/*.c)
 DAEMON_SRCS	:= $(filter-out supervisord/supervisorctl.c,$(wildcard supervisord/*.c))
 DAEMON_LIB_SRCS	:= $(filter-out supervisord/main.c,$(DAEMON_SRCS))
+# The modules that stand alone (no daemon singleton): what unit tests link.
+UNIT_LIB_SRCS	:= $(filter supervisord/config%.c supervisord/log.c \
+		    supervisord/output.c supervisord/program.c,$(DAEMON_SRCS))
 UNIT_SRCS	?= $(wildcard tests/unit/check_*.c)
 INTEG_SRCS	?= $(wildcard tests/integration/check_*.c)
 BENCH_SRCS	:= $(wildcard tests/bench/*.c)
@@ -45,6 +48,7 @@ LIBPROC_OBJS	= $(LIBPROC_SRCS:%.c=$(O)/%.o)
 DAEMON_LIB_OBJS	= $(DAEMON_LIB_SRCS:%.c=$(O)/%.o)
 DAEMON_MAIN_OBJ	= $(O)/supervisord/main.o
 UNIT_OBJS	= $(UNIT_SRCS:%.c=$(O)/%.o)
+UNIT_LIB_OBJS	= $(UNIT_LIB_SRCS:%.c=$(O)/%.o)
 INTEG_OBJS	= $(INTEG_SRCS:%.c=$(O)/%.o) $(O)/tests/harness.o
 
 ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(CFLAGS) $(CPPFLAGS)
@@ -89,7 +93,7 @@ $(O)/tests/%.o: tests/%.c $(O)/config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
-$(O)/unit-tests: $(O)/tests/unit/main.o $(UNIT_OBJS) $(DAEMON_LIB_OBJS) \
+$(O)/unit-tests: $(O)/tests/unit/main.o $(UNIT_OBJS) $(UNIT_LIB_OBJS) \
     $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(CHECK_LIBS)
 $(O)/integration-tests: $(O)/tests/integration/main.o $(INTEG_OBJS) \

@@ -1151,6 +1151,7 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 		}
 		name = xstrndup(p + 2, (size_t)(q - p - 3));
 		nf = 0;
+		flags[0] = '\0';
 		while (*q != '\0' && strchr("-+ #0", *q) != NULL) {
 			if (nf < sizeof(flags) - 1 && strchr(flags, *q) == NULL)
 				flags[nf++] = *q;

@@ -273,6 +273,8 @@ START_TEST(test_describe_matches_supervisorctl)
 }
 END_TEST
 
+Suite *program_suite(void);
+
 Suite *
 program_suite(void)
 {
