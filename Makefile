@@ -12,6 +12,7 @@ SYSCONFDIR ?= /etc
 MANDIR	?= $(PREFIX)/share/man
 CFLAGS	?= -O2 -g
 O	?= build
+OBJ	= $(O)/obj
 FUZZ_SECONDS ?= 60
 
 .DEFAULT_GOAL := all
@@ -44,12 +45,12 @@ UNIT_SRCS	?= $(wildcard tests/unit/check_*.c)
 INTEG_SRCS	?= $(wildcard tests/integration/check_*.c)
 BENCH_SRCS	:= $(wildcard tests/bench/*.c)
 
-LIBPROC_OBJS	= $(LIBPROC_SRCS:%.c=$(O)/%.o)
-DAEMON_LIB_OBJS	= $(DAEMON_LIB_SRCS:%.c=$(O)/%.o)
-DAEMON_MAIN_OBJ	= $(O)/supervisord/main.o
-UNIT_OBJS	= $(UNIT_SRCS:%.c=$(O)/%.o)
-UNIT_LIB_OBJS	= $(UNIT_LIB_SRCS:%.c=$(O)/%.o)
-INTEG_OBJS	= $(INTEG_SRCS:%.c=$(O)/%.o) $(O)/tests/harness.o
+LIBPROC_OBJS	= $(LIBPROC_SRCS:%.c=$(OBJ)/%.o)
+DAEMON_LIB_OBJS	= $(DAEMON_LIB_SRCS:%.c=$(OBJ)/%.o)
+DAEMON_MAIN_OBJ	= $(OBJ)/supervisord/main.o
+UNIT_OBJS	= $(UNIT_SRCS:%.c=$(OBJ)/%.o)
+UNIT_LIB_OBJS	= $(UNIT_LIB_SRCS:%.c=$(OBJ)/%.o)
+INTEG_OBJS	= $(INTEG_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/tests/harness.o
 
 ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(CFLAGS) $(CPPFLAGS)
 DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS)
@@ -58,7 +59,7 @@ DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS)
 	bench layering fuzz
 all: $(O)/supervisord
 
-$(O)/%.o: %.c $(O)/config.mk
+$(OBJ)/%.o: %.c $(O)/config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -84,19 +85,21 @@ $(O)/tests/integration/suites.h: $(INTEG_SRCS) FORCE
 	$(suites_h)
 FORCE:
 
-$(O)/tests/unit/main.o: tests/unit/main.c $(O)/tests/unit/suites.h
+$(OBJ)/tests/unit/main.o: tests/unit/main.c $(O)/tests/unit/suites.h
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(O)/tests/unit -c -o $@ $<
-$(O)/tests/integration/main.o: tests/unit/main.c \
+$(OBJ)/tests/integration/main.o: tests/unit/main.c \
     $(O)/tests/integration/suites.h
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(O)/tests/integration -c -o $@ $<
-$(O)/tests/%.o: tests/%.c $(O)/config.mk
+$(OBJ)/tests/%.o: tests/%.c $(O)/config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
-$(O)/unit-tests: $(O)/tests/unit/main.o $(UNIT_OBJS) $(UNIT_LIB_OBJS) \
+$(O)/unit-tests: $(OBJ)/tests/unit/main.o $(UNIT_OBJS) $(UNIT_LIB_OBJS) \
     $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(CHECK_LIBS)
-$(O)/integration-tests: $(O)/tests/integration/main.o $(INTEG_OBJS) \
+$(O)/integration-tests: $(OBJ)/tests/integration/main.o $(INTEG_OBJS) \
     $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
 
