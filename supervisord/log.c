@@ -3,7 +3,9 @@
  * written whole with one write(2) per destination so that lines from the
  * daemon never interleave with forwarded program output mid-line.  The file
  * rotates through libproc's rlog.  A failing write is counted, not
- * retried: logging must never stop the loop.
+ * retried: logging must never stop the loop.  Lines for stdout go through
+ * output.c, which owns fd 1 once it forwards program output there (a
+ * non-blocking pipe with a whole-line queue).
  */
 #include <sys/time.h>
 
@@ -18,6 +20,7 @@
 
 #include "libproc/rlog.h"
 #include "supervisord/log.h"
+#include "supervisord/output.h"
 
 static struct {
 	struct proc_rlog *file;
@@ -64,11 +67,19 @@ log_level_name(int level)
 	return "INFO";
 }
 
+static void
+log_close_file(void)
+{
+	proc_rlog_close(lg.file);
+	lg.file = NULL;
+	lg.opened = false;
+}
+
 int
 log_open(const char *path, long long maxbytes, int backups, int level,
     bool to_stdout)
 {
-	log_close();
+	log_close_file();
 	lg.level = level;
 	lg.to_stdout = to_stdout;
 	lg.opened = true;
@@ -98,12 +109,12 @@ log_get_level(void)
 	return lg.level;
 }
 
+/* At exit: also what output.c still queues for stdout goes out. */
 void
 log_close(void)
 {
-	proc_rlog_close(lg.file);
-	lg.file = NULL;
-	lg.opened = false;
+	out_shutdown(NULL);
+	log_close_file();
 }
 
 static void
@@ -158,7 +169,7 @@ log_vmsg(int level, const char *fmt, va_list ap)
 		    proc_rlog_write(lg.file, line, n) != (ssize_t)n)
 			lg.lost++;
 		if (lg.to_stdout)
-			write_all(STDOUT_FILENO, line, n);
+			out_log_line(line, n);
 	}
 	errno = saved;
 }

@@ -1,37 +1,73 @@
 /*
  * output: a program's stdout or stderr pipe, read without blocking and
- * written to its destination (a rotating log file, or nowhere).  Reads are
- * bounded per wakeup so that one noisy program cannot starve the others,
- * and the pipe is always drained, even when the destination fails, so a
- * program never blocks on a full pipe while the daemon can read.
+ * written to its destinations: a rotating log file, the daemon's own
+ * stdout or stderr (stdout_logfile=/dev/stdout: containers, journald),
+ * syslog, or nowhere.  Reads are bounded per wakeup so that one noisy
+ * program cannot starve the others, and the pipe is always drained, even
+ * when a destination fails, so a program never blocks on a full pipe while
+ * the daemon can read.
+ *
+ * What goes to the daemon's stdout or stderr is whole lines, so that the
+ * lines of many programs (and the daemon's own log lines, see
+ * out_log_line) never interleave mid-line.  Where that fd is a pipe or a
+ * socket it is made non-blocking and fed from a bounded queue: a reader
+ * that stalls costs dropped lines, counted, never a blocked loop.
  */
 #ifndef SUPERVISORD_OUTPUT_H
 #define SUPERVISORD_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <ev.h>
 
+#include "libproc/linebuf.h"
 #include "supervisord/config.h"
 
 struct proc_rlog;
+
+/* Where a stream's lines go besides its log file. */
+enum out_fwd {
+	OUT_FWD_NONE = 0,
+	OUT_FWD_STDOUT,		/* the daemon's fd 1 */
+	OUT_FWD_STDERR		/* the daemon's fd 2 */
+};
 
 struct out_stream {
 	ev_io		  io;		/* on the pipe, while attached */
 	const char	 *label;	/* "stdout" or "stderr" */
 	const char	 *owner;	/* the process name, for messages */
-	struct proc_rlog *log;		/* NULL: discarded */
+	struct proc_rlog *log;		/* NULL: no file, or not open now */
 	char		 *path;		/* the log file's path, or NULL */
 	long long	  maxbytes;
 	int		  backups;
-	unsigned long long dropped;	/* bytes the destination refused */
+	unsigned long long dropped;	/* bytes a destination refused */
 	bool		  failing;	/* in an episode of failed writes */
+	enum out_fwd	  fwd;		/* forwarded to our stdout/stderr */
+	bool		  syslog;	/* lines to syslog too */
+	unsigned char	  esc;		/* ANSI escape state across reads */
+	struct proc_lbuf  lb;		/* partial line, for fwd and syslog */
+	ev_tstamp	  checked;	/* when the path was last stat'ed */
+	unsigned long long failed_at;	/* dropped when the episode began */
+	bool		  grown;	/* its pipe was made larger */
 };
 
 /*
- * Prepare s for the process name: open the destination that lc describes
- * (AUTO: a new file in childlogdir, named with identifier).  0, or -1 with errno after logging
- * the failure (the stream then discards, and counts what it drops).
+ * Set the loop that the forwarding queues' write watchers run on, and
+ * whether ANSI escape sequences are removed from program output
+ * ([supervisord] strip_ansi, -t).  Call after creating the loop and after
+ * every reload; until then out_attach takes the loop from its caller.
+ * Makes fd 1 non-blocking if it is a pipe or a socket (a terminal or a
+ * file is left alone).
+ */
+void	out_init(struct ev_loop *loop, bool strip_ansi);
+
+/*
+ * Prepare s for the process name owner: open the destination that lc
+ * describes (AUTO: a new file in childlogdir, named with identifier;
+ * /dev/stdout and /dev/stderr: forwarding).  0, or -1 with errno after
+ * logging the failure (the stream then retries at each write, and counts
+ * what it drops until it succeeds).
  */
 int	out_open(struct out_stream *s, const char *label, const char *owner,
 	    const struct cfg_log *lc, const char *childlogdir,
@@ -45,7 +81,8 @@ bool	out_attached(const struct out_stream *s);
 
 /*
  * The process exited: read what is left in the pipe (to EOF or EAGAIN:
- * a grandchild may hold it open), then stop and close it.
+ * a grandchild may hold it open), pass on a partial last line, then stop
+ * and close the pipe.
  */
 void	out_drain(struct ev_loop *loop, struct out_stream *s);
 
@@ -54,5 +91,24 @@ void	out_reopen(struct out_stream *s);
 
 /* Detach and close everything; s may be reused with out_open. */
 void	out_close(struct ev_loop *loop, struct out_stream *s);
+
+/*
+ * One line of the daemon's own log (ending in '\n') for its stdout: goes
+ * through the same whole-line queue as forwarded program output once fd 1
+ * is non-blocking, else is written at once.
+ */
+void	out_log_line(const char *line, size_t len);
+
+/*
+ * Before the loop is destroyed (loop) or at the very end (NULL, from
+ * log_close): write what is queued for stdout/stderr, waiting at most a
+ * second for a slow reader, stop the write watchers (only with a loop)
+ * and give fds 1 and 2 back their blocking mode.  Forwarding goes on
+ * with blocking writes afterwards.
+ */
+void	out_shutdown(struct ev_loop *loop);
+
+/* Lines and bytes dropped on the way to the daemon's stdout, in total. */
+void	out_fwd_dropped(unsigned long long *lines, unsigned long long *bytes);
 
 #endif /* SUPERVISORD_OUTPUT_H */
