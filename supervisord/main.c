@@ -359,7 +359,7 @@ write_pidfile(const char *path)
 		log_crit("could not write pidfile %s", path);
 		return;
 	}
-	d.pidfile_written = true;
+	d.pidfile = strdup(path);
 	log_info("supervisord started with pid %d", (int)getpid());
 }
 
@@ -811,8 +811,11 @@ daemon_run(struct cfg *c)
 			ev_signal_stop(d.loop, &d.sigs[i]);
 	ev_periodic_stop(d.loop, &d.clockwatch);
 	ev_loop_destroy(d.loop);
-	if (d.pidfile_written && unlink(c->sd.pidfile) == -1)
-		log_warn("couldn't remove pidfile %s", c->sd.pidfile);
+	/* c may have been replaced by a reload: d.pidfile is what we wrote. */
+	if (d.pidfile != NULL && unlink(d.pidfile) == -1)
+		log_warn("couldn't remove pidfile %s", d.pidfile);
+	free(d.pidfile);
+	d.pidfile = NULL;
 	cfg_free(d.cfg);
 	d.cfg = NULL;
 	log_close();

@@ -30,7 +30,7 @@ struct daemon {
 	size_t		 ninfos;
 	struct rlimit	 child_nofile;	/* what children get */
 	bool		 raised_nofile;	/* ours is higher than theirs */
-	bool		 pidfile_written;
+	char		*pidfile;	/* the one written, to remove at exit */
 
 	struct ev_loop	*loop;
 	struct cfg	*cfg;		/* current config; programs moved out */
