@@ -57,7 +57,7 @@ DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS)
 
 .PHONY: all check check-unit check-integration sanitize run install clean \
 	bench layering fuzz
-all: $(O)/supervisord
+all: $(O)/supervisord $(O)/supervisorctl
 
 $(OBJ)/%.o: %.c $(O)/config.mk
 	@mkdir -p $(@D)
@@ -68,6 +68,14 @@ $(O)/libproc.a: $(LIBPROC_OBJS)
 	$(AR) rcs $@ $^
 
 $(O)/supervisord: $(DAEMON_MAIN_OBJ) $(DAEMON_LIB_OBJS) $(O)/libproc.a
+	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
+
+# The client: the configuration reader for its default search (config.o
+# needs log.o, which needs output.o).
+CTL_OBJS	= $(OBJ)/supervisord/supervisorctl.o \
+		  $(patsubst %.c,$(OBJ)/%.o,$(filter supervisord/config%.c \
+		    supervisord/log.c supervisord/output.c,$(DAEMON_SRCS)))
+$(O)/supervisorctl: $(CTL_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
 
 # Test runners: tests/unit/main.c adds every suite listed in a generated
@@ -111,13 +119,15 @@ HELPERS	= $(patsubst tests/helpers/%.c,$(O)/tests/helpers/%,\
 	    $(wildcard tests/helpers/*.c))
 
 TEST_ENV = SUPERVISORD=$(abspath $(O)/supervisord) \
+	   SUPERVISORCTL=$(abspath $(O)/supervisorctl) \
 	   TEST_HELPERS=$(abspath $(O)/tests/helpers) \
 	   TOP=$(abspath .) CORPUS=$(abspath ../shared/corpus)
 
 check: check-unit check-integration
 check-unit: $(O)/unit-tests $(HELPERS)
 	$(TEST_ENV) $(O)/unit-tests
-check-integration: $(O)/integration-tests $(O)/supervisord $(HELPERS)
+check-integration: $(O)/integration-tests $(O)/supervisord \
+    $(O)/supervisorctl $(HELPERS)
 	$(TEST_ENV) $(O)/integration-tests
 
 sanitize:
@@ -145,8 +155,10 @@ layering:
 	    || { echo "layering: libproc must not include the above"; exit 1; }
 	@echo "layering: libproc includes no ev.h, ini.h or supervisord/"
 
-install: $(O)/supervisord
+install: $(O)/supervisord $(O)/supervisorctl
 	install -D -m 0755 $(O)/supervisord $(DESTDIR)$(PREFIX)/bin/supervisord
+	install -D -m 0755 $(O)/supervisorctl \
+	    $(DESTDIR)$(PREFIX)/bin/supervisorctl
 	for m in man/*.[1-8]; do \
 	    [ -f "$$m" ] || continue; \
 	    s=$${m##*.}; \

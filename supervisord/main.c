@@ -30,6 +30,7 @@
 #include "libproc/reap.h"
 #include "libproc/signame.h"
 #include "supervisord/config.h"
+#include "supervisord/control.h"
 #include "supervisord/log.h"
 #include "supervisord/notify.h"
 #include "supervisord/program.h"
@@ -436,6 +437,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	set_rlimits(c);
+	/* As supervisord: the socket's errors go to stderr, with chown=. */
+	if (ctl_open(c, path, sizeof(path)) == -1)
+		usage_error("%s", path);
 	drop_privileges(c);
 	/* As PID 1 (a container), forking away would end the container. */
 	if (!c->sd.nodaemon && getpid() != 1)
@@ -576,8 +580,8 @@ on_rest(struct sv_program *p)
 static void
 on_change(struct sv_program *p)
 {
-	(void)p;
 	ntf_changed();
+	ctl_program_changed(p);
 }
 
 static void
@@ -588,8 +592,9 @@ begin_shutdown(int sig)
 
 	if (d.shutting_down)
 		return;
-	log_warnx("received SIG%s indicating exit request",
-	    name != NULL ? name : "?");
+	if (sig != 0)
+		log_warnx("received SIG%s indicating exit request",
+		    name != NULL ? name : "?");
 	d.shutting_down = true;
 	ntf_stopping();
 	/* No program starts again from now on, as supervisor's mood. */
@@ -598,55 +603,13 @@ begin_shutdown(int sig)
 	shutdown_step();
 }
 
-static void
-state_counts(char *buf, size_t len)
+/* From the control socket: supervisorctl shutdown. */
+void
+daemon_shutdown(void)
 {
-	struct sv_program *p;
-	size_t		 n[SV_NSTATES] = { 0 }, off = 0;
-	int		 s, r;
-
-	TAILQ_FOREACH(p, &d.programs, entry)
-		n[p->state]++;
-	buf[0] = '\0';
-	for (s = 0; s < SV_NSTATES; s++) {
-		if (n[s] == 0)
-			continue;
-		r = snprintf(buf + off, len - off, "%s%zu %s", off ? ", " : "",
-		    n[s], sv_state_name(s));
-		if (r < 0 || (size_t)r >= len - off)
-			break;
-		off += (size_t)r;
-	}
-	if (off == 0)
-		snprintf(buf, len, "no processes");
-}
-
-/* SIGUSR1: supervisorctl status lines into the log. */
-static void
-status_dump(void)
-{
-	struct sv_program *p;
-	char		 spec[512], desc[256], counts[256], up[64];
-	size_t		 width = 30, l;
-	time_t		 now = time(NULL);
-	long		 secs = (long)(now - d.started);
-
-	TAILQ_FOREACH(p, &d.programs, entry) {
-		l = strlen(sv_namespec(p, spec, sizeof(spec)));
-		if (l > width)
-			width = l;
-	}
-	snprintf(up, sizeof(up), "%ld:%02ld:%02ld", secs / 3600,
-	    secs / 60 % 60, secs % 60);
-	state_counts(counts, sizeof(counts));
-	log_info("status: supervisord pid %d, uptime %s, config %s: %s",
-	    (int)getpid(), up, d.configfile, counts);
-	TAILQ_FOREACH(p, &d.programs, entry) {
-		sv_namespec(p, spec, sizeof(spec));
-		sv_describe(p, now, desc, sizeof(desc));
-		log_info("%-*s%-10s%s", (int)width + 3, spec,
-		    sv_state_name(p->state), desc);
-	}
+	if (!d.shutting_down)
+		log_warnx("shutdown requested through the control socket");
+	begin_shutdown(0);
 }
 
 static void
@@ -673,7 +636,7 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		ntf_ready();
 		break;
 	case SIGUSR1:
-		status_dump();
+		ctl_status_dump();
 		break;
 	case SIGUSR2:
 		log_info("received SIGUSR2 indicating log reopen request");
@@ -799,11 +762,13 @@ daemon_run(struct cfg *c)
 	(void)ntf_init(d.loop);
 	daemon_ctx_init();
 	create_programs(c);
+	ctl_start(d.loop);
 	ntf_ready();
 
 	ev_run(d.loop, 0);
 
 	log_info("supervisord exiting");
+	ctl_close();
 	free_programs();
 	ntf_close();
 	for (i = 0; i < sizeof(d.sigs) / sizeof(d.sigs[0]); i++)

@@ -16,6 +16,9 @@
 
 #define MAX_OVERRIDES	32
 
+/* What "supervisord -v" and "supervisorctl version" print. */
+#define SUPERVISORD_VERSION	"0.1.0"
+
 struct daemon {
 	const char	*configfile;	/* as given, or found */
 	bool		 configfile_owned;
@@ -60,6 +63,9 @@ void	daemon_remove_matching(const char *dir, const char *pat);
 void	daemon_insert(struct sv_program *p);
 
 void	daemon_free_options(void);
+
+/* Stop every program in order and exit, as on SIGTERM (control socket). */
+void	daemon_shutdown(void);
 
 /* (Re)build the programs' shared context from d.cfg. */
 void	daemon_ctx_init(void);

@@ -7,7 +7,11 @@
 #ifndef SUPERVISORD_RELOAD_H
 #define SUPERVISORD_RELOAD_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "supervisord/config.h"
+#include "supervisord/program.h"
 
 /*
  * Apply newcfg (owned from now on: what is not moved into programs is
@@ -15,8 +19,38 @@
  */
 void	rl_apply(struct cfg *newcfg);
 
+/*
+ * Apply newcfg (owned from now on) to the processes of the named groups
+ * only (groups NULL: all), as supervisorctl's "update GROUP...".  With
+ * force, every matched process is stopped and started again with its new
+ * stanza even when nothing changed (supervisorctl's "reload").
+ */
+void	rl_apply_groups(struct cfg *newcfg, char *const *groups,
+	    size_t ngroups, bool force);
+
 /* Load the configuration again and apply it, or log why not. */
 void	rl_reload(void);
+
+/* How a group of c differs from the running one (supervisor's
+ * diff_to_active). */
+enum rl_kind {
+	RL_ADDED = 0,
+	RL_CHANGED,
+	RL_REMOVED
+};
+struct rl_change {
+	char		*group;		/* owned */
+	enum rl_kind	 kind;
+	bool		 respawn;	/* a process would restart, come or go */
+};
+
+/*
+ * The groups that differ between the running programs and c: added and
+ * changed in c's order, then removed in start order.  The array (free it
+ * with rl_changes_free) goes into *vp; returns its length.
+ */
+size_t	rl_diff(const struct cfg *c, struct rl_change **vp);
+void	rl_changes_free(struct rl_change *v, size_t n);
 
 /* A program came to rest: finish what a reload left pending for it. */
 void	rl_program_at_rest(struct sv_program *p);
