@@ -56,7 +56,7 @@ ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(CFLAGS) $(CPPFLAGS)
 DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS)
 
 .PHONY: all check check-unit check-integration sanitize run install clean \
-	bench layering fuzz
+	bench layering fuzz deb deb-test
 all: $(O)/supervisord $(O)/supervisorctl
 
 $(OBJ)/%.o: %.c $(O)/config.mk
@@ -155,6 +155,10 @@ layering:
 	    || { echo "layering: libproc must not include the above"; exit 1; }
 	@echo "layering: libproc includes no ev.h, ini.h or supervisord/"
 
+# The same files as the .deb: binaries, man pages, the systemd unit (its
+# paths rewritten for PREFIX and SYSCONFDIR), and the packaged
+# configuration in $(SYSCONFDIR)/supervisor/ unless one is there already.
+UNITDIR	?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 install: $(O)/supervisord $(O)/supervisorctl
 	install -D -m 0755 $(O)/supervisord $(DESTDIR)$(PREFIX)/bin/supervisord
 	install -D -m 0755 $(O)/supervisorctl \
@@ -164,8 +168,40 @@ install: $(O)/supervisord $(O)/supervisorctl
 	    s=$${m##*.}; \
 	    install -D -m 0644 "$$m" "$(DESTDIR)$(MANDIR)/man$$s/$${m##*/}"; \
 	done
+	mkdir -p $(O)
+	sed -e 's|/usr/bin/|$(PREFIX)/bin/|g' \
+	    -e 's|/etc/supervisor/|$(SYSCONFDIR)/supervisor/|g' \
+	    packaging/supervisord.service >$(O)/supervisord.service
+	install -D -m 0644 $(O)/supervisord.service \
+	    $(DESTDIR)$(UNITDIR)/supervisord.service
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/supervisor/conf.d
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/supervisor/supervisord.conf ]; then \
+	    echo "install: keeping the existing" \
+		"$(DESTDIR)$(SYSCONFDIR)/supervisor/supervisord.conf"; \
+	else \
+	    install -m 0644 packaging/supervisord.conf \
+		$(DESTDIR)$(SYSCONFDIR)/supervisor/supervisord.conf; \
+	fi
+
+# make deb: a .deb of this tree with dpkg-buildpackage, in $(O)/deb/
+# (the build runs make check unless DEB_BUILD_OPTIONS has nocheck).
+# make deb-test: build it without the check, inspect it, install it where
+# that is safe (tests/package-test.sh says what it does).  The package
+# build gets none of this make's variables (O=, WERROR=...): it sets its own.
+DEB_DIR	= $(abspath $(O))/deb
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src
+	tar -cf - --exclude='./build*' --exclude='./$(O)' --exclude=./.git \
+	    --exclude=./debian . | tar -xf - -C $(DEB_DIR)/src
+	cp -R packaging/debian $(DEB_DIR)/src/debian
+	cd $(DEB_DIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    dpkg-buildpackage -us -uc -b
+	@ls $(DEB_DIR)/*.deb
+deb-test:
+	O=$(O) sh tests/package-test.sh
 
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)
