@@ -6,6 +6,12 @@
  *	floor spawn N PATH [ARG...]
  *		fork and exec PATH N times, then wait for SIGTERM; on it,
  *		SIGTERM every child, reap them all and exit 0.
+ *	floor spawnp N PATH [ARG...]
+ *		the same, but each child gets three close-on-exec pipes as
+ *		stdin, stdout and stderr, whose other ends this process
+ *		keeps, as a supervisor does: every fork then copies, and
+ *		every exec closes, all the ends held so far.  Not a target,
+ *		an explanation: it shows what holding pipes costs.
  *	floor respawn PATH [ARG...]
  *		fork and exec PATH, wait for its exit, fork it again; on
  *		SIGTERM, let the running child finish and exit 0 (PATH is
@@ -18,6 +24,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +32,13 @@
 #include <unistd.h>
 
 static sigset_t		 oldmask;
+static int		 with_pipes;
 
 static void
 usage(void)
 {
 	fputs("usage: floor spawn N PATH [ARG...]\n"
+	    "       floor spawnp N PATH [ARG...]\n"
 	    "       floor respawn PATH [ARG...]\n", stderr);
 	exit(2);
 }
@@ -38,13 +47,27 @@ static pid_t
 start(char *argv[])
 {
 	pid_t	 pid;
+	int	 p[3][2], i;
 
+	for (i = 0; with_pipes && i < 3; i++) {
+		if (pipe2(p[i], O_CLOEXEC) == -1)
+			return -1;
+	}
 	pid = fork();
 	if (pid == 0) {
+		if (with_pipes && (dup2(p[0][0], 0) == -1 ||
+		    dup2(p[1][1], 1) == -1 || dup2(p[2][1], 2) == -1))
+			_exit(127);
 		/* The mask survives exec: give the program ours from before. */
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		execv(argv[0], argv);
 		_exit(127);
+	}
+	/* Keep our ends, as a supervisor does, never to read them. */
+	if (with_pipes) {
+		close(p[0][0]);
+		close(p[1][1]);
+		close(p[2][1]);
 	}
 	return pid;
 }
@@ -130,6 +153,10 @@ main(int argc, char *argv[])
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &oldmask);
+	if (strcmp(argv[1], "spawnp") == 0) {
+		with_pipes = 1;
+		argv[1] = "spawn";
+	}
 	if (strcmp(argv[1], "spawn") == 0) {
 		if (argc < 4)
 			usage();

@@ -6,7 +6,8 @@
  *
  *	probe spawn -n N -c COMM [-l LOG] [-o OUT] [-w SECS] -- ARGV...
  *		time from fork until N children of the daemon run COMM
- *		(have exec'd), its RSS then and once the log shows N
+ *		(have exec'd), the daemon's own CPU time by then (its
+ *		children's not included), its RSS then and once the log shows N
  *		"entered RUNNING state" lines, then the time from SIGTERM
  *		until the daemon has exited.
  *	probe respawn -n COUNT -f FILE [-t SECS] [-o OUT] -- ARGV...
@@ -185,6 +186,24 @@ status_field(pid_t pid, const char *tid, const char *field)
 			return strtoll(p + len + 1, NULL, 10);
 	}
 	return -1;
+}
+
+/* User + system CPU time of pid itself (not its children), in ms. */
+static double
+cpu_ms(pid_t pid)
+{
+	unsigned long long	 ut, st;
+	char			 path[64], buf[1024], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (slurp(path, buf, sizeof(buf)) <= 0 ||
+	    (p = strrchr(buf, ')')) == NULL)
+		return -1;
+	/* After the name: state and 10 more fields, then utime, stime. */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+	    "%llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
 static long
@@ -551,6 +570,7 @@ main(int argc, char *argv[])
 	const char	*file = NULL, *ready = NULL;
 	long long	 t0, t1, deadline, v0, i0, v1, i1;
 	long		 n = 0, secs = 0, wait_secs = 120, rss0, rss1;
+	double		 cpu;
 	int		 ch;
 
 	if (argc < 2)
@@ -616,13 +636,14 @@ main(int argc, char *argv[])
 		start_daemon(argv, out);
 		t1 = wait_alive(n, comm, deadline);
 		rss0 = rss_kib(daemon_pid);
+		cpu = cpu_ms(daemon_pid);
 		if (log != NULL)
 			wait_log(&logc, n, deadline);
 		rss1 = rss_kib(daemon_pid);
 		if (strcmp(mode, "spawn") == 0) {
-			printf("alive_ms=%.1f rss_alive_kib=%ld "
-			    "rss_running_kib=%ld ", (t1 - t0) / 1e6, rss0,
-			    rss1);
+			printf("alive_ms=%.1f cpu_alive_ms=%.0f "
+			    "rss_alive_kib=%ld rss_running_kib=%ld ",
+			    (t1 - t0) / 1e6, cpu, rss0, rss1);
 			printf("stop_ms=%.1f\n", stop_daemon(60) / 1e6);
 			return 0;
 		}
