@@ -147,8 +147,41 @@ BENCH_BINS = $(BENCH_SRCS:tests/bench/%.c=$(O)/bench/%)
 $(O)/bench/%: tests/bench/%.c $(O)/config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(XLDFLAGS) $(LDFLAGS) -o $@ $<
+# parse times cfg_load itself: it links the configuration reader.
+$(O)/bench/parse: tests/bench/parse.c $(UNIT_LIB_OBJS) $(O)/libproc.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(XLDFLAGS) $(LDFLAGS) -o $@ \
+	    $(filter %.c %.o %.a,$^) $(DAEMON_LIBS) $(LDLIBS)
 bench: $(O)/supervisord $(BENCH_BINS)
 	$(TEST_ENV) BENCH_BIN=$(abspath $(O)/bench) sh tests/bench/run
+
+# libFuzzer: every tests/fuzz/fuzz_NAME.c over what it names, built with
+# clang in build-fuzz/, run FUZZ_SECONDS each on a corpus seeded from
+# tests/fuzz/seeds/NAME (and, for config, the shared corpus of real files).
+.PHONY: fuzz-build
+FUZZ_O		= build-fuzz
+FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES	= $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer
+$(O)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(UNIT_LIB_OBJS) $(O)/libproc.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(XLDFLAGS) $(LDFLAGS) -o $@ \
+	    $(filter %.c %.o %.a,$^) $(DAEMON_LIBS) $(LDLIBS)
+fuzz-build: $(FUZZ_NAMES:%=$(O)/fuzz/fuzz_%)
+fuzz:
+	$(MAKE) O=$(FUZZ_O) CC=clang CFLAGS="-O1 -g" \
+	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-build
+	@set -e; for n in $(FUZZ_NAMES); do \
+	    mkdir -p $(FUZZ_O)/corpus/$$n $(FUZZ_O)/crash/$$n; \
+	    cp tests/fuzz/seeds/$$n/* $(FUZZ_O)/corpus/$$n/ 2>/dev/null || :; \
+	    [ $$n != config ] || cp ../shared/corpus/supervisor-conf/*.conf \
+		$(FUZZ_O)/corpus/$$n/ 2>/dev/null || :; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    $(FUZZ_O)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
+		-artifact_prefix=$(abspath $(FUZZ_O))/crash/$$n/ \
+		-print_final_stats=1 $(abspath $(FUZZ_O))/corpus/$$n; \
+	done
 
 layering:
 	@! grep -n '#include.*\(<ev\.h>\|<ini\.h>\|supervisord/\)' libproc/*.[ch] \

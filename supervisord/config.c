@@ -377,10 +377,11 @@ is_dir(const char *p)
 /* The section store: what ConfigParser keeps. */
 
 struct ini_opt {
-	char	*key;		/* lower case, as optionxform */
-	char	*val;
-	char	*file;
-	int	 line;
+	char		*key;		/* lower case, as optionxform */
+	char		*val;
+	const char	*file;		/* one of ini.files */
+	int		 line;
+	bool	 here;		/* may hold a %(here)s not yet expanded */
 };
 
 struct ini_sect {
@@ -388,25 +389,92 @@ struct ini_sect {
 	char		*file;		/* where it was first seen */
 	int		 line;
 	bool		 included;	/* first seen in an included file */
+	bool		 pend;		/* in ini.pend */
 	struct ini_opt	*o;
 	size_t		 n;
 };
 
+/*
+ * Sections in file order, and a hash of their names: a configuration of
+ * thousands of programs looks each up by name several times.  pend lists
+ * the sections with an option that may hold %(here)s, so expand_here,
+ * run after each included file, does not rescan every value read so far.
+ */
 struct ini {
 	struct ini_sect	**s;
 	size_t		  n;
 	struct ini_sect	 *defaults;	/* [DEFAULT], or NULL */
+	struct ini_sect	**hash;		/* open addressing, hcap a power of 2 */
+	size_t		  hcap;
+	struct ini_sect	**pend;
+	size_t		  npend;
+	char		**files;	/* every file read, as opened */
+	size_t		  nfiles;
 };
+
+static size_t
+ini_hash(const char *name)
+{
+	size_t	h = 2166136261u;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
 
 static struct ini_sect *
 ini_find(const struct ini *ini, const char *name)
 {
 	size_t	i;
 
-	for (i = 0; i < ini->n; i++)
-		if (strcmp(ini->s[i]->name, name) == 0)
-			return ini->s[i];
+	if (ini->hcap == 0)
+		return NULL;
+	for (i = ini_hash(name) & (ini->hcap - 1); ini->hash[i] != NULL;
+	    i = (i + 1) & (ini->hcap - 1))
+		if (strcmp(ini->hash[i]->name, name) == 0)
+			return ini->hash[i];
 	return NULL;
+}
+
+/* Append s, whose name is not yet in ini. */
+static void
+ini_add(struct ini *ini, struct ini_sect *s)
+{
+	size_t	i, k;
+
+	ini->s = xrealloc(ini->s, ini->n + 1, sizeof(*ini->s));
+	ini->s[ini->n++] = s;
+	if (ini->n * 2 > ini->hcap) {
+		free(ini->hash);
+		ini->hcap = ini->hcap == 0 ? 64 : ini->hcap * 2;
+		ini->hash = xcalloc(ini->hcap, sizeof(*ini->hash));
+		for (k = 0; k < ini->n; k++) {
+			for (i = ini_hash(ini->s[k]->name) & (ini->hcap - 1);
+			    ini->hash[i] != NULL; i = (i + 1) & (ini->hcap - 1))
+				;
+			ini->hash[i] = ini->s[k];
+		}
+		return;
+	}
+	for (i = ini_hash(s->name) & (ini->hcap - 1); ini->hash[i] != NULL;
+	    i = (i + 1) & (ini->hcap - 1))
+		;
+	ini->hash[i] = s;
+}
+
+/* Note that o, an option of s just set or extended, may hold %(here)s. */
+static void
+ini_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o)
+{
+	if (strstr(o->val, "%(here)s") == NULL)
+		return;
+	o->here = true;
+	if (!s->pend) {
+		s->pend = true;
+		ini->pend = xrealloc(ini->pend, ini->npend + 1,
+		    sizeof(*ini->pend));
+		ini->pend[ini->npend++] = s;
+	}
 }
 
 static struct ini_sect *
@@ -429,8 +497,9 @@ sect_opt(const struct ini_sect *s, const char *key)
 
 	if (s == NULL)
 		return NULL;
+	/* The first byte first: this runs for every key of every program. */
 	for (i = 0; i < s->n; i++)
-		if (strcmp(s->o[i].key, key) == 0)
+		if (s->o[i].key[0] == key[0] && strcmp(s->o[i].key, key) == 0)
 			return &s->o[i];
 	return NULL;
 }
@@ -445,12 +514,10 @@ sect_set(struct ini_sect *s, const char *key, const char *val,
 		s->o = xrealloc(s->o, s->n + 1, sizeof(*s->o));
 		o = &s->o[s->n++];
 		o->key = xstrdup(key);
-	} else {
+	} else
 		free(o->val);
-		free(o->file);
-	}
 	o->val = xstrdup(val);
-	o->file = xstrdup(file);
+	o->file = file;
 	o->line = line;
 }
 
@@ -464,7 +531,6 @@ sect_free(struct ini_sect *s)
 	for (i = 0; i < s->n; i++) {
 		free(s->o[i].key);
 		free(s->o[i].val);
-		free(s->o[i].file);
 	}
 	free(s->o);
 	free(s->name);
@@ -480,6 +546,11 @@ ini_free(struct ini *ini)
 	for (i = 0; i < ini->n; i++)
 		sect_free(ini->s[i]);
 	free(ini->s);
+	free(ini->hash);
+	free(ini->pend);
+	for (i = 0; i < ini->nfiles; i++)
+		free(ini->files[i]);
+	free(ini->files);
 	sect_free(ini->defaults);
 	memset(ini, 0, sizeof(*ini));
 }
@@ -680,9 +751,7 @@ rd_next(struct rd *r)
 			    NULL) {
 				r->sect = sect_new(hdr, r->file, r->lineno,
 				    r->included);
-				r->ld->ini.s = xrealloc(r->ld->ini.s,
-				    r->ld->ini.n + 1, sizeof(*r->ld->ini.s));
-				r->ld->ini.s[r->ld->ini.n++] = r->sect;
+				ini_add(&r->ld->ini, r->sect);
 			}
 			free(hdr);
 			free(value);
@@ -752,13 +821,15 @@ rd_handler(void *user, const char *section, const char *name,
 	(void)section;
 	(void)name;
 	(void)value;
-	if (r->it == RD_OPT)
+	if (r->it == RD_OPT) {
 		sect_set(r->sect, r->key, r->val, r->file, r->lineno);
-	else if (r->it == RD_CONT &&
+		ini_mark_here(&r->ld->ini, r->sect, sect_opt(r->sect, r->key));
+	} else if (r->it == RD_CONT &&
 	    (o = sect_opt(r->sect, r->key)) != NULL) {
 		j = xasprintf("%s\n%s", o->val, r->val);
 		free(o->val);
 		o->val = j;
+		ini_mark_here(&r->ld->ini, r->sect, o);
 	}
 	return 1;
 }
@@ -892,9 +963,13 @@ rd_file(struct ld *ld, const char *file, bool included)
 		free(buf);
 		return 0;
 	}
+	/* The options read keep the file's name: one copy for them all. */
+	ld->ini.files = xrealloc(ld->ini.files, ld->ini.nfiles + 1,
+	    sizeof(*ld->ini.files));
+	ld->ini.files[ld->ini.nfiles++] = xstrdup(file);
 	memset(&r, 0, sizeof(r));
 	r.ld = ld;
-	r.file = file;
+	r.file = ld->ini.files[ld->ini.nfiles - 1];
 	r.included = included;
 	r.buf = buf;
 	r.len = len;
@@ -1118,7 +1193,10 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 	*errp = NULL;
 	for (p = s; *p != '\0'; p++) {
 		if (*p != '%') {
-			sb_addc(&b, *p);
+			/* The text up to the next '%' in one copy. */
+			q = strchrnul(p, '%');
+			sb_addn(&b, p, (size_t)(q - p));
+			p = q - 1;
 			continue;
 		}
 		q = p + 1;
@@ -1765,7 +1843,7 @@ in_list(const char *const *l, const char *k)
 	if (l == NULL)
 		return false;
 	for (; *l != NULL; l++)
-		if (strcmp(*l, k) == 0)
+		if (**l == *k && strcmp(*l, k) == 0)
 			return true;
 	return false;
 }
@@ -1983,6 +2061,8 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 	}
 	free(v);
 	if (ty_env(v2, &env, &e) == -1) {
+		/* The pairs read before the bad one are dropped too. */
+		kvl_free(&env);
 		kerr(ld, s, "environment", "%s", e);
 		free(e);
 	} else {
@@ -3098,20 +3178,26 @@ ld_ignored(struct ld *ld)
 	}
 }
 
-/* expand_here: supervisor replaces %(here)s text in every value. */
+/*
+ * expand_here: supervisor replaces %(here)s text in every value.  Only
+ * the values marked by ini_mark_here can hold it; one stays marked if
+ * here itself holds "%(here)s", as the next call would replace it again.
+ */
 static void
 ld_expand_here(struct ld *ld, const char *here)
 {
 	struct ini_sect	*s;
 	struct sbuf	 b;
 	const char	*p, *q;
-	size_t		 i, k;
+	size_t		 i, k, n;
 
-	for (i = 0; i <= ld->ini.n; i++) {
-		s = i < ld->ini.n ? ld->ini.s[i] : ld->ini.defaults;
-		if (s == NULL)
-			continue;
+	for (i = n = 0; i < ld->ini.npend; i++) {
+		s = ld->ini.pend[i];
+		s->pend = false;
 		for (k = 0; k < s->n; k++) {
+			if (!s->o[k].here)
+				continue;
+			s->o[k].here = false;
 			if (strstr(s->o[k].val, "%(here)s") == NULL)
 				continue;
 			memset(&b, 0, sizeof(b));
@@ -3123,8 +3209,15 @@ ld_expand_here(struct ld *ld, const char *here)
 			sb_add(&b, p);
 			free(s->o[k].val);
 			s->o[k].val = sb_take(&b);
+			if (strstr(s->o[k].val, "%(here)s") != NULL) {
+				s->o[k].here = true;
+				s->pend = true;
+			}
 		}
+		if (s->pend)
+			ld->ini.pend[n++] = s;
 	}
+	ld->ini.npend = n;
 }
 
 static int

@@ -181,6 +181,9 @@ static const struct row rows[] = {
 	/* [supervisord] */
 	{ "[supervisord]\nminfds=lots\n", NULL,
 	  ":2: [supervisord] minfds: invalid integer 'lots'" },
+	/* Found by fuzzing: the pairs before the bad one leaked. */
+	{ "[supervisord]\nenvironment=A=1 B=2\n", NULL,
+	  ":2: [supervisord] environment: unexpected end of key/value pairs" },
 	{ "[supervisord]\nloglevel=chatty\n", NULL,
 	  ":2: [supervisord] loglevel: bad logging level name 'chatty'" },
 	{ "[supervisord]\ndirectory=/no/such/dir\n", NULL,
