@@ -1,0 +1,755 @@
+/*
+ * ctl: supervisorctl against a running daemon through the control socket:
+ * every command's output lines and exit status as supervisorctl 4.2.5
+ * gives them, the socket's mode and owner, refusal of other users, a
+ * stale socket replaced and a live one respected, authentication, and
+ * clients that misbehave (garbage, silence, leaving mid-command, not
+ * reading a tail -f) without disturbing the daemon.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "tests/harness.h"
+
+Suite	*ctl_suite(void);
+
+#define CTL_MAXARGS	16
+
+static const char base_conf[] =
+	"[unix_http_server]\n"
+	"file=@DIR@/sock\n"
+	"chmod=0770\n\n"
+	"[supervisorctl]\n"
+	"serverurl=unix://@DIR@/sock\n\n";
+
+/* Start supervisorctl -c DIR/supervisord.conf ARGS, stdout to rel. */
+static pid_t
+ctl_spawn(struct th *h, const char *rel, char **args)
+{
+	char	*argv[CTL_MAXARGS + 4], conf[4096];
+	const char *bin = getenv("SUPERVISORCTL");
+	pid_t	 pid;
+	int	 fd, i;
+
+	ck_assert_msg(bin != NULL, "SUPERVISORCTL is not set");
+	argv[0] = (char *)"supervisorctl";
+	argv[1] = (char *)"-c";
+	snprintf(conf, sizeof(conf), "%s", th_path(h, "supervisord.conf"));
+	argv[2] = conf;
+	for (i = 0; args[i] != NULL && i < CTL_MAXARGS; i++)
+		argv[3 + i] = args[i];
+	argv[3 + i] = NULL;
+	fd = open(th_path(h, rel), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644);
+	ck_assert_int_ne(fd, -1);
+	if ((pid = fork()) == 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(bin, argv);
+		_exit(127);
+	}
+	close(fd);
+	ck_assert_int_gt(pid, 0);
+	return pid;
+}
+
+/* Wait up to ms for pid; its wait status, or -1 after killing it. */
+static int
+ctl_wait(pid_t pid, int ms)
+{
+	long long deadline = th_now_ms() + ms;
+	int	  status;
+
+	while (th_now_ms() < deadline) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/*
+ * Run supervisorctl with the NULL-terminated arguments; its output (owned
+ * by h) in *outp, its exit code returned.
+ */
+static int
+ctl(struct th *h, const char **outp, ...)
+{
+	char	*args[CTL_MAXARGS + 1];
+	va_list	 ap;
+	int	 n = 0, status;
+
+	va_start(ap, outp);
+	while (n < CTL_MAXARGS && (args[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	status = ctl_wait(ctl_spawn(h, "ctl.out", args), 15000);
+	ck_assert_msg(status != -1, "supervisorctl %s timed out",
+	    n > 0 ? args[0] : "");
+	*outp = th_read(h, "ctl.out", NULL);
+	ck_assert(*outp != NULL);
+	return th_exit_code(status);
+}
+
+/* supervisorctl's status line with the default width. */
+static const char *
+sline(char *buf, size_t len, const char *spec, const char *state,
+    const char *desc)
+{
+	snprintf(buf, len, "%-33s%-10s%s\n", spec, state, desc);
+	return buf;
+}
+
+static bool
+sock_exists(struct th *h, void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	return lstat(th_path(h, "sock"), &st) == 0;
+}
+
+static struct th *
+start_daemon(const char *test, const char *programs)
+{
+	struct th	*h = th_new_named(test);
+	char		*body;
+
+	ck_assert(asprintf(&body, "%s%s", base_conf, programs) != -1);
+	th_conf(h, body);
+	free(body);
+	th_start_conf(h);
+	ck_assert(th_wait(h, sock_exists, NULL, 5000));
+	return h;
+}
+
+static const char two_programs[] =
+	"[program:web]\n"
+	"command=sleep 1000\n"
+	"startsecs=0\n\n"
+	"[program:wk]\n"
+	"command=sleep 1000\n"
+	"numprocs=2\n"
+	"process_name=%(program_name)s_%(process_num)02d\n"
+	"startsecs=0\n\n"
+	"[program:idle]\n"
+	"command=sleep 1000\n"
+	"autostart=false\n\n"
+	"[program:nf]\n"
+	"command=/nonexistent/prog\n"
+	"autostart=false\n\n"
+	"[program:fails]\n"
+	"command=/bin/false\n"
+	"autostart=false\n"
+	"startretries=0\n";
+
+START_TEST(test_status)
+{
+	struct th	*h = start_daemon(__func__, two_programs);
+	const char	*out;
+	char		 want[2048], l[5][256], desc[64];
+	pid_t		 web, w0, w1;
+
+	ck_assert(th_wait_log(h, "success: wk_01 entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "success: web entered RUNNING", 5000));
+	web = th_spawned_pid(h, "web", 0);
+	w0 = th_spawned_pid(h, "wk_00", 0);
+	w1 = th_spawned_pid(h, "wk_01", 0);
+
+	/* Without arguments: status, lexical, exit 3 as some are stopped. */
+	ck_assert_int_eq(ctl(h, &out, NULL), 3);
+	snprintf(desc, sizeof(desc), "pid %d, uptime 0:00:0", (int)web);
+	ck_assert_msg(strstr(out, desc) != NULL, "%s", out);
+	ck_assert_msg(strncmp(out, sline(l[0], 256, "fails", "STOPPED",
+	    "Not started"), strlen(l[0])) == 0, "%s", out);
+	snprintf(want, sizeof(want), "%s%s%s",
+	    sline(l[0], 256, "fails", "STOPPED", "Not started"),
+	    sline(l[1], 256, "idle", "STOPPED", "Not started"),
+	    sline(l[2], 256, "nf", "STOPPED", "Not started"));
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	ck_assert_int_eq(ctl(h, &out, "status", NULL), 3);
+
+	/* One process, all running: exit 0; the uptime moves on. */
+	ck_assert_int_eq(ctl(h, &out, "status", "web", NULL), 0);
+	snprintf(want, sizeof(want), "%-33s%-10spid %d, uptime 0:00:0",
+	    "web", "RUNNING", (int)web);
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+
+	ck_assert_int_eq(ctl(h, &out, "status", "wk:*", NULL), 0);
+	snprintf(want, sizeof(want), "%-33s%-10spid %d, uptime 0:00:0",
+	    "wk:wk_00", "RUNNING", (int)w0);
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	snprintf(want, sizeof(want), "\n%-33s%-10spid %d, uptime 0:00:0",
+	    "wk:wk_01", "RUNNING", (int)w1);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
+
+	ck_assert_int_eq(ctl(h, &out, "status", "idle", NULL), 3);
+	ck_assert_int_eq(ctl(h, &out, "status", "nope", NULL), 4);
+	ck_assert_str_eq(out, "nope: ERROR (no such process)\n");
+	ck_assert_int_eq(ctl(h, &out, "status", "nog:*", NULL), 4);
+	ck_assert_str_eq(out, "nog: ERROR (no such group)\n");
+	ck_assert_int_eq(ctl(h, &out, "status", "wk:nope", NULL), 4);
+	ck_assert_str_eq(out, "wk:nope: ERROR (no such process)\n");
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_start_stop_restart)
+{
+	struct th	*h = start_daemon(__func__, two_programs);
+	const char	*out;
+	pid_t		 w0, w1;
+
+	ck_assert(th_wait_log(h, "success: wk_01 entered RUNNING", 5000));
+	ck_assert_int_eq(ctl(h, &out, "start", "idle", NULL), 0);
+	ck_assert_str_eq(out, "idle: started\n");
+	ck_assert(th_log_count(h, "success: idle entered RUNNING") == 1);
+	ck_assert_int_eq(ctl(h, &out, "start", "idle", NULL), 0);
+	ck_assert_str_eq(out, "idle: ERROR (already started)\n");
+	ck_assert_int_eq(ctl(h, &out, "start", "nf", NULL), 1);
+	ck_assert_str_eq(out, "nf: ERROR (no such file)\n");
+	ck_assert_int_eq(ctl(h, &out, "start", "fails", NULL), 7);
+	ck_assert_str_eq(out, "fails: ERROR (spawn error)\n");
+	ck_assert_int_eq(ctl(h, &out, "start", "nope", NULL), 1);
+	ck_assert_str_eq(out, "nope: ERROR (no such process)\n");
+	ck_assert_int_eq(ctl(h, &out, "start", "nog:*", NULL), 2);
+	ck_assert_str_eq(out, "nog: ERROR (no such group)\n");
+	ck_assert_int_eq(ctl(h, &out, "start", NULL), 2);
+	ck_assert(strncmp(out, "Error: start requires a process name\n"
+	    "start <name>\t\tStart a process\n", 50) == 0);
+
+	ck_assert_int_eq(ctl(h, &out, "stop", "idle", NULL), 0);
+	ck_assert_str_eq(out, "idle: stopped\n");
+	ck_assert_int_eq(ctl(h, &out, "stop", "idle", NULL), 0);
+	ck_assert_str_eq(out, "idle: ERROR (not running)\n");
+	ck_assert_int_eq(ctl(h, &out, "stop", "nope", NULL), 1);
+	ck_assert_str_eq(out, "nope: ERROR (no such process)\n");
+	ck_assert_int_eq(ctl(h, &out, "stop", "nog:*", NULL), 1);
+	ck_assert_str_eq(out, "nog: ERROR (no such group)\n");
+
+	/* restart: the stops, then the starts; new pids. */
+	w0 = th_spawned_pid(h, "wk_00", -1);
+	w1 = th_spawned_pid(h, "wk_01", -1);
+	ck_assert_int_eq(ctl(h, &out, "restart", "wk:*", NULL), 0);
+	ck_assert_str_eq(out, "wk:wk_00: stopped\nwk:wk_01: stopped\n"
+	    "wk:wk_00: started\nwk:wk_01: started\n");
+	ck_assert_int_ne(th_spawned_pid(h, "wk_00", -1), w0);
+	ck_assert_int_ne(th_spawned_pid(h, "wk_01", -1), w1);
+	ck_assert(!th_alive(h, w0));
+
+	ck_assert_int_eq(ctl(h, &out, "stop", "all", NULL), 0);
+	ck_assert_str_eq(out, "web: stopped\nwk:wk_00: stopped\n"
+	    "wk:wk_01: stopped\n");
+	/*
+	 * start all: what settles at once first (startsecs=0 included, as
+	 * supervisor has them RUNNING at once), then as they settle.
+	 */
+	ck_assert_int_eq(ctl(h, &out, "start", "all", NULL), 7);
+	ck_assert_str_eq(out, "nf: ERROR (no such file)\n"
+	    "web: started\nwk:wk_00: started\nwk:wk_01: started\n"
+	    "fails: ERROR (spawn error)\nidle: started\n");
+	ck_assert_int_eq(th_log_count(h, "control: uid"), 14);
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_pid_signal_version)
+{
+	struct th	*h = start_daemon(__func__, two_programs);
+	const char	*out;
+	char		 want[64];
+	pid_t		 web;
+
+	ck_assert(th_wait_log(h, "success: web entered RUNNING", 5000));
+	web = th_spawned_pid(h, "web", 0);
+	ck_assert_int_eq(ctl(h, &out, "pid", NULL), 0);
+	snprintf(want, sizeof(want), "%d\n", (int)th_pid(h));
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(ctl(h, &out, "pid", "web", NULL), 0);
+	snprintf(want, sizeof(want), "%d\n", (int)web);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(ctl(h, &out, "pid", "idle", NULL), 7);
+	ck_assert_str_eq(out, "0\n");
+	ck_assert_int_eq(ctl(h, &out, "pid", "nope", NULL), 1);
+	ck_assert_str_eq(out, "No such process nope\n");
+	ck_assert_int_eq(ctl(h, &out, "pid", "all", NULL), 0);
+	ck_assert_int_eq((int)strlen(out) > 10, 1);
+
+	ck_assert_int_eq(ctl(h, &out, "signal", "FOO", "web", NULL), 1);
+	ck_assert_str_eq(out, "web: ERROR (bad signal name)\n");
+	ck_assert_int_eq(ctl(h, &out, "signal", "HUP", "idle", NULL), 7);
+	ck_assert_str_eq(out, "idle: ERROR (not running)\n");
+	ck_assert_int_eq(ctl(h, &out, "signal", "HUP", NULL), 1);
+	ck_assert(strncmp(out, "Error: signal requires a signal name and a "
+	    "process name\n", 56) == 0);
+	ck_assert_int_eq(ctl(h, &out, "signal", "TERM", "web", NULL), 0);
+	ck_assert_str_eq(out, "web: signalled\n");
+	ck_assert(th_wait_log(h, "exited: web (terminated by SIGTERM", 5000));
+
+	ck_assert_int_eq(ctl(h, &out, "version", NULL), 0);
+	ck_assert_int_gt((int)strlen(out), 1);
+	ck_assert_int_eq(ctl(h, &out, "version", "x", NULL), 1);
+	ck_assert_int_eq(ctl(h, &out, "bogus", "cmd", NULL), 1);
+	ck_assert_str_eq(out, "*** Unknown syntax: bogus cmd\n");
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_tail_clear_maintail)
+{
+	struct th	*h = start_daemon(__func__,
+	    "[program:talk]\n"
+	    "command=/bin/sh -c 'echo hello; echo oops >&2; "
+	    "exec sleep 1000'\n"
+	    "stdout_logfile=@DIR@/talk.out\n"
+	    "stderr_logfile=@DIR@/talk.err\n"
+	    "startsecs=0\n\n"
+	    "[program:quiet]\n"
+	    "command=sleep 1000\n"
+	    "stdout_logfile=NONE\n"
+	    "redirect_stderr=true\n"
+	    "startsecs=0\n");
+	const char	*out, *s;
+	pid_t		 pid;
+	size_t		 len;
+	long long	 deadline;
+
+	ck_assert(th_wait_log(h, "success: talk entered RUNNING", 5000));
+	deadline = th_now_ms() + 5000;
+	while (((s = th_read(h, "talk.err", &len)) == NULL || len < 5) &&
+	    th_now_ms() < deadline)
+		usleep(10000);
+	ck_assert_int_eq(ctl(h, &out, "tail", "talk", NULL), 0);
+	ck_assert_str_eq(out, "hello\n\n");
+	ck_assert_int_eq(ctl(h, &out, "tail", "talk", "stderr", NULL), 0);
+	ck_assert_str_eq(out, "oops\n\n");
+	ck_assert_int_eq(ctl(h, &out, "tail", "-3", "talk", NULL), 0);
+	ck_assert_str_eq(out, "lo\n\n");
+	ck_assert_int_eq(ctl(h, &out, "tail", "nope", NULL), 1);
+	ck_assert_str_eq(out, "nope: ERROR (no such process name)\n");
+	ck_assert_int_eq(ctl(h, &out, "tail", "quiet", NULL), 1);
+	ck_assert_str_eq(out, "quiet: ERROR (no log file)\n");
+	ck_assert_int_eq(ctl(h, &out, "tail", "-x", "talk", NULL), 1);
+	ck_assert_str_eq(out, "Error: bad argument -x\n");
+	ck_assert_int_eq(ctl(h, &out, "tail", "talk", "stdlog", NULL), 1);
+	ck_assert_str_eq(out, "Error: bad channel 'stdlog'\n");
+
+	ck_assert_int_eq(ctl(h, &out, "clear", "talk", NULL), 0);
+	ck_assert_str_eq(out, "talk: cleared\n");
+	s = th_read(h, "talk.out", &len);
+	ck_assert(s != NULL && len == 0);
+	ck_assert_int_eq(ctl(h, &out, "clear", "nope", NULL), 1);
+	ck_assert_str_eq(out, "nope: ERROR (no such process)\n");
+
+	ck_assert_int_eq(ctl(h, &out, "maintail", NULL), 0);
+	ck_assert_msg(strstr(out, "success: talk entered RUNNING") != NULL,
+	    "%s", out);
+	ck_assert_int_eq(ctl(h, &out, "maintail", "x", NULL), 1);
+	ck_assert_str_eq(out, "Error: bad argument x\n");
+
+	/* tail -f: the header, then what the program writes later. */
+	pid = ctl_spawn(h, "follow.out", (char *[]){ "tail", "-f", "talk",
+	    NULL });
+	ck_assert_int_eq(ctl(h, &out, "signal", "TERM", "talk", NULL), 0);
+	deadline = th_now_ms() + 5000;
+	while (th_log_count(h, "spawned: 'talk'") < 2 &&
+	    th_now_ms() < deadline)
+		usleep(10000);
+	deadline = th_now_ms() + 5000;
+	while (((s = th_read(h, "follow.out", NULL)) == NULL ||
+	    strstr(s, "hello") == NULL) && th_now_ms() < deadline)
+		usleep(10000);
+	ck_assert_msg(s != NULL && strncmp(s, "==> Press Ctrl-C to exit "
+	    "<==\n", 28) == 0 && strstr(s, "hello") != NULL, "%s",
+	    s != NULL ? s : "(none)");
+	kill(pid, SIGINT);
+	ck_assert_int_eq(th_exit_code(ctl_wait(pid, 5000)), 0);
+	ck_assert_int_gt(th_pid(h), 0);
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_update_add_remove)
+{
+	struct th	*h = start_daemon(__func__,
+	    "[program:keep]\n"
+	    "command=sleep 1000\n"
+	    "startsecs=0\n\n"
+	    "[program:pol]\n"
+	    "command=sleep 1000\n"
+	    "startsecs=0\n\n"
+	    "[program:gone]\n"
+	    "command=sleep 1000\n"
+	    "startsecs=0\n");
+	const char	*out;
+	char		*body;
+	pid_t		 keep, pol;
+
+	ck_assert(th_wait_log(h, "success: gone entered RUNNING", 5000));
+	keep = th_spawned_pid(h, "keep", 0);
+	pol = th_spawned_pid(h, "pol", 0);
+	ck_assert_int_eq(ctl(h, &out, "reread", NULL), 0);
+	ck_assert_str_eq(out, "No config updates to processes\n");
+	ck_assert_int_eq(ctl(h, &out, "avail", NULL), 0);
+	ck_assert_msg(strstr(out, "keep                             in use    "
+	    "auto      999:999\n") != NULL, "%s", out);
+
+	ck_assert(asprintf(&body, "%s%s", base_conf,
+	    "[program:keep]\n"
+	    "command=sleep 1000\n"
+	    "startsecs=0\n\n"
+	    "[program:pol]\n"
+	    "command=sleep 1000\n"
+	    "startsecs=0\n"
+	    "startretries=9\n\n"
+	    "[program:new]\n"
+	    "command=sleep 1000\n"
+	    "startsecs=0\n") != -1);
+	th_conf(h, body);
+	free(body);
+	ck_assert_int_eq(ctl(h, &out, "reread", NULL), 0);
+	ck_assert_str_eq(out, "gone: disappeared\nnew: available\n"
+	    "pol: changed\n");
+	ck_assert_int_eq(ctl(h, &out, "avail", NULL), 0);
+	ck_assert_msg(strstr(out, "new                              avail     "
+	    "auto      999:999\n") != NULL, "%s", out);
+	ck_assert_int_eq(ctl(h, &out, "update", "nosuch", NULL), 1);
+	ck_assert_str_eq(out, "ERROR: no such group: nosuch\n");
+	ck_assert_int_eq(ctl(h, &out, "update", NULL), 0);
+	ck_assert_str_eq(out, "gone: stopped\ngone: removed process group\n"
+	    "pol: updated process group\nnew: added process group\n");
+	ck_assert(th_wait_log(h, "success: new entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "removed process 'gone'", 5000));
+	/* Policy only: same pid; unchanged: same pid. */
+	ck_assert_int_eq(th_spawned_pid(h, "pol", -1), pol);
+	ck_assert_int_eq(th_spawned_pid(h, "keep", -1), keep);
+	ck_assert(th_alive(h, pol) && th_alive(h, keep));
+
+	ck_assert_int_eq(ctl(h, &out, "remove", "new", NULL), 1);
+	ck_assert_str_eq(out, "ERROR: process/group still running: new\n");
+	ck_assert_int_eq(ctl(h, &out, "stop", "new", NULL), 0);
+	ck_assert_int_eq(ctl(h, &out, "remove", "new", NULL), 0);
+	ck_assert_str_eq(out, "new: removed process group\n");
+	ck_assert_int_eq(ctl(h, &out, "remove", "new", NULL), 1);
+	ck_assert_str_eq(out, "ERROR: no such process/group: new\n");
+	ck_assert_int_eq(ctl(h, &out, "add", "new", NULL), 0);
+	ck_assert_str_eq(out, "new: added process group\n");
+	ck_assert_int_eq(ctl(h, &out, "add", "new", NULL), 0);
+	ck_assert_str_eq(out, "ERROR: process group already active\n");
+	ck_assert_int_eq(ctl(h, &out, "add", "nosuch", NULL), 1);
+	ck_assert_str_eq(out, "ERROR: no such process/group: nosuch\n");
+
+	/* reload: supervisor's meaning, every process again. */
+	ck_assert_int_eq(ctl(h, &out, "reload", NULL), 0);
+	ck_assert_str_eq(out, "Restarted supervisord\n");
+	ck_assert(th_wait_log_n(h, "spawned: 'keep'", 2, 5000));
+	ck_assert(th_wait_log_n(h, "spawned: 'pol'", 2, 5000));
+	ck_assert_int_ne(th_spawned_pid(h, "keep", -1), keep);
+
+	/* A bad file: the reasons, exit 1, nothing changes. */
+	th_write(h, "supervisord.conf", "[program:x]\nstartsecs=ten\n");
+	ck_assert_int_eq(ctl(h, &out, "update", NULL), 1);
+	ck_assert_msg(strncmp(out, "ERROR: ", 7) == 0, "%s", out);
+	ck_assert_int_eq(ctl(h, &out, "reread", NULL), 1);
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_shutdown_and_no_daemon)
+{
+	struct th	*h = start_daemon(__func__, two_programs);
+	const char	*out;
+	char		 want[1024];
+
+	ck_assert_int_eq(ctl(h, &out, "shutdown", NULL), 0);
+	ck_assert_str_eq(out, "Shut down\n");
+	ck_assert(th_exited_ok(th_wait_exit(h, 10000)));
+	ck_assert(!sock_exists(h, NULL));
+	snprintf(want, sizeof(want), "unix://%s no such file\n",
+	    th_path(h, "sock"));
+	ck_assert_int_eq(ctl(h, &out, "status", NULL), 4);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(ctl(h, &out, "start", "web", NULL), 7);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(ctl(h, &out, "shutdown", NULL), 1);
+	snprintf(want, sizeof(want), "ERROR: unix://%s no such file (already "
+	    "shut down?)\n", th_path(h, "sock"));
+	ck_assert_str_eq(out, want);
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_socket_mode_and_owner)
+{
+	struct th	*h = th_new();
+	struct stat	 st;
+	struct passwd	*pw;
+	char		*body;
+	bool		 root = getuid() == 0;
+
+	pw = root ? getpwnam("nobody") : getpwuid(getuid());
+	ck_assert(pw != NULL);
+	ck_assert(asprintf(&body,
+	    "[unix_http_server]\nfile=@DIR@/sock\nchmod=0760\nchown=%s\n\n"
+	    "[program:a]\ncommand=sleep 1000\n", pw->pw_name) != -1);
+	th_conf(h, body);
+	free(body);
+	th_start_conf(h);
+	ck_assert(th_wait(h, sock_exists, NULL, 5000));
+	ck_assert_int_eq(lstat(th_path(h, "sock"), &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 07777, 0760);
+	ck_assert_int_eq(st.st_uid, pw->pw_uid);
+	ck_assert_int_eq(st.st_gid, pw->pw_gid);
+	ck_assert(th_exited_ok(th_stop(h)));
+	ck_assert(!sock_exists(h, NULL));
+	th_free(h);
+}
+END_TEST
+
+/* Connect to path as uid; the errno of connect, 0 on success. */
+static int
+connect_as(const char *path, uid_t uid, gid_t gid)
+{
+	struct sockaddr_un sun;
+	pid_t	 pid;
+	int	 status, fd;
+
+	if ((pid = fork()) == 0) {
+		if (setgroups(0, NULL) == -1 || setgid(gid) == -1 ||
+		    setuid(uid) == -1)
+			_exit(100);
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			_exit(0);
+		_exit(errno);
+	}
+	waitpid(pid, &status, 0);
+	return WEXITSTATUS(status);
+}
+
+START_TEST(test_other_uid_refused)
+{
+	struct th	*h;
+	struct passwd	*pw;
+
+	if (getuid() != 0) {
+		fprintf(stderr, "SKIP test_other_uid_refused: needs root to "
+		    "connect as another user\n");
+		return;
+	}
+	ck_assert((pw = getpwnam("nobody")) != NULL);
+	h = start_daemon(__func__, "[program:a]\ncommand=sleep 1000\n");
+	/* The directory lets nobody through; the socket (0770) does not. */
+	ck_assert_int_eq(chmod(th_dir(h), 0755), 0);
+	ck_assert_int_eq(connect_as(th_path(h, "sock"), pw->pw_uid,
+	    pw->pw_gid), EACCES);
+	ck_assert_int_eq(connect_as(th_path(h, "sock"), 0, 0), 0);
+	ck_assert_int_gt(th_pid(h), 0);
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_stale_and_live_socket)
+{
+	struct th	*h = th_new();
+	struct sockaddr_un sun;
+	const char	*out;
+	char		*body;
+	int		 fd, status;
+
+	/* A socket nobody listens on, as a crashed daemon leaves it. */
+	ck_assert(asprintf(&body, "%s[program:a]\ncommand=sleep 1000\n"
+	    "startsecs=0\n", base_conf) != -1);
+	th_conf(h, body);
+	free(body);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
+	    th_path(h, "sock"));
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
+	ck_assert_int_eq(ctl(h, &out, "status", NULL), 0);
+
+	/* A second daemon on the same socket refuses to start. */
+	status = th_run(h, 10000, "-n", "-c", th_path(h, "supervisord.conf"),
+	    "-l", th_path(h, "second.log"), NULL);
+	ck_assert_int_eq(th_exit_code(status), 2);
+	ck_assert(strstr(th_read(h, "stderr", NULL), "Another program is "
+	    "already listening") != NULL);
+	/* And left the first one's socket alone. */
+	ck_assert_int_eq(ctl(h, &out, "status", NULL), 0);
+	th_free(h);
+}
+END_TEST
+
+static int
+raw_connect(struct th *h)
+{
+	struct sockaddr_un sun;
+	int	fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
+	    th_path(h, "sock"));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)),
+	    0);
+	return fd;
+}
+
+START_TEST(test_bad_clients)
+{
+	struct th	*h = start_daemon(__func__,
+	    "[program:a]\ncommand=sleep 1000\nstartsecs=0\n\n"
+	    "[program:slow]\ncommand=sleep 1000\nautostart=false\n"
+	    "startsecs=2\n\n"
+	    "[program:noisy]\n"
+	    "command=/bin/sh -c 'while :; do echo xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; done'\n"
+	    "stdout_logfile=@DIR@/noisy.log\n"
+	    "stdout_logfile_maxbytes=1MB\n"
+	    "startsecs=0\n");
+	const char	*out;
+	char		 buf[256], big[20000];
+	int		 silent, garbage, leaver, toolong, follower, nul;
+	long long	 t0;
+	ssize_t		 n;
+
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
+	silent = raw_connect(h);
+	garbage = raw_connect(h);
+	ck_assert(write(garbage, "\x01\xff garbage !!\n", 14) == 14);
+	n = read(garbage, buf, sizeof(buf) - 1);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_msg(strstr(buf, "o *** Unknown syntax") == buf, "%s", buf);
+	nul = raw_connect(h);
+	ck_assert(write(nul, "status\0x\n", 9) == 9);
+	toolong = raw_connect(h);
+	memset(big, 'a', sizeof(big));
+	ck_assert(write(toolong, big, sizeof(big)) > 0);
+	/* Leaves while its start waits for startsecs. */
+	leaver = raw_connect(h);
+	ck_assert(write(leaver, "start slow\n", 11) == 11);
+	usleep(100000);
+	close(leaver);
+	/* Follows a fast log without ever reading. */
+	follower = raw_connect(h);
+	ck_assert(write(follower, "tail -f noisy\n", 14) == 14);
+
+	t0 = th_now_ms();
+	ck_assert_int_eq(ctl(h, &out, "status", "a", NULL), 0);
+	ck_assert_msg(th_now_ms() - t0 < 2000, "status took %lld ms",
+	    th_now_ms() - t0);
+	ck_assert(th_wait_log(h, "success: slow entered RUNNING", 5000));
+	ck_assert_int_eq(ctl(h, &out, "status", "slow", NULL), 0);
+	usleep(300000);
+	t0 = th_now_ms();
+	ck_assert_int_eq(ctl(h, &out, "status", "a", NULL), 0);
+	ck_assert_msg(th_now_ms() - t0 < 2000, "status took %lld ms",
+	    th_now_ms() - t0);
+	close(silent);
+	close(garbage);
+	close(nul);
+	close(toolong);
+	close(follower);
+	ck_assert_int_eq(ctl(h, &out, "status", "a", NULL), 0);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_auth)
+{
+	struct th	*h = th_new();
+	const char	*out;
+
+	th_conf(h,
+	    "[unix_http_server]\nfile=@DIR@/sock\nusername=admin\n"
+	    "password=s3 cret%\n\n"
+	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n\n"
+	    "[program:a]\ncommand=sleep 1000\nstartsecs=0\n");
+	th_start_conf(h);
+	ck_assert(th_wait(h, sock_exists, NULL, 5000));
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
+	/* [unix_http_server]'s credentials serve the client too. */
+	ck_assert_int_eq(ctl(h, &out, "status", "a", NULL), 0);
+	ck_assert_int_eq(ctl(h, &out, "-u", "admin", "-p", "wrong", "status",
+	    NULL), 1);
+	ck_assert_str_eq(out, "Server requires authentication\n");
+	ck_assert_int_eq(ctl(h, &out, "-u", "admin", "-p", "s3 cret%",
+	    "status", "a", NULL), 0);
+	ck_assert_int_eq(ctl(h, &out, "-s", "http://127.0.0.1:9001",
+	    "status", NULL), 4);
+	ck_assert_msg(strstr(out, "serves only a unix socket") != NULL, "%s",
+	    out);
+	ck_assert_int_eq(th_log_count(h, "authentication failed"), 1);
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_sigusr1_dump)
+{
+	struct th	*h = start_daemon(__func__, two_programs);
+	char		 want[128];
+
+	ck_assert(th_wait_log(h, "success: web entered RUNNING", 5000));
+	ck_assert_int_eq(th_signal(h, SIGUSR1), 0);
+	snprintf(want, sizeof(want), "status: supervisord pid %d, uptime ",
+	    (int)th_pid(h));
+	ck_assert(th_wait_log(h, want, 5000));
+	ck_assert(th_wait_log(h, "(restarts 0)", 5000));
+	ck_assert(th_log_count(h, ": 3 STOPPED, 3 RUNNING") == 1);
+	th_free(h);
+}
+END_TEST
+
+Suite *
+ctl_suite(void)
+{
+	Suite	*s = suite_create("ctl");
+	TCase	*tc = th_tcase("ctl", 60);
+
+	tcase_add_test(tc, test_status);
+	tcase_add_test(tc, test_start_stop_restart);
+	tcase_add_test(tc, test_pid_signal_version);
+	tcase_add_test(tc, test_tail_clear_maintail);
+	tcase_add_test(tc, test_update_add_remove);
+	tcase_add_test(tc, test_shutdown_and_no_daemon);
+	tcase_add_test(tc, test_socket_mode_and_owner);
+	tcase_add_test(tc, test_other_uid_refused);
+	tcase_add_test(tc, test_stale_and_live_socket);
+	tcase_add_test(tc, test_bad_clients);
+	tcase_add_test(tc, test_auth);
+	tcase_add_test(tc, test_sigusr1_dump);
+	suite_add_tcase(s, tc);
+	return s;
+}

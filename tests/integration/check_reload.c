@@ -1,0 +1,259 @@
+/*
+ * reload: SIGHUP applies the configuration file by difference, pids
+ * compared before and after: unchanged processes are not touched, policy
+ * changes are taken in place, spawn changes restart, removed processes
+ * stop, added ones start, numprocs grows and shrinks from the end; a bad
+ * file changes nothing; a burst of SIGHUPs is survived; SIGHUP during
+ * shutdown is ignored; [supervisord] loglevel applies.
+ */
+#include <sys/types.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "tests/harness.h"
+
+Suite	*reload_suite(void);
+
+static const char first[] =
+	"[program:same]\n"
+	"command=sleep 1000\n"
+	"startsecs=0\n\n"
+	"[program:policy]\n"
+	"command=sleep 1000\n"
+	"startsecs=0\n"
+	"stopwaitsecs=10\n\n"
+	"[program:spawn]\n"
+	"command=sleep 1000\n"
+	"startsecs=0\n\n"
+	"[program:env]\n"
+	"command=sleep 1000\n"
+	"environment=A=1\n"
+	"startsecs=0\n\n"
+	"[program:gone]\n"
+	"command=sleep 1000\n"
+	"startsecs=0\n\n"
+	"[program:many]\n"
+	"command=sleep 1000\n"
+	"numprocs=2\n"
+	"process_name=%(program_name)s_%(process_num)02d\n"
+	"startsecs=0\n";
+
+static const char second[] =
+	"[program:same]\n"
+	"command=sleep 1000\n"
+	"startsecs=0\n\n"
+	"[program:policy]\n"
+	"command=sleep 1000\n"
+	"startsecs=0\n"
+	"stopwaitsecs=3\n"
+	"autorestart=false\n"
+	"priority=5\n\n"
+	"[program:spawn]\n"
+	"command=sleep 1001\n"
+	"startsecs=0\n\n"
+	"[program:env]\n"
+	"command=sleep 1000\n"
+	"environment=A=2\n"
+	"startsecs=0\n\n"
+	"[program:new]\n"
+	"command=sleep 1000\n"
+	"startsecs=0\n\n"
+	"[program:many]\n"
+	"command=sleep 1000\n"
+	"numprocs=4\n"
+	"process_name=%(program_name)s_%(process_num)02d\n"
+	"startsecs=0\n";
+
+START_TEST(test_reload_by_difference)
+{
+	struct th	*h = th_new();
+	pid_t		 same, policy, spawn, env, gone, m0, m1, m2, m3;
+
+	th_conf(h, first);
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: many_01 entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "success: gone entered RUNNING", 5000));
+	same = th_spawned_pid(h, "same", -1);
+	policy = th_spawned_pid(h, "policy", -1);
+	spawn = th_spawned_pid(h, "spawn", -1);
+	env = th_spawned_pid(h, "env", -1);
+	gone = th_spawned_pid(h, "gone", -1);
+	m0 = th_spawned_pid(h, "many_00", -1);
+	m1 = th_spawned_pid(h, "many_01", -1);
+
+	th_conf(h, second);
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "success: new entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "success: many_03 entered RUNNING", 5000));
+	ck_assert(th_wait_log_n(h, "spawned: 'spawn'", 2, 5000));
+	ck_assert(th_wait_log_n(h, "spawned: 'env'", 2, 5000));
+	ck_assert(th_wait_log(h, "removed process 'gone'", 5000));
+	ck_assert(th_wait_log(h, "reload: 3 added, 2 changed, 3 updated in "
+	    "place, 1 removed", 5000));
+
+	/*
+	 * Untouched (numprocs alone is policy for many_00 and many_01):
+	 * same pids, one spawn each.
+	 */
+	ck_assert_int_eq(th_spawned_pid(h, "same", -1), same);
+	ck_assert_int_eq(th_log_count(h, "spawned: 'same'"), 1);
+	ck_assert(th_alive(h, same));
+	ck_assert_int_eq(th_spawned_pid(h, "policy", -1), policy);
+	ck_assert_int_eq(th_log_count(h, "spawned: 'policy'"), 1);
+	ck_assert(th_alive(h, policy));
+	ck_assert_int_eq(th_spawned_pid(h, "many_00", -1), m0);
+	ck_assert_int_eq(th_spawned_pid(h, "many_01", -1), m1);
+	ck_assert(th_alive(h, m0) && th_alive(h, m1));
+	/* Restarted with the new settings. */
+	ck_assert(!th_alive(h, spawn) && !th_alive(h, env));
+	ck_assert(th_alive(h, th_spawned_pid(h, "spawn", -1)));
+	ck_assert(th_alive(h, th_spawned_pid(h, "env", -1)));
+	/* Gone. */
+	ck_assert(!th_alive(h, gone));
+
+	/* The policy change is in force: not restarted after a kill. */
+	ck_assert_int_eq(kill(policy, SIGKILL), 0);
+	ck_assert(th_wait_log(h, "exited: policy (terminated by SIGKILL",
+	    5000));
+	usleep(300000);
+	ck_assert_int_eq(th_log_count(h, "spawned: 'policy'"), 1);
+
+	/* numprocs 4 -> 2: the last two stop, the first two stay. */
+	m2 = th_spawned_pid(h, "many_02", -1);
+	m3 = th_spawned_pid(h, "many_03", -1);
+	th_conf(h, first);
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "removed process 'many_03'", 5000));
+	ck_assert(th_wait_log(h, "removed process 'many_02'", 5000));
+	ck_assert(!th_alive(h, m2) && !th_alive(h, m3));
+	ck_assert(th_alive(h, m0) && th_alive(h, m1));
+	ck_assert_int_eq(th_spawned_pid(h, "many_00", -1), m0);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_bad_config_kept)
+{
+	struct th	*h = th_new();
+	pid_t		 a;
+	char		 want[512];
+	int		 line;
+
+	th_conf(h, "[program:a]\ncommand=sleep 1000\nstartsecs=0\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
+	a = th_spawned_pid(h, "a", 0);
+	th_conf(h, "[program:a]\ncommand=sleep 1001\nstartsecs=ten\n\n"
+	    "[program:b]\ncommand=sleep 1000\n");
+	line = th_file_line(h, "supervisord.conf", "startsecs=ten");
+	ck_assert_int_gt(line, 0);
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	snprintf(want, sizeof(want), "supervisord.conf:%d: [program:a] "
+	    "startsecs: ", line);
+	ck_assert(th_wait_log(h, want, 5000));
+	ck_assert(th_wait_log(h, "running configuration is kept", 5000));
+	usleep(200000);
+	ck_assert(th_alive(h, a));
+	ck_assert_int_eq(th_log_count(h, "spawned:"), 1);
+	ck_assert_int_eq(th_log_count(h, "'b'"), 0);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_hup_burst)
+{
+	struct th	*h = th_new();
+	pid_t		 a, daemon;
+	int		 i;
+
+	th_conf(h, "[program:a]\ncommand=sleep 1000\nstartsecs=0\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
+	a = th_spawned_pid(h, "a", 0);
+	daemon = th_pid(h);
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(kill(daemon, SIGHUP), 0);
+	th_conf(h, "[program:a]\ncommand=sleep 1000\nstartsecs=0\n\n"
+	    "[program:b]\ncommand=sleep 1000\nstartsecs=0\n");
+	ck_assert_int_eq(kill(daemon, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "success: b entered RUNNING", 10000));
+	ck_assert(th_alive(h, a));
+	ck_assert_int_eq(th_log_count(h, "spawned: 'a'"), 1);
+	ck_assert_int_eq(th_log_count(h, "spawned: 'b'"), 1);
+	/* Coalesced: far fewer reloads than signals. */
+	ck_assert_int_lt(th_log_count(h, "reload: "), 1001);
+	ck_assert_int_eq(th_pid(h), daemon);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_hup_during_shutdown)
+{
+	struct th	*h = th_new();
+
+	th_conf(h,
+	    "[program:slow]\n"
+	    "command=/bin/sh -c \"trap 'sleep 1; exit 0' TERM; "
+	    "while :; do sleep 0.1; done\"\n"
+	    "startsecs=0\n"
+	    "stopwaitsecs=5\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: slow entered RUNNING", 5000));
+	ck_assert_int_eq(th_signal(h, SIGTERM), 0);
+	ck_assert(th_wait_log(h, "indicating exit request", 5000));
+	th_conf(h, "[program:other]\ncommand=sleep 1000\n");
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "SIGHUP during shutdown: ignored", 5000));
+	ck_assert(th_exited_ok(th_wait_exit(h, 10000)));
+	ck_assert_int_eq(th_log_count(h, "'other'"), 0);
+	th_free(h);
+}
+END_TEST
+
+START_TEST(test_loglevel_applies)
+{
+	struct th	*h = th_new();
+
+	th_conf(h, "[program:a]\ncommand=sleep 1000\nstartsecs=0\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
+	ck_assert_int_eq(th_log_count(h, " DEBG "), 0);
+	th_write(h, "supervisord.conf",
+	    "[supervisord]\n"
+	    "logfile=@DIR@/supervisord.log\n"
+	    "pidfile=@DIR@/supervisord.pid\n"
+	    "childlogdir=@DIR@\n"
+	    "loglevel=debug\n\n"
+	    "[program:a]\ncommand=sleep 1000\nstartsecs=0\n\n"
+	    "[program:b]\ncommand=sleep 1000\nstartsecs=0\n");
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "success: b entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, " DEBG ", 5000));
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+Suite *
+reload_suite(void)
+{
+	Suite	*s = suite_create("reload");
+	TCase	*tc = th_tcase("reload", 60);
+
+	tcase_add_test(tc, test_reload_by_difference);
+	tcase_add_test(tc, test_bad_config_kept);
+	tcase_add_test(tc, test_hup_burst);
+	tcase_add_test(tc, test_hup_during_shutdown);
+	tcase_add_test(tc, test_loglevel_applies);
+	suite_add_tcase(s, tc);
+	return s;
+}
