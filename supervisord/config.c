@@ -2791,12 +2791,15 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 
 		if (c != NULL)
 			*c = '\0';
+		/* e: set only when the user is what failed. */
+		e = NULL;
 		if (ty_uid(v, &ouid, &pgid, &e) == -1 ||
 		    (c != NULL && ty_gid(c + 1, &ogid) == -1)) {
 			if (c != NULL)
 				*c = ':';
 			kerr(ld, s, "socket_owner", "invalid socket_owner "
 			    "value %s (user or user:group)", v);
+			free(e);
 			free(v);
 			goto bad;
 		}
@@ -3071,6 +3074,8 @@ ld_servers(struct ld *ld)
 			c = strchr(v, ':');
 			if (c != NULL)
 				*c = '\0';
+			/* e: set only when the user is what failed. */
+			e = NULL;
 			if (ty_uid(v, &uid, &gid, &e) == -1 ||
 			    (c != NULL && ty_gid(c + 1, &gid) == -1)) {
 				if (c != NULL)

@@ -193,6 +193,19 @@ static const struct row rows[] = {
 	  "[inet_http_server] checked, but this daemon does not act", NULL },
 	{ "[supervisord]\n[inet_http_server]\nport=127.0.0.1:http\n", NULL,
 	  "[inet_http_server] port: invalid port" },
+	/* Found by fuzzing: a bad group after a good user freed garbage. */
+	{ "[supervisord]\n[unix_http_server]\nfile=/tmp/x.sock\n"
+	  "chown=root:no_such_group_x\n", NULL, "[unix_http_server] chown: "
+	  "invalid sockchown value root:no_such_group_x" },
+	/* Found with the above: a bad user's message leaked. */
+	{ "[supervisord]\n[fcgi-program:f]\ncommand=a\n"
+	  "socket=unix:///tmp/f.sock\nsocket_owner=no_such_user_x\n", NULL,
+	  "[fcgi-program:f] socket_owner: invalid socket_owner value "
+	  "no_such_user_x" },
+	{ "[supervisord]\n[fcgi-program:f]\ncommand=a\n"
+	  "socket=unix:///tmp/f.sock\nsocket_owner=root:no_such_group_x\n",
+	  NULL, "[fcgi-program:f] socket_owner: invalid socket_owner value "
+	  "root:no_such_group_x" },
 	{ "[supervisord]\n[unix_http_server]\nfile=/tmp/x.sock\n"
 	  "username=u\n", NULL, "[unix_http_server] username: incomplete "
 	  "authentication" },
