@@ -53,7 +53,7 @@ static char	*slurp(const char *, size_t *);
 static void	 info_add(const char *, const char *, long long);
 static void	 info_addstr(const char *, const char *, const char *);
 static unsigned long long proc_start(pid_t);
-static bool	 proc_stat(pid_t, char *, pid_t *, pid_t *,
+static bool	 proc_stat(pid_t, char *, pid_t *, pid_t *, pid_t *,
 		    unsigned long long *);
 static void	 cleanup(const char *, bool);
 static void	 dump_dir(const char *, const char *);
@@ -200,7 +200,7 @@ info_add(const char *dir, const char *key, long long val)
  * the last ')'.
  */
 static bool
-proc_stat(pid_t pid, char *state, pid_t *ppid, pid_t *sid,
+proc_stat(pid_t pid, char *state, pid_t *ppid, pid_t *pgrp, pid_t *sid,
     unsigned long long *start)
 {
 	char			 path[64], buf[1024], *p;
@@ -233,6 +233,8 @@ proc_stat(pid_t pid, char *state, pid_t *ppid, pid_t *sid,
 		*state = s;
 	if (ppid != NULL)
 		*ppid = pp;
+	if (pgrp != NULL)
+		*pgrp = pg;
 	if (sid != NULL)
 		*sid = se;
 	if (start != NULL)
@@ -245,7 +247,7 @@ proc_start(pid_t pid)
 {
 	unsigned long long	 st;
 
-	if (!proc_stat(pid, NULL, NULL, NULL, &st))
+	if (!proc_stat(pid, NULL, NULL, NULL, NULL, &st))
 		return 0;
 	return st;
 }
@@ -255,7 +257,7 @@ th_proc_state(pid_t pid, pid_t *ppid)
 {
 	char	 s;
 
-	if (pid <= 0 || !proc_stat(pid, &s, ppid, NULL, NULL))
+	if (pid <= 0 || !proc_stat(pid, &s, ppid, NULL, NULL, NULL))
 		return 0;
 	return s;
 }
@@ -266,7 +268,7 @@ th_alive(struct th *h, pid_t pid)
 	char			 s;
 	unsigned long long	 st;
 
-	if (pid <= 0 || !proc_stat(pid, &s, NULL, NULL, &st))
+	if (pid <= 0 || !proc_stat(pid, &s, NULL, NULL, NULL, &st))
 		return false;
 	return s != 'Z' && s != 'X' && st >= h->t0;
 }
@@ -285,7 +287,7 @@ th_children(pid_t ppid, pid_t *pids, int max)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = (pid_t)atoi(de->d_name);
-		if (!proc_stat(pid, NULL, &pp, NULL, NULL) || pp != ppid)
+		if (!proc_stat(pid, NULL, &pp, NULL, NULL, NULL) || pp != ppid)
 			continue;
 		if (n < max)
 			pids[n] = pid;
@@ -325,6 +327,36 @@ th_proc_status(struct th *h, pid_t pid, const char *key)
 	return NULL;
 }
 
+struct comm_arg {
+	pid_t		 pid;
+	const char	*name;
+};
+
+static bool
+comm_is(struct th *h, void *arg)
+{
+	struct comm_arg	*c = arg;
+	char		 path[64], *buf;
+	bool		 ok;
+
+	(void)h;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)c->pid);
+	if ((buf = slurp(path, NULL)) == NULL)
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	ok = strcmp(buf, c->name) == 0;
+	free(buf);
+	return ok;
+}
+
+bool
+th_wait_comm(struct th *h, pid_t pid, const char *name, int ms)
+{
+	struct comm_arg	 c = { pid, name };
+
+	return th_wait(h, comm_is, &c, ms);
+}
+
 void
 th_fixture_setup(void)
 {
@@ -345,6 +377,13 @@ th_fixture_setup(void)
 	}
 	/* Inherited by the forked tests, so they make their dirs here. */
 	setenv("TH_ROOT", th_root, 1);
+	/*
+	 * A daemon whose test died, and programs whose daemon was killed,
+	 * are orphans: let them fall to this process (not to a pid 1 that
+	 * may never reap), so th_fixture_teardown() can reap them.  Forked
+	 * tests do not inherit this.
+	 */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
 void
@@ -372,6 +411,10 @@ th_fixture_teardown(void)
 		close(open(kept, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
 	}
 	closedir(d);
+	/* The orphans cleanup() killed, and dead daemons: see above.  Check
+	 * has reaped its test processes by now. */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	rmdir(th_root);		/* only if every test passed */
 }
 
@@ -1028,22 +1071,23 @@ ours(pid_t pid, unsigned long long t0)
 	char			 s;
 
 	if (pid <= 1 || pid == getpid() ||
-	    !proc_stat(pid, &s, NULL, NULL, &st))
+	    !proc_stat(pid, &s, NULL, NULL, NULL, &st))
 		return false;
 	return st >= t0 && s != 'Z' && s != 'X';
 }
 
 /*
  * Kill what a test left: its daemons (by pid), every program the daemon
- * spawned, and every process in those programs' sessions (each program
- * is a session leader; a session id cannot be reused while any member
- * lives, and the start-time check rules out the rest).
+ * spawned, and every process in those programs' sessions or process
+ * groups (each program leads its own session; Python supervisor, run as
+ * a reference, makes only a process group; neither id can be reused
+ * while a member lives, and the start-time check rules out the rest).
  */
 static void
 cleanup(const char *dir, bool report)
 {
 	static pid_t		 pids[TH_MAXPIDS];
-	pid_t			 daemons[64], pid, sid;
+	pid_t			 daemons[64], pid, pgrp, sid;
 	unsigned long long	 t0, st;
 	int			 nd, np, i, j, left;
 	long long		 end;
@@ -1067,11 +1111,12 @@ cleanup(const char *dir, bool report)
 			if (!isdigit((unsigned char)de->d_name[0]))
 				continue;
 			pid = (pid_t)atoi(de->d_name);
-			if (!proc_stat(pid, &s, NULL, &sid, &st) || st < t0 ||
-			    s == 'Z')
+			if (!proc_stat(pid, &s, NULL, &pgrp, &sid, &st) ||
+			    st < t0 || s == 'Z')
 				continue;
 			for (j = 0; j < np; j++) {
-				if (pids[j] == sid && pid != pids[j] &&
+				if ((pids[j] == sid || pids[j] == pgrp) &&
+				    pid != pids[j] &&
 				    ours(pid, t0)) {
 					if (report)
 						fprintf(stderr, "harness: "

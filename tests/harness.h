@@ -177,6 +177,10 @@ int	 th_children(pid_t ppid, pid_t *pids, int max);
 /* A "Key:" value of /proc/PID/status as text (owned by h), or NULL. */
 const char *th_proc_status(struct th *h, pid_t pid, const char *key);
 
+/* Wait up to ms for pid's command name (/proc/PID/comm) to be name: for a
+ * program that sets something up and then execs name. */
+bool	 th_wait_comm(struct th *h, pid_t pid, const char *name, int ms);
+
 /* Print the daemon's log, stdout and stderr to stderr. */
 void	 th_dump(struct th *h);
 

@@ -1,7 +1,8 @@
 /*
  * slowstop: run until SIGTERM, then take MS milliseconds to exit (exit
  * status 0), so that the tests can see which programs are stopping at
- * the same time.
+ * the same time.  It writes "ready" to stdout once SIGTERM is caught, so
+ * a test knows a signal will not find the default action.
  *
  *	slowstop MS
  */
@@ -36,6 +37,8 @@ main(int argc, char *argv[])
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, &old);
+	if (write(1, "ready\n", 6) != 6)
+		return 1;
 	while (!term)
 		sigsuspend(&old);
 	ts.tv_sec = ms / 1000;

@@ -253,6 +253,8 @@ START_TEST(test_sigterm_exits_zero_and_leaves_nothing)
 		pids[i] = th_spawned_pid(h, names[i], 0);
 		ck_assert(th_alive(h, pids[i]));
 	}
+	/* Exec'd sleep: the trap is set, SIGTERM will be ignored. */
+	ck_assert(th_wait_comm(h, pids[2], "sleep", 5000));
 	ck_assert_int_gt(gc = th_wait_pid(h, "gc.pid", 5000), 0);
 	ck_assert(th_alive(h, gc));
 	ck_assert(th_wait_log_n(h, "spawned: 'backoff'", 2, 5000));

@@ -32,7 +32,8 @@ START_TEST(test_sigterm_ignored_killed_after_stopwaitsecs)
 	th_start_conf(h);
 	ck_assert(th_wait_log(h, "success: ign entered RUNNING", 5000));
 	pid = th_spawned_pid(h, "ign", 0);
-	ck_assert(th_alive(h, pid));
+	/* Exec'd sleep: the trap is set, SIGTERM will be ignored. */
+	ck_assert(th_wait_comm(h, pid, "sleep", 5000));
 	t0 = th_now_ms();
 	ck_assert(th_exited_ok(th_stop_ms(h, 6000)));
 	dt = th_now_ms() - t0;
@@ -87,6 +88,15 @@ START_TEST(test_stopasgroup_and_killasgroup_reach_grandchildren)
 }
 END_TEST
 
+/* The helper caught SIGTERM and said so in its stdout log. */
+static bool
+says_ready(struct th *h, void *rel)
+{
+	const char	*s = th_read(h, rel, NULL);
+
+	return s != NULL && strcmp(s, "ready\n") == 0;
+}
+
 /* Offset in the log of the first line containing needle, -1 if none. */
 static long
 log_pos(struct th *h, const char *needle)
@@ -107,20 +117,24 @@ START_TEST(test_stop_order_by_priority)
 	/* Each takes 0.4 s to exit after SIGTERM. */
 	th_conf(h,
 	    "[program:a]\ncommand=@HELPERS@/slowstop 400\n"
+	    "stdout_logfile=@DIR@/a.out\n"
 	    "startsecs=0\npriority=1\n\n"
 	    "[program:b]\ncommand=@HELPERS@/slowstop 400\n"
+	    "stdout_logfile=@DIR@/b.out\n"
 	    "startsecs=0\npriority=2\n\n"
 	    "[program:c]\ncommand=@HELPERS@/slowstop 400\n"
+	    "stdout_logfile=@DIR@/c.out\n"
 	    "startsecs=0\npriority=2\n\n"
 	    "[program:d]\ncommand=@HELPERS@/slowstop 400\n"
+	    "stdout_logfile=@DIR@/d.out\n"
 	    "startsecs=0\npriority=3\n");
 	th_start_conf(h);
 	for (i = 0; i < 4; i++) {
 		char	 needle[64];
 
-		snprintf(needle, sizeof(needle), "success: %c entered RUNNING",
-		    names[i]);
-		ck_assert_msg(th_wait_log(h, needle, 5000), "%s", needle);
+		snprintf(needle, sizeof(needle), "%c.out", names[i]);
+		ck_assert_msg(th_wait(h, says_ready, needle, 5000),
+		    "%s: no ready", needle);
 	}
 	/* Started in priority order. */
 	ck_assert_int_lt(log_pos(h, "spawned: 'a'"), log_pos(h, "spawned: 'b'"));
