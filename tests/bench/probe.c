@@ -299,8 +299,8 @@ orphan_cb(pid_t pid, void *arg)
 }
 
 /*
- * Once the daemon is gone: kill every child of ours (orphans the daemon left to us,
- * the subreaper) and reap them.  The number that were still alive.
+ * Once the daemon is gone: kill every child of ours (orphans the daemon
+ * left to us, the subreaper) and reap them.  The number still alive.
  */
 static long
 reap_orphans(void)
