@@ -33,6 +33,7 @@
 #include "supervisord/control.h"
 #include "supervisord/log.h"
 #include "supervisord/notify.h"
+#include "supervisord/output.h"
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
 #include "supervisord/main.h"
@@ -758,6 +759,7 @@ daemon_run(struct cfg *c)
 	 */
 	ev_periodic_init(&d.clockwatch, clock_cb, 0., 86400. * 365, NULL);
 	ev_periodic_start(d.loop, &d.clockwatch);
+	out_init(d.loop, c->sd.strip_ansi);
 	start_signals();
 	(void)ntf_init(d.loop);
 	daemon_ctx_init();
@@ -775,6 +777,7 @@ daemon_run(struct cfg *c)
 		if (d.sigs[i].signum != 0)
 			ev_signal_stop(d.loop, &d.sigs[i]);
 	ev_periodic_stop(d.loop, &d.clockwatch);
+	out_shutdown(d.loop);
 	ev_loop_destroy(d.loop);
 	/* c may have been replaced by a reload: d.pidfile is what we wrote. */
 	if (d.pidfile != NULL && unlink(d.pidfile) == -1)

@@ -17,6 +17,7 @@
 #include "supervisord/control.h"
 #include "supervisord/log.h"
 #include "supervisord/main.h"
+#include "supervisord/output.h"
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
 
@@ -196,6 +197,7 @@ rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
 	cfg_free(d.cfg);
 	d.cfg = newcfg;
 	daemon_ctx_init();
+	out_init(d.loop, d.cfg->sd.strip_ansi);
 	log_info("reload: %zu added, %zu changed, %zu updated in place, "
 	    "%zu removed", added, changed, updated, removed);
 }
