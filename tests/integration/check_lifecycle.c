@@ -273,6 +273,36 @@ START_TEST(test_sigterm_exits_zero_and_leaves_nothing)
 }
 END_TEST
 
+static const int stop_sigs[] = { SIGTERM, SIGINT, SIGQUIT };
+
+START_TEST(test_term_int_quit_stop_all_and_exit_zero)
+{
+	struct th	*h = th_new();
+	pid_t		 a, b;
+	int		 st;
+
+	th_conf(h,
+	    "[program:a]\ncommand=cat\nstartsecs=0\n\n"
+	    "[program:b]\ncommand=sleep 1000\nstartsecs=0\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "success: b entered RUNNING", 5000));
+	a = th_spawned_pid(h, "a", 0);
+	b = th_spawned_pid(h, "b", 0);
+	ck_assert_int_eq(th_signal(h, stop_sigs[_i]), 0);
+	st = th_wait_exit(h, 5000);
+	ck_assert_msg(th_exited_ok(st), "signal %d: status %#x", stop_sigs[_i],
+	    st);
+	ck_assert(!th_alive(h, a));
+	ck_assert(!th_alive(h, b));
+	ck_assert_int_eq(th_log_count(h, "stopped: a (terminated by SIGTERM)"),
+	    1);
+	ck_assert_int_eq(th_log_count(h, "stopped: b (terminated by SIGTERM)"),
+	    1);
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_sigusr1_dumps_status_lines)
 {
 	static const char long_name[] = "a_rather_long_program_name_xyz_12345";
@@ -352,6 +382,8 @@ lifecycle_suite(void)
 	suite_add_tcase(s, tc);
 	tc = th_tcase("shutdown", 20);
 	tcase_add_test(tc, test_sigterm_exits_zero_and_leaves_nothing);
+	tcase_add_loop_test(tc, test_term_int_quit_stop_all_and_exit_zero, 0,
+	    (int)(sizeof(stop_sigs) / sizeof(stop_sigs[0])));
 	suite_add_tcase(s, tc);
 	tc = th_tcase("status", 15);
 	tcase_add_test(tc, test_sigusr1_dumps_status_lines);

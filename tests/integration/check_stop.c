@@ -48,6 +48,36 @@ START_TEST(test_sigterm_ignored_killed_after_stopwaitsecs)
 }
 END_TEST
 
+START_TEST(test_stopsignal_is_sent)
+{
+	struct th	*h = th_new();
+	pid_t		 pid;
+	long long	 t0, dt;
+
+	/* Deaf to SIGTERM: only the configured stopsignal stops it. */
+	th_conf(h,
+	    "[program:intr]\n"
+	    "command=/bin/sh -c \"trap '' TERM; exec sleep 1000\"\n"
+	    "startsecs=0\n"
+	    "stopsignal=INT\n"
+	    "stopwaitsecs=5\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: intr entered RUNNING", 5000));
+	pid = th_spawned_pid(h, "intr", 0);
+	ck_assert(th_wait_comm(h, pid, "sleep", 5000));
+	t0 = th_now_ms();
+	ck_assert(th_exited_ok(th_stop_ms(h, 8000)));
+	dt = th_now_ms() - t0;
+	/* Well before stopwaitsecs (5 s) would bring SIGKILL. */
+	ck_assert_msg(dt < 2500, "shutdown took %lld ms", dt);
+	ck_assert(!th_alive(h, pid));
+	ck_assert_int_eq(th_log_count(h, "stopped: intr (terminated by "
+	    "SIGINT)"), 1);
+	ck_assert_int_eq(th_log_count(h, "SIGKILL"), 0);
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_stopasgroup_and_killasgroup_reach_grandchildren)
 {
 	struct th	*h = th_new();
@@ -173,6 +203,7 @@ stop_suite(void)
 	s = suite_create("stop");
 	tc = th_tcase("stopwait", 15);
 	tcase_add_test(tc, test_sigterm_ignored_killed_after_stopwaitsecs);
+	tcase_add_test(tc, test_stopsignal_is_sent);
 	tcase_add_test(tc, test_stopasgroup_and_killasgroup_reach_grandchildren);
 	suite_add_tcase(s, tc);
 	tc = th_tcase("order", 15);
