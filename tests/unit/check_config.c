@@ -403,6 +403,43 @@ START_TEST(test_config_include)
 }
 END_TEST
 
+/*
+ * %(here)s is replaced after each file is read, in every value that still
+ * holds it: a section continued in a later file gets that file's
+ * directory for the keys it adds there (as supervisor 4.2.5 does).
+ */
+START_TEST(test_config_include_here)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*c;
+	char		 path[PATH_MAX], p2[PATH_MAX + 32], *j;
+
+	snprintf(p2, sizeof(p2), "%s/conf.d", tmpdir);
+	ck_assert_int_eq(mkdir(p2, 0755), 0);
+	snprintf(p2, sizeof(p2), "%s/more", tmpdir);
+	ck_assert_int_eq(mkdir(p2, 0755), 0);
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, "[supervisord]\nlogfile=%(here)s/sd.log\n[include]\n"
+	    "files = conf.d/*.conf more/x.ini\n");
+	snprintf(p2, sizeof(p2), "%s/conf.d/a.conf", tmpdir);
+	mkfile(p2, "[program:m]\ncommand=%(here)s/m\n");
+	snprintf(p2, sizeof(p2), "%s/more/x.ini", tmpdir);
+	mkfile(p2, "[program:m]\ndirectory=%(here)s\n"
+	    "stdout_logfile=%(here)s/o.log\n");
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	j = dump(c);
+	want_in_order(j, "\"command\": \"@HERE@/conf.d/m\"\a"
+	    "\"directory\": \"@HERE@/more\"\a"
+	    "\"stdout_logfile\": \"@HERE@/more/o.log\"");
+	snprintf(p2, sizeof(p2), "%s/sd.log", tmpdir);
+	ck_assert_str_eq(c->sd.logfile, p2);
+	free(j);
+	cfg_free(c);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
 START_TEST(test_config_relative_path)
 {
 	struct cfg_msgs	 errs = { 0 };
@@ -542,6 +579,7 @@ config_suite(void)
 	    (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, test_config_long_line);
 	tcase_add_test(tc, test_config_include);
+	tcase_add_test(tc, test_config_include_here);
 	tcase_add_test(tc, test_config_relative_path);
 	tcase_add_test(tc, test_config_set_option);
 	tcase_add_test(tc, test_config_find_default);
