@@ -47,7 +47,7 @@
 #include "supervisord/reload.h"
 
 #define CTL_INMAX	8192		/* the request lines, together */
-#define CTL_OUTMAX	(64 << 20)	/* one answer, at most */
+#define CTL_OUTMAX	(16 << 20)	/* one answer, at most */
 #define CTL_TAILHIGH	(256 << 10)	/* tail -f: pause reading above */
 #define CTL_MAXCLIENTS	256
 #define CTL_REQ_SECS	30.		/* to send the request, at most */
@@ -411,9 +411,19 @@ static void accept_cb(struct ev_loop *, ev_io *, int);
 void
 ctl_start(struct ev_loop *l)
 {
+	const char *url = d.cfg != NULL ? d.cfg->ctl_serverurl : NULL;
+
 	loop = l;
-	if (lfd == -1)
+	if (url != NULL && strncmp(url, "unix://", 7) != 0)
+		log_warnx("[supervisorctl] serverurl=%s: only a unix socket "
+		    "([unix_http_server] file=) is served, no TCP or XML-RPC",
+		    url);
+	if (lfd == -1) {
+		log_info("no [unix_http_server] file=: no control socket, "
+		    "supervisorctl can't reach this daemon");
 		return;
+	}
+	log_info("control socket %s ready", lpath);
 	ev_io_init(&accept_io, accept_cb, lfd, EV_READ);
 	ev_io_start(loop, &accept_io);
 }
