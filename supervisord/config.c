@@ -3211,9 +3211,19 @@ ld_ignored(struct ld *ld)
 			if (has_prefix(s->name, pfx[k]))
 				break;
 		if (pfx[k] != NULL) {
-			ld_warn(ld, s->file, s->line, s->name, NULL,
-			    "checked, but this daemon does not act on this "
-			    "section");
+			/* The daemon runs their processes all the same. */
+			if (has_prefix(s->name, "eventlistener:"))
+				ld_warn(ld, s->file, s->line, s->name, NULL,
+				    "checked; its processes run as programs, "
+				    "but no events are sent to them");
+			else if (has_prefix(s->name, "fcgi-program:"))
+				ld_warn(ld, s->file, s->line, s->name, NULL,
+				    "checked; its processes run as programs, "
+				    "but without the socket");
+			else
+				ld_warn(ld, s->file, s->line, s->name, NULL,
+				    "checked, but this daemon does not act on "
+				    "this section");
 			continue;
 		}
 		known = strcmp(s->name, "supervisord") == 0 ||

@@ -169,13 +169,16 @@ static const struct row rows[] = {
 	  "events=TICK_5,process_state\n",
 	  "\"buffer_size\": 10, \"events\": [\"ProcessStateEvent\", "
 	  "\"Tick5Event\"], \"kind\": \"eventlistener\", \"name\": \"ev\", "
-	  "\"priority\": -1", NULL },
+	  "\"priority\": -1\a[eventlistener:ev] checked; its processes run "
+	  "as programs, but no events are sent to them", NULL },
 	{ "[supervisord]\n[eventlistener:ev]\ncommand=a\n", NULL,
 	  "[eventlistener:ev] events: an [eventlistener:x] section requires" },
 	{ "[supervisord]\n[fcgi-program:f]\ncommand=a\n"
 	  "socket=unix:///tmp/%(program_name)s.sock\n",
 	  "\"kind\": \"fcgi-program\"\a\"socket\": \"unix:///tmp/f.sock\", "
-	  "\"socket_backlog\": null, \"socket_mode\": \"0700\"", NULL },
+	  "\"socket_backlog\": null, \"socket_mode\": \"0700\"\a"
+	  "[fcgi-program:f] checked; its processes run as programs, but "
+	  "without the socket", NULL },
 	{ "[supervisord]\n[fcgi-program:f]\ncommand=a\nsocket=tcp://x\n", NULL,
 	  "[fcgi-program:f] socket: bad socket format tcp://x" },
 	/* [supervisord] */
