@@ -420,6 +420,7 @@ struct ini_opt {
 	const char	*file;		/* one of ini.files */
 	int		 line;
 	bool	 here;		/* may hold a %(here)s not yet expanded */
+	bool	 dflt;		/* copied from [DEFAULT] by expand_here */
 };
 
 struct ini_sect {
@@ -559,6 +560,7 @@ sect_set(struct ini_sect *s, const char *key, char *val, const char *file,
 	} else
 		free(o->val);
 	o->val = val;		/* moved: the option owns it now */
+	o->dflt = false;
 	o->file = file;
 	o->line = line;
 }
@@ -1900,8 +1902,10 @@ warn_unknown(struct ld *ld, const struct ini_sect *s,
 {
 	size_t	i;
 
+	/* A [DEFAULT] key copied in is not this section's own. */
 	for (i = 0; i < s->n; i++)
-		if (!in_list(l1, s->o[i].key) && !in_list(l2, s->o[i].key))
+		if (!s->o[i].dflt && !in_list(l1, s->o[i].key) &&
+		    !in_list(l2, s->o[i].key))
 			ld_warn(ld, s->o[i].file, s->o[i].line, s->name,
 			    s->o[i].key, "unknown key, ignored (supervisor "
 			    "ignores it too)");
@@ -3239,21 +3243,43 @@ ld_ignored(struct ld *ld)
 	}
 }
 
+/* v with every %(here)s replaced by here, once. */
+static char *
+here_sub(const char *v, const char *here)
+{
+	struct sbuf	 b = { 0 };
+	const char	*p, *q;
+
+	for (p = v; (q = strstr(p, "%(here)s")) != NULL; p = q + 8) {
+		sb_addn(&b, p, (size_t)(q - p));
+		sb_add(&b, here);
+	}
+	sb_add(&b, p);
+	return sb_take(&b);
+}
+
 /*
- * expand_here: supervisor replaces %(here)s text in every value.  Only
- * the values marked by ini_mark_here can hold it; one stays marked if
- * here itself holds "%(here)s", as the next call would replace it again.
+ * expand_here: supervisor replaces %(here)s text in every value of every
+ * section, [DEFAULT]'s included as seen through each section: a section
+ * without the key gets its own expanded copy, and [DEFAULT] keeps the
+ * text, for the sections of the files read later.  Only the values
+ * marked by ini_mark_here can hold it; one stays marked if here itself
+ * holds "%(here)s", as the next call would replace it again.
  */
 static void
 ld_expand_here(struct ld *ld, const char *here)
 {
-	struct ini_sect	*s;
-	struct sbuf	 b;
-	const char	*p, *q;
+	struct ini_sect	*s, *d = ld->ini.defaults;
+	struct ini_opt	*o;
+	char		*v;
 	size_t		 i, k, n;
 
 	for (i = n = 0; i < ld->ini.npend; i++) {
 		s = ld->ini.pend[i];
+		if (s == d) {
+			ld->ini.pend[n++] = s;
+			continue;
+		}
 		s->pend = false;
 		for (k = 0; k < s->n; k++) {
 			if (!s->o[k].here)
@@ -3261,15 +3287,9 @@ ld_expand_here(struct ld *ld, const char *here)
 			s->o[k].here = false;
 			if (strstr(s->o[k].val, "%(here)s") == NULL)
 				continue;
-			memset(&b, 0, sizeof(b));
-			for (p = s->o[k].val; (q = strstr(p, "%(here)s")) !=
-			    NULL; p = q + 8) {
-				sb_addn(&b, p, (size_t)(q - p));
-				sb_add(&b, here);
-			}
-			sb_add(&b, p);
+			v = here_sub(s->o[k].val, here);
 			free(s->o[k].val);
-			s->o[k].val = sb_take(&b);
+			s->o[k].val = v;
 			if (strstr(s->o[k].val, "%(here)s") != NULL) {
 				s->o[k].here = true;
 				s->pend = true;
@@ -3279,6 +3299,22 @@ ld_expand_here(struct ld *ld, const char *here)
 			ld->ini.pend[n++] = s;
 	}
 	ld->ini.npend = n;
+	if (d == NULL || !d->pend)
+		return;
+	for (k = 0; k < d->n; k++) {
+		if (strstr(d->o[k].val, "%(here)s") == NULL)
+			continue;
+		for (i = 0; i < ld->ini.n; i++) {
+			s = ld->ini.s[i];
+			if (sect_opt(s, d->o[k].key) != NULL)
+				continue;
+			sect_set(s, d->o[k].key, here_sub(d->o[k].val, here),
+			    d->o[k].file, d->o[k].line);
+			o = sect_opt(s, d->o[k].key);
+			o->dflt = true;
+			ini_mark_here(&ld->ini, s, o);
+		}
+	}
 }
 
 static int
