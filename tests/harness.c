@@ -41,13 +41,14 @@ struct th {
 	char		 log[PATH_MAX];
 	unsigned long long t0;		/* test start, clock ticks since boot */
 	pid_t		 pid;		/* the running daemon, 0 if none */
-	char		**garbage;	/* strings handed out, freed at th_free */
+	char		**garbage;	/* handed out; th_free frees them */
 	size_t		 ngarbage;
 };
 
 static void	 keep(struct th *, char *);
 static char	*xstrdup(const char *);
-static char	*vfmt(const char *, va_list) __attribute__((format(printf, 1, 0)));
+static char	*vfmt(const char *, va_list)
+		    __attribute__((format(printf, 1, 0)));
 static char	*fmt(const char *, ...) __attribute__((format(printf, 1, 2)));
 static char	*slurp(const char *, size_t *);
 static void	 info_add(const char *, const char *, long long);
@@ -626,15 +627,20 @@ start_argv(struct th *h, const struct th_opts *o, char *const argv[])
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent)
 			_exit(126);
+		/* Relative paths in a test mean the test's directory. */
+		if (chdir(h->dir) == -1)
+			_exit(126);
 		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
 			dup2(fd, 0);
 			close(fd);
 		}
-		if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd != -1) {
 			dup2(fd, 1);
 			close(fd);
 		}
-		if ((fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1) {
+		fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd != -1) {
 			dup2(fd, 2);
 			close(fd);
 		}

@@ -84,9 +84,9 @@ int	 th_file_line(struct th *h, const char *rel, const char *needle);
 
 /*
  * Start $SUPERVISORD with the arguments that follow (NULL-terminated), in
- * its own process group, stdin /dev/null, stdout and stderr to DIR/stdout
- * and DIR/stderr.  Returns its pid.  th_start_conf() is
- * "-n -c DIR/supervisord.conf".
+ * its own process group, in DIR as working directory, stdin /dev/null,
+ * stdout and stderr to DIR/stdout and DIR/stderr.  Returns its pid.
+ * th_start_conf() is "-n -c DIR/supervisord.conf".
  */
 pid_t	 th_start(struct th *h, ...) __attribute__((sentinel));
 pid_t	 th_start_conf(struct th *h);
@@ -95,8 +95,8 @@ pid_t	 th_start_opts(struct th *h, const struct th_opts *o,
 
 /*
  * Run $SUPERVISORD with the arguments that follow (NULL-terminated) to its
- * end, at most ms milliseconds (then SIGKILL and a test failure), stdout
- * and stderr to DIR/stdout and DIR/stderr.  Returns the wait status.
+ * end, at most ms milliseconds (then SIGKILL and a test failure), as
+ * th_start() does.  Returns the wait status.
  */
 int	 th_run(struct th *h, int ms, ...) __attribute__((sentinel));
 

@@ -64,6 +64,28 @@ START_TEST(test_bad_integer_exits_2_with_file_line)
 }
 END_TEST
 
+START_TEST(test_relative_config_path_named_as_given)
+{
+	struct th	*h = th_new();
+	const char	*err;
+	char		 want[128];
+	int		 st;
+
+	th_conf(h, bad_main);
+	/* The daemon runs in the test directory: the path is relative. */
+	st = th_run(h, 5000, "-n", "-c", "supervisord.conf", (char *)NULL);
+	ck_assert_int_eq(th_exit_code(st), 2);
+	err = th_read(h, "stderr", NULL);
+	snprintf(want, sizeof(want), "supervisord.conf:%d: [program:x] "
+	    "startsecs:", th_file_line(h, "supervisord.conf", "startsecs="));
+	ck_assert_msg(strstr(err, want) != NULL, "stderr \"%s\" lacks \"%s\"",
+	    err, want);
+	/* As given: not made absolute. */
+	ck_assert_ptr_null(strstr(err, th_dir(h)));
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_bad_value_in_included_file_names_that_file)
 {
 	struct th	*h = th_new();
@@ -157,6 +179,7 @@ badconf_suite(void)
 	tc = th_tcase("startup", 10);
 	tcase_add_test(tc, test_bad_integer_exits_2_with_file_line);
 	tcase_add_test(tc, test_bad_value_in_included_file_names_that_file);
+	tcase_add_test(tc, test_relative_config_path_named_as_given);
 	tcase_add_test(tc, test_missing_config_file_exits_2);
 	suite_add_tcase(s, tc);
 	tc = th_tcase("test_option", 10);

@@ -144,7 +144,8 @@ check_clean_child(struct th *h, pid_t pid)
 		if (de->d_name[0] == '.')
 			continue;
 		fd = atoi(de->d_name);
-		ck_assert_msg(fd >= 0 && fd <= 2, "child has fd %s", de->d_name);
+		ck_assert_msg(fd >= 0 && fd <= 2, "child has fd %s",
+		    de->d_name);
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
 		len = readlink(path, link, sizeof(link) - 1);
 		ck_assert_int_gt(len, 0);
