@@ -24,12 +24,6 @@
 static ev_idle	settle;
 static bool	settle_init;
 
-static bool
-same_process(const struct cfg_program *a, const struct cfg_program *b)
-{
-	return strcmp(a->name, b->name) == 0 && strcmp(a->group, b->group) == 0;
-}
-
 /* Swap a pending stanza in, at rest: the next spawn uses it. */
 static void
 swap_pending(struct sv_program *p)
@@ -108,6 +102,116 @@ apply_daemon_settings(struct cfg *old, struct cfg *new)
 	}
 }
 
+/*
+ * Matching by (group, name) through sorted indexes, so that a reload of
+ * thousands of programs costs n log n comparisons, not n squared.
+ */
+struct ix_ent {
+	const char	*group;
+	const char	*name;
+	size_t		 slot;		/* in cfg->programs */
+};
+
+static int
+key_cmp(const char *g1, const char *n1, const char *g2, const char *n2)
+{
+	int	r;
+
+	if ((r = strcmp(g1, g2)) != 0)
+		return r;
+	return strcmp(n1, n2);
+}
+
+static int
+ix_cmp(const void *a, const void *b)
+{
+	const struct ix_ent *x = a, *y = b;
+
+	return key_cmp(x->group, x->name, y->group, y->name);
+}
+
+static int
+sp_cmp(const void *a, const void *b)
+{
+	const struct sv_program *x = *(struct sv_program *const *)a;
+	const struct sv_program *y = *(struct sv_program *const *)b;
+
+	return key_cmp(x->cfg->group, x->cfg->name, y->cfg->group,
+	    y->cfg->name);
+}
+
+/* c's processes sorted by (group, name); *np gets their number. */
+static struct ix_ent *
+cfg_index(const struct cfg *c, size_t *np)
+{
+	struct ix_ent	*v;
+	size_t		 i, n = 0;
+
+	if ((v = calloc(c->nprograms + 1, sizeof(*v))) == NULL) {
+		*np = 0;
+		return NULL;
+	}
+	for (i = 0; i < c->nprograms; i++) {
+		if (c->programs[i] == NULL)
+			continue;
+		v[n].group = c->programs[i]->group;
+		v[n].name = c->programs[i]->name;
+		v[n].slot = i;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), ix_cmp);
+	*np = n;
+	return v;
+}
+
+static const struct ix_ent *
+ix_find(const struct ix_ent *v, size_t n, const char *group,
+    const char *name)
+{
+	struct ix_ent	key = { group, name, 0 };
+
+	return v == NULL ? NULL : bsearch(&key, v, n, sizeof(*v), ix_cmp);
+}
+
+/* The running programs (doomed ones too if all), as an array. */
+static struct sv_program **
+running(bool all, bool sorted, size_t *np)
+{
+	struct sv_program **v, *p;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(p, &d.programs, entry)
+		n++;
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL) {
+		*np = 0;
+		return NULL;
+	}
+	n = 0;
+	TAILQ_FOREACH(p, &d.programs, entry)
+		if (all || !p->doomed)
+			v[n++] = p;
+	if (sorted)
+		qsort(v, n, sizeof(*v), sp_cmp);
+	*np = n;
+	return v;
+}
+
+/* The first of the sorted run[] whose group is not before group. */
+static size_t
+group_lower(struct sv_program **run, size_t n, const char *group)
+{
+	size_t	lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (strcmp(run[mid]->cfg->group, group) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static bool
 selected(const char *group, char *const *groups, size_t ngroups)
 {
@@ -125,58 +229,73 @@ void
 rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
     bool force)
 {
-	struct sv_program *p, *next;
-	struct cfg_program *np;
+	struct sv_program **v, *p;
+	struct cfg_program *np, **same;
+	struct ix_ent	*ix;
+	const struct ix_ent *e;
 	enum cfg_diff	 diff;
-	size_t		 i, added = 0, changed = 0, removed = 0, updated = 0;
-	bool		 found;
+	size_t		 i, j, nv, nix, nsame = 0;
+	size_t		 added = 0, changed = 0, removed = 0, updated = 0;
 
-	for (p = TAILQ_FIRST(&d.programs); p != NULL; p = next) {
-		next = TAILQ_NEXT(p, entry);
+	/* A snapshot: a policy swap moves its program in the list. */
+	v = running(true, false, &nv);
+	ix = cfg_index(newcfg, &nix);
+	if ((same = calloc(newcfg->nprograms + 1, sizeof(*same))) == NULL) {
+		log_crit("reload: out of memory: the running configuration "
+		    "is kept");
+		free(v);
+		free(ix);
+		cfg_free(newcfg);
+		return;
+	}
+	for (j = 0; j < nv; j++) {
+		p = v[j];
 		if (!selected(p->cfg->group, groups, ngroups))
 			continue;
-		found = false;
-		for (i = 0; i < newcfg->nprograms; i++) {
-			np = newcfg->programs[i];
-			if (np == NULL || !same_process(p->cfg, np))
-				continue;
-			found = true;
-			newcfg->programs[i] = NULL;	/* moved or freed */
-			p->doomed = false;
-			diff = force ? CFG_SPAWN : cfg_program_diff(p->cfg, np);
-			switch (diff) {
-			case CFG_SAME:
-				cfg_program_free(np);
-				break;
-			case CFG_POLICY:
-				cfg_program_free(p->cfg);
-				p->cfg = np;
-				p->out.owner = p->err.owner = np->name;
-				TAILQ_REMOVE(&d.programs, p, entry);
-				daemon_insert(p);
-				updated++;
-				break;
-			case CFG_SPAWN:
-				cfg_program_free(p->pending);
-				p->pending = np;
-				changed++;
+		e = ix_find(ix, nix, p->cfg->group, p->cfg->name);
+		if (e == NULL || (np = newcfg->programs[e->slot]) == NULL) {
+			if (!p->doomed) {
+				p->doomed = true;
+				removed++;
 				if (sv_at_rest(p))
 					settle_soon();
 				else
 					sv_event(p, SV_EV_STOP);
-				break;
 			}
-			break;
+			continue;
 		}
-		if (!found && !p->doomed) {
-			p->doomed = true;
-			removed++;
+		newcfg->programs[e->slot] = NULL;	/* moved or freed */
+		p->doomed = false;
+		diff = force ? CFG_SPAWN : cfg_program_diff(p->cfg, np);
+		switch (diff) {
+		case CFG_SAME:
+			/* Freed after the loop: the index points into it. */
+			same[nsame++] = np;
+			break;
+		case CFG_POLICY:
+			cfg_program_free(p->cfg);
+			p->cfg = np;
+			p->out.owner = p->err.owner = np->name;
+			TAILQ_REMOVE(&d.programs, p, entry);
+			daemon_insert(p);
+			updated++;
+			break;
+		case CFG_SPAWN:
+			cfg_program_free(p->pending);
+			p->pending = np;
+			changed++;
 			if (sv_at_rest(p))
 				settle_soon();
 			else
 				sv_event(p, SV_EV_STOP);
+			break;
 		}
 	}
+	free(v);
+	free(ix);
+	for (i = 0; i < nsame; i++)
+		cfg_program_free(same[i]);
+	free(same);
 	for (i = 0; i < newcfg->nprograms; i++) {
 		if ((np = newcfg->programs[i]) == NULL ||
 		    !selected(np->group, groups, ngroups))
@@ -235,17 +354,6 @@ rl_reload(void)
 	rl_apply(c);
 }
 
-static bool
-program_running_in(const char *group)
-{
-	struct sv_program *p;
-
-	TAILQ_FOREACH(p, &d.programs, entry)
-		if (!p->doomed && strcmp(p->cfg->group, group) == 0)
-			return true;
-	return false;
-}
-
 static int
 change_add(struct rl_change **vp, size_t *np, const char *group,
     enum rl_kind kind, bool respawn)
@@ -263,33 +371,46 @@ change_add(struct rl_change **vp, size_t *np, const char *group,
 	return 0;
 }
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 size_t
 rl_diff(const struct cfg *c, struct rl_change **vp)
 {
-	struct sv_program *p, *q;
+	struct sv_program **run;
 	const struct cfg_group *g;
 	const struct cfg_program *cp;
-	size_t		 i, j, n = 0, nrun;
+	const char	**names, *key;
+	size_t		 i, j, k, n = 0, nrun, lo, hi;
 	bool		 changed, respawn, found;
 
 	*vp = NULL;
+	run = running(false, true, &nrun);
 	for (i = 0; i < c->ngroups; i++) {
 		g = &c->groups[i];
-		if (!program_running_in(g->name)) {
+		lo = group_lower(run, nrun, g->name);
+		for (hi = lo; hi < nrun &&
+		    strcmp(run[hi]->cfg->group, g->name) == 0; hi++)
+			continue;
+		if (hi == lo) {
 			change_add(vp, &n, g->name, RL_ADDED, true);
 			continue;
 		}
-		changed = respawn = false;
+		changed = respawn = hi - lo != g->n;
 		for (j = g->first; j < g->first + g->n && j < c->nprograms;
 		    j++) {
 			if ((cp = c->programs[j]) == NULL)
 				continue;
 			found = false;
-			TAILQ_FOREACH(p, &d.programs, entry) {
-				if (p->doomed || !same_process(p->cfg, cp))
+			for (k = lo; k < hi && !found; k++) {
+				/* Few processes per group: a linear look. */
+				if (strcmp(run[k]->cfg->name, cp->name) != 0)
 					continue;
 				found = true;
-				switch (cfg_program_diff(p->cfg, cp)) {
+				switch (cfg_program_diff(run[k]->cfg, cp)) {
 				case CFG_SAME:
 					break;
 				case CFG_POLICY:
@@ -299,35 +420,30 @@ rl_diff(const struct cfg *c, struct rl_change **vp)
 					changed = respawn = true;
 					break;
 				}
-				break;
 			}
 			if (!found)
-				changed = true;
+				changed = respawn = true;
 		}
-		nrun = 0;
-		TAILQ_FOREACH(p, &d.programs, entry)
-			if (!p->doomed && strcmp(p->cfg->group, g->name) == 0)
-				nrun++;
-		if (nrun != g->n)
-			changed = respawn = true;
 		if (changed)
 			change_add(vp, &n, g->name, RL_CHANGED, respawn);
 	}
-	TAILQ_FOREACH(p, &d.programs, entry) {
-		if (p->doomed)
-			continue;
-		found = false;
-		for (i = 0; i < c->ngroups && !found; i++)
-			found = strcmp(c->groups[i].name, p->cfg->group) == 0;
-		/* Once per group: the first of its programs reports it. */
-		TAILQ_FOREACH(q, &d.programs, entry) {
-			if (q == p || (!q->doomed &&
-			    strcmp(q->cfg->group, p->cfg->group) == 0))
-				break;
+	/* Removed: running groups c does not have, by name. */
+	if ((names = calloc(c->ngroups + 1, sizeof(*names))) != NULL) {
+		for (i = 0; i < c->ngroups; i++)
+			names[i] = c->groups[i].name;
+		qsort(names, c->ngroups, sizeof(*names), str_cmp);
+		for (i = 0; i < nrun; i++) {
+			if (i > 0 && strcmp(run[i]->cfg->group,
+			    run[i - 1]->cfg->group) == 0)
+				continue;
+			key = run[i]->cfg->group;
+			if (bsearch(&key, names, c->ngroups, sizeof(*names),
+			    str_cmp) == NULL)
+				change_add(vp, &n, key, RL_REMOVED, true);
 		}
-		if (!found && q == p)
-			change_add(vp, &n, p->cfg->group, RL_REMOVED, true);
+		free(names);
 	}
+	free(run);
 	return n;
 }
 

@@ -46,7 +46,7 @@ struct rl_change {
 
 /*
  * The groups that differ between the running programs and c: added and
- * changed in c's order, then removed in start order.  The array (free it
+ * changed in c's order, then removed ones by name.  The array (free it
  * with rl_changes_free) goes into *vp; returns its length.
  */
 size_t	rl_diff(const struct cfg *c, struct rl_change **vp);

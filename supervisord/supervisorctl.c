@@ -80,9 +80,9 @@ static const char help_text[] =
 "\n"
 "default commands (type help <topic>):\n"
 "=====================================\n"
-"add    exit      open  reload  restart   start   tail   \n"
-"avail  fg        pid   remove  shutdown  status  update \n"
-"clear  maintail  quit  reread  signal    stop    version\n"
+"add    clear  maintail  quit    reread   signal  status  update \n"
+"avail  exit   pid       reload  restart  start   stop    version\n"
+"remove shutdown  tail\n"
 "\n";
 
 static void __attribute__((noreturn))
