@@ -12,6 +12,11 @@
  *		keeps, as a supervisor does: every fork then copies, and
  *		every exec closes, all the ends held so far.  Not a target,
  *		an explanation: it shows what holding pipes costs.
+ *	floor spawnw N PATH [ARG...]
+ *		as spawnp, and after each fork wait until the child has
+ *		exec'd (EOF on a close-on-exec pipe) before the next fork,
+ *		as a spawner that reports exec failures synchronously does:
+ *		it shows what that serialisation costs.
  *	floor respawn PATH [ARG...]
  *		fork and exec PATH, wait for its exit, fork it again; on
  *		SIGTERM, let the running child finish and exit 0 (PATH is
@@ -33,12 +38,14 @@
 
 static sigset_t		 oldmask;
 static int		 with_pipes;
+static int		 wait_exec;
 
 static void
 usage(void)
 {
 	fputs("usage: floor spawn N PATH [ARG...]\n"
 	    "       floor spawnp N PATH [ARG...]\n"
+	    "       floor spawnw N PATH [ARG...]\n"
 	    "       floor respawn PATH [ARG...]\n", stderr);
 	exit(2);
 }
@@ -47,12 +54,15 @@ static pid_t
 start(char *argv[])
 {
 	pid_t	 pid;
-	int	 p[3][2], i;
+	char	 c;
+	int	 p[3][2], ep[2], i;
 
 	for (i = 0; with_pipes && i < 3; i++) {
 		if (pipe2(p[i], O_CLOEXEC) == -1)
 			return -1;
 	}
+	if (wait_exec && pipe2(ep, O_CLOEXEC) == -1)
+		return -1;
 	pid = fork();
 	if (pid == 0) {
 		if (with_pipes && (dup2(p[0][0], 0) == -1 ||
@@ -68,6 +78,12 @@ start(char *argv[])
 		close(p[0][0]);
 		close(p[1][1]);
 		close(p[2][1]);
+	}
+	if (wait_exec) {
+		close(ep[1]);
+		while (read(ep[0], &c, 1) == -1 && errno == EINTR)
+			;
+		close(ep[0]);
 	}
 	return pid;
 }
@@ -153,7 +169,9 @@ main(int argc, char *argv[])
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &oldmask);
-	if (strcmp(argv[1], "spawnp") == 0) {
+	if (strcmp(argv[1], "spawnw") == 0)
+		wait_exec = 1;
+	if (strcmp(argv[1], "spawnp") == 0 || wait_exec) {
 		with_pipes = 1;
 		argv[1] = "spawn";
 	}
