@@ -139,6 +139,34 @@ START_TEST(test_reload_by_difference)
 }
 END_TEST
 
+START_TEST(test_priority_moved_in_place)
+{
+	struct th	*h = th_new();
+	pid_t		 a, b;
+
+	th_conf(h, "[program:a]\ncommand=sleep 1000\nstartsecs=0\n"
+	    "priority=1\n\n"
+	    "[program:b]\ncommand=sleep 1000\nstartsecs=0\npriority=2\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: b entered RUNNING", 5000));
+	a = th_spawned_pid(h, "a", 0);
+	b = th_spawned_pid(h, "b", 0);
+	/* a moves behind b in start order: a policy change all the same. */
+	th_conf(h, "[program:a]\ncommand=sleep 1000\nstartsecs=0\n"
+	    "priority=900\n\n"
+	    "[program:b]\ncommand=sleep 1000\nstartsecs=0\npriority=2\n");
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "reload: 0 added, 0 changed, 1 updated in "
+	    "place, 0 removed", 5000));
+	usleep(200000);
+	ck_assert(th_alive(h, a) && th_alive(h, b));
+	ck_assert_int_eq(th_log_count(h, "removed process"), 0);
+	ck_assert_int_eq(th_log_count(h, "spawned:"), 2);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_bad_config_kept)
 {
 	struct th	*h = th_new();
@@ -219,7 +247,7 @@ START_TEST(test_hup_during_shutdown)
 }
 END_TEST
 
-START_TEST(test_loglevel_applies)
+START_TEST(test_loglevel_and_logfile_apply)
 {
 	struct th	*h = th_new();
 
@@ -229,15 +257,18 @@ START_TEST(test_loglevel_applies)
 	ck_assert_int_eq(th_log_count(h, " DEBG "), 0);
 	th_write(h, "supervisord.conf",
 	    "[supervisord]\n"
-	    "logfile=@DIR@/supervisord.log\n"
+	    "logfile=@DIR@/new.log\n"
 	    "pidfile=@DIR@/supervisord.pid\n"
 	    "childlogdir=@DIR@\n"
 	    "loglevel=debug\n\n"
 	    "[program:a]\ncommand=sleep 1000\nstartsecs=0\n\n"
 	    "[program:b]\ncommand=sleep 1000\nstartsecs=0\n");
 	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	/* The new log file, at the new level, from the reload on. */
+	th_set_log(h, "new.log");
 	ck_assert(th_wait_log(h, "success: b entered RUNNING", 5000));
 	ck_assert(th_wait_log(h, " DEBG ", 5000));
+	ck_assert_int_eq(th_log_count(h, "success: a entered"), 0);
 	ck_assert(th_exited_ok(th_stop(h)));
 	th_free(h);
 }
@@ -250,10 +281,11 @@ reload_suite(void)
 	TCase	*tc = th_tcase("reload", 60);
 
 	tcase_add_test(tc, test_reload_by_difference);
+	tcase_add_test(tc, test_priority_moved_in_place);
 	tcase_add_test(tc, test_bad_config_kept);
 	tcase_add_test(tc, test_hup_burst);
 	tcase_add_test(tc, test_hup_during_shutdown);
-	tcase_add_test(tc, test_loglevel_applies);
+	tcase_add_test(tc, test_loglevel_and_logfile_apply);
 	suite_add_tcase(s, tc);
 	return s;
 }
