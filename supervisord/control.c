@@ -124,6 +124,7 @@ static LIST_HEAD(, ctl_client) clients = LIST_HEAD_INITIALIZER(clients);
 static size_t	 nclients;
 static int	 lfd = -1;		/* the listening socket */
 static char	*lpath;			/* where it is */
+static char	*lurl;			/* unix://lpath */
 static dev_t	 ldev;
 static ino_t	 lino;
 static ev_io	 accept_io;
@@ -395,7 +396,10 @@ ctl_open(const struct cfg *c, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
-	if ((lpath = strdup(c->unix_socket)) == NULL) {
+	if ((lpath = strdup(c->unix_socket)) == NULL ||
+	    asprintf(&lurl, "unix://%s", c->unix_socket) == -1) {
+		free(lpath);
+		lpath = lurl = NULL;
 		(void)unlink(c->unix_socket);
 		close(fd);
 		return set_err(err, errlen, "out of memory");
@@ -407,6 +411,12 @@ ctl_open(const struct cfg *c, char *err, size_t errlen)
 }
 
 static void accept_cb(struct ev_loop *, ev_io *, int);
+
+const char *
+ctl_serverurl(void)
+{
+	return lurl;
+}
 
 void
 ctl_start(struct ev_loop *l)
@@ -449,7 +459,8 @@ ctl_close(void)
 	    unlink(lpath) == -1)
 		log_warn("couldn't remove %s", lpath);
 	free(lpath);
-	lpath = NULL;
+	free(lurl);
+	lpath = lurl = NULL;
 }
 
 /* Output. */

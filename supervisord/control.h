@@ -30,6 +30,9 @@
  */
 int	ctl_open(const struct cfg *c, char *err, size_t errlen);
 
+/* "unix:///path" of the socket served, for SUPERVISOR_SERVER_URL; or NULL. */
+const char *ctl_serverurl(void);
+
 /* Start serving clients on loop (after ctl_open; nothing if no socket). */
 void	ctl_start(struct ev_loop *loop);
 

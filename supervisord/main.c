@@ -717,7 +717,7 @@ daemon_ctx_init(void)
 	ctx.environ = environ;
 	ctx.childlogdir = d.cfg->sd.childlogdir;
 	ctx.identifier = d.cfg->sd.identifier;
-	ctx.serverurl = NULL;
+	ctx.serverurl = ctl_serverurl();	/* as supervisor: the socket */
 	ctx.on_rest = on_rest;
 	ctx.on_change = on_change;
 	if (d.raised_nofile) {

@@ -716,6 +716,27 @@ START_TEST(test_auth)
 }
 END_TEST
 
+START_TEST(test_child_serverurl)
+{
+	struct th	*h = start_daemon(__func__,
+	    "[program:env]\n"
+	    "command=/bin/sh -c 'echo \"url=$SUPERVISOR_SERVER_URL\"; "
+	    "exec sleep 1000'\n"
+	    "stdout_logfile=@DIR@/env.out\n"
+	    "startsecs=0\n");
+	const char	*s;
+	char		 want[1024];
+	long long	 deadline = th_now_ms() + 5000;
+
+	snprintf(want, sizeof(want), "url=unix://%s\n", th_path(h, "sock"));
+	while (((s = th_read(h, "env.out", NULL)) == NULL || *s == '\0') &&
+	    th_now_ms() < deadline)
+		usleep(10000);
+	ck_assert_msg(s != NULL && strcmp(s, want) == 0, "%s", s);
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_sigusr1_dump)
 {
 	struct th	*h = start_daemon(__func__, two_programs);
@@ -749,6 +770,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_stale_and_live_socket);
 	tcase_add_test(tc, test_bad_clients);
 	tcase_add_test(tc, test_auth);
+	tcase_add_test(tc, test_child_serverurl);
 	tcase_add_test(tc, test_sigusr1_dump);
 	suite_add_tcase(s, tc);
 	return s;
