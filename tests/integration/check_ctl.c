@@ -526,18 +526,24 @@ START_TEST(test_socket_mode_and_owner)
 }
 END_TEST
 
-/* Connect to path as uid; the errno of connect, 0 on success. */
+/*
+ * Connect to path as uid: 0 on success, the errno of connect, or 200 if
+ * the path can't even be seen (the directories, not the socket, refuse).
+ */
 static int
 connect_as(const char *path, uid_t uid, gid_t gid)
 {
 	struct sockaddr_un sun;
-	pid_t	 pid;
-	int	 status, fd;
+	struct stat	 st;
+	pid_t		 pid;
+	int		 status, fd;
 
 	if ((pid = fork()) == 0) {
 		if (setgroups(0, NULL) == -1 || setgid(gid) == -1 ||
 		    setuid(uid) == -1)
 			_exit(100);
+		if (stat(path, &st) == -1)
+			_exit(200);
 		memset(&sun, 0, sizeof(sun));
 		sun.sun_family = AF_UNIX;
 		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
@@ -554,6 +560,8 @@ START_TEST(test_other_uid_refused)
 {
 	struct th	*h;
 	struct passwd	*pw;
+	struct stat	 st;
+	char		 root[4096], *slash;
 
 	if (getuid() != 0) {
 		fprintf(stderr, "SKIP test_other_uid_refused: needs root to "
@@ -562,11 +570,21 @@ START_TEST(test_other_uid_refused)
 	}
 	ck_assert((pw = getpwnam("nobody")) != NULL);
 	h = start_daemon(__func__, "[program:a]\ncommand=sleep 1000\n");
-	/* The directory lets nobody through; the socket (0770) does not. */
-	ck_assert_int_eq(chmod(th_dir(h), 0755), 0);
+	/* Let nobody through the directories, so only the socket decides. */
+	snprintf(root, sizeof(root), "%s", th_dir(h));
+	ck_assert((slash = strrchr(root, '/')) != NULL);
+	*slash = '\0';
+	ck_assert_int_eq(stat(root, &st), 0);
+	ck_assert_int_eq(chmod(root, 0711), 0);
+	ck_assert_int_eq(chmod(th_dir(h), 0711), 0);
 	ck_assert_int_eq(connect_as(th_path(h, "sock"), pw->pw_uid,
 	    pw->pw_gid), EACCES);
 	ck_assert_int_eq(connect_as(th_path(h, "sock"), 0, 0), 0);
+	/* The control: with the socket open to all, nobody gets in. */
+	ck_assert_int_eq(chmod(th_path(h, "sock"), 0777), 0);
+	ck_assert_int_eq(connect_as(th_path(h, "sock"), pw->pw_uid,
+	    pw->pw_gid), 0);
+	ck_assert_int_eq(chmod(root, st.st_mode & 07777), 0);
 	ck_assert_int_gt(th_pid(h), 0);
 	th_free(h);
 }
