@@ -419,8 +419,8 @@ struct ini_opt {
 	char		*val;
 	const char	*file;		/* one of ini.files */
 	int		 line;
-	bool	 here;		/* may hold a %(here)s not yet expanded */
-	bool	 dflt;		/* copied from [DEFAULT] by expand_here */
+	bool		 here;		/* may hold a %(here)s not yet expanded */
+	bool		 dflt;		/* copied from [DEFAULT] by expand_here */
 };
 
 struct ini_sect {
@@ -510,8 +510,11 @@ ini_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o)
 	o->here = true;
 	if (!s->pend) {
 		s->pend = true;
-		ini->pend = xrealloc(ini->pend, ini->npend + 1,
-		    sizeof(*ini->pend));
+		/* Room for 8, then doubled at each power of 2. */
+		if (ini->npend == 0 || (ini->npend >= 8 &&
+		    (ini->npend & (ini->npend - 1)) == 0))
+			ini->pend = xrealloc(ini->pend, ini->npend == 0 ? 8 :
+			    ini->npend * 2, sizeof(*ini->pend));
 		ini->pend[ini->npend++] = s;
 	}
 }
