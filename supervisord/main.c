@@ -38,8 +38,6 @@
 #include "supervisord/reload.h"
 #include "supervisord/main.h"
 
-#define SUPERVISORD_VERSION	"0.1.0"
-
 extern char **environ;
 
 struct daemon	d;

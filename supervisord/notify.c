@@ -22,6 +22,7 @@
 
 #include <ev.h>
 
+#include "supervisord/control.h"
 #include "supervisord/log.h"
 #include "supervisord/main.h"
 #include "supervisord/notify.h"
@@ -36,30 +37,6 @@ static ev_prepare	 status_w;
 static char		 last_status[256];
 static bool		 failing;	/* in an episode of failed sends */
 static unsigned long	 nfailed;
-
-/* "3 RUNNING, 1 FATAL": the number of processes in each state. */
-static void
-summary(char *buf, size_t len)
-{
-	struct sv_program *p;
-	size_t		 n[SV_NSTATES] = { 0 }, off = 0;
-	int		 s, r;
-
-	TAILQ_FOREACH(p, &d.programs, entry)
-		n[p->state]++;
-	buf[0] = '\0';
-	for (s = 0; s < SV_NSTATES; s++) {
-		if (n[s] == 0)
-			continue;
-		r = snprintf(buf + off, len - off, "%s%zu %s",
-		    off > 0 ? ", " : "", n[s], sv_state_name(s));
-		if (r < 0 || (size_t)r >= len - off)
-			break;
-		off += (size_t)r;
-	}
-	if (off == 0)
-		snprintf(buf, len, "no processes");
-}
 
 int
 ntf_send(const char *msg)
@@ -100,7 +77,7 @@ send_with_status(const char *msg)
 {
 	char	 buf[512];
 
-	summary(last_status, sizeof(last_status));
+	ctl_state_counts(last_status, sizeof(last_status));
 	snprintf(buf, sizeof(buf), "%sSTATUS=%s", msg, last_status);
 	(void)ntf_send(buf);
 }
@@ -112,7 +89,7 @@ status_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	(void)revents;
 	ev_prepare_stop(loop, w);
-	summary(now, sizeof(now));
+	ctl_state_counts(now, sizeof(now));
 	if (strcmp(now, last_status) == 0)
 		return;
 	memcpy(last_status, now, sizeof(last_status));
