@@ -302,6 +302,16 @@ proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 		return spawn_fail(err, PROC_STEP_FORK, e);
 	}
 
+	if (spec->async_report) {
+		child->pid = pid;
+		child->in_fd = inp[1];
+		child->out_fd = outp[0];
+		child->err_fd = errp[0];
+		child->report_fd = rep[0];
+		(void)set_nonblock(rep[0]);	/* cannot fail on a pipe */
+		return pid;
+	}
+
 	/* End of file: exec closed the write end.  A struct: it failed. */
 	got = 0;
 	memset(&ce, 0, sizeof(ce));
@@ -323,6 +333,7 @@ proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 		child->in_fd = inp[1];
 		child->out_fd = outp[0];
 		child->err_fd = errp[0];
+		child->report_fd = -1;
 		return pid;
 	}
 
@@ -341,6 +352,30 @@ proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 	close_fd(&outp[0]);
 	close_fd(&errp[0]);
 	return spawn_fail(err, ce.step, ce.err);
+}
+
+int
+proc_spawn_report(int fd, struct proc_spawn_err *err)
+{
+	struct proc_spawn_err	 ce;
+	ssize_t			 n;
+
+	/* The child writes its report in one write(2) below PIPE_BUF, so a
+	 * read sees all of it or none. */
+	do
+		n = read(fd, &ce, sizeof(ce));
+	while (n == -1 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	if (n == -1 && errno == EAGAIN)
+		return -1;
+	if (n != (ssize_t)sizeof(ce)) {
+		ce.step = PROC_STEP_NONE;
+		ce.err = n == -1 ? errno : EIO;
+	}
+	if (err != NULL)
+		*err = ce;
+	return 1;
 }
 
 /*

@@ -57,6 +57,7 @@ struct proc_spawn_spec {
 	bool			 merge_stderr;	/* stderr onto the stdout pipe */
 	const struct proc_rlimit *rlimits;	/* set in the child, in order */
 	size_t			 nrlimits;
+	bool			 async_report;	/* don't wait for the exec */
 };
 
 /* The parent's ends of the child's standard streams. */
@@ -65,6 +66,7 @@ struct proc_child {
 	int	in_fd;		/* write end of the child's stdin */
 	int	out_fd;		/* read end of the child's stdout */
 	int	err_fd;		/* read end of its stderr, -1 if merged */
+	int	report_fd;	/* async_report: the exec report, else -1 */
 };
 
 /*
@@ -80,6 +82,19 @@ struct proc_child {
  */
 pid_t	proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 	    struct proc_spawn_err *err);
+
+/*
+ * With spec->async_report, proc_spawn returns as soon as the child is
+ * forked, without waiting for its exec, so that the caller can fork the
+ * next one while this one sets itself up; child->report_fd (O_CLOEXEC,
+ * O_NONBLOCK, the caller's to close) then becomes readable once the child
+ * has exec'd or failed.  Read it with proc_spawn_report: 0 when the exec
+ * happened; 1 when the child failed, with *err filled (the child then
+ * exits 127: reap it as any other); -1 with errno EAGAIN while the child
+ * is still setting up.  A short or unreadable report is a failure with
+ * step PROC_STEP_NONE: the child's fate is unknown, kill it.
+ */
+int	proc_spawn_report(int fd, struct proc_spawn_err *err);
 
 /* The step's name for messages ("chdir", "execve", ...). */
 const char *proc_step_name(int step);

@@ -99,6 +99,18 @@ sv_namespec(const struct sv_program *p, char *buf, size_t len)
 	return buf;
 }
 
+static void	report_cb(struct ev_loop *, ev_io *, int);
+
+static void
+report_close(struct sv_program *p)
+{
+	if (p->report.fd == -1)
+		return;
+	ev_io_stop(ctx.loop, &p->report);
+	close(p->report.fd);
+	ev_io_set(&p->report, -1, EV_READ);
+}
+
 static void
 timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -137,6 +149,8 @@ sv_program_new(struct cfg_program *cfg)
 	p->err.io.fd = -1;
 	ev_init(&p->timer, timer_cb);
 	p->timer.data = p;
+	ev_io_init(&p->report, report_cb, -1, EV_READ);
+	p->report.data = p;
 	return p;
 }
 
@@ -147,6 +161,7 @@ sv_program_free(struct sv_program *p)
 		return;
 	assert(p->pid == 0);
 	ev_timer_stop(ctx.loop, &p->timer);
+	report_close(p);
 	out_close(ctx.loop, &p->out);
 	out_close(ctx.loop, &p->err);
 	if (p->in_fd != -1)
@@ -535,6 +550,8 @@ act_spawn(struct sv_program *p)
 	spec.merge_stderr = c->redirect_stderr;
 	spec.rlimits = ctx.rlimits;
 	spec.nrlimits = ctx.nrlimits;
+	/* Fork the next program while this one sets itself up. */
+	spec.async_report = true;
 
 	open_outputs(p);
 	pid = proc_spawn(&spec, &child, &err);
@@ -546,6 +563,10 @@ act_spawn(struct sv_program *p)
 	proc_split_free(argv);
 	p->pid = pid;
 	p->in_fd = child.in_fd;
+	p->exec_failed = false;
+	p->startsecs_done = false;
+	ev_io_set(&p->report, child.report_fd, EV_READ);
+	ev_io_start(ctx.loop, &p->report);
 	out_attach(ctx.loop, &p->out, child.out_fd);
 	if (child.err_fd != -1) {
 		out_attach(ctx.loop, &p->err, child.err_fd);
@@ -590,6 +611,17 @@ act_backoff(struct sv_program *p)
 static void
 act_running(struct sv_program *p)
 {
+	/*
+	 * RUNNING needs both: startsecs elapsed and the exec confirmed.
+	 * With startsecs=0 the timer usually wins; the report then moves
+	 * the program on (report_cb).
+	 */
+	if (p->report.fd != -1) {
+		p->startsecs_done = true;
+		return;
+	}
+	if (p->exec_failed)
+		return;		/* its exit comes next: a spawn error */
 	p->backoff = 0;
 	sv_enter(p, SV_RUNNING);
 	log_info("success: %s entered RUNNING state, process has stayed up "
@@ -645,10 +677,51 @@ exit_expected(const struct sv_program *p)
 	return false;
 }
 
+/*
+ * Read the child's exec report if it is there.  False while the child is
+ * still setting up.  A failure is logged as supervisor's spawnerr; the
+ * child then exits 127, and that exit is judged as a spawn error.
+ */
+static bool
+read_report(struct sv_program *p)
+{
+	struct proc_spawn_err	err;
+	int			r;
+
+	if (p->report.fd == -1)
+		return true;
+	if ((r = proc_spawn_report(p->report.fd, &err)) == -1 &&
+	    errno == EAGAIN)
+		return false;
+	report_close(p);
+	if (r != 0) {
+		p->exec_failed = true;
+		spawn_failed(p, &err);
+		/* An unreadable report: the child's fate is unknown. */
+		if (err.step == PROC_STEP_NONE && p->pid > 0)
+			signal_process(p, SIGKILL, false);
+	}
+	return true;
+}
+
+static void
+report_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct sv_program *p = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (!read_report(p) || p->exec_failed)
+		return;
+	if (p->state == SV_STARTING && p->startsecs_done)
+		sv_event(p, SV_EV_STARTSECS);
+}
+
 /* The process is gone: collect its last output and its pipes. */
 static void
 finish(struct sv_program *p)
 {
+	(void)read_report(p);
 	out_drain(ctx.loop, &p->out);
 	out_drain(ctx.loop, &p->err);
 	if (p->in_fd != -1) {
@@ -666,6 +739,13 @@ act_early_exit(struct sv_program *p)
 {
 	char	text[128];
 
+	/* The child is gone, so its report is complete. */
+	(void)read_report(p);
+	if (p->exec_failed) {
+		finish(p);
+		act_backoff(p);
+		return;
+	}
 	if (ev_now(ctx.loop) - p->started >= p->cfg->startsecs) {
 		/* The startsecs timer had not run yet: as supervisor, count
 		 * the process as having reached RUNNING. */

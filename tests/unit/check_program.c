@@ -83,6 +83,17 @@ mkcfg(const char *command)
 	return c;
 }
 
+/* Run the loop until the child's exec report has been read. */
+static void
+wait_exec(struct sv_program *p)
+{
+	int	i;
+
+	for (i = 0; i < 1000 && p->report.fd != -1; i++)
+		ev_run(loop, EVRUN_ONCE);
+	ck_assert_int_eq(p->report.fd, -1);
+}
+
 /* Wait for the program's pid to exit and feed the exit to it. */
 static void
 reap_into(struct sv_program *p)
@@ -104,6 +115,7 @@ START_TEST(test_stopped_start_spawns_into_starting)
 	ck_assert_int_eq(p->state, SV_STARTING);
 	ck_assert_int_gt(p->pid, 0);
 	ck_assert(p->want_up);
+	wait_exec(p);
 	sv_event(p, SV_EV_STARTSECS);
 	ck_assert_int_eq(p->state, SV_RUNNING);
 	sv_event(p, SV_EV_STOP);
@@ -213,6 +225,7 @@ START_TEST(test_exit_from_running_restarts_per_autorestart)
 	c->startsecs = 0;
 	p = sv_program_new(c);
 	sv_event(p, SV_EV_START);
+	wait_exec(p);
 	sv_event(p, SV_EV_STARTSECS);
 	ck_assert_int_eq(p->state, SV_RUNNING);
 	reap_into(p);
@@ -238,6 +251,7 @@ START_TEST(test_killwait_sends_sigkill)
 	c->stopwaitsecs = 1;
 	p = sv_program_new(c);
 	sv_event(p, SV_EV_START);
+	wait_exec(p);
 	sv_event(p, SV_EV_STARTSECS);
 	sv_event(p, SV_EV_STOP);
 	ck_assert_int_eq(p->state, SV_STOPPING);
@@ -247,6 +261,68 @@ START_TEST(test_killwait_sends_sigkill)
 	ck_assert(WIFSIGNALED(status));
 	sv_exit(p, status);
 	ck_assert_int_eq(p->state, SV_STOPPED);
+	sv_program_free(p);
+}
+END_TEST
+
+/* RUNNING needs the exec confirmed: a timer that fires first waits. */
+START_TEST(test_startsecs_before_exec_report_waits_for_it)
+{
+	struct sv_program *p = sv_program_new(mkcfg("/bin/sleep 30"));
+
+	sv_event(p, SV_EV_START);
+	ck_assert_int_ne(p->report.fd, -1);
+	sv_event(p, SV_EV_STARTSECS);
+	ck_assert_int_eq(p->state, SV_STARTING);
+	wait_exec(p);
+	ck_assert_int_eq(p->state, SV_RUNNING);
+	sv_event(p, SV_EV_STOP);
+	reap_into(p);
+	ck_assert_int_eq(p->state, SV_STOPPED);
+	sv_program_free(p);
+}
+END_TEST
+
+/* A failure in the child, reported after fork: a spawn error. */
+START_TEST(test_child_failure_is_spawnerr)
+{
+	struct cfg_program *c = mkcfg("/bin/sleep 30");
+	struct sv_program *p;
+
+	c->directory = strdup("/nonexistent/dir");
+	c->startsecs = 0;
+	p = sv_program_new(c);
+	sv_event(p, SV_EV_START);
+	ck_assert_int_eq(p->state, SV_STARTING);
+	sv_event(p, SV_EV_STARTSECS);
+	wait_exec(p);
+	ck_assert(p->exec_failed);
+	ck_assert_int_eq(p->state, SV_STARTING);
+	reap_into(p);
+	ck_assert_int_eq(p->state, SV_BACKOFF);
+	ck_assert_str_eq(p->spawnerr, "couldn't chdir to /nonexistent/dir: "
+	    "No such file or directory");
+	sv_event(p, SV_EV_STOP);
+	ck_assert_int_eq(p->state, SV_STOPPED);
+	sv_program_free(p);
+}
+END_TEST
+
+/* The exit can be seen before the report: the report is read then. */
+START_TEST(test_exit_before_report_is_spawnerr)
+{
+	struct cfg_program *c = mkcfg("/bin/sleep 30");
+	struct sv_program *p;
+
+	c->directory = strdup("/nonexistent/dir");
+	p = sv_program_new(c);
+	sv_event(p, SV_EV_START);
+	reap_into(p);
+	ck_assert_int_eq(p->state, SV_BACKOFF);
+	ck_assert_int_eq(p->report.fd, -1);
+	ck_assert_str_eq(p->spawnerr, "couldn't chdir to /nonexistent/dir: "
+	    "No such file or directory");
+	sv_event(p, SV_EV_STOP);
 	sv_program_free(p);
 }
 END_TEST
@@ -291,6 +367,9 @@ program_suite(void)
 	tcase_add_loop_test(tc, test_exit_from_running_restarts_per_autorestart,
 	    0, sizeof(exit_rows) / sizeof(exit_rows[0]));
 	tcase_add_test(tc, test_killwait_sends_sigkill);
+	tcase_add_test(tc, test_startsecs_before_exec_report_waits_for_it);
+	tcase_add_test(tc, test_child_failure_is_spawnerr);
+	tcase_add_test(tc, test_exit_before_report_is_spawnerr);
 	tcase_add_test(tc, test_describe_matches_supervisorctl);
 	suite_add_tcase(s, tc);
 	return s;
