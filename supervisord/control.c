@@ -43,6 +43,7 @@
 #include "supervisord/control.h"
 #include "supervisord/log.h"
 #include "supervisord/main.h"
+#include "supervisord/output.h"
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
 
@@ -230,6 +231,8 @@ ctl_status_dump(void)
 {
 	struct sv_program **v;
 	char		 line[1536], counts[256], up[64], text[128];
+	char		 dropped[64];
+	unsigned long long flines, fbytes;
 	size_t		 i, n, width = ctl_status_width();
 	time_t		 now = time(NULL);
 	long		 secs = (long)(now - d.started);
@@ -240,16 +243,26 @@ ctl_status_dump(void)
 	ctl_state_counts(counts, sizeof(counts));
 	log_info("status: supervisord pid %d, uptime %s, config %s: %s",
 	    (int)getpid(), up, d.configfile, counts);
+	out_fwd_dropped(&flines, &fbytes);
+	if (flines > 0)
+		log_info("status: %llu lines (%llu bytes) of forwarded output "
+		    "dropped", flines, fbytes);
 	v = lexical_programs(&n);
 	for (i = 0; i < n; i++) {
 		p = v[i];
 		ctl_status_line(p, width, now, line, sizeof(line));
+		/* Output its log files refused: full disk, vanished dir. */
+		dropped[0] = '\0';
+		if (p->out.dropped + p->err.dropped > 0)
+			snprintf(dropped, sizeof(dropped), ", log bytes "
+			    "dropped %llu", p->out.dropped + p->err.dropped);
 		if (p->laststop != 0)
-			log_info("%s (restarts %lu, last exit: %s)", line,
+			log_info("%s (restarts %lu, last exit: %s%s)", line,
 			    p->restarts, proc_exit_text(p->status, text,
-			    sizeof(text)));
+			    sizeof(text)), dropped);
 		else
-			log_info("%s (restarts %lu)", line, p->restarts);
+			log_info("%s (restarts %lu%s)", line, p->restarts,
+			    dropped);
 	}
 	free(v);
 }

@@ -532,6 +532,9 @@ START_TEST(test_log_dir_removed_then_back)
 	/* The path is looked at once a second. */
 	ck_assert(th_wait_log(h, "couldn't write stdout log", 5000));
 	ck_assert(th_wait_log(h, "No such file or directory", 100));
+	/* The status dump shows what was dropped meanwhile. */
+	ck_assert_int_eq(th_signal(h, SIGUSR1), 0);
+	ck_assert(th_wait_log(h, "log bytes dropped", 5000));
 	ck_assert_int_eq(mkdir(th_path(h, "logs"), 0755), 0);
 	ck_assert(th_wait_log(h, "is writable again", 5000));
 	ck_assert(th_wait(h, size_at_least, &a, 5000));
