@@ -2459,7 +2459,10 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		p = xcalloc(1, sizeof(*p));
 		*p = t;
 		p->exitcodes = xcalloc(t.nexitcodes, sizeof(int));
-		memcpy(p->exitcodes, t.exitcodes, t.nexitcodes * sizeof(int));
+		/* exitcodes= (empty) is no code at all, and t.exitcodes NULL. */
+		if (t.nexitcodes > 0)
+			memcpy(p->exitcodes, t.exitcodes,
+			    t.nexitcodes * sizeof(int));
 		p->out.path = p->err.path = NULL;
 		p->env_keys = p->env_vals = NULL;
 		p->nenv = 0;

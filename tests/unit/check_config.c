@@ -60,6 +60,9 @@ static const struct row rows[] = {
 	  ":4: [program:web] stopsignal: invalid signal 'BOGUS'" },
 	{ "[supervisord]\n[program:web]\ncommand=x\nexitcodes=0,2, 3\n",
 	  "\"exitcodes\": [0, 2, 3]", NULL },
+	/* Found by fuzzing: an empty list passed NULL to memcpy. */
+	{ "[supervisord]\n[program:web]\ncommand=x\nexitcodes=\n",
+	  "\"exitcodes\": []", NULL },
 	{ "[supervisord]\n[program:web]\ncommand=x\nexitcodes=0,256\n", NULL,
 	  "[program:web] exitcodes: invalid list of exit codes" },
 	{ "[supervisord]\n[program:web]\ncommand=x\numask=027\n",
