@@ -2798,7 +2798,8 @@ ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		    "an \"events\" line");
 		return -1;
 	}
-	qsort(b->g.events, b->g.nevents, sizeof(char *), str_cmp);
+	if (b->g.nevents > 1)
+		qsort(b->g.events, b->g.nevents, sizeof(char *), str_cmp);
 	return ld_procs(ld, s, name, CFG_KIND_EVENTLISTENER, b);
 }
 

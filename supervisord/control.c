@@ -812,7 +812,8 @@ items_report(struct ctl_client *c, const char *success)
 	struct ctl_item	*it;
 	size_t		 i;
 
-	qsort(c->items, c->nitems, sizeof(*c->items), item_cmp);
+	if (c->nitems > 1)
+		qsort(c->items, c->nitems, sizeof(*c->items), item_cmp);
 	for (i = 0; i < c->nitems; i++) {
 		it = &c->items[i];
 		switch (it->fault) {
@@ -1654,7 +1655,8 @@ cmd_reread(struct ctl_client *c)
 
 	if ((nc = load_or_report(c)) != NULL) {
 		n = rl_diff(nc, &v);
-		qsort(v, n, sizeof(*v), name_cmp);
+		if (n > 1)	/* v is NULL when nothing changed */
+			qsort(v, n, sizeof(*v), name_cmp);
 		for (i = 0; i < n; i++)
 			emit(c, "%s: %s", v[i].group, kind[v[i].kind]);
 		if (n == 0)
