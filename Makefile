@@ -152,8 +152,13 @@ $(O)/bench/parse: tests/bench/parse.c $(UNIT_LIB_OBJS) $(O)/libproc.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(XLDFLAGS) $(LDFLAGS) -o $@ \
 	    $(filter %.c %.o %.a,$^) $(DAEMON_LIBS) $(LDLIBS)
-bench: $(O)/supervisord $(BENCH_BINS)
-	$(TEST_ENV) BENCH_BIN=$(abspath $(O)/bench) sh tests/bench/run
+# Every figure of every issue: processes, output, control, configuration.
+BENCHES	?= run run-output run-ctl run-parse
+bench: $(O)/supervisord $(O)/supervisorctl $(BENCH_BINS)
+	@set -e; for b in $(BENCHES); do \
+	    echo "== tests/bench/$$b"; \
+	    $(TEST_ENV) BENCH_BIN=$(abspath $(O)/bench) sh tests/bench/$$b; \
+	done
 
 # libFuzzer: every tests/fuzz/fuzz_NAME.c over what it names, built with
 # clang in build-fuzz/, run FUZZ_SECONDS each on a corpus seeded from
