@@ -3222,15 +3222,15 @@ ld_ignored(struct ld *ld)
 			if (has_prefix(s->name, pfx[k]))
 				break;
 		if (pfx[k] != NULL) {
-			/* The daemon runs their processes all the same. */
+			/* cfg_drop_unrun() leaves their processes out. */
 			if (has_prefix(s->name, "eventlistener:"))
 				ld_warn(ld, s->file, s->line, s->name, NULL,
-				    "checked; its processes run as programs, "
-				    "but no events are sent to them");
+				    "checked, but not run: this daemon sends "
+				    "no events");
 			else if (has_prefix(s->name, "fcgi-program:"))
 				ld_warn(ld, s->file, s->line, s->name, NULL,
-				    "checked; its processes run as programs, "
-				    "but without the socket");
+				    "checked, but not run: this daemon opens "
+				    "no FastCGI socket");
 			else
 				ld_warn(ld, s->file, s->line, s->name, NULL,
 				    "checked, but this daemon does not act on "
@@ -3433,6 +3433,35 @@ cfg_contents_free(struct cfg *c)
 	cfg_msgs_free(&c->warnings);
 	free(c->path);
 	free(c->here);
+}
+
+void
+cfg_drop_unrun(struct cfg *c)
+{
+	size_t	 i, j, ng = 0, np = 0;
+
+	for (i = 0; i < c->ngroups; i++) {
+		struct cfg_group *g = &c->groups[i];
+
+		if (g->kind == CFG_KIND_EVENTLISTENER ||
+		    g->kind == CFG_KIND_FCGI) {
+			for (j = g->first; j < g->first + g->n; j++) {
+				cfg_program_free(c->programs[j]);
+				c->programs[j] = NULL;
+			}
+			group_fields_free(g);
+			continue;
+		}
+		/* Groups hold their processes in a run: move both down. */
+		for (j = 0; j < g->n; j++)
+			c->programs[np + j] = c->programs[g->first + j];
+		c->groups[ng] = *g;
+		c->groups[ng].first = np;
+		np += g->n;
+		ng++;
+	}
+	c->ngroups = ng;
+	c->nprograms = np;
 }
 
 void

@@ -201,6 +201,13 @@ enum cfg_diff cfg_program_diff(const struct cfg_program *a,
  */
 void	cfg_set_hostname(const char *name);
 
+/*
+ * Leave out the groups this daemon parses but does not run (event
+ * listeners, FastCGI programs) with their processes; the warnings of
+ * cfg_load already name them.
+ */
+void	cfg_drop_unrun(struct cfg *c);
+
 /* Print the config as JSON in the schema of shared/corpus/oracle.py. */
 int	cfg_dump_json(const struct cfg *c, FILE *fp);
 

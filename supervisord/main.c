@@ -226,6 +226,9 @@ daemon_load_config(struct cfg_msgs *errors)
 		cfg_free(c);
 		return NULL;
 	}
+	/* --dump-config shows everything read; the daemon runs programs. */
+	if (!d.dump_only)
+		cfg_drop_unrun(c);
 	return c;
 }
 
