@@ -8,7 +8,8 @@
  * without [supervisord].  Files that supervisor rejects only for a missing
  * directory or user ("assuming") are compared with what it says once those
  * exist, when the directories can be made and the users exist; otherwise
- * they are skipped, visibly.
+ * they are skipped, visibly.  The same is done for tests/corpus, our own
+ * files written for every key and quirk.
  */
 #include <sys/stat.h>
 
@@ -343,9 +344,9 @@ mkdirs(const char *d, char made[][PATH_MAX], size_t *nmade, size_t max)
 	return true;
 }
 
-/* One corpus file: 1 agrees, 0 differs, -1 skipped. */
+/* One corpus file: 1 agrees, 0 differs, -1 skipped; what starts messages. */
 static int
-corpus_one(const char *dir, const char *name)
+corpus_one(const char *what, const char *dir, const char *name)
 {
 	char		 path[PATH_MAX], wdir[64], wfile[128], why[1024];
 	char		 made[32][PATH_MAX], *text, *out = NULL, *o2, *o3;
@@ -374,8 +375,9 @@ corpus_one(const char *dir, const char *name)
 				break;
 		if (us != NULL && i < us->n) {
 			/* As on the oracle's machine: rejected. */
-			printf("corpus: %s: no user %s here: only the "
-			    "rejection is compared\n", name, us->v[i].s);
+			printf("%s: %s: no user %s here: only the "
+			    "rejection is compared\n", what, name,
+			    us->v[i].s);
 			as = NULL;
 		}
 	}
@@ -384,8 +386,8 @@ corpus_one(const char *dir, const char *name)
 		for (i = 0; ds != NULL && i < ds->n; i++) {
 			o2 = subst(ds->v[i].s, "@HERE@", dir);
 			if (!mkdirs(o2, made, &nmade, 32)) {
-				printf("corpus: %s: skipped: cannot make %s\n",
-				    name, o2);
+				printf("%s: %s: skipped: cannot make %s\n",
+				    what, name, o2);
 				rc = -1;
 			}
 			free(o2);
@@ -409,12 +411,13 @@ corpus_one(const char *dir, const char *name)
 	if (rc == 0) {
 		c = cfg_load(target, &errs);
 		if (c == NULL && !reject) {
-			printf("corpus: %s: DIFFERS: rejected: %s\n", name,
-			    errs.n > 0 ? errs.v[0] : "?");
+			printf("%s: %s: DIFFERS: rejected: %s\n", what,
+			    name, errs.n > 0 ? errs.v[0] : "?");
 			rc = 0;
 		} else if (c != NULL && reject) {
-			printf("corpus: %s: DIFFERS: accepted, supervisor "
-			    "says: %s\n", name, jget(&exp, "error")->s);
+			printf("%s: %s: DIFFERS: accepted, supervisor "
+			    "says: %s\n", what, name,
+			    jget(&exp, "error")->s);
 			rc = 0;
 		} else if (c == NULL)
 			rc = 1;
@@ -434,8 +437,8 @@ corpus_one(const char *dir, const char *name)
 			    jeq(eg, gg, why, sizeof(why)))
 				rc = 1;
 			else
-				printf("corpus: %s: DIFFERS at %s\n", name,
-				    why);
+				printf("%s: %s: DIFFERS at %s\n", what,
+				    name, why);
 			jfree(&got);
 			free(o3);
 			free(o2);
@@ -460,21 +463,23 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-START_TEST(test_corpus_agrees_with_supervisor)
+/*
+ * Every *.conf of dir (not its subdirectories, which hold included files),
+ * in the oracle's environment; the counts in agree, differ, skip.
+ */
+static size_t
+corpus_dir(const char *what, const char *dir, int *agree, int *differ,
+    int *skip)
 {
-	const char	*corpus = getenv("CORPUS");
-	char		 dir[PATH_MAX], real[PATH_MAX], **names = NULL;
+	char		 real[PATH_MAX], **names = NULL;
 	struct dirent	*de;
 	DIR		*d;
 	size_t		 n = 0, i, len;
-	int		 agree = 0, differ = 0, skip = 0, r;
+	int		 r;
 
-	if (corpus == NULL || snprintf(dir, sizeof(dir),
-	    "%s/supervisor-conf", corpus) <= 0 || (d = opendir(dir)) == NULL) {
-		printf("corpus: SKIPPED: no corpus (CORPUS=%s)\n",
-		    corpus != NULL ? corpus : "unset");
-		return;
-	}
+	*agree = *differ = *skip = 0;
+	ck_assert_ptr_nonnull(realpath(dir, real));
+	ck_assert_ptr_nonnull(d = opendir(real));
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
 		if (len > 5 && strcmp(de->d_name + len - 5, ".conf") == 0) {
@@ -483,31 +488,75 @@ START_TEST(test_corpus_agrees_with_supervisor)
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
-	ck_assert_ptr_nonnull(realpath(dir, real));
-	snprintf(dir, sizeof(dir), "%s", real);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
 	/* The oracle's environment, as oracle.py sets it. */
 	clearenv();
 	for (i = 0; i < sizeof(oracle_env) / sizeof(oracle_env[0]); i++)
 		setenv(oracle_env[i][0], oracle_env[i][1], 1);
-	setenv("PWD", dir, 1);
+	setenv("PWD", real, 1);
 	cfg_set_hostname("oracle-host");
-	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(chdir(real), 0);
 	for (i = 0; i < n; i++) {
-		r = corpus_one(dir, names[i]);
+		r = corpus_one(what, real, names[i]);
 		if (r == 1)
-			agree++;
+			(*agree)++;
 		else if (r == 0)
-			differ++;
+			(*differ)++;
 		else
-			skip++;
+			(*skip)++;
 		free(names[i]);
 	}
 	free(names);
 	cfg_set_hostname(NULL);
+	return n;
+}
+
+START_TEST(test_corpus_agrees_with_supervisor)
+{
+	const char	*corpus = getenv("CORPUS");
+	char		 dir[PATH_MAX];
+	DIR		*d;
+	size_t		 n;
+	int		 agree, differ, skip;
+
+	if (corpus == NULL || snprintf(dir, sizeof(dir),
+	    "%s/supervisor-conf", corpus) <= 0 || (d = opendir(dir)) == NULL) {
+		printf("corpus: SKIPPED: no corpus (CORPUS=%s)\n",
+		    corpus != NULL ? corpus : "unset");
+		return;
+	}
+	closedir(d);
+	n = corpus_dir("corpus", dir, &agree, &differ, &skip);
 	printf("corpus: %d of %zu files agree with supervisor 4.2.5 "
 	    "(%d differ, %d skipped)\n", agree, n, differ, skip);
 	ck_assert_msg(differ == 0, "%d corpus files differ", differ);
+}
+END_TEST
+
+/*
+ * tests/corpus: our own files, one key or quirk each, with what Python
+ * supervisor 4.2.5 made of them (oracle.py), committed so that no Python
+ * is needed here.
+ */
+START_TEST(test_own_corpus_agrees_with_supervisor)
+{
+	const char	*top = getenv("TOP");
+	char		 dir[PATH_MAX];
+	size_t		 n;
+	int		 agree, differ, skip;
+
+	if (top == NULL) {
+		printf("own corpus: SKIPPED: TOP unset\n");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/tests/corpus", top);
+	n = corpus_dir("own corpus", dir, &agree, &differ, &skip);
+	printf("own corpus: %d of %zu files agree with supervisor 4.2.5 "
+	    "(%d differ, %d skipped)\n", agree, n, differ, skip);
+	ck_assert_msg(n > 0, "no files in %s", dir);
+	ck_assert_msg(differ == 0, "%d own corpus files differ", differ);
+	ck_assert_msg(skip == 0, "%d own corpus files skipped", skip);
 }
 END_TEST
 
@@ -521,6 +570,7 @@ corpus_suite(void)
 	tc = tcase_create("corpus");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_corpus_agrees_with_supervisor);
+	tcase_add_test(tc, test_own_corpus_agrees_with_supervisor);
 	suite_add_tcase(s, tc);
 	return s;
 }
