@@ -1108,12 +1108,27 @@ x_names(const struct xctx *x, struct sbuf *b)
 	sb_add(b, "ENV_ and the name of any environment variable");
 }
 
-/* Pad s to width as Python's % does: left with '-', zeros after a sign. */
+/* Characters in s, as Python counts them: UTF-8 lead bytes. */
+static size_t
+u8_chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * Pad s to width as Python's % does, counting characters: left with '-',
+ * zeros after a sign (and after a 0x or 0o prefix, which sign holds).
+ */
 static void
 x_pad(struct sbuf *b, const char *flags, int width, const char *sign,
     const char *body, bool numeric)
 {
-	size_t	len = strlen(sign) + strlen(body);
+	size_t	len = u8_chars(sign) + u8_chars(body);
 	int	pad = width > (int)len ? width - (int)len : 0;
 
 	if (strchr(flags, '-') != NULL) {
@@ -1139,14 +1154,59 @@ static int
 x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
     int kind, const char *sv, long long iv, char **errp)
 {
-	char			 num[400], sign[4], *t;
+	char			 num[400], sign[8], *t;
 	unsigned long long	 u;
 	const char		*digits;
 	int			 base, i;
+	size_t			 cut;
 	double			 d;
 
-	if (conv == '%') {
-		sb_addc(b, '%');
+	if (conv == 'c' && kind == 1) {
+		/* Python: one character, not a longer string. */
+		if (sv[0] == '\0' || u8_chars(sv) != 1) {
+			*errp = xasprintf("badly formatted: %%c requires int "
+			    "or char");
+			return -1;
+		}
+		x_pad(b, flags, width, "", sv, false);
+		return 0;
+	}
+	if (conv == 'c') {
+		/*
+		 * Any code point, as UTF-8.  NUL and the surrogates Python
+		 * also takes cannot stand in a C string or in UTF-8: refused.
+		 */
+		if (iv < 0 || iv > 0x10ffff) {
+			*errp = xasprintf("badly formatted: %%c arg not in "
+			    "range(0x110000)");
+			return -1;
+		}
+		if (iv == 0 || (iv >= 0xd800 && iv <= 0xdfff)) {
+			*errp = xasprintf("badly formatted: %%c of %lld "
+			    "is no character here", iv);
+			return -1;
+		}
+		u = (unsigned long long)iv;
+		if (u < 0x80) {
+			num[0] = (char)u;
+			num[1] = '\0';
+		} else if (u < 0x800) {
+			num[0] = (char)(0xc0 | u >> 6);
+			num[1] = (char)(0x80 | (u & 0x3f));
+			num[2] = '\0';
+		} else if (u < 0x10000) {
+			num[0] = (char)(0xe0 | u >> 12);
+			num[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+			num[2] = (char)(0x80 | (u & 0x3f));
+			num[3] = '\0';
+		} else {
+			num[0] = (char)(0xf0 | u >> 18);
+			num[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+			num[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+			num[3] = (char)(0x80 | (u & 0x3f));
+			num[4] = '\0';
+		}
+		x_pad(b, flags, width, "", num, false);
 		return 0;
 	}
 	if (kind == 1 || strchr("sra", conv) != NULL) {
@@ -1160,21 +1220,16 @@ x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
 			t = xstrdup(num);
 		} else
 			t = conv == 's' ? xstrdup(sv) : xasprintf("'%s'", sv);
-		if (prec >= 0 && (size_t)prec < strlen(t))
-			t[prec] = '\0';
+		/* The precision counts characters, as Python's does. */
+		if (prec >= 0) {
+			for (cut = 0; t[cut] != '\0'; cut++)
+				if (((unsigned char)t[cut] & 0xc0) != 0x80 &&
+				    prec-- == 0)
+					break;
+			t[cut] = '\0';
+		}
 		x_pad(b, flags, width, "", t, false);
 		free(t);
-		return 0;
-	}
-	if (conv == 'c') {
-		if (iv < 0 || iv > 127) {
-			*errp = xasprintf("badly formatted: %%c arg not in "
-			    "range");
-			return -1;
-		}
-		num[0] = (char)iv;
-		num[1] = '\0';
-		x_pad(b, flags, width, "", num, false);
 		return 0;
 	}
 	sign[0] = '\0';
@@ -1220,10 +1275,10 @@ x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
 	} while (u != 0 && i > 0);
 	while (prec > 0 && (int)sizeof(num) - 1 - i < prec && i > 3)
 		num[--i] = '0';
-	if (strchr(flags, '#') != NULL && base != 10) {
-		num[--i] = conv == 'o' ? 'o' : conv;
-		num[--i] = '0';
-	}
+	/* Python zero-pads between the 0x prefix and the digits. */
+	if (strchr(flags, '#') != NULL && base != 10)
+		snprintf(sign + strlen(sign), sizeof(sign) - strlen(sign),
+		    "0%c", conv == 'o' ? 'o' : conv);
 	x_pad(b, flags, width, sign, num + i, true);
 	return 0;
 }
@@ -1309,7 +1364,11 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 		while (*q == 'h' || *q == 'l' || *q == 'L')
 			q++;
 		conv = *q;
-		if (conv == '\0' || strchr("diouxXeEfFgGcrsa%", conv) == NULL) {
+		/*
+		 * Python 3 reads "%%" only as a whole: after a mapping key
+		 * a '%' is an unsupported conversion.
+		 */
+		if (conv == '\0' || strchr("diouxXeEfFgGcrsa", conv) == NULL) {
 			if (conv == '\0')
 				*errp = xasprintf("badly formatted: "
 				    "incomplete format");
