@@ -7,8 +7,19 @@
  * prepared (argv, envp, uid, gid, groups).  Between fork and exec the
  * child makes system calls only; the first that fails is written to a
  * close-on-exec error pipe as a struct proc_spawn_err, so the parent
- * learns synchronously whether exec happened.  What to run, as whom and
- * how to report a failure is the caller's policy.
+ * learns whether exec happened (at once, or later with async_report).
+ * What to run, as whom and how to report a failure is the caller's
+ * policy.
+ *
+ * The child is made with vfork(), as glibc's posix_spawn does: no page
+ * tables are copied and the parent takes no copy-on-write faults
+ * afterwards, which with a thousand programs is most of what a fork
+ * costs the daemon.  The parent is suspended until the child execs or
+ * exits, and the child shares its memory meanwhile: it writes only its
+ * own stack frames below the parent's, its copy of struct child_fds,
+ * and errno, and it leaves with execve or _exit.  Signals are blocked
+ * around vfork() and the child has its own dispositions (no
+ * CLONE_SIGHAND), so no handler of the parent's runs in it.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -127,8 +138,10 @@ child_lift(int *fd)
 }
 
 /*
- * In the child, between fork and exec: async-signal-safe calls only.
- * Every signal is blocked on entry (the parent blocked them around fork).
+ * In the child, between vfork and exec: async-signal-safe calls only,
+ * and no write to memory the parent uses (see the top of this file).
+ * Every signal is blocked on entry (the parent blocked them around
+ * vfork).
  */
 static void __attribute__((noreturn))
 child_run(const struct proc_spawn_spec *spec, struct child_fds *fds)
@@ -284,7 +297,8 @@ proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 		close_pair(rep);
 		return spawn_fail(err, PROC_STEP_FORK, e);
 	}
-	pid = fork();
+	/* The child never returns from here: child_run execs or _exits. */
+	pid = vfork();
 	if (pid == 0)
 		child_run(spec, &fds);
 	e = errno;

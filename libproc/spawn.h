@@ -19,7 +19,7 @@
 enum proc_step {
 	PROC_STEP_NONE = 0,
 	PROC_STEP_PIPE,		/* in the parent: pipe2 */
-	PROC_STEP_FORK,		/* in the parent: fork */
+	PROC_STEP_FORK,		/* in the parent: vfork */
 	PROC_STEP_SETSID,
 	PROC_STEP_DUP2,
 	PROC_STEP_SIGNALS,
@@ -74,7 +74,7 @@ struct proc_child {
  * the caller's, O_CLOEXEC and O_NONBLOCK.  On failure return -1, fill *err
  * with the failing step and errno (also left in errno); a child that failed
  * has been reaped and no fd is left open.  Every signal is blocked in the
- * parent around fork() and the mask restored after.
+ * parent around vfork() and the mask restored after.
  * The child runs: setsid, dup2 of the pipes onto 0-2, SIG_DFL for every
  * signal then an empty mask, rlimits, setgroups/setgid/setuid if set_ids,
  * chdir, umask, close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) best effort,
