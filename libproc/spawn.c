@@ -17,10 +17,10 @@
  * costs the daemon.  The parent is suspended until the child execs or
  * exits, and the child shares its memory meanwhile: it writes only its
  * own stack frames below the parent's, the struct child_fds made for it
- * (the parent does not read it after),
- * and errno, and it leaves with execve or _exit.  Signals are blocked
- * around vfork() and the child has its own dispositions (no
- * CLONE_SIGHAND), so no handler of the parent's runs in it.
+ * (which the parent does not read after), and errno, and it leaves with
+ * execve or _exit.  Signals are blocked around vfork() and the child has
+ * its own dispositions (no CLONE_SIGHAND), so no handler of the parent's
+ * runs in it.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
