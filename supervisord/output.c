@@ -39,7 +39,7 @@
 #define FWD_SYNC_MS		100	/* per write once the loop is gone */
 #define FWD_FINAL_MS		1000	/* for the queue at shutdown */
 #define OUT_CHECK_SECS		1.0	/* stat a log path at most this often */
-#define OUT_PIPE_BUSY		(64 * 1024)	/* a read this big: a busy pipe */
+#define OUT_PIPE_BUSY		(32 * 1024)	/* a read this big: a busy pipe */
 #define OUT_PIPE_SIZE		(1024 * 1024)	/* what a busy pipe gets */
 
 /* supervisor's ANSI_TERMINATORS (dispatchers.py). */
