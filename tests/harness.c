@@ -66,7 +66,6 @@ static int	 collect_pids(const char *, unsigned long long *, pid_t *, int,
 static int	 spawned_in(const char *, pid_t *, int, int);
 static pid_t	 start_argv(struct th *, const struct th_opts *,
 		    char *const []);
-static int	 wait_pid(pid_t, int);
 
 static char	 th_root[1024];
 
@@ -719,9 +718,8 @@ th_start_opts(struct th *h, const struct th_opts *o, char *const args[])
 	return h->pid;
 }
 
-/* Wait up to ms for pid (our child) to exit: its status, or -1. */
-static int
-wait_pid(pid_t pid, int ms)
+int
+th_wait_child(pid_t pid, int ms)
 {
 	long long	 end = th_now_ms() + ms;
 	int		 status;
@@ -752,9 +750,9 @@ th_run(struct th *h, int ms, ...)
 	build_argv(argv, ap);
 	va_end(ap);
 	pid = start_argv(h, NULL, argv);
-	if ((status = wait_pid(pid, ms)) == -1) {
+	if ((status = th_wait_child(pid, ms)) == -1) {
 		kill(pid, SIGKILL);
-		(void)wait_pid(pid, 5000);
+		(void)th_wait_child(pid, 5000);
 		ck_abort_msg("%s did not exit within %d ms", argv[0], ms);
 	}
 	return status;
@@ -781,7 +779,7 @@ th_wait_exit(struct th *h, int ms)
 
 	if (h->pid <= 0)
 		return -1;
-	if ((status = wait_pid(h->pid, ms)) != -1)
+	if ((status = th_wait_child(h->pid, ms)) != -1)
 		h->pid = 0;
 	return status;
 }
@@ -794,9 +792,9 @@ th_stop_ms(struct th *h, int ms)
 	if (h->pid <= 0)
 		return -1;
 	kill(h->pid, SIGTERM);
-	if ((status = wait_pid(h->pid, ms)) == -1) {
+	if ((status = th_wait_child(h->pid, ms)) == -1) {
 		kill(h->pid, SIGKILL);
-		(void)wait_pid(h->pid, 5000);
+		(void)th_wait_child(h->pid, 5000);
 	}
 	h->pid = 0;
 	return status;

@@ -100,6 +100,10 @@ pid_t	 th_start_opts(struct th *h, const struct th_opts *o,
  */
 int	 th_run(struct th *h, int ms, ...) __attribute__((sentinel));
 
+/* Wait up to ms for pid, a child of the test's, to exit (polling every
+ * 10 ms): its wait status, or -1 at the deadline. */
+int	 th_wait_child(pid_t pid, int ms);
+
 /* The daemon's pid, 0 if none is running. */
 pid_t	 th_pid(const struct th *h);
 

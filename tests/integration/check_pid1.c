@@ -35,35 +35,6 @@
 
 Suite	*pid1_suite(void);
 
-static void
-sleep_10ms(void)
-{
-	struct timespec	 ts = { 0, 10 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Wait up to ms for our child pid: its wait status, or -1. */
-static int
-wait_child(pid_t pid, int ms)
-{
-	long long	 end = th_now_ms() + ms;
-	int		 status;
-	pid_t		 r;
-
-	for (;;) {
-		r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			return status;
-		if (r == -1 && errno != EINTR)
-			ck_abort_msg("waitpid %d: %s", (int)pid,
-			    strerror(errno));
-		if (th_now_ms() >= end)
-			return -1;
-		sleep_10ms();
-	}
-}
-
 /* Fork and exec argv with stdout and stderr into the test directory. */
 static pid_t
 spawn(struct th *h, char *const argv[])
@@ -110,7 +81,7 @@ can_unshare(struct th *h, const char *test)
 	size_t		 len = strlen(test), elen;
 	int		 status;
 
-	status = wait_child(spawn(h, argv), 10000);
+	status = th_wait_child(spawn(h, argv), 10000);
 	if (th_exited_ok(status))
 		return true;
 	/* START_TEST(x) names its function x_fn. */
@@ -307,7 +278,7 @@ START_TEST(test_pid1_reaps_orphans_and_stops_on_sigterm)
 	/* As "docker stop": SIGTERM from outside, to the daemon. */
 	t0 = th_now_ms();
 	ck_assert(kill(p.daemon, SIGTERM) == 0);
-	status = wait_child(p.unshare, 6000);
+	status = th_wait_child(p.unshare, 6000);
 	dt = th_now_ms() - t0;
 	if (!th_exited_ok(status))
 		dump_pid1(h);
@@ -340,7 +311,7 @@ START_TEST(test_pid1_sigint_stops_cleanly)
 	start_pid1(h, &p, "-n", NULL);
 	ck_assert(wait_pid1_log(h, "success: a entered RUNNING", 1, 5000));
 	ck_assert(kill(p.daemon, SIGINT) == 0);
-	status = wait_child(p.unshare, 5000);
+	status = th_wait_child(p.unshare, 5000);
 	if (!th_exited_ok(status))
 		dump_pid1(h);
 	ck_assert(th_exited_ok(status));
@@ -371,7 +342,7 @@ START_TEST(test_pid1_never_daemonizes)
 	ck_assert(wait_pid1_log(h, "success: a entered RUNNING", 1, 5000));
 	ck_assert(waitpid(p.unshare, &status, WNOHANG) == 0);
 	ck_assert(kill(p.daemon, SIGTERM) == 0);
-	status = wait_child(p.unshare, 5000);
+	status = th_wait_child(p.unshare, 5000);
 	ck_assert(th_exited_ok(status));
 	th_free(h);
 }
@@ -400,7 +371,7 @@ START_TEST(test_pid1_bad_config_exits_2)
 
 		p.unshare = spawn(h, argv);
 	}
-	status = wait_child(p.unshare, 5000);
+	status = th_wait_child(p.unshare, 5000);
 	ck_assert_int_eq(th_exit_code(status), 2);
 	ck_assert_msg(strstr(th_read(h, "stderr", NULL),
 	    "[program:a] startsecs:") != NULL, "stderr: %s",
