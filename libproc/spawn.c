@@ -11,10 +11,10 @@
  * What to run, as whom and how to report a failure is the caller's
  * policy.
  *
- * The child is made with vfork(), as glibc's posix_spawn does: no page
- * tables are copied and the parent takes no copy-on-write faults
- * afterwards, which with a thousand programs is most of what a fork
- * costs the daemon.  The parent is suspended until the child execs or
+ * The child is made with vfork() (posix_spawn implementations use
+ * CLONE_VM|CLONE_VFORK the same way): no page tables are copied and the
+ * parent takes no copy-on-write faults afterwards, which with a thousand
+ * programs is most of what a fork costs the daemon.  The parent is suspended until the child execs or
  * exits, and the child shares its memory meanwhile: it writes only its
  * own stack frames below the parent's, the struct child_fds made for it
  * (which the parent does not read after), and errno, and it leaves with
@@ -203,12 +203,16 @@ child_run(const struct proc_spawn_spec *spec, struct child_fds *fds)
 			child_fail(fds->report, PROC_STEP_RLIMIT);
 
 	if (spec->set_ids) {
-		/* setgroups and setgid before setuid: we lose the right. */
-		if (setgroups(spec->ngroups, spec->groups) == -1)
+		/*
+		 * setgroups and setgid before setuid: we lose the right.  Raw
+		 * system calls: glibc's wrappers would, in a threaded caller,
+		 * signal the parent's other threads from this vfork child.
+		 */
+		if (syscall(SYS_setgroups, spec->ngroups, spec->groups) == -1)
 			child_fail(fds->report, PROC_STEP_SETGROUPS);
-		if (setgid(spec->gid) == -1)
+		if (syscall(SYS_setgid, spec->gid) == -1)
 			child_fail(fds->report, PROC_STEP_SETGID);
-		if (setuid(spec->uid) == -1)
+		if (syscall(SYS_setuid, spec->uid) == -1)
 			child_fail(fds->report, PROC_STEP_SETUID);
 	}
 

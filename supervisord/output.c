@@ -460,8 +460,6 @@ auto_path(const char *dir, const char *owner, const char *label,
 	    identifier) == -1)
 		return NULL;
 	if ((fd = mkostemps(path, 4, O_CLOEXEC)) == -1) {
-		log_warn("couldn't create %s log for '%s' in %s", label, owner,
-		    dir);
 		free(path);
 		return NULL;
 	}
@@ -506,8 +504,19 @@ out_open(struct out_stream *s, const char *label, const char *owner,
 		s->path = strdup(lc->path);
 		break;
 	case CFG_LOG_AUTO:
-		s->path = auto_path(childlogdir != NULL ? childlogdir : "/tmp",
-		    owner, label, identifier);
+		if (childlogdir == NULL)
+			childlogdir = "/tmp";
+		s->path = auto_path(childlogdir, owner, label, identifier);
+		if (s->path == NULL) {
+			/* Retried at each write (file_write) until it exists. */
+			log_warn("couldn't create %s log for '%s' in %s", label,
+			    owner, childlogdir);
+			s->failing = true;
+			if (asprintf(&s->autoname, "%s%c%s", childlogdir, '\0',
+			    identifier) == -1)
+				s->autoname = NULL;
+			return -1;
+		}
 		break;
 	default:
 		return 0;
@@ -577,6 +586,17 @@ file_write(struct out_stream *s, const char *buf, size_t len)
 {
 	ssize_t	n;
 
+	if (s->path == NULL && s->autoname != NULL) {
+		/* An AUTO log childlogdir refused: try to create it again. */
+		s->path = auto_path(s->autoname, s->owner, s->label,
+		    s->autoname + strlen(s->autoname) + 1);
+		if (s->path == NULL) {
+			s->dropped += len;
+			return;
+		}
+		free(s->autoname);
+		s->autoname = NULL;
+	}
 	if (s->log == NULL) {
 		/* It could not be opened: try again, it may be back. */
 		s->log = proc_rlog_open(s->path, (off_t)s->maxbytes,
@@ -679,7 +699,7 @@ out_data(struct out_stream *s, const char *buf, size_t len)
 	}
 	if (len == 0)
 		return;
-	if (s->path != NULL)
+	if (s->path != NULL || s->autoname != NULL)
 		file_write(s, buf, len);
 	if (s->fwd != OUT_FWD_NONE || s->syslog)
 		(void)proc_lbuf_feed(&s->lb, buf, len, OUT_LINE_MAX, out_emit,
@@ -825,6 +845,7 @@ out_close(struct ev_loop *loop, struct out_stream *s)
 	proc_rlog_close(s->log);
 	proc_lbuf_free(&s->lb);
 	free(s->path);
+	free(s->autoname);
 	memset(s, 0, sizeof(*s));
 	s->io.fd = -1;
 }

@@ -39,6 +39,7 @@ struct out_stream {
 	const char	 *owner;	/* the process name, for messages */
 	struct proc_rlog *log;		/* NULL: no file, or not open now */
 	char		 *path;		/* the log file's path, or NULL */
+	char		 *autoname;	/* AUTO not yet created: "DIR\0IDENT" */
 	long long	  maxbytes;
 	int		  backups;
 	unsigned long long dropped;	/* bytes a destination refused */

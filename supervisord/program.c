@@ -494,6 +494,11 @@ act_spawn(struct sv_program *p)
 	size_t			 argc;
 	pid_t			 pid;
 
+	/*
+	 * startsecs counts from now, not from the start of this loop turn,
+	 * which may have spawned hundreds already (startup, a reload).
+	 */
+	ev_now_update(ctx.loop);
 	if (p->state != SV_STOPPED)
 		p->restarts++;
 	p->spawnerr = NULL;

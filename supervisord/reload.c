@@ -5,7 +5,7 @@
  * stanza is dropped, a policy change is swapped in place (same pid), a
  * spawn change stops the process and starts it again with the new stanza,
  * a removed process stops and is freed at rest, a new one is created.
- * Programs are freed or swapped from an idle watcher, never inside their
+ * Programs are freed or swapped from a prepare watcher, never inside their
  * own state machine's callbacks.
  */
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
 
-static ev_idle	settle;
+static ev_prepare	settle;
 static bool	settle_init;
 
 /* Swap a pending stanza in, at rest: the next spawn uses it. */
@@ -44,12 +44,12 @@ swap_pending(struct sv_program *p)
 }
 
 static void
-settle_cb(struct ev_loop *loop, ev_idle *w, int revents)
+settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct sv_program *p, *next;
 
 	(void)revents;
-	ev_idle_stop(loop, w);
+	ev_prepare_stop(loop, w);
 	for (p = TAILQ_FIRST(&d.programs); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, entry);
 		if (!sv_at_rest(p))
@@ -65,14 +65,19 @@ settle_cb(struct ev_loop *loop, ev_idle *w, int revents)
 	}
 }
 
+/*
+ * Before the loop next polls: not an ev_idle, which never runs while some
+ * pipe is always readable (a program that writes without pause), and
+ * still outside the state machine's callbacks.
+ */
 static void
 settle_soon(void)
 {
 	if (!settle_init) {
-		ev_idle_init(&settle, settle_cb);
+		ev_prepare_init(&settle, settle_cb);
 		settle_init = true;
 	}
-	ev_idle_start(d.loop, &settle);
+	ev_prepare_start(d.loop, &settle);
 }
 
 void
@@ -265,8 +270,16 @@ rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
 			continue;
 		}
 		newcfg->programs[e->slot] = NULL;	/* moved or freed */
+		/*
+		 * A stanza still pending from an earlier reload, or a removal
+		 * being undone: compared with p->cfg the new one may look the
+		 * same, yet it must replace the pending one and start again.
+		 */
+		if (force || p->pending != NULL || p->doomed)
+			diff = CFG_SPAWN;
+		else
+			diff = cfg_program_diff(p->cfg, np);
 		p->doomed = false;
-		diff = force ? CFG_SPAWN : cfg_program_diff(p->cfg, np);
 		switch (diff) {
 		case CFG_SAME:
 			/* Freed after the loop: the index points into it. */
@@ -296,6 +309,12 @@ rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
 	for (i = 0; i < nsame; i++)
 		cfg_program_free(same[i]);
 	free(same);
+	/* The new [supervisord] settings first: added programs use them. */
+	apply_daemon_settings(d.cfg, newcfg);
+	cfg_free(d.cfg);
+	d.cfg = newcfg;
+	daemon_ctx_init();
+	out_init(d.loop, d.cfg->sd.strip_ansi);
 	for (i = 0; i < newcfg->nprograms; i++) {
 		if ((np = newcfg->programs[i]) == NULL ||
 		    !selected(np->group, groups, ngroups))
@@ -310,13 +329,8 @@ rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
 		if (p->cfg->autostart)
 			sv_event(p, SV_EV_START);
 	}
-	apply_daemon_settings(d.cfg, newcfg);
 	TAILQ_FOREACH(p, &d.programs, entry)
 		sv_reopen_logs(p);
-	cfg_free(d.cfg);
-	d.cfg = newcfg;
-	daemon_ctx_init();
-	out_init(d.loop, d.cfg->sd.strip_ansi);
 	log_info("reload: %zu added, %zu changed, %zu updated in place, "
 	    "%zu removed", added, changed, updated, removed);
 }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <fcntl.h>
@@ -545,6 +546,56 @@ START_TEST(test_log_dir_removed_then_back)
 }
 END_TEST
 
+/* Is there a file in logs/ whose name contains arg? */
+static bool
+auto_log_exists(struct th *h, void *arg)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	bool		 found = false;
+
+	if ((dp = opendir(th_path(h, "logs"))) == NULL)
+		return false;
+	while ((de = readdir(dp)) != NULL)
+		if (strstr(de->d_name, (const char *)arg) != NULL)
+			found = true;
+	closedir(dp);
+	return found;
+}
+
+/* An AUTO log that childlogdir refused is created once it can be. */
+START_TEST(test_auto_log_created_when_childlogdir_is_back)
+{
+	struct th	*h = th_new();
+	char		 cmd[2048];
+	const char	*ctl = getenv("SUPERVISORCTL");
+
+	ck_assert_msg(ctl != NULL, "SUPERVISORCTL is not set");
+	ck_assert_int_eq(mkdir(th_path(h, "logs"), 0755), 0);
+	th_write(h, "supervisord.conf",
+	    "[supervisord]\nlogfile=@DIR@/supervisord.log\n"
+	    "pidfile=@DIR@/supervisord.pid\nchildlogdir=@DIR@/logs\n"
+	    "[unix_http_server]\nfile=@DIR@/sock\n"
+	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n"
+	    "[program:talk]\n" TICKER "autostart=false\n"
+	    "stdout_logfile=AUTO\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "supervisord started", 5000));
+	ck_assert_int_eq(rmdir(th_path(h, "logs")), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' -c '%s' start talk >/dev/null", ctl,
+	    th_path(h, "supervisord.conf"));
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert(th_wait_log(h, "couldn't create stdout log", 5000));
+	ck_assert_int_eq(mkdir(th_path(h, "logs"), 0755), 0);
+	/* The next output creates it; no restart needed. */
+	ck_assert(th_wait(h, auto_log_exists, "talk-stdout---", 5000));
+	ck_assert(th_wait_log(h, "is writable again", 5000));
+	ck_assert_int_eq(th_log_count(h, "couldn't create stdout log"), 1);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_log_path_is_a_directory_until_sigusr2)
 {
 	struct th	*h = th_new();
@@ -629,6 +680,7 @@ output_suite(void)
 	suite_add_tcase(s, tc);
 	tc = th_tcase("faults", 30);
 	tcase_add_test(tc, test_log_dir_removed_then_back);
+	tcase_add_test(tc, test_auto_log_created_when_childlogdir_is_back);
 	tcase_add_test(tc, test_log_path_is_a_directory_until_sigusr2);
 	tcase_add_test(tc, test_full_disk_survived_and_recovers);
 	suite_add_tcase(s, tc);

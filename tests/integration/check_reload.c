@@ -167,6 +167,95 @@ START_TEST(test_priority_moved_in_place)
 }
 END_TEST
 
+/* Does pid's command line contain needle? */
+static bool
+cmdline_has(pid_t pid, const char *needle)
+{
+	char	 path[64], buf[512];
+	FILE	*fp;
+	size_t	 n, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	for (i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+#define SLOW \
+	"command=/bin/sh -c 'trap \"\" TERM; exec sleep %d'\n" \
+	"startsecs=0\nstopwaitsecs=2\n"
+
+/*
+ * A change reverted before the process has stopped: the second reload
+ * must win, not the pending stanza of the first.  And a program removed,
+ * then put back before it has stopped, starts again.
+ */
+START_TEST(test_reload_reverted_while_stopping)
+{
+	struct th	*h = th_new();
+	char		 conf[512];
+	pid_t		 x;
+
+	snprintf(conf, sizeof(conf), "[program:x]\n" SLOW "\n"
+	    "[program:y]\n" SLOW, 1001, 2001);
+	th_conf(h, conf);
+	th_start_conf(h);
+	ck_assert(th_wait_log_n(h, "entered RUNNING", 2, 5000));
+	/* x changes, y goes; both take stopwaitsecs to stop. */
+	snprintf(conf, sizeof(conf), "[program:x]\n" SLOW, 1002);
+	th_conf(h, conf);
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "reload: 0 added, 1 changed", 5000));
+	/* Both back as they were, while still stopping. */
+	snprintf(conf, sizeof(conf), "[program:x]\n" SLOW "\n"
+	    "[program:y]\n" SLOW, 1001, 2001);
+	th_conf(h, conf);
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log_n(h, "reload:", 2, 5000));
+	ck_assert(th_wait_log_n(h, "killing", 2, 5000));
+	ck_assert(th_wait_log_n(h, "entered RUNNING", 4, 5000));
+	x = th_spawned_pid(h, "x", -1);
+	ck_assert(th_wait_comm(h, x, "sleep", 2000));
+	ck_assert_msg(cmdline_has(x, "sleep 1001"), "x runs the stale stanza");
+	ck_assert(th_alive(h, th_spawned_pid(h, "y", -1)));
+	ck_assert_int_eq(th_log_count(h, "removed process"), 0);
+	ck_assert(th_exited_ok(th_stop_ms(h, 10000)));
+	th_free(h);
+}
+END_TEST
+
+/* Programs that write without pause must not hold a reload back. */
+START_TEST(test_reload_with_busy_pipes)
+{
+	struct th	*h = th_new();
+	const char	*busy =
+	    "[program:noisy]\ncommand=yes noisy\nnumprocs=8\n"
+	    "process_name=%(program_name)s_%(process_num)d\nstartsecs=0\n"
+	    "stdout_logfile=/dev/null\n\n";
+	char		 conf[1024];
+
+	snprintf(conf, sizeof(conf), "%s[program:b]\ncommand=sleep 3001\n"
+	    "startsecs=0\n", busy);
+	th_conf(h, conf);
+	th_start_conf(h);
+	ck_assert(th_wait_log_n(h, "entered RUNNING", 9, 5000));
+	snprintf(conf, sizeof(conf), "%s[program:b]\ncommand=sleep 3002\n"
+	    "startsecs=0\n", busy);
+	th_conf(h, conf);
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "stopped: b", 5000));
+	ck_assert(th_wait_log_n(h, "spawned: 'b'", 2, 5000));
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_bad_config_kept)
 {
 	struct th	*h = th_new();
@@ -282,6 +371,8 @@ reload_suite(void)
 
 	tcase_add_test(tc, test_reload_by_difference);
 	tcase_add_test(tc, test_priority_moved_in_place);
+	tcase_add_test(tc, test_reload_reverted_while_stopping);
+	tcase_add_test(tc, test_reload_with_busy_pipes);
 	tcase_add_test(tc, test_bad_config_kept);
 	tcase_add_test(tc, test_hup_burst);
 	tcase_add_test(tc, test_hup_during_shutdown);
