@@ -660,6 +660,40 @@ START_TEST(test_full_disk_survived_and_recovers)
 }
 END_TEST
 
+/* A log path that cannot be written (a read-only mount): one error, the
+ * program unharmed, writing resumed once the mount is writable. */
+START_TEST(test_read_only_log_path_until_remount)
+{
+	struct th	*h = th_new();
+	struct sizearg	 a = { "ro/t.log", 50 };
+
+	ck_assert_int_eq(mkdir(th_path(h, "ro"), 0755), 0);
+	if (mount("tmpfs", th_path(h, "ro"), "tmpfs", MS_RDONLY, "size=1m")
+	    == -1) {
+		fprintf(stderr, "SKIP test_read_only_log_path_until_remount: "
+		    "cannot mount a tmpfs here: %s\n", strerror(errno));
+		th_free(h);
+		return;
+	}
+	th_conf(h,
+	    "[program:t]\n" TICKER
+	    "stdout_logfile=@DIR@/ro/t.log\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "Read-only file system", 5000));
+	ck_assert(th_wait_log(h, "entered RUNNING", 5000));
+	/* Many writes meanwhile: still one message. */
+	ck_assert(!th_wait_log_n(h, "Read-only file system", 2, 500));
+	ck_assert(th_alive(h, th_spawned_pid(h, "t", 0)));
+	ck_assert_int_eq(mount("tmpfs", th_path(h, "ro"), "tmpfs",
+	    MS_REMOUNT, "size=1m"), 0);
+	ck_assert(th_wait(h, size_at_least, &a, 5000));
+	ck_assert(th_wait_log(h, "is writable again", 5000));
+	ck_assert(th_exited_ok(th_stop(h)));
+	ck_assert_int_eq(umount(th_path(h, "ro")), 0);
+	th_free(h);
+}
+END_TEST
+
 Suite *
 output_suite(void)
 {
@@ -681,6 +715,7 @@ output_suite(void)
 	tc = th_tcase("faults", 30);
 	tcase_add_test(tc, test_log_dir_removed_then_back);
 	tcase_add_test(tc, test_auto_log_created_when_childlogdir_is_back);
+	tcase_add_test(tc, test_read_only_log_path_until_remount);
 	tcase_add_test(tc, test_log_path_is_a_directory_until_sigusr2);
 	tcase_add_test(tc, test_full_disk_survived_and_recovers);
 	suite_add_tcase(s, tc);
