@@ -103,12 +103,6 @@ log_set_level(int level)
 	lg.level = level;
 }
 
-int
-log_get_level(void)
-{
-	return lg.level;
-}
-
 /* At exit: also what output.c still queues for stdout goes out. */
 void
 log_close(void)

@@ -37,7 +37,6 @@ int	log_open(const char *path, long long maxbytes, int backups, int level,
 /* Reopen the file (SIGUSR2, reload).  0 or -1 with errno. */
 int	log_reopen(void);
 void	log_set_level(int level);
-int	log_get_level(void);
 void	log_close(void);
 
 void	log_msg(int level, const char *fmt, ...)

@@ -533,12 +533,6 @@ out_open(struct out_stream *s, const char *label, const char *owner,
 	return 0;
 }
 
-bool
-out_attached(const struct out_stream *s)
-{
-	return s->io.fd != -1;
-}
-
 static void
 file_episode_end(struct out_stream *s)
 {

@@ -77,9 +77,6 @@ int	out_open(struct out_stream *s, const char *label, const char *owner,
 /* Start reading fd (non-blocking; s owns it from now on). */
 void	out_attach(struct ev_loop *loop, struct out_stream *s, int fd);
 
-/* Is a pipe attached? */
-bool	out_attached(const struct out_stream *s);
-
 /*
  * The process exited: read what is left in the pipe (to EOF or EAGAIN:
  * a grandchild may hold it open), pass on a partial last line, then stop

@@ -483,19 +483,6 @@ th_path(struct th *h, const char *rel)
 	return p;
 }
 
-const char *
-th_helper(struct th *h, const char *name)
-{
-	const char	*d;
-	char		*p;
-
-	if ((d = getenv("TEST_HELPERS")) == NULL)
-		ck_abort_msg("TEST_HELPERS is not set (run through make)");
-	p = fmt("%s/%s", d, name);
-	keep(h, p);
-	return p;
-}
-
 /* text with @DIR@ and @HELPERS@ replaced; malloc'ed. */
 static char *
 expand(struct th *h, const char *text)

@@ -62,9 +62,6 @@ void	 th_free(struct th *h);
 const char *th_dir(const struct th *h);
 const char *th_path(struct th *h, const char *rel);
 
-/* $TEST_HELPERS/name (owned by h). */
-const char *th_helper(struct th *h, const char *name);
-
 /*
  * Write text to rel (parent directories created), replacing "@DIR@" with
  * the test directory and "@HELPERS@" with $TEST_HELPERS.
