@@ -26,9 +26,10 @@ XCFLAGS	= -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -I. $(EXTRA_CFLAGS)
 XLDFLAGS = $(EXTRA_CFLAGS)
 
 # Dependency flags: packaging/detect writes them once per build tree,
-# after packaging/install-deps has added what is really missing.
+# after packaging/install-deps has added what is really missing.  A plain
+# include: when detect fails, make stops with detect's message.
 ifeq ($(filter clean layering,$(MAKECMDGOALS)),)
--include $(O)/config.mk
+include $(O)/config.mk
 endif
 $(O)/config.mk: packaging/detect packaging/install-deps
 	@mkdir -p $(O)
@@ -50,7 +51,8 @@ DAEMON_LIB_OBJS	= $(DAEMON_LIB_SRCS:%.c=$(OBJ)/%.o)
 DAEMON_MAIN_OBJ	= $(OBJ)/supervisord/main.o
 UNIT_OBJS	= $(UNIT_SRCS:%.c=$(OBJ)/%.o)
 UNIT_LIB_OBJS	= $(UNIT_LIB_SRCS:%.c=$(OBJ)/%.o)
-INTEG_OBJS	= $(INTEG_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/tests/harness.o
+INTEG_OBJS	= $(INTEG_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/tests/harness.o \
+		  $(OBJ)/tests/skip.o
 
 ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(CFLAGS) $(CPPFLAGS)
 DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS)
@@ -104,8 +106,8 @@ $(OBJ)/tests/%.o: tests/%.c $(O)/config.mk
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
-$(O)/unit-tests: $(OBJ)/tests/unit/main.o $(UNIT_OBJS) $(UNIT_LIB_OBJS) \
-    $(O)/libproc.a
+$(O)/unit-tests: $(OBJ)/tests/unit/main.o $(UNIT_OBJS) $(OBJ)/tests/skip.o \
+    $(UNIT_LIB_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(CHECK_LIBS)
 $(O)/integration-tests: $(OBJ)/tests/integration/main.o $(INTEG_OBJS) \
     $(O)/libproc.a
@@ -123,12 +125,21 @@ TEST_ENV = SUPERVISORD=$(abspath $(O)/supervisord) \
 	   TEST_HELPERS=$(abspath $(O)/tests/helpers) \
 	   TOP=$(abspath .) CORPUS=$(abspath ../shared/corpus)
 
+# Each runner ends with its skips and "N passed, N failed, N skipped";
+# check adds the two up.  REQUIRE=root,tmpfs,... makes those skips
+# failures (tests/skip.h).
 check: check-unit check-integration
+	@cat $(O)/unit-tests.summary $(O)/integration-tests.summary | \
+	    awk '{ p += $$1; f += $$2; s += $$3 } END { \
+	    printf "check: %d passed, %d failed, %d skipped\n", p, f, s }'
 check-unit: $(O)/unit-tests $(HELPERS)
-	$(TEST_ENV) $(O)/unit-tests
+	$(TEST_ENV) TH_SKIPS=$(abspath $(O))/unit-tests.skips \
+	    TH_SUMMARY=$(abspath $(O))/unit-tests.summary $(O)/unit-tests
 check-integration: $(O)/integration-tests $(O)/supervisord \
     $(O)/supervisorctl $(HELPERS)
-	$(TEST_ENV) $(O)/integration-tests
+	$(TEST_ENV) TH_SKIPS=$(abspath $(O))/integration-tests.skips \
+	    TH_SUMMARY=$(abspath $(O))/integration-tests.summary \
+	    $(O)/integration-tests
 
 sanitize:
 	$(MAKE) O=build-asan CFLAGS="-O1 -g" \

@@ -26,6 +26,7 @@
 #include <check.h>
 
 #include "tests/harness.h"
+#include "tests/skip.h"
 
 Suite	*ctl_suite(void);
 
@@ -564,8 +565,7 @@ START_TEST(test_other_uid_refused)
 	char		 root[4096], *slash;
 
 	if (getuid() != 0) {
-		fprintf(stderr, "SKIP test_other_uid_refused: needs root to "
-		    "connect as another user\n");
+		th_skip("root", "connecting as another user needs root");
 		return;
 	}
 	ck_assert((pw = getpwnam("nobody")) != NULL);

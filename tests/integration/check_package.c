@@ -23,6 +23,7 @@
 #include <check.h>
 
 #include "tests/harness.h"
+#include "tests/skip.h"
 
 Suite	*package_suite(void);
 
@@ -255,8 +256,8 @@ START_TEST(test_unit_file)
 	ck_assert(strstr(text, "\nProtectHome") == NULL);
 
 	if (!have("systemd-analyze")) {
-		fprintf(stderr, "SKIPPED: %s: no systemd-analyze here\n",
-		    "systemd-analyze verify supervisord.service");
+		th_skip("systemd-analyze", "systemd-analyze verify "
+		    "supervisord.service: no systemd-analyze here");
 		th_free(h);
 		return;
 	}
@@ -288,8 +289,8 @@ START_TEST(test_man_pages_lint_clean)
 	int		 status;
 
 	if (!have("mandoc")) {
-		fprintf(stderr, "SKIPPED: mandoc -Tlint: no mandoc here "
-		    "(apt-get install mandoc)\n");
+		th_skip("mandoc", "mandoc -Tlint: no mandoc here "
+		    "(apt-get install mandoc)");
 		th_free(h);
 		return;
 	}

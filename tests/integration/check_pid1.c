@@ -32,6 +32,7 @@
 #include <check.h>
 
 #include "tests/harness.h"
+#include "tests/skip.h"
 
 Suite	*pid1_suite(void);
 
@@ -78,21 +79,16 @@ can_unshare(struct th *h, const char *test)
 	char		*argv[] = { "unshare", "--pid", "--fork",
 	    "--mount-proc", "true", NULL };
 	const char	*err;
-	size_t		 len = strlen(test), elen;
 	int		 status;
 
 	status = th_wait_child(spawn(h, argv), 10000);
 	if (th_exited_ok(status))
 		return true;
-	/* START_TEST(x) names its function x_fn. */
-	if (len > 3 && strcmp(test + len - 3, "_fn") == 0)
-		len -= 3;
 	if ((err = th_read(h, "stderr", NULL)) == NULL)
 		err = "";
-	elen = strcspn(err, "\n");
-	fprintf(stderr, "SKIPPED: %.*s: unshare --pid --fork --mount-proc "
-	    "fails here (no right to create namespaces?): %.*s\n", (int)len,
-	    test, (int)elen, err);
+	th_skip_at(test, "unshare", "unshare --pid --fork --mount-proc fails "
+	    "here (no right to create namespaces?): %.*s",
+	    (int)strcspn(err, "\n"), err);
 	return false;
 }
 
