@@ -4,6 +4,7 @@
  * status dump and the ordered shutdown.  Programs and their state machine
  * live in program.c; reading the configuration in config.c.
  */
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -199,32 +200,57 @@ parse_options(int argc, char **argv)
 		    argv[optind]);
 }
 
+/* Append a malloc'ed message to m; -1 (m unchanged) if memory ran out. */
+static int
+msgs_push(struct cfg_msgs *m, const char *text)
+{
+	char	**v, *s;
+
+	if ((s = strdup(text)) == NULL)
+		return -1;
+	if ((v = reallocarray(m->v, m->n + 1, sizeof(*v))) == NULL) {
+		free(s);
+		return -1;
+	}
+	m->v = v;
+	m->v[m->n++] = s;
+	return 0;
+}
+
 /* Load the file and apply the command line's overrides on top. */
 struct cfg *
 daemon_load_config(struct cfg_msgs *errors)
 {
 	struct cfg	*c;
-	char		 err[512], *msg;
+	char		 err[512];
 	size_t		 i;
+	bool		 oom = false;
 
 	memset(errors, 0, sizeof(*errors));
 	if ((c = cfg_load(d.configfile, errors)) == NULL)
 		return NULL;
-	for (i = 0; i < d.noverrides; i++) {
+	for (i = 0; i < d.noverrides && !oom; i++) {
 		if (cfg_set_option(c, d.overrides[i].key, d.overrides[i].value,
 		    err, sizeof(err)) == 0)
 			continue;
-		if (asprintf(&msg, "%s", err) == -1)
-			continue;
-		errors->v = reallocarray(errors->v, errors->n + 1,
-		    sizeof(*errors->v));
-		if (errors->v == NULL)
-			abort();
-		errors->v[errors->n++] = msg;
+		/* Not an accepted configuration, even with no message. */
+		if (msgs_push(errors, err) == -1)
+			oom = true;
 	}
-	if (errors->n > 0) {
+	if (oom || errors->n > 0) {
 		cfg_free(c);
 		return NULL;
+	}
+	/*
+	 * As supervisor, which reads pidfile= only when it starts: a reload
+	 * keeps the pidfile locked at startup.
+	 */
+	if (d.pidfile != NULL && c->sd.pidfile != NULL &&
+	    strcmp(c->sd.pidfile, d.pidfile) != 0) {
+		snprintf(err, sizeof(err), "%s: [supervisord] pidfile: %s "
+		    "takes effect at the next start; %s stays locked until "
+		    "then", d.configfile, c->sd.pidfile, d.pidfile);
+		(void)msgs_push(&c->warnings, err);
 	}
 	/* --dump-config shows everything read; the daemon runs programs. */
 	if (!d.dump_only)
@@ -232,13 +258,7 @@ daemon_load_config(struct cfg_msgs *errors)
 	return c;
 }
 
-/*
- * As supervisor's set_rlimits_or_exit: raise the soft limits to minfds and
- * minprocs, or refuse to start.  Then raise our own descriptor limit
- * further for what the configuration needs (three pipe ends and up to two
- * log files per process), while the children keep what supervisor would
- * have given them.
- */
+/* set_rlimits could not raise a limit: supervisor's words, exit 2. */
 static void __attribute__((noreturn))
 rlimit_error(int res, long long want, long long hard)
 {
@@ -350,20 +370,140 @@ daemonize(const struct cfg *c)
 	umask((mode_t)c->sd.umask);
 }
 
-static void
-write_pidfile(const char *path)
+/*
+ * (Re)write our pid into the locked pidfile: at once, and again after the
+ * daemonizing fork changed it.  0, or -1 with errno.
+ */
+static int
+pidfile_write(void)
 {
-	FILE	*fp;
+	char	 buf[32];
+	int	 len;
+
+	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(d.pidfd, 0) == -1 ||
+	    pwrite(d.pidfd, buf, (size_t)len, 0) != len)
+		return -1;
+	d.pidfile_pid = getpid();
+	return 0;
+}
+
+/*
+ * One daemon per configuration: the pidfile stays open and locked for the
+ * daemon's life.  flock(2), not a fcntl record lock: it belongs to the open
+ * file description, so it survives the daemonizing fork (the child keeps
+ * the descriptor, and with it the lock, once the parent exits), and it is
+ * not dropped when some other descriptor of the file is closed.  Taken
+ * before the control socket is touched and before anything runs, so that
+ * a second daemon on the same configuration neither spawns programs nor
+ * replaces the first one's socket, even when that socket was deleted.
+ * Opened without O_TRUNC: the pid in it is the running daemon's until the
+ * lock says it is stale.  A pidfile that cannot be opened or locked is,
+ * as in supervisor, not fatal: daemon_run says so, and that nothing then
+ * stops a second daemon.
+ */
+static void
+pidfile_lock(const struct cfg *c)
+{
+	struct stat	 fst, pst;
+	const char	*path = c->sd.pidfile;
+	char		 buf[32];
+	ssize_t		 n;
+	mode_t		 mask = 0;
+	int		 fd, tries;
 
 	if (path == NULL)
 		return;
-	if ((fp = fopen(path, "we")) == NULL ||
-	    fprintf(fp, "%d\n", (int)getpid()) < 0 || fclose(fp) == EOF) {
-		log_crit("could not write pidfile %s", path);
+	for (tries = 0; tries < 100; tries++) {
+		/* supervisor creates it after daemonize() set umask=. */
+		if (!c->sd.nodaemon)
+			mask = umask((mode_t)c->sd.umask);
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (!c->sd.nodaemon)
+			umask(mask);
+		if (fd == -1) {
+			d.pidfile_err = errno;
+			return;
+		}
+		while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EWOULDBLOCK) {
+				d.pidfile_err = errno;
+				close(fd);
+				return;
+			}
+			n = pread(fd, buf, sizeof(buf) - 1, 0);
+			buf[n > 0 ? n : 0] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			close(fd);
+			/* Empty between its open and its write. */
+			if (buf[0] == '\0' ||
+			    buf[strspn(buf, "0123456789")] != '\0')
+				usage_error("another supervisord is already "
+				    "running on this configuration: it holds "
+				    "the lock on its pidfile %s", path);
+			usage_error("another supervisord is already running "
+			    "on this configuration, with pid %s: it holds the "
+			    "lock on its pidfile %s", buf, path);
+		}
+		/* A daemon exiting may have unlinked it since our open. */
+		if (fstat(fd, &fst) == 0 && stat(path, &pst) == 0 &&
+		    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	if (fd == -1) {
+		d.pidfile_err = EAGAIN;
 		return;
 	}
-	d.pidfile = strdup(path);
+	if ((d.pidfile = strdup(path)) == NULL)
+		usage_error("out of memory");
+	d.pidfd = fd;
+	/* If this fails, pidfile_report tries again and says so. */
+	(void)pidfile_write();
+}
+
+/* In daemon_run, once the log is open: our final pid, or the warnings. */
+static void
+pidfile_report(const struct cfg *c)
+{
+	if (c->sd.pidfile == NULL)
+		return;
+	if (d.pidfd == -1) {
+		errno = d.pidfile_err;
+		log_crit("could not write pidfile %s: %s", c->sd.pidfile,
+		    strerror(errno));
+		log_warnx("pidfile %s is not locked: nothing stops a second "
+		    "supervisord on this configuration", c->sd.pidfile);
+		return;
+	}
+	if (d.pidfile_pid != getpid() && pidfile_write() == -1) {
+		log_crit("could not write pidfile %s: %s", d.pidfile,
+		    strerror(errno));
+		return;
+	}
 	log_info("supervisord started with pid %d", (int)getpid());
+}
+
+/* At exit: remove the pidfile, if it is still ours, then drop the lock. */
+static void
+pidfile_release(void)
+{
+	struct stat	fst, pst;
+
+	if (d.pidfd == -1)
+		return;
+	/* Unlinked while still locked, so no other daemon locks it first. */
+	if (fstat(d.pidfd, &fst) == 0 && stat(d.pidfile, &pst) == 0 &&
+	    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino &&
+	    unlink(d.pidfile) == -1)
+		log_warn("couldn't remove pidfile %s", d.pidfile);
+	close(d.pidfd);
+	d.pidfd = -1;
+	free(d.pidfile);
+	d.pidfile = NULL;
 }
 
 /* As supervisor's clear_autochildlogdir: old AUTO logs of this identifier. */
@@ -401,6 +541,7 @@ main(int argc, char **argv)
 	size_t		 i;
 	sigset_t	 none;
 
+	d.pidfd = -1;
 	open_std_fds();
 	signal(SIGPIPE, SIG_IGN);
 	/* A daemon started with signals blocked would never see them. */
@@ -419,6 +560,9 @@ main(int argc, char **argv)
 	if ((c = daemon_load_config(&errors)) == NULL) {
 		for (i = 0; i < errors.n; i++)
 			fprintf(stderr, "%s\n", errors.v[i]);
+		if (errors.n == 0)
+			fprintf(stderr, "Error: out of memory reading %s\n",
+			    d.configfile);
 		cfg_msgs_free(&errors);
 		exit(2);
 	}
@@ -439,6 +583,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	set_rlimits(c);
+	/* Before the socket: a second daemon must not replace the first's. */
+	pidfile_lock(c);
 	/* As supervisord: the socket's errors go to stderr, with chown=. */
 	if (ctl_open(c, path, sizeof(path)) == -1)
 		usage_error("%s", path);
@@ -748,7 +894,7 @@ daemon_run(struct cfg *c)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("couldn't become a child subreaper");
 	clear_autochildlogdir(c);
-	write_pidfile(c->sd.pidfile);
+	pidfile_report(c);
 
 	if ((d.loop = ev_loop_new(EVFLAG_AUTO)) == NULL) {
 		log_crit("couldn't create the event loop");
@@ -780,11 +926,8 @@ daemon_run(struct cfg *c)
 	ev_periodic_stop(d.loop, &d.clockwatch);
 	out_shutdown(d.loop);
 	ev_loop_destroy(d.loop);
-	/* c may have been replaced by a reload: d.pidfile is what we wrote. */
-	if (d.pidfile != NULL && unlink(d.pidfile) == -1)
-		log_warn("couldn't remove pidfile %s", d.pidfile);
-	free(d.pidfile);
-	d.pidfile = NULL;
+	/* c may have been replaced by a reload: d.pidfile is what we lock. */
+	pidfile_release();
 	cfg_free(d.cfg);
 	d.cfg = NULL;
 	log_close();

@@ -33,7 +33,10 @@ struct daemon {
 	size_t		 ninfos;
 	struct rlimit	 child_nofile;	/* what children get */
 	bool		 raised_nofile;	/* ours is higher than theirs */
-	char		*pidfile;	/* the one written, to remove at exit */
+	char		*pidfile;	/* the one locked, to remove at exit */
+	int		 pidfd;		/* locked with flock, or -1 */
+	int		 pidfile_err;	/* why it is not: errno */
+	pid_t		 pidfile_pid;	/* the pid written in it */
 
 	struct ev_loop	*loop;
 	struct cfg	*cfg;		/* current config; programs moved out */
@@ -50,7 +53,11 @@ struct daemon {
 
 extern struct daemon d;
 
-/* Load d.configfile and apply the command line.  NULL with errors. */
+/*
+ * Load d.configfile and apply the command line.  NULL with errors, none
+ * when memory ran out.  A running daemon keeps its pidfile: a changed
+ * pidfile= is only a warning.
+ */
 struct cfg *daemon_load_config(struct cfg_msgs *errors);
 
 /* Run the loop on c (owned from now on) until shutdown; the exit code. */
