@@ -632,7 +632,10 @@ ld_msg(struct cfg_msgs *m, const char *file, int line, const char *sect,
 
 	if (vasprintf(&msg, fmt, ap) == -1)
 		abort();
-	if (sect != NULL && key != NULL)
+	/* Line 0: about the whole file (unreadable, a directory). */
+	if (line == 0 && sect == NULL)
+		s = xasprintf("%s: %s", file, msg);
+	else if (sect != NULL && key != NULL)
 		s = xasprintf("%s:%d: [%s] %s: %s", file, line, sect, key, msg);
 	else if (sect != NULL)
 		s = xasprintf("%s:%d: [%s] %s", file, line, sect, msg);
@@ -958,11 +961,18 @@ line_of(const char *buf, size_t off)
 static char *
 read_whole(const char *path, char **bufp, size_t *capp, size_t *lenp)
 {
-	FILE	*fp;
-	size_t	 len = 0, n;
+	struct stat	 sb;
+	FILE		*fp;
+	size_t		 len = 0, n;
 
 	if ((fp = fopen(path, "re")) == NULL)
 		return NULL;
+	/* fread of a directory fails with EISDIR, which ferror hides. */
+	if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(fp);
+		errno = EISDIR;
+		return NULL;
+	}
 	for (;;) {
 		if (*capp - len < 4096) {
 			*capp = *capp * 2 + 8192;
@@ -3431,10 +3441,19 @@ ld_include(struct ld *ld, const char *path)
 		names = gl.gl_pathv;
 		qsort(names, gl.gl_pathc, sizeof(char *), str_cmp);
 		for (i = 0; i < gl.gl_pathc; i++) {
+			/*
+			 * As supervisor, whose ConfigParser.read() skips
+			 * what it cannot open: a warning, not an error.
+			 */
 			if (rd_file(ld, names[i], true) == -1) {
-				ld_warn(ld, names[i], 0, NULL, NULL,
-				    "could not read included file: %s",
-				    strerror(errno));
+				if (errno == EISDIR)
+					ld_warn(ld, names[i], 0, NULL, NULL,
+					    "is a directory, matched by "
+					    "include \"%s\": skipped", pat);
+				else
+					ld_warn(ld, names[i], 0, NULL, NULL,
+					    "could not read included file: "
+					    "%s: skipped", strerror(errno));
 				continue;
 			}
 			a = abspath(names[i]);
@@ -3569,8 +3588,12 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 	sd_defaults(&c->sd);
 
 	if (rd_file(&ld, path, false) == -1) {
-		ld_err(&ld, path, 0, NULL, NULL, "could not read config "
-		    "file: %s", strerror(errno));
+		if (errno == EISDIR)
+			ld_err(&ld, path, 0, NULL, NULL, "is a directory, not "
+			    "a configuration file");
+		else
+			ld_err(&ld, path, 0, NULL, NULL, "could not read "
+			    "config file: %s", strerror(errno));
 		goto done;
 	}
 	if (ld.nerr > 0)

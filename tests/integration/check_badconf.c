@@ -2,8 +2,11 @@
  * badconf: a bad configuration stops the daemon before it runs anything:
  * exit status 2 and "FILE:LINE: [SECTION] KEY: message" on stderr, for the
  * main file and for an included one.  --test checks a configuration: 0
- * and a one-line summary, or 2 and the errors.
+ * and a one-line summary, or 2 and the errors.  A configuration path that
+ * is a directory says so; an [include] glob matching a directory skips it
+ * with a warning, as supervisor skips it.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <stdio.h>
@@ -169,6 +172,50 @@ START_TEST(test_missing_config_file_exits_2)
 }
 END_TEST
 
+START_TEST(test_config_path_is_a_directory_exits_2)
+{
+	struct th	*h = th_new();
+	const char	*err;
+	char		*want;
+	int		 st;
+
+	ck_assert_int_eq(mkdir(th_path(h, "conf.d"), 0755), 0);
+	st = th_run(h, 5000, "-n", "-c", th_path(h, "conf.d"), (char *)NULL);
+	ck_assert_int_eq(th_exit_code(st), 2);
+	err = th_read(h, "stderr", NULL);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_ne(asprintf(&want, "%s: is a directory",
+	    th_path(h, "conf.d")), -1);
+	ck_assert_msg(strstr(err, want) != NULL, "stderr \"%s\" lacks \"%s\"",
+	    err, want);
+	free(want);
+	/* Not what fread's failure once said. */
+	ck_assert_ptr_null(strstr(err, "Input/output error"));
+	th_free(h);
+}
+END_TEST
+
+/* As supervisor, whose ConfigParser.read() skips it: a warning. */
+START_TEST(test_include_matching_a_directory_is_skipped)
+{
+	struct th	*h = th_new();
+	char		*want;
+
+	th_conf(h, "[include]\nfiles = conf.d/*.conf\n");
+	th_write(h, "conf.d/a.conf", "[program:a]\ncommand=sleep 1000\n"
+	    "startsecs=0\n");
+	ck_assert_int_eq(mkdir(th_path(h, "conf.d/sub.conf"), 0755), 0);
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "entered RUNNING", 5000));
+	ck_assert_int_ne(asprintf(&want, "%s: is a directory, matched by "
+	    "include", th_path(h, "conf.d/sub.conf")), -1);
+	ck_assert_int_eq(th_log_count(h, want), 1);
+	free(want);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 Suite *
 badconf_suite(void)
 {
@@ -181,6 +228,8 @@ badconf_suite(void)
 	tcase_add_test(tc, test_bad_value_in_included_file_names_that_file);
 	tcase_add_test(tc, test_relative_config_path_named_as_given);
 	tcase_add_test(tc, test_missing_config_file_exits_2);
+	tcase_add_test(tc, test_config_path_is_a_directory_exits_2);
+	tcase_add_test(tc, test_include_matching_a_directory_is_skipped);
 	suite_add_tcase(s, tc);
 	tc = th_tcase("test_option", 10);
 	tcase_add_test(tc, test_config_test_good_prints_one_line);
