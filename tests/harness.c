@@ -36,7 +36,9 @@
 #define TH_MAXPIDS	4096
 
 struct th {
-	char		 dir[2048];
+	char		 dir[2048];	/* the test's directory, or alias */
+	char		 real[2048];	/* where it is, under $TMPDIR */
+	char		 alias[64];	/* a short name's directory, or "" */
 	char		 name[128];
 	char		 log[PATH_MAX];
 	unsigned long long t0;		/* test start, clock ticks since boot */
@@ -61,6 +63,7 @@ static void	 dump_dir(const char *, const char *);
 static void	 dump_file(const char *, const char *);
 static int	 rm_cb(const char *, const struct stat *, int, struct FTW *);
 static void	 rm_tree(const char *);
+static void	 drop_alias(const char *);
 static int	 collect_pids(const char *, unsigned long long *, pid_t *, int,
 		    pid_t *, int *);
 static int	 spawned_in(const char *, pid_t *, int, int);
@@ -409,6 +412,7 @@ th_fixture_teardown(void)
 		cleanup(dir, true);
 		dump_dir(dir, de->d_name);
 		close(open(kept, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+		drop_alias(dir);
 	}
 	closedir(d);
 	/* The orphans cleanup() killed, and dead daemons: see above.  Check
@@ -436,6 +440,25 @@ th_new_named(const char *test)
 	snprintf(h->dir, sizeof(h->dir), "%s/%s.XXXXXX", th_root, name);
 	if (mkdtemp(h->dir) == NULL)
 		ck_abort_msg("mkdtemp %s: %s", h->dir, strerror(errno));
+	memcpy(h->real, h->dir, sizeof(h->real));
+	/*
+	 * A unix socket's path has at most 107 bytes: where $TMPDIR is too
+	 * long for DIR/some-name.sock, the tests see the directory through a
+	 * short symbolic link, /tmp/th.XXXXXX/d (removed by th_free).
+	 */
+	if (strlen(h->dir) > 107 - 24) {
+		snprintf(h->alias, sizeof(h->alias), "/tmp/th.XXXXXX");
+		if (mkdtemp(h->alias) == NULL)
+			ck_abort_msg("mkdtemp %s: %s", h->alias,
+			    strerror(errno));
+		/* Only the real directories decide who gets in. */
+		chmod(h->alias, 0755);
+		snprintf(h->dir, sizeof(h->dir), "%s/d", h->alias);
+		if (symlink(h->real, h->dir) == -1)
+			ck_abort_msg("symlink %s: %s", h->dir, strerror(errno));
+		/* For th_fixture_teardown(), if the test fails. */
+		info_addstr(h->real, "alias", h->alias);
+	}
 	/*
 	 * Everything the daemon spawns starts after this process did: a pid
 	 * whose start time is earlier has been recycled and is not ours.
@@ -457,7 +480,11 @@ th_free(struct th *h)
 	if (h->pid > 0)
 		(void)th_stop(h);
 	cleanup(h->dir, false);
-	rm_tree(h->dir);
+	rm_tree(h->real);
+	if (h->alias[0] != '\0') {
+		unlink(h->dir);
+		rmdir(h->alias);
+	}
 	for (i = 0; i < h->ngarbage; i++)
 		free(h->garbage[i]);
 	free(h->garbage);
@@ -1020,6 +1047,26 @@ th_wait_pid(struct th *h, const char *rel, int ms)
 	return pid;
 }
 
+
+/* Remove the short alias of the test directory dir, if it has one. */
+static void
+drop_alias(const char *dir)
+{
+	char	 path[PATH_MAX + 16], *buf, *p, *e;
+
+	snprintf(path, sizeof(path), "%s/.th-info", dir);
+	if ((buf = slurp(path, NULL)) == NULL)
+		return;
+	for (p = buf; (e = strchr(p, '\n')) != NULL; p = e + 1) {
+		*e = '\0';
+		if (strncmp(p, "alias /tmp/th.", 14) == 0) {
+			snprintf(path, sizeof(path), "%s/d", p + 6);
+			unlink(path);
+			rmdir(p + 6);
+		}
+	}
+	free(buf);
+}
 /*
  * Read .th-info: the start time, the daemon pids, and every pid to kill
  * (tracked pids and those of "spawned:" lines in the logs).

@@ -571,7 +571,7 @@ START_TEST(test_other_uid_refused)
 	ck_assert((pw = getpwnam("nobody")) != NULL);
 	h = start_daemon(__func__, "[program:a]\ncommand=sleep 1000\n");
 	/* Let nobody through the directories, so only the socket decides. */
-	snprintf(root, sizeof(root), "%s", th_dir(h));
+	ck_assert(realpath(th_dir(h), root) != NULL);
 	ck_assert((slash = strrchr(root, '/')) != NULL);
 	*slash = '\0';
 	ck_assert_int_eq(stat(root, &st), 0);
@@ -614,9 +614,11 @@ START_TEST(test_stale_and_live_socket)
 	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
 	ck_assert_int_eq(ctl(h, &out, "status", NULL), 0);
 
-	/* A second daemon on the same socket refuses to start. */
+	/* A second daemon on the same socket (with a pidfile of its own,
+	 * which the first has not locked) refuses to start. */
 	status = th_run(h, 10000, "-n", "-c", th_path(h, "supervisord.conf"),
-	    "-l", th_path(h, "second.log"), NULL);
+	    "-l", th_path(h, "second.log"), "-j", th_path(h, "second.pid"),
+	    NULL);
 	ck_assert_int_eq(th_exit_code(status), 2);
 	ck_assert(strstr(th_read(h, "stderr", NULL), "Another program is "
 	    "already listening") != NULL);
