@@ -6,6 +6,7 @@
 #   make bench      benchmarks (tests/bench), figures on stdout
 #   make install    DESTDIR, PREFIX (/usr/local)
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS each
+#   make fresh-root the README's build in a fresh Debian 12 root (as root)
 
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
@@ -28,7 +29,7 @@ XLDFLAGS = $(EXTRA_CFLAGS)
 # Dependency flags: packaging/detect writes them once per build tree,
 # after packaging/install-deps has added what is really missing.  A plain
 # include: when detect fails, make stops with detect's message.
-ifeq ($(filter clean layering,$(MAKECMDGOALS)),)
+ifeq ($(filter clean layering fresh-root,$(MAKECMDGOALS)),)
 include $(O)/config.mk
 endif
 $(O)/config.mk: packaging/detect packaging/install-deps
@@ -58,7 +59,7 @@ ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(CFLAGS) $(CPPFLAGS)
 DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS)
 
 .PHONY: all check check-unit check-integration sanitize run install clean \
-	bench layering fuzz deb deb-test
+	bench layering fuzz deb deb-test fresh-root
 all: $(O)/supervisord $(O)/supervisorctl
 
 $(OBJ)/%.o: %.c $(O)/config.mk
@@ -249,6 +250,11 @@ deb:
 	@ls $(DEB_DIR)/*.deb
 deb-test:
 	O=$(O) sh tests/package-test.sh
+
+# A fresh Debian 12 root (minbase, git, make), this checkout's HEAD cloned
+# into it: make all, the unit suite, make run (tests/fresh-root).  Root.
+fresh-root:
+	bash tests/fresh-root
 
 clean:
 	rm -rf build build-asan build-fuzz
