@@ -624,7 +624,15 @@ ns_enter(const char *work, char *why, size_t wl)
 	DIR		*d;
 	unsigned	 uid = (unsigned)getuid(), gid = (unsigned)getgid();
 
-	if (unshare(CLONE_NEWNS) == -1) {
+	/*
+	 * Our mounts must not reach this machine's namespace.  As root:
+	 * a mount namespace with / made private.  Where / is no mount point
+	 * (in a chroot), or we are not root: a user namespace too, in which
+	 * the mounts shared with the parent become slaves (mount_namespaces
+	 * (7)), so nothing propagates back.
+	 */
+	if (unshare(CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) == -1) {
 			say(why, wl, "cannot make a private mount "
 			    "namespace: %s", strerror(errno));
@@ -641,10 +649,6 @@ ns_enter(const char *work, char *why, size_t wl)
 			say(why, wl, "gid_map: %s", strerror(errno));
 			return -1;
 		}
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
-		say(why, wl, "making / private: %s", strerror(errno));
-		return -1;
 	}
 	say(root, sizeof(root), "%s/root", work);
 	if ((mkdir(root, 0700) == -1 && errno != EEXIST) ||
