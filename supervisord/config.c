@@ -1414,36 +1414,6 @@ bad:
 /* ---------------------------------------------------------------- */
 /* Value types of datatypes.py, with our messages. */
 
-/* int(): optional sign, digits with single underscores between, spaces. */
-static int
-ty_int(const char *v, long long *out)
-{
-	const char	*p = v;
-	long long	 n = 0;
-	bool		 neg = false, any = false;
-
-	while (py_isspace((unsigned char)*p))
-		p++;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	for (; *p != '\0'; p++) {
-		if (*p == '_' && any && isdigit((unsigned char)p[1]))
-			continue;
-		if (!isdigit((unsigned char)*p))
-			break;
-		if (n > (LLONG_MAX - 9) / 10)
-			return -1;
-		n = n * 10 + (*p - '0');
-		any = true;
-	}
-	while (py_isspace((unsigned char)*p))
-		p++;
-	if (!any || *p != '\0')
-		return -1;
-	*out = neg ? -n : n;
-	return 0;
-}
-
 static int
 ty_bool(const char *v, bool *out)
 {
@@ -1464,61 +1434,295 @@ ty_bool(const char *v, bool *out)
 	return -1;
 }
 
-/* byte_size: a number with an optional kb, mb or gb suffix. */
-static int
-ty_bytes(const char *v, long long *out)
-{
-	size_t		 n = strlen(v);
-	long long	 m = 1, x;
-	char		*d;
-	int		 rc;
+/* int(): Python 3.11's, as supervisor's integer() and octal_type call it. */
 
-	if (n >= 2) {
-		if (strcasecmp(v + n - 2, "kb") == 0)
-			m = 1024;
-		else if (strcasecmp(v + n - 2, "mb") == 0)
-			m = 1024 * 1024;
-		else if (strcasecmp(v + n - 2, "gb") == 0)
-			m = 1024LL * 1024 * 1024;
+/* Python 3.11 refuses int(str) of more decimal digits (ValueError). */
+#define PY_INT_MAX_DIGITS	4300
+
+/*
+ * The zeros of Unicode 14's category Nd (Python 3.11's unicodedata):
+ * each begins a run of ten digits, 0 to 9, which int() reads as ASCII's.
+ */
+static const uint32_t nd_zeros[] = {
+	0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6,
+	0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090,
+	0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0,
+	0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50,
+	0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0,
+	0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0,
+	0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50,
+	0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0,
+	0x1e950, 0x1fbf0
+};
+
+/* Py_UNICODE_ISSPACE beyond ASCII: int() reads these as blanks. */
+static const uint32_t u_spaces[] = {
+	0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
+	0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f,
+	0x205f, 0x3000
+};
+
+/* The next code point of UTF-8 text, advancing *pp; -1 if malformed. */
+static long
+u8_next(const unsigned char **pp)
+{
+	const unsigned char	*p = *pp;
+	long			 c;
+	int			 n, i;
+
+	if (p[0] < 0x80) {
+		*pp = p + 1;
+		return p[0];
 	}
-	d = xstrndup(v, m == 1 ? n : n - 2);
-	rc = ty_int(d, &x);
-	free(d);
-	if (rc == -1 || (x != 0 && (x > LLONG_MAX / m || x < LLONG_MIN / m)))
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 1, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 2, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 3, c = p[0] & 0x07;
+	else
 		return -1;
-	*out = x * m;
+	for (i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return -1;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	*pp = p + n + 1;
+	return c;
+}
+
+/*
+ * What int() makes of one code point (_PyUnicode_TransformDecimalAndSpace
+ * ToASCII): ASCII as is, a Unicode blank as ' ', a decimal digit as its
+ * ASCII digit, anything else as '?' (which no number contains).
+ */
+static int
+py_ascii(long c)
+{
+	size_t	i;
+
+	if (c >= 0 && c < 127)
+		return (int)c;
+	for (i = 0; i < sizeof(u_spaces) / sizeof(u_spaces[0]); i++)
+		if ((uint32_t)c == u_spaces[i])
+			return ' ';
+	for (i = 0; i < sizeof(nd_zeros) / sizeof(nd_zeros[0]); i++)
+		if ((uint32_t)c >= nd_zeros[i] && (uint32_t)c < nd_zeros[i] + 10)
+			return '0' + (int)((uint32_t)c - nd_zeros[i]);
+	return '?';
+}
+
+/* Python's Py_ISSPACE: the blanks int() skips (not \x1c-\x1f). */
+static bool
+py_blank(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* A number as int() read it. */
+struct pyint {
+	long long	 v;		/* the value, clamped to long long */
+	bool		 clamped;	/* v is not the value: see digits */
+	bool		 neg;
+	char		*digits;	/* malloc'ed, in the base read, without
+					   sign or leading zeros ("0") */
+	bool		 toolong;	/* refused: over PY_INT_MAX_DIGITS */
+};
+
+/*
+ * int(v) for base 10, int(v, 8) for base 8, as Python 3.11: blanks
+ * around, a sign, in base 8 an optional 0o (an underscore may follow it),
+ * then digits (any Unicode decimal digit) with single underscores between
+ * them; in base 10 at most 4300 digits.  0 with *pi filled (free
+ * pi->digits), or -1 if Python raises ValueError (pi->toolong says when
+ * the limit is why).
+ */
+static int
+py_int(const char *v, int base, struct pyint *pi)
+{
+	const unsigned char	*p = (const unsigned char *)v;
+	struct sbuf		 a = { 0 };
+	const char		*q;
+	unsigned long long	 n = 0, lim;
+	size_t			 ndig = 0, len = 0;
+	long			 c;
+
+	memset(pi, 0, sizeof(*pi));
+	/* Transform to ASCII first, as int() does. */
+	while (*p != '\0') {
+		if ((c = u8_next(&p)) == -1) {
+			free(a.s);
+			return -1;
+		}
+		sb_addc(&a, (char)py_ascii(c));
+	}
+	sb_addc(&a, '\0');
+	q = a.s;
+	while (py_blank(*q))
+		q++;
+	if (*q == '+' || *q == '-')
+		pi->neg = *q++ == '-';
+	if (base == 8 && q[0] == '0' && (q[1] == 'o' || q[1] == 'O')) {
+		q += 2;
+		if (*q == '_')
+			q++;
+	}
+	pi->digits = xcalloc(strlen(q) + 2, 1);
+	lim = pi->neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+	for (; *q >= '0' && *q < '0' + base; q++) {
+		ndig++;
+		if (len > 0 || *q != '0')
+			pi->digits[len++] = *q;
+		if (!pi->clamped && n > (lim - (unsigned)(*q - '0')) / base)
+			pi->clamped = true;
+		else if (!pi->clamped)
+			n = n * base + (unsigned)(*q - '0');
+		if (q[1] == '_' && q[2] >= '0' && q[2] < '0' + base)
+			q++;
+	}
+	while (py_blank(*q))
+		q++;
+	if (ndig == 0 || *q != '\0' ||
+	    (pi->toolong = base == 10 && ndig > PY_INT_MAX_DIGITS)) {
+		free(a.s);
+		free(pi->digits);
+		pi->digits = NULL;
+		return -1;
+	}
+	free(a.s);
+	if (len == 0) {
+		pi->digits[0] = '0';
+		pi->neg = false;
+	}
+	if (pi->clamped)
+		pi->v = pi->neg ? LLONG_MIN : LLONG_MAX;
+	else
+		pi->v = pi->neg ? (long long)(0 - n) : (long long)n;
 	return 0;
 }
 
-/* octal_type: int(arg, 8). */
+/* int(v): the value clamped to long long.  0, or -1. */
 static int
-ty_octal(const char *v, int *out)
+ty_int(const char *v, long long *out)
 {
-	const char	*p = v;
-	long		 n = 0;
-	bool		 any = false, neg = false;
+	struct pyint	pi;
 
-	while (py_isspace((unsigned char)*p))
-		p++;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
-		p += 2;
-	for (; *p != '\0'; p++) {
-		if (*p == '_' && isdigit((unsigned char)p[1]))
-			continue;
-		if (*p < '0' || *p > '7')
-			break;
-		n = n * 8 + (*p - '0');
-		if (n > INT_MAX)
-			return -1;
-		any = true;
-	}
-	while (py_isspace((unsigned char)*p))
-		p++;
-	if (!any || *p != '\0')
+	if (py_int(v, 10, &pi) == -1)
 		return -1;
-	*out = (int)(neg ? -n : n);
+	free(pi.digits);
+	*out = pi.v;
+	return 0;
+}
+
+/* str() of the value read, in decimal: malloc'ed. */
+static char *
+pyint_text(const struct pyint *pi)
+{
+	return xasprintf("%s%s", pi->neg ? "-" : "", pi->digits);
+}
+
+/* Decimal digits times m, in place (the buffer has room for 10 more). */
+static void
+dec_mul(char *d, unsigned long m)
+{
+	size_t			 n = strlen(d), i;
+	unsigned long long	 carry = 0, x;
+	char			 tmp[24];
+	int			 k;
+
+	if (strcmp(d, "0") == 0)
+		return;
+	for (i = n; i-- > 0;) {
+		x = (unsigned long long)(d[i] - '0') * m + carry;
+		d[i] = (char)('0' + x % 10);
+		carry = x / 10;
+	}
+	if (carry == 0)
+		return;
+	k = snprintf(tmp, sizeof(tmp), "%llu", carry);
+	memmove(d + k, d, n + 1);
+	memcpy(d, tmp, (size_t)k);
+}
+
+/*
+ * byte_size: int() of v, times 1024, 1024^2 or 1024^3 after a kb, mb or
+ * gb suffix in any case (as v.lower() finds it: the KELVIN SIGN lowers to
+ * k).  *out clamped; *text the decimal value when it does not fit a long
+ * long (malloc'ed), else NULL.  0, or -1.
+ */
+static int
+ty_bytes(const char *v, long long *out, char **text)
+{
+	struct pyint	 pi;
+	size_t		 n = strlen(v), cut = 0;
+	long long	 m = 1;
+	char		*d;
+	int		 rc;
+
+	*text = NULL;
+	if (n >= 2 && (v[n - 1] == 'b' || v[n - 1] == 'B')) {
+		cut = 2;
+		if (v[n - 2] == 'k' || v[n - 2] == 'K')
+			m = 1024;
+		else if (v[n - 2] == 'm' || v[n - 2] == 'M')
+			m = 1024 * 1024;
+		else if (v[n - 2] == 'g' || v[n - 2] == 'G')
+			m = 1024LL * 1024 * 1024;
+		else if (n >= 4 && memcmp(v + n - 4, "\xe2\x84\xaa", 3) == 0) {
+			m = 1024;
+			cut = 4;
+		} else
+			cut = 0;
+	}
+	d = xstrndup(v, n - cut);
+	rc = py_int(d, 10, &pi);
+	free(d);
+	if (rc == -1)
+		return -1;
+	if (!pi.clamped && pi.v <= LLONG_MAX / m && pi.v >= LLONG_MIN / m)
+		*out = pi.v * m;
+	else {
+		*out = pi.neg ? LLONG_MIN : LLONG_MAX;
+		d = xcalloc(strlen(pi.digits) + 12, 1);
+		memcpy(d, pi.digits, strlen(pi.digits));
+		dec_mul(d, (unsigned long)m);
+		*text = xasprintf("%s%s", pi.neg ? "-" : "", d);
+		free(d);
+	}
+	free(pi.digits);
+	return 0;
+}
+
+/*
+ * octal_type: int(v, 8).  A mode that does not fit an int, or is below
+ * 0 (supervisor keeps either; os.umask and os.chmod would take its low
+ * bits, or fail), is used by its low ndig octal digits, as mode_t's two's
+ * complement has them; *text then holds it as Python's '%0Wo' prints it
+ * (W = ndig), for --dump-config.  0, or -1.
+ */
+static int
+ty_octal(const char *v, int ndig, int *out, char **text)
+{
+	struct pyint	 pi;
+	size_t		 n;
+	int		 low = 0, mod = 1 << (3 * ndig), pad, i;
+
+	*text = NULL;
+	if (py_int(v, 8, &pi) == -1)
+		return -1;
+	if (!pi.neg && !pi.clamped && pi.v <= INT_MAX) {
+		*out = (int)pi.v;
+		free(pi.digits);
+		return 0;
+	}
+	n = strlen(pi.digits);
+	for (i = n > (size_t)ndig ? (int)n - ndig : 0; i < (int)n; i++)
+		low = low * 8 + (pi.digits[i] - '0');
+	*out = pi.neg ? (mod - low) % mod : low;
+	pad = ndig - (pi.neg ? 1 : 0) - (int)n;
+	*text = xasprintf("%s%.*s%s", pi.neg ? "-" : "", pad > 0 ? pad : 0,
+	    "0000", pi.digits);
+	free(pi.digits);
 	return 0;
 }
 
@@ -1615,12 +1819,14 @@ static int
 ty_signal(const char *v, int *out)
 {
 	long long	n;
-	char		*s;
+	char		*s, num[24];
 	int		sig;
 
-	if (ty_int(v, &n) == 0)
-		sig = n >= 1 && n < NSIG ? proc_sig_num(v) : -1;
-	else {
+	if (ty_int(v, &n) == 0) {
+		/* int() read it: its digits may be other than ASCII. */
+		snprintf(num, sizeof(num), "%lld", n);
+		sig = n >= 1 && n < NSIG ? proc_sig_num(num) : -1;
+	} else {
 		s = strip_dup(v, strlen(v));
 		sig = proc_sig_num(s);
 		free(s);
@@ -1852,34 +2058,89 @@ sget(struct ld *ld, const struct ini_sect *s, const char *key,
 	return 0;
 }
 
+/* Append key's text (taken) to a list of clamped numbers; NULL: none. */
+static void
+big_add(struct cfg_bignum **v, size_t *n, const char *key, char *text)
+{
+	if (text == NULL)
+		return;
+	*v = xrealloc(*v, *n + 1, sizeof(**v));
+	(*v)[*n].key = xstrdup(key);
+	(*v)[(*n)++].text = text;
+}
+
+static void
+big_free(struct cfg_bignum *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].text);
+	}
+	free(v);
+}
+
+const char *
+cfg_big(const struct cfg_bignum *big, size_t n, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(big[i].key, key) == 0)
+			return big[i].text;
+	return NULL;
+}
+
+/*
+ * An integer key, read by int() as supervisor reads it.  A value outside
+ * lo..hi is an error when big is NULL (a range supervisor checks, or a
+ * limit of ours); else it is clamped, and *big gets its decimal text
+ * (malloc'ed; NULL when in range) for --dump-config.
+ */
 static int
 get_int(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, long long lo, long long hi,
-    long long *out)
+    long long *out, char **big)
 {
-	char	*v;
-	int	 rc = 0;
+	struct pyint	 pi;
+	char		*v;
+	int		 rc = 0;
 
+	if (big != NULL)
+		*big = NULL;
 	if (sget(ld, s, key, def, x, &v) == -1)
 		return -1;
-	if (ty_int(v, out) == -1) {
-		kerr(ld, s, key, "invalid integer '%s'", v);
+	if (py_int(v, 10, &pi) == -1) {
+		if (pi.toolong)
+			kerr(ld, s, key, "invalid integer '%.20s...': more than "
+			    "%d digits, which Python's int() refuses", v,
+			    PY_INT_MAX_DIGITS);
+		else
+			kerr(ld, s, key, "invalid integer '%s'", v);
 		rc = -1;
-	} else if (*out < lo || *out > hi) {
+	} else if (!pi.clamped && pi.v >= lo && pi.v <= hi)
+		*out = pi.v;
+	else if (big == NULL) {
 		kerr(ld, s, key, "%s is out of range (%lld to %lld)", v, lo, hi);
 		rc = -1;
+	} else {
+		*out = pi.v < lo ? lo : pi.v > hi ? hi : pi.v;
+		*big = pyint_text(&pi);
 	}
+	free(pi.digits);
 	free(v);
 	return rc;
 }
 
+/* An int key that supervisor does not range-check: clamped, see get_int. */
 static int
 get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
-    const char *def, const struct xctx *x, int *out)
+    const char *def, const struct xctx *x, int *out, char **big)
 {
 	long long	v;
 
-	if (get_int(ld, s, key, def, x, INT_MIN, INT_MAX, &v) == -1)
+	if (get_int(ld, s, key, def, x, INT_MIN, INT_MAX, &v, big) == -1)
 		return -1;
 	*out = (int)v;
 	return 0;
@@ -1903,16 +2164,18 @@ get_bool(struct ld *ld, const struct ini_sect *s, const char *key,
 	return rc;
 }
 
+/* A byte_size key: clamped, *big its text then, as get_int. */
 static int
 get_bytes(struct ld *ld, const struct ini_sect *s, const char *key,
-    const char *def, const struct xctx *x, long long *out)
+    const char *def, const struct xctx *x, long long *out, char **big)
 {
 	char	*v;
 	int	 rc = 0;
 
+	*big = NULL;
 	if (sget(ld, s, key, def, x, &v) == -1)
 		return -1;
-	if (ty_bytes(v, out) == -1) {
+	if (ty_bytes(v, out, big) == -1) {
 		kerr(ld, s, key, "invalid byte size '%s' (a number, with KB, "
 		    "MB or GB)", v);
 		rc = -1;
@@ -2012,9 +2275,14 @@ sd_apply(struct cfg_supervisord *sd, const char *key, const char *v,
 {
 	long long	 n;
 	bool		 b;
-	char		*p;
+	char		*p, *t;
 	int		 lvl, m;
 
+	/*
+	 * supervisor range-checks none of these: a value beyond our field
+	 * is used clamped (minfds, minprocs, logfile_backups,
+	 * logfile_maxbytes) or by its low bits (umask).
+	 */
 	*err = NULL;
 	if (strcmp(key, "minfds") == 0 || strcmp(key, "minprocs") == 0) {
 		if (ty_int(v, &n) == -1) {
@@ -2026,23 +2294,26 @@ sd_apply(struct cfg_supervisord *sd, const char *key, const char *v,
 		else
 			sd->minprocs = n;
 	} else if (strcmp(key, "logfile_backups") == 0) {
-		if (ty_int(v, &n) == -1 || n < INT_MIN || n > INT_MAX) {
+		if (ty_int(v, &n) == -1) {
 			*err = xasprintf("invalid integer '%s'", v);
 			return -1;
 		}
-		sd->logfile_backups = (int)n;
+		sd->logfile_backups = n < INT_MIN ? INT_MIN : n > INT_MAX ?
+		    INT_MAX : (int)n;
 	} else if (strcmp(key, "logfile_maxbytes") == 0) {
-		if (ty_bytes(v, &n) == -1) {
+		if (ty_bytes(v, &n, &t) == -1) {
 			*err = xasprintf("invalid byte size '%s' (a number, "
 			    "with KB, MB or GB)", v);
 			return -1;
 		}
+		free(t);
 		sd->logfile_maxbytes = n;
 	} else if (strcmp(key, "umask") == 0) {
-		if (ty_octal(v, &m) == -1) {
+		if (ty_octal(v, 3, &m, &t) == -1) {
 			*err = xasprintf("invalid octal '%s'", v);
 			return -1;
 		}
+		free(t);
 		sd->umask = m;
 	} else if (strcmp(key, "directory") == 0) {
 		if ((p = ty_directory(v, err)) == NULL)
@@ -2243,6 +2514,7 @@ cfg_program_free(struct cfg_program *p)
 	free(p->env_vals);
 	free(p->serverurl);
 	free(p->exitcodes);
+	big_free(p->big, p->nbig);
 	free(p);
 }
 
@@ -2304,9 +2576,9 @@ get_exitcodes(struct ld *ld, const struct ini_sect *s, const struct xctx *x,
 /* One of stdout_logfile, stderr_logfile and their companions. */
 static int
 get_log(struct ld *ld, const struct ini_sect *s, const char *ch,
-    const struct xctx *x, struct cfg_log *lg)
+    const struct xctx *x, struct cfg_log *lg, struct cfg_program *p)
 {
-	char	 key[64], *v, *v2, *e, *path;
+	char	 key[64], *v, *v2, *e, *path, *big;
 	int	 rc = 0;
 	long long n;
 
@@ -2343,12 +2615,14 @@ get_log(struct ld *ld, const struct ini_sect *s, const char *ch,
 	if (rc == -1)
 		return -1;
 	snprintf(key, sizeof(key), "%s_logfile_backups", ch);
-	if (get_int(ld, s, key, "10", x, INT_MIN, INT_MAX, &n) == -1)
+	if (get_int(ld, s, key, "10", x, INT_MIN, INT_MAX, &n, &big) == -1)
 		return -1;
 	lg->backups = (int)n;
+	big_add(&p->big, &p->nbig, key, big);
 	snprintf(key, sizeof(key), "%s_logfile_maxbytes", ch);
-	if (get_bytes(ld, s, key, "50MB", x, &lg->maxbytes) == -1)
+	if (get_bytes(ld, s, key, "50MB", x, &lg->maxbytes, &big) == -1)
 		return -1;
+	big_add(&p->big, &p->nbig, key, big);
 	snprintf(key, sizeof(key), "%s_syslog", ch);
 	if (get_bool(ld, s, key, "false", x, &lg->syslog) == -1)
 		return -1;
@@ -2372,6 +2646,10 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	struct kvl		 penv = { 0 }, merged = { 0 }, *pe = NULL;
 	char			*pname = NULL, *prog = NULL, *envs = NULL;
 	char			*v, *e, *name, *user = NULL, *surl = NULL;
+	static const char *const bigkeys[] = { "priority", "startsecs",
+		"startretries", "stopwaitsecs", "stdout_capture_maxbytes",
+		"stderr_capture_maxbytes" };
+	char			*big[6] = { NULL };
 	long long		 numprocs, start, i;
 	size_t			 k, first = bg->n;
 	int			 rc = -1, umask = -1;
@@ -2392,7 +2670,8 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	x.group_name = group;
 	x.host = ld->host;
 
-	if (get_iint(ld, s, "priority", "999", &x, &t.priority) == -1 ||
+	if (get_iint(ld, s, "priority", "999", &x, &t.priority,
+	    &big[0]) == -1 ||
 	    get_bool(ld, s, "autostart", "true", &x, &t.autostart) == -1)
 		goto out;
 	if (sget(ld, s, "autorestart", "unexpected", &x, &v) == -1)
@@ -2408,8 +2687,10 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		goto out;
 	}
 	free(v);
-	if (get_iint(ld, s, "startsecs", "1", &x, &t.startsecs) == -1 ||
-	    get_iint(ld, s, "startretries", "3", &x, &t.startretries) == -1)
+	if (get_iint(ld, s, "startsecs", "1", &x, &t.startsecs,
+	    &big[1]) == -1 ||
+	    get_iint(ld, s, "startretries", "3", &x, &t.startretries,
+	    &big[2]) == -1)
 		goto out;
 	if (sget(ld, s, "stopsignal", "TERM", &x, &v) == -1)
 		goto out;
@@ -2419,17 +2700,30 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		goto out;
 	}
 	free(v);
-	if (get_iint(ld, s, "stopwaitsecs", "10", &x, &t.stopwaitsecs) == -1 ||
+	if (get_iint(ld, s, "stopwaitsecs", "10", &x, &t.stopwaitsecs,
+	    &big[3]) == -1 ||
 	    get_bool(ld, s, "stopasgroup", "false", &x, &t.stopasgroup) == -1 ||
 	    get_bool(ld, s, "killasgroup", t.stopasgroup ? "true" : "false",
 	    &x, &t.killasgroup) == -1 ||
 	    get_exitcodes(ld, s, &x, &t.exitcodes, &t.nexitcodes) == -1 ||
 	    get_bool(ld, s, "redirect_stderr", "false", &x,
 	    &t.redirect_stderr) == -1 ||
-	    get_int(ld, s, "numprocs", "1", &x, LLONG_MIN, 1000000,
-	    &numprocs) == -1 ||
-	    get_int(ld, s, "numprocs_start", "0", &x, INT_MIN, INT_MAX,
-	    &start) == -1)
+	    get_int(ld, s, "numprocs", "1", &x, LLONG_MIN, LLONG_MAX,
+	    &numprocs, &v) == -1)
+		goto out;
+	/* Below LLONG_MIN: no process at all, as any value below 1. */
+	free(v);
+	if (numprocs > 1000000) {
+		kerr(ld, s, "numprocs", "%lld is more than this daemon's limit "
+		    "of 1000000 processes per section", numprocs);
+		goto out;
+	}
+	/*
+	 * Ours, not supervisor's: process_num is an int here, and a clamped
+	 * one would give other names.
+	 */
+	if (get_int(ld, s, "numprocs_start", "0", &x, INT_MIN,
+	    INT_MAX - (numprocs > 0 ? numprocs : 0), &start, NULL) == -1)
 		goto out;
 	if (kind == CFG_KIND_EVENTLISTENER && t.redirect_stderr) {
 		kerr(ld, s, "redirect_stderr", "redirect_stderr=true is not "
@@ -2439,15 +2733,19 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	}
 	if (sget(ld, s, "environment", "", NULL, &envs) == -1 ||
 	    get_bytes(ld, s, "stdout_capture_maxbytes", "0", &x,
-	    &t.out.capture_maxbytes) == -1 ||
+	    &t.out.capture_maxbytes, &big[4]) == -1 ||
 	    get_bool(ld, s, "stdout_events_enabled", "false", &x,
 	    &t.out.events_enabled) == -1 ||
 	    get_bytes(ld, s, "stderr_capture_maxbytes", "0", &x,
-	    &t.err.capture_maxbytes) == -1 ||
+	    &t.err.capture_maxbytes, &big[5]) == -1 ||
 	    get_bool(ld, s, "stderr_events_enabled", "false", &x,
 	    &t.err.events_enabled) == -1 ||
 	    sget(ld, s, "serverurl", NULL, &x, &surl) == -1)
 		goto out;
+	for (k = 0; k < sizeof(big) / sizeof(big[0]); k++) {
+		big_add(&t.big, &t.nbig, bigkeys[k], big[k]);
+		big[k] = NULL;
+	}
 	if (surl != NULL) {
 		char *st = strip_dup(surl, strlen(surl));
 
@@ -2469,11 +2767,13 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	}
 	if (sget(ld, s, "umask", NULL, &x, &v) == -1)
 		goto out;
-	if (v != NULL && ty_octal(v, &umask) == -1) {
+	if (v != NULL && ty_octal(v, 3, &umask, &e) == -1) {
 		kerr(ld, s, "umask", "invalid octal '%s'", v);
 		free(v);
 		goto out;
 	}
+	if (v != NULL)
+		big_add(&t.big, &t.nbig, "umask", e);
 	free(v);
 	if (sget(ld, s, "process_name", "%(program_name)s", NULL, &v) == -1)
 		goto out;
@@ -2527,6 +2827,11 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		}
 		p = xcalloc(1, sizeof(*p));
 		*p = t;
+		p->big = NULL;
+		p->nbig = 0;
+		for (k = 0; k < t.nbig; k++)
+			big_add(&p->big, &p->nbig, t.big[k].key,
+			    xstrdup(t.big[k].text));
 		p->exitcodes = xcalloc(t.nexitcodes, sizeof(int));
 		/* exitcodes= (empty) is no code at all, and t.exitcodes NULL. */
 		if (t.nexitcodes > 0)
@@ -2553,9 +2858,9 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 
 		rc = sget(ld, s, "directory", NULL, &x, &p->directory);
 		if (rc == 0)
-			rc = get_log(ld, s, "stdout", &x, &p->out);
+			rc = get_log(ld, s, "stdout", &x, &p->out, p);
 		if (rc == 0)
-			rc = get_log(ld, s, "stderr", &x, &p->err);
+			rc = get_log(ld, s, "stderr", &x, &p->err, p);
 		if (rc == 0) {
 			p->out.capture_maxbytes = t.out.capture_maxbytes;
 			p->out.events_enabled = t.out.events_enabled;
@@ -2633,6 +2938,9 @@ out:
 	kvl_free(&penv);
 	kvl_free(&merged);
 	free(t.exitcodes);
+	big_free(t.big, t.nbig);
+	for (k = 0; k < sizeof(big) / sizeof(big[0]); k++)
+		free(big[k]);
 	free(pname);
 	free(prog);
 	free(envs);
@@ -2678,6 +2986,43 @@ group_fields_free(struct cfg_group *g)
 	free(g->events);
 	free(g->result_handler);
 	free(g->socket);
+	big_free(g->big, g->nbig);
+}
+
+/*
+ * Priorities as Python compares them: clamped ones by their text (a sign,
+ * then more digits is more), so that 10**20 still sorts after 10**19.
+ */
+static int
+prio_cmp(const struct cfg_group *a, const struct cfg_group *b)
+{
+	const char	*ta, *tb;
+	char		 ba[24], bb[24];
+	size_t		 la, lb;
+	int		 sa, sb, c;
+
+	ta = cfg_big(a->big, a->nbig, "priority");
+	tb = cfg_big(b->big, b->nbig, "priority");
+	if (ta == NULL && tb == NULL)
+		return a->priority < b->priority ? -1 : a->priority > b->priority;
+	if (ta == NULL) {
+		snprintf(ba, sizeof(ba), "%d", a->priority);
+		ta = ba;
+	}
+	if (tb == NULL) {
+		snprintf(bb, sizeof(bb), "%d", b->priority);
+		tb = bb;
+	}
+	sa = *ta == '-' ? -1 : 1;
+	sb = *tb == '-' ? -1 : 1;
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	ta += *ta == '-';
+	tb += *tb == '-';
+	la = strlen(ta);
+	lb = strlen(tb);
+	c = la != lb ? (la < lb ? -1 : 1) : strcmp(ta, tb);
+	return sa * (c < 0 ? -1 : c > 0);
 }
 
 static int
@@ -2686,8 +3031,8 @@ bgroup_cmp(const void *a, const void *b)
 	const struct bgroup	*ga = a, *gb = b;
 	int			 c;
 
-	if (ga->g.priority != gb->g.priority)
-		return ga->g.priority < gb->g.priority ? -1 : 1;
+	if ((c = prio_cmp(&ga->g, &gb->g)) != 0)
+		return c;
 	if ((c = strcmp(ga->g.name, gb->g.name)) != 0)
 		return c;
 	return ga->order < gb->order ? -1 : ga->order > gb->order;
@@ -2809,29 +3154,36 @@ ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 			    false, 0, 0 };
 	struct bgroup	*b;
 	const char	*name = strchr(s->name, ':') + 1;
-	char		*v, **ev;
+	char		*v, **ev, *bp = NULL, *bb = NULL;
 	size_t		 nev, i, j, k;
 	int		 prio, bufsz;
 
-	if (get_iint(ld, s, "priority", "-1", &x, &prio) == -1 ||
-	    get_iint(ld, s, "buffer_size", "10", &x, &bufsz) == -1)
-		return -1;
+	if (get_iint(ld, s, "priority", "-1", &x, &prio, &bp) == -1 ||
+	    get_iint(ld, s, "buffer_size", "10", &x, &bufsz, &bb) == -1)
+		goto bad;
 	if (bufsz < 1) {
-		kerr(ld, s, "buffer_size", "invalid buffer_size (%d): at "
-		    "least 1", bufsz);
-		return -1;
+		if (bb != NULL)
+			kerr(ld, s, "buffer_size", "invalid buffer_size (%s): "
+			    "at least 1", bb);
+		else
+			kerr(ld, s, "buffer_size", "invalid buffer_size (%d): "
+			    "at least 1", bufsz);
+		goto bad;
 	}
 	if (sget(ld, s, "result_handler",
 	    "supervisor.dispatchers:default_handler", &x, &v) == -1)
-		return -1;
+		goto bad;
 	if (!spec_ok(v) || !spec_known(v)) {
 		kerr(ld, s, "result_handler", "%s cannot be resolved: %s", v,
 		    spec_ok(v) ? "this daemon runs no Python code" :
 		    "not a Python import spec (module:attribute)");
 		free(v);
-		return -1;
+		goto bad;
 	}
 	b = groups_add(gs, name, CFG_KIND_EVENTLISTENER, prio);
+	big_add(&b->g.big, &b->g.nbig, "priority", bp);
+	big_add(&b->g.big, &b->g.nbig, "buffer_size", bb);
+	bp = bb = NULL;
 	b->g.buffer_size = bufsz;
 	b->g.result_handler = v;
 	if (sget(ld, s, "events", "", &x, &v) == -1)
@@ -2870,6 +3222,10 @@ ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	if (b->g.nevents > 1)
 		qsort(b->g.events, b->g.nevents, sizeof(char *), str_cmp);
 	return ld_procs(ld, s, name, CFG_KIND_EVENTLISTENER, b);
+bad:
+	free(bp);
+	free(bb);
+	return -1;
 }
 
 static int
@@ -2878,7 +3234,7 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct bgroup	*b;
-	char		*name, *v, *e, *path;
+	char		*name, *v, *e, *path, *bp = NULL, *bm = NULL;
 	long long	 n;
 	int		 prio, mode = -1, backlog = -1;
 	uid_t		 ouid = 0, puid = 0;
@@ -2890,7 +3246,7 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		free(e);
 		return -1;
 	}
-	if (get_iint(ld, s, "priority", "999", &x, &prio) == -1)
+	if (get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1)
 		goto bad;
 	if (sget(ld, s, "user", NULL, &x, &v) == -1)
 		goto bad;
@@ -2906,7 +3262,7 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	}
 	if (opt_get(ld, s, "socket_backlog") != NULL) {
 		if (get_int(ld, s, "socket_backlog", NULL, &x, 1, 65535,
-		    &n) == -1)
+		    &n, NULL) == -1)
 			goto bad;
 		backlog = (int)n;
 	}
@@ -2934,7 +3290,7 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	}
 	if (sget(ld, s, "socket_mode", NULL, &x, &v) == -1)
 		goto bad;
-	if (v != NULL && ty_octal(v, &mode) == -1) {
+	if (v != NULL && ty_octal(v, 4, &mode, &bm) == -1) {
 		kerr(ld, s, "socket_mode", "invalid socket_mode value %s", v);
 		free(v);
 		goto bad;
@@ -2979,10 +3335,17 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		}
 		if (has_prefix(v, "tcp://"))
 			c = strrchr(v + 6, ':');
-		for (q = c != NULL ? c + 1 : NULL; q != NULL && *q != '\0';
-		    q++)
-			if (!isdigit((unsigned char)*q))
+		/* re's \d+: any Unicode decimal digit, then int(). */
+		q = c != NULL ? c + 1 : NULL;
+		while (q != NULL && *q != '\0') {
+			const unsigned char *u = (const unsigned char *)q;
+			long cp = u8_next(&u);
+
+			if (cp == -1 || py_ascii(cp) < '0' ||
+			    py_ascii(cp) > '9')
 				break;
+			q = (const char *)u;
+		}
 		if (c == NULL || c == v + 6 || c[1] == '\0' || *q != '\0' ||
 		    strpbrk(v + 6, " \t:") != c ||
 		    ty_int(c + 1, &n) == -1 || n < 1 || n > 65535) {
@@ -2997,6 +3360,9 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		free(h);
 	}
 	b = groups_add(gs, name, CFG_KIND_FCGI, prio);
+	big_add(&b->g.big, &b->g.nbig, "priority", bp);
+	big_add(&b->g.big, &b->g.nbig, "socket_mode", bm);
+	bp = bm = NULL;
 	b->g.socket = v;
 	b->g.socket_mode = mode;
 	b->g.socket_backlog = backlog;
@@ -3008,6 +3374,8 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	free(name);
 	return 0;
 bad:
+	free(bp);
+	free(bm);
 	free(name);
 	return -1;
 }
@@ -3019,7 +3387,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 			    false, 0, 0 };
 	struct ini_sect	*s, *ps, *fs, **excl = NULL;
 	struct bgroup	*b;
-	char		*gname, *v, *e, **progs, *sn;
+	char		*gname, *v, *e, **progs, *sn, *bp;
 	size_t		 i, j, nprogs, nexcl = 0;
 	int		 prio;
 
@@ -3034,7 +3402,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 			continue;
 		}
 		if (sget(ld, s, "programs", "", &x, &v) == -1 ||
-		    get_iint(ld, s, "priority", "999", &x, &prio) == -1) {
+		    get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1) {
 			free(v);
 			free(gname);
 			continue;
@@ -3042,6 +3410,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 		progs = split_commas(v, &nprogs);
 		free(v);
 		b = groups_add(gs, gname, CFG_KIND_GROUP, prio);
+		big_add(&b->g.big, &b->g.nbig, "priority", bp);
 		for (j = 0; j < nprogs; j++) {
 			sn = xasprintf("program:%s", progs[j]);
 			ps = ini_find(&ld->ini, sn);
@@ -3082,8 +3451,9 @@ ld_groups(struct ld *ld, struct groups *gs)
 			free(e);
 			continue;
 		}
-		if (get_iint(ld, s, "priority", "999", &x, &prio) == 0) {
+		if (get_iint(ld, s, "priority", "999", &x, &prio, &bp) == 0) {
 			b = groups_add(gs, gname, CFG_KIND_PROGRAM, prio);
+			big_add(&b->g.big, &b->g.nbig, "priority", bp);
 			(void)ld_procs(ld, s, gname, CFG_KIND_PROGRAM, b);
 		}
 		free(gname);
@@ -3221,11 +3591,13 @@ ld_servers(struct ld *ld)
 		if (sget(ld, s, "chmod", NULL, &xe, &v) == -1)
 			continue;
 		if (v != NULL) {
-			if (ty_octal(v, &mode) == -1)
+			/* Beyond an int: its low bits, as umask=. */
+			if (ty_octal(v, 4, &mode, &e) == -1)
 				kerr(ld, s, "chmod", "invalid chmod value %s",
 				    v);
 			else
 				ld->c->unix_socket_mode = mode;
+			free(e);
 			free(v);
 		}
 	}

@@ -42,6 +42,17 @@ struct cfg_log {
 	bool		 syslog;
 };
 
+/*
+ * A number supervisor 4.2.5 accepts that our field cannot hold
+ * (startsecs=99999999999999999999, umask=-1): the field holds it clamped
+ * (modes: their low bits), and this its text as Python prints it, so
+ * that --dump-config shows supervisor's value.
+ */
+struct cfg_bignum {
+	char		*key;		/* the key: "startsecs", "umask", ... */
+	char		*text;		/* "99999999999999999999", "-01" */
+};
+
 enum cfg_kind {
 	CFG_KIND_PROGRAM = 0,
 	CFG_KIND_GROUP,		/* [group:x] made of programs */
@@ -92,6 +103,9 @@ struct cfg_program {
 	int		 stopwaitsecs;	/* default 10 */
 	bool		 stopasgroup;
 	bool		 killasgroup;	/* true when stopasgroup is */
+
+	struct cfg_bignum *big;		/* values clamped above */
+	size_t		 nbig;
 };
 
 /* A group, as supervisor orders them; its processes are programs[first..]. */
@@ -114,6 +128,9 @@ struct cfg_group {
 	bool		 has_socket_owner;
 	uid_t		 socket_uid;
 	gid_t		 socket_gid;	/* (gid_t)-1: unset */
+	struct cfg_bignum *big;		/* priority, buffer_size, socket_mode
+					   clamped */
+	size_t		 nbig;
 };
 
 /* [supervisord], with command-line overrides applied by cfg_set_option. */
@@ -207,6 +224,9 @@ void	cfg_set_hostname(const char *name);
  * cfg_load already name them.
  */
 void	cfg_drop_unrun(struct cfg *c);
+
+/* The text of key among big (a clamped number), or NULL. */
+const char *cfg_big(const struct cfg_bignum *big, size_t n, const char *key);
 
 /* Print the config as JSON in the schema of shared/corpus/oracle.py. */
 int	cfg_dump_json(const struct cfg *c, FILE *fp);

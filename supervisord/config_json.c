@@ -50,6 +50,19 @@ cfg_json_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* ", \"key\": v", or the text of v when it was clamped. */
+static void
+cfg_json_num(FILE *fp, const struct cfg_bignum *big, size_t nbig,
+    const char *key, long long v)
+{
+	const char	*t = cfg_big(big, nbig, key);
+
+	if (t != NULL)
+		fprintf(fp, ", \"%s\": %s", key, t);
+	else
+		fprintf(fp, ", \"%s\": %lld", key, v);
+}
+
 static const char *
 cfg_json_bool(bool b)
 {
@@ -57,9 +70,13 @@ cfg_json_bool(bool b)
 }
 
 static void
-cfg_json_log(FILE *fp, const char *ch, const struct cfg_log *l)
+cfg_json_log(FILE *fp, const char *ch, const struct cfg_log *l,
+    const struct cfg_program *p)
 {
-	fprintf(fp, ", \"%s_capture_maxbytes\": %lld", ch, l->capture_maxbytes);
+	char	key[64];
+
+	snprintf(key, sizeof(key), "%s_capture_maxbytes", ch);
+	cfg_json_num(fp, p->big, p->nbig, key, l->capture_maxbytes);
 	fprintf(fp, ", \"%s_events_enabled\": %s", ch,
 	    cfg_json_bool(l->events_enabled));
 	fprintf(fp, ", \"%s_logfile\": ", ch);
@@ -76,8 +93,10 @@ cfg_json_log(FILE *fp, const char *ch, const struct cfg_log *l)
 	default:
 		fputs("null", fp);
 	}
-	fprintf(fp, ", \"%s_logfile_backups\": %d", ch, l->backups);
-	fprintf(fp, ", \"%s_logfile_maxbytes\": %lld", ch, l->maxbytes);
+	snprintf(key, sizeof(key), "%s_logfile_backups", ch);
+	cfg_json_num(fp, p->big, p->nbig, key, l->backups);
+	snprintf(key, sizeof(key), "%s_logfile_maxbytes", ch);
+	cfg_json_num(fp, p->big, p->nbig, key, l->maxbytes);
 	fprintf(fp, ", \"%s_syslog\": %s", ch, cfg_json_bool(l->syslog));
 }
 
@@ -110,6 +129,21 @@ cfg_json_env(FILE *fp, const struct cfg_program *p)
 	fputs("}", fp);
 }
 
+/* The oracle's '%03o' % umask. */
+static void
+cfg_json_umask(FILE *fp, const struct cfg_program *p)
+{
+	const char	*t = cfg_big(p->big, p->nbig, "umask");
+
+	fputs(", \"umask\": ", fp);
+	if (t != NULL)
+		cfg_json_str(fp, t);
+	else if (p->umask >= 0)
+		fprintf(fp, "\"%03o\"", (unsigned)p->umask);
+	else
+		fputs("null", fp);
+}
+
 static void
 cfg_json_proc(FILE *fp, const struct cfg_program *p)
 {
@@ -132,39 +166,33 @@ cfg_json_proc(FILE *fp, const struct cfg_program *p)
 	fprintf(fp, "], \"killasgroup\": %s", cfg_json_bool(p->killasgroup));
 	fputs(", \"name\": ", fp);
 	cfg_json_str(fp, p->name);
-	fprintf(fp, ", \"numprocs\": %d, \"priority\": %d, \"program\": ",
-	    p->numprocs, p->priority);
+	fprintf(fp, ", \"numprocs\": %d", p->numprocs);
+	cfg_json_num(fp, p->big, p->nbig, "priority", p->priority);
+	fputs(", \"program\": ", fp);
 	cfg_json_str(fp, p->section);
 	fprintf(fp, ", \"redirect_stderr\": %s, \"serverurl\": ",
 	    cfg_json_bool(p->redirect_stderr));
 	cfg_json_str(fp, p->serverurl);
-	fprintf(fp, ", \"startretries\": %d, \"startsecs\": %d",
-	    p->startretries, p->startsecs);
-	cfg_json_log(fp, "stderr", &p->err);
-	cfg_json_log(fp, "stdout", &p->out);
+	cfg_json_num(fp, p->big, p->nbig, "startretries", p->startretries);
+	cfg_json_num(fp, p->big, p->nbig, "startsecs", p->startsecs);
+	cfg_json_log(fp, "stderr", &p->err, p);
+	cfg_json_log(fp, "stdout", &p->out, p);
 	fprintf(fp, ", \"stopasgroup\": %s, \"stopsignal\": ",
 	    cfg_json_bool(p->stopasgroup));
 	if ((sig = proc_sig_name(p->stopsignal)) != NULL)
 		cfg_json_str(fp, sig);
 	else
 		fprintf(fp, "\"%d\"", p->stopsignal);
-	fprintf(fp, ", \"stopwaitsecs\": %d", p->stopwaitsecs);
+	cfg_json_num(fp, p->big, p->nbig, "stopwaitsecs", p->stopwaitsecs);
 	if (p->has_uid) {
 		fprintf(fp, ", \"uid\": %lu", (unsigned long)p->uid);
 		pw = getpwuid(p->uid);
-		fputs(", \"umask\": ", fp);
-		if (p->umask >= 0)
-			fprintf(fp, "\"%03o\"", (unsigned)p->umask);
-		else
-			fputs("null", fp);
+		cfg_json_umask(fp, p);
 		fputs(", \"user\": ", fp);
 		cfg_json_str(fp, pw != NULL ? pw->pw_name : NULL);
 	} else {
-		fputs(", \"uid\": null, \"umask\": ", fp);
-		if (p->umask >= 0)
-			fprintf(fp, "\"%03o\"", (unsigned)p->umask);
-		else
-			fputs("null", fp);
+		fputs(", \"uid\": null", fp);
+		cfg_json_umask(fp, p);
 		fputs(", \"user\": null", fp);
 	}
 	fputs("}", fp);
@@ -204,13 +232,16 @@ cfg_json_kind(const struct cfg *c, const struct cfg_group *g)
 static void
 cfg_json_group(FILE *fp, const struct cfg *c, const struct cfg_group *g)
 {
-	const char	*kind = cfg_json_kind(c, g);
+	const char	*kind = cfg_json_kind(c, g), *t;
 	size_t		 i;
 
 	fputs("{", fp);
 	if (g->kind == CFG_KIND_EVENTLISTENER) {
-		fprintf(fp, "\"buffer_size\": %d, \"events\": [",
-		    g->buffer_size);
+		if ((t = cfg_big(g->big, g->nbig, "buffer_size")) != NULL)
+			fprintf(fp, "\"buffer_size\": %s", t);
+		else
+			fprintf(fp, "\"buffer_size\": %d", g->buffer_size);
+		fputs(", \"events\": [", fp);
 		for (i = 0; i < g->nevents; i++) {
 			if (i > 0)
 				fputs(", ", fp);
@@ -220,7 +251,8 @@ cfg_json_group(FILE *fp, const struct cfg *c, const struct cfg_group *g)
 	}
 	fprintf(fp, "\"kind\": \"%s\", \"name\": ", kind);
 	cfg_json_str(fp, g->name);
-	fprintf(fp, ", \"priority\": %d, \"processes\": [", g->priority);
+	cfg_json_num(fp, g->big, g->nbig, "priority", g->priority);
+	fputs(", \"processes\": [", fp);
 	for (i = 0; i < g->n; i++) {
 		fputs(i > 0 ? ",\n   " : "\n   ", fp);
 		cfg_json_proc(fp, c->programs[g->first + i]);
@@ -238,7 +270,10 @@ cfg_json_group(FILE *fp, const struct cfg *c, const struct cfg_group *g)
 			    g->socket_backlog);
 		else
 			fputs(", \"socket_backlog\": null", fp);
-		if (g->socket_mode >= 0)
+		if ((t = cfg_big(g->big, g->nbig, "socket_mode")) != NULL) {
+			fputs(", \"socket_mode\": ", fp);
+			cfg_json_str(fp, t);
+		} else if (g->socket_mode >= 0)
 			fprintf(fp, ", \"socket_mode\": \"%04o\"",
 			    (unsigned)g->socket_mode);
 		else
