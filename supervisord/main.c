@@ -293,13 +293,15 @@ set_rlimits(const struct cfg *c)
 	static const int res[] = { RLIMIT_NOFILE, RLIMIT_NPROC };
 	struct rlimit	 rl;
 	rlim_t		 want, need, hard;
+	long long	 n;
 	size_t		 i;
 
 	for (i = 0; i < 2; i++) {
-		want = (rlim_t)(res[i] == RLIMIT_NOFILE ? c->sd.minfds :
-		    c->sd.minprocs);
-		if (getrlimit(res[i], &rl) == -1)
+		n = res[i] == RLIMIT_NOFILE ? c->sd.minfds : c->sd.minprocs;
+		/* Below 1, no soft limit is below it (supervisor's test). */
+		if (n < 1 || getrlimit(res[i], &rl) == -1)
 			continue;
+		want = (rlim_t)n;
 		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
 			hard = rl.rlim_max;
 			if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)

@@ -17,6 +17,13 @@
 
 #define BOM	"\xef\xbb\xbf"
 
+/* 4299 zeros: with a leading 1, Python 3.11's longest int() string. */
+#define Z10	"0000000000"
+#define Z100	Z10 Z10 Z10 Z10 Z10 Z10 Z10 Z10 Z10 Z10
+#define Z1000	Z100 Z100 Z100 Z100 Z100 Z100 Z100 Z100 Z100 Z100
+#define DIGITS_4299	Z1000 Z1000 Z1000 Z1000 Z100 Z100 Z10 Z10 Z10 Z10 Z10 \
+			Z10 Z10 Z10 Z10 "000000000"
+
 Suite	*config_suite(void);
 
 struct row {
@@ -302,9 +309,10 @@ want_in_order(const char *text, const char *want)
 	free(w);
 }
 
-START_TEST(test_config_table)
+/* Load r->text; check the dump or the error. */
+static void
+check_row(const struct row *r, int _i)
 {
-	const struct row	*r = &rows[_i];
 	struct cfg_msgs		 errs = { 0 };
 	struct cfg		*c;
 	char			 path[PATH_MAX], *j;
@@ -326,6 +334,159 @@ START_TEST(test_config_table)
 		want_in_order(j, r->want);
 		free(j);
 	}
+	cfg_free(c);
+	cfg_msgs_free(&errs);
+}
+
+START_TEST(test_config_table)
+{
+	check_row(&rows[_i], _i);
+}
+END_TEST
+
+#define PROG	"[supervisord]\n[program:x]\ncommand=x\n"
+
+/*
+ * Integers as Python 3.11's int() reads them (supervisor's integer(),
+ * byte_size, octal_type), and values beyond our fields, which keep
+ * Python's text in the dump.
+ */
+static const struct row int_rows[] = {
+	/* Unicode decimal digits: Arabic-Indic, fullwidth, math bold. */
+	{ PROG "startsecs=\xd9\xa3\n", "\"startsecs\": 3", NULL },
+	{ PROG "startsecs=\xef\xbc\x93\xef\xbc\x90\n", "\"startsecs\": 30",
+	  NULL },
+	{ PROG "startsecs=\xf0\x9d\x9f\x93\n", "\"startsecs\": 5", NULL },
+	{ PROG "startsecs=1_\xd9\xa3\n", "\"startsecs\": 13", NULL },
+	{ PROG "umask=\xd9\xa1\xd9\xa7\n", "\"umask\": \"017\"", NULL },
+	{ PROG "stopsignal=\xd9\xa9\n", "\"stopsignal\": \"KILL\"", NULL },
+	{ PROG "exitcodes=\xd9\xa0,\xef\xbc\x92\n", "\"exitcodes\": [0, 2]",
+	  NULL },
+	{ PROG "stdout_logfile_maxbytes=\xd9\xa3kb\n",
+	  "\"stdout_logfile_maxbytes\": 3072", NULL },
+	/* byte_size lowers the suffix: the KELVIN SIGN becomes k. */
+	{ PROG "stdout_logfile_maxbytes=2\xe2\x84\xaa""B\n",
+	  "\"stdout_logfile_maxbytes\": 2048", NULL },
+	/* A superscript digit is No, not Nd: not a digit to int(). */
+	{ PROG "startsecs=\xc2\xb2\n", NULL, "startsecs: invalid integer" },
+	/* Signs and blanks: Python's, Unicode ones too; none after a sign. */
+	{ PROG "startsecs=-5\n", "\"startsecs\": -5", NULL },
+	{ PROG "startsecs=+5\n", "\"startsecs\": 5", NULL },
+	{ PROG "startsecs=-0\n", "\"startsecs\": 0", NULL },
+	{ PROG "startsecs=\xe3\x80\x80" "7\xc2\xa0\n", "\"startsecs\": 7",
+	  NULL },
+	{ PROG "startsecs=- 5\n", NULL, "startsecs: invalid integer '- 5'" },
+	{ PROG "startsecs=+-5\n", NULL, "startsecs: invalid integer" },
+	{ PROG "exitcodes=1,\t2 \n", "\"exitcodes\": [1, 2]", NULL },
+	/* int() takes ASCII \x1c-\x1f for no blank (str.strip does). */
+	{ PROG "exitcodes=1,\x1c" "2\n", NULL, "exitcodes: invalid list" },
+	/* Underscores: single, between digits. */
+	{ PROG "startsecs=1_000\n", "\"startsecs\": 1000", NULL },
+	{ PROG "startsecs=_1\n", NULL, "startsecs: invalid integer '_1'" },
+	{ PROG "startsecs=1_\n", NULL, "startsecs: invalid integer '1_'" },
+	{ PROG "startsecs=1__0\n", NULL, "startsecs: invalid integer" },
+	{ PROG "startsecs=+_1\n", NULL, "startsecs: invalid integer" },
+	{ PROG "umask=0o_17\n", "\"umask\": \"017\"", NULL },
+	{ PROG "umask=0_o17\n", NULL, "umask: invalid octal" },
+	{ PROG "startsecs=0x10\n", NULL, "startsecs: invalid integer" },
+	/* Beyond our fields: Python's value in the dump. */
+	{ PROG "startsecs=99999999999999999999\n",
+	  "\"startsecs\": 99999999999999999999", NULL },
+	{ PROG "stopwaitsecs=-3000000000\n", "\"stopwaitsecs\": -3000000000",
+	  NULL },
+	{ PROG "priority=00000000000000000000000042\n", "\"priority\": 42",
+	  NULL },
+	{ PROG "stdout_logfile_maxbytes=99999999999999999999GB\n",
+	  "\"stdout_logfile_maxbytes\": 107374182399999999998926258176", NULL },
+	{ PROG "stderr_logfile_backups=-1_000_000_000_000\n",
+	  "\"stderr_logfile_backups\": -1000000000000", NULL },
+	{ PROG "umask=-1\n", "\"umask\": \"-01\"", NULL },
+	{ PROG "umask=7777777777777777777777\n",
+	  "\"umask\": \"7777777777777777777777\"", NULL },
+	/* Python orders the groups by the whole value. */
+	{ "[supervisord]\n[program:a]\ncommand=x\n"
+	  "priority=100000000000000000000\n[program:b]\ncommand=x\n"
+	  "priority=99999999999999999999\n[program:c]\ncommand=x\n"
+	  "priority=-99999999999999999999\n",
+	  "\"name\": \"c\"\a\"name\": \"b\"\a\"name\": \"a\"", NULL },
+	/* Where supervisor checks a range, we do. */
+	{ PROG "exitcodes=99999999999999999999\n", NULL,
+	  "exitcodes: invalid list of exit codes" },
+	{ "[supervisord]\n[fcgi-program:f]\ncommand=x\n"
+	  "socket=unix:///tmp/f.sock\nsocket_backlog=99999999999999999999\n",
+	  NULL, "socket_backlog: 99999999999999999999 is out of range" },
+	{ "[supervisord]\n[eventlistener:e]\ncommand=x\nevents=TICK_5\n"
+	  "buffer_size=-99999999999999999999\n", NULL,
+	  "invalid buffer_size (-99999999999999999999)" },
+	{ "[supervisord]\n[eventlistener:e]\ncommand=x\nevents=TICK_5\n"
+	  "buffer_size=99999999999999999999\n",
+	  "\"buffer_size\": 99999999999999999999", NULL },
+	{ "[supervisord]\n[inet_http_server]\nport=\xd9\xa9\xd9\xa0\xd9\xa0"
+	  "\xd9\xa1\n[program:x]\ncommand=x\n", "\"name\": \"x\"", NULL },
+	{ "[supervisord]\n[inet_http_server]\nport=99999999999999999999\n",
+	  NULL, "port" },
+	/* numprocs below 1: no process, however far below. */
+	{ PROG "numprocs=-99999999999999999999\n[program:y]\ncommand=y\n",
+	  "\"name\": \"y\"", NULL },
+	{ "[supervisord]\n[program:x]\ncommand=x\nnumprocs=1000001\n"
+	  "process_name=%(process_num)s\n", NULL,
+	  "numprocs: 1000001 is more than this daemon's limit" },
+	/* At most 4300 digits (underscores not counted), as Python 3.11. */
+	{ PROG "startsecs=1_" DIGITS_4299 "\n", "\"startsecs\": 1" DIGITS_4299,
+	  NULL },
+	{ PROG "startsecs=1" DIGITS_4299 "\n", "\"startsecs\": 1" DIGITS_4299,
+	  NULL },
+	{ PROG "startsecs=10" DIGITS_4299 "\n", NULL, "more than 4300 digits" },
+	{ PROG "startsecs=00" DIGITS_4299 "\n", NULL, "more than 4300 digits" },
+};
+
+START_TEST(test_config_int_table)
+{
+	check_row(&int_rows[_i], _i);
+}
+END_TEST
+
+/* What the daemon uses of values beyond its fields: clamped, low bits. */
+START_TEST(test_config_int_clamped)
+{
+	struct cfg_msgs		 errs = { 0 };
+	struct cfg		*c;
+	const struct cfg_program *p;
+	char			 path[PATH_MAX], err[256];
+
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, "[supervisord]\nminfds=99999999999999999999\n"
+	    "logfile_backups=-99999999999999999999\numask=-1\n"
+	    "[program:x]\ncommand=x\n"
+	    "startsecs=99999999999999999999\npriority=-3000000000\n"
+	    "stdout_logfile_maxbytes=99999999999999999999\n"
+	    "stderr_capture_maxbytes=-99999999999999999999\n"
+	    "umask=-2\n");
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "rejected: %s", errs.n > 0 ? errs.v[0] : "?");
+	ck_assert(c->sd.minfds == LLONG_MAX);
+	ck_assert_int_eq(c->sd.logfile_backups, INT_MIN);
+	/* As umask(2) takes (mode_t)-1: 0777. */
+	ck_assert_int_eq(c->sd.umask, 0777);
+	ck_assert_uint_eq(c->nprograms, 1);
+	p = c->programs[0];
+	ck_assert_int_eq(p->startsecs, INT_MAX);
+	ck_assert_int_eq(p->priority, INT_MIN);
+	ck_assert(p->out.maxbytes == LLONG_MAX);
+	ck_assert(p->err.capture_maxbytes == LLONG_MIN);
+	ck_assert_int_eq(p->umask, 0776);
+	ck_assert_str_eq(cfg_big(p->big, p->nbig, "startsecs"),
+	    "99999999999999999999");
+	ck_assert_ptr_null(cfg_big(p->big, p->nbig, "stopwaitsecs"));
+	/* The command line reads numbers the same way. */
+	ck_assert_int_eq(cfg_set_option(c, "minfds", "\xd9\xa4", err,
+	    sizeof(err)), 0);
+	ck_assert(c->sd.minfds == 4);
+	ck_assert_int_eq(cfg_set_option(c, "logfile_maxbytes",
+	    "1" DIGITS_4299 "kb", err, sizeof(err)), 0);
+	ck_assert(c->sd.logfile_maxbytes == LLONG_MAX);
+	ck_assert_int_eq(cfg_set_option(c, "logfile_backups",
+	    "10" DIGITS_4299, err, sizeof(err)), -1);
 	cfg_free(c);
 	cfg_msgs_free(&errs);
 }
@@ -648,6 +809,9 @@ config_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_config_table, 0,
 	    (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_loop_test(tc, test_config_int_table, 0,
+	    sizeof(int_rows) / sizeof(int_rows[0]));
+	tcase_add_test(tc, test_config_int_clamped);
 	tcase_add_test(tc, test_config_long_line);
 	tcase_add_test(tc, test_config_include);
 	tcase_add_test(tc, test_config_include_here);
