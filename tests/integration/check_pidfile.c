@@ -5,7 +5,8 @@
  * the control socket, even when that socket was deleted.  A stale pidfile
  * (a dead pid, garbage) is taken over; one that cannot be created is a
  * warning and the daemon runs; a daemonized daemon holds the lock across
- * its fork and writes its own, final pid.
+ * its fork and writes its own, final pid; a reload keeps the pidfile it
+ * locked at startup.
  */
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -254,6 +255,33 @@ START_TEST(test_daemonized_daemon_holds_the_lock)
 }
 END_TEST
 
+/* As supervisor, which reads pidfile= only when it starts. */
+START_TEST(test_reload_keeps_the_locked_pidfile)
+{
+	struct th	*h = th_new();
+	char		*body;
+	pid_t		 pid;
+
+	th_conf(h, one_program);
+	pid = th_start_conf(h);
+	ck_assert(th_wait_log(h, "entered RUNNING", 5000));
+	ck_assert_int_ne(asprintf(&body, "[supervisord]\n"
+	    "logfile=@DIR@/supervisord.log\npidfile=@DIR@/other.pid\n"
+	    "childlogdir=@DIR@\n\n%s", one_program), -1);
+	th_write(h, "supervisord.conf", body);
+	free(body);
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "other.pid takes effect at the next start",
+	    5000));
+	ck_assert(!exists(th_path(h, "other.pid")));
+	ck_assert_int_eq(th_read_pid(h, "supervisord.pid"), pid);
+	ck_assert(flocked(th_path(h, "supervisord.pid")));
+	ck_assert(th_exited_ok(th_stop(h)));
+	ck_assert(!exists(th_path(h, "supervisord.pid")));
+	th_free(h);
+}
+END_TEST
+
 Suite *
 pidfile_suite(void)
 {
@@ -267,6 +295,7 @@ pidfile_suite(void)
 	tcase_add_loop_test(tc, test_unwritable_pidfile_warns_and_runs, 0,
 	    sizeof(unwritable_rows) / sizeof(unwritable_rows[0]));
 	tcase_add_test(tc, test_daemonized_daemon_holds_the_lock);
+	tcase_add_test(tc, test_reload_keeps_the_locked_pidfile);
 	suite_add_tcase(s, tc);
 	return s;
 }
