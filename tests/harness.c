@@ -905,6 +905,14 @@ th_wait_log(struct th *h, const char *needle, int ms)
 }
 
 bool
+th_log_stays_below(struct th *h, const char *needle, int n, int ms)
+{
+	struct count_arg	 c = { needle, n };
+
+	return !th_wait(h, count_pred, &c, ms);
+}
+
+bool
 th_wait(struct th *h, bool (*pred)(struct th *, void *), void *arg, int ms)
 {
 	long long	 end = th_now_ms() + ms;

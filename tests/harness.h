@@ -136,6 +136,13 @@ int	 th_log_count(struct th *h, const char *needle);
 bool	 th_wait_log(struct th *h, const char *needle, int ms);
 bool	 th_wait_log_n(struct th *h, const char *needle, int n, int ms);
 
+/*
+ * A "nothing happens" check: true if, all through the next ms, the log
+ * has fewer than n lines containing needle (false as soon as it has n).
+ * The caller says why ms is long enough.
+ */
+bool	 th_log_stays_below(struct th *h, const char *needle, int n, int ms);
+
 /* Poll pred(h, arg) every 10 ms until it is true or ms have passed. */
 bool	 th_wait(struct th *h, bool (*pred)(struct th *, void *), void *arg,
 	    int ms);

@@ -6,6 +6,7 @@
  * clients that misbehave (garbage, silence, leaving mid-command, not
  * reading a tail -f) without disturbing the daemon.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -660,7 +661,8 @@ START_TEST(test_bad_clients)
 	const char	*out;
 	char		 buf[256], big[20000];
 	int		 silent, garbage, leaver, toolong, follower, nul;
-	long long	 t0;
+	int		 queued = 0;
+	long long	 t0, deadline;
 	ssize_t		 n;
 
 	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
@@ -679,7 +681,7 @@ START_TEST(test_bad_clients)
 	/* Leaves while its start waits for startsecs. */
 	leaver = raw_connect(h);
 	ck_assert(write(leaver, "start slow\n", 11) == 11);
-	usleep(100000);
+	ck_assert(th_wait_log(h, "spawned: 'slow'", 5000));
 	close(leaver);
 	/* Follows a fast log without ever reading. */
 	follower = raw_connect(h);
@@ -691,7 +693,12 @@ START_TEST(test_bad_clients)
 	    th_now_ms() - t0);
 	ck_assert(th_wait_log(h, "success: slow entered RUNNING", 5000));
 	ck_assert_int_eq(ctl(h, &out, "status", "slow", NULL), 0);
-	usleep(300000);
+	/* The follower, which never reads, has a full socket by now. */
+	deadline = th_now_ms() + 5000;
+	while ((ioctl(follower, FIONREAD, &queued) == -1 || queued < 32768) &&
+	    th_now_ms() < deadline)
+		usleep(10000);
+	ck_assert_int_ge(queued, 32768);
 	t0 = th_now_ms();
 	ck_assert_int_eq(ctl(h, &out, "status", "a", NULL), 0);
 	ck_assert_msg(th_now_ms() - t0 < 2000, "status took %lld ms",
