@@ -7,7 +7,9 @@
  * longer than maxbytes is never split across two files.
  *
  * The size is taken from fstat at open and then counted, so the hot path
- * is one write(2) per call.  A file that is gone (its directory removed)
+ * is one write(2) per call.  A write that fails part-way (a full disk)
+ * cuts the file back to its last line end, so that a file never holds a
+ * torn line followed by later output.  A file that is gone (its directory removed)
  * leaves the writer closed; each later write tries to open the path again,
  * so logging resumes by itself once the directory is back.  Deciding what
  * to drop, and saying so, is the caller's business.
@@ -27,6 +29,8 @@
 struct proc_rlog {
 	int	 fd;		/* -1 while the path cannot be opened */
 	off_t	 size;		/* bytes in the file, as far as we wrote */
+	off_t	 lineend;	/* size just after the last '\n' we wrote */
+	off_t	 unwound;	/* earlier bytes the last failure removed */
 	off_t	 maxbytes;	/* 0: never rotate */
 	int	 backups;	/* 0: truncate instead of rotating */
 	size_t	 namesz;	/* size of src and dst */
@@ -57,6 +61,8 @@ rlog_openfd(struct proc_rlog *rl, int trunc)
 	}
 	rl->fd = fd;
 	rl->size = st.st_size;
+	/* What was there before us is taken as whole lines. */
+	rl->lineend = st.st_size;
 	return 0;
 }
 
@@ -112,8 +118,9 @@ rlog_rotate(struct proc_rlog *rl)
 static ssize_t
 rlog_writeall(struct proc_rlog *rl, const char *buf, size_t len)
 {
-	size_t	done = 0;
-	ssize_t	n;
+	const char	*nl;
+	size_t		 done = 0;
+	ssize_t		 n;
 
 	while (done < len) {
 		n = write(rl->fd, buf + done, len - done);
@@ -127,10 +134,43 @@ rlog_writeall(struct proc_rlog *rl, const char *buf, size_t len)
 			errno = EIO;
 			break;
 		}
+		if ((nl = memrchr(buf + done, '\n', (size_t)n)) != NULL)
+			rl->lineend = rl->size + (nl - (buf + done)) + 1;
 		done += (size_t)n;
 		rl->size += n;
 	}
 	return (ssize_t)done;
+}
+
+/*
+ * A write failed: cut the file back to its last line end, so that what
+ * comes after the failure never continues a torn line.  Returns how many
+ * bytes were removed.  The end is taken from fstat, not from our count:
+ * a file truncated behind our back (copytruncate) must not be extended.
+ * Best effort: a file that cannot be truncated (not a regular file) is
+ * left as it is.
+ */
+static off_t
+rlog_unwind(struct proc_rlog *rl)
+{
+	struct stat	st;
+	off_t		torn = rl->size - rl->lineend, end;
+	int		save = errno;
+
+	if (rl->fd == -1 || torn <= 0)
+		return 0;
+	if (fstat(rl->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		errno = save;
+		return 0;
+	}
+	end = st.st_size > torn ? st.st_size - torn : 0;
+	if (ftruncate(rl->fd, end) == -1) {
+		errno = save;
+		return 0;
+	}
+	rl->size = rl->lineend;
+	errno = save;
+	return torn;
 }
 
 struct proc_rlog *
@@ -157,6 +197,8 @@ proc_rlog_open(const char *path, off_t maxbytes, int backups)
 	rl->backups = backups;
 	rl->fd = -1;
 	rl->size = 0;
+	rl->lineend = 0;
+	rl->unwound = 0;
 	if (rlog_openfd(rl, 0) == -1) {
 		save = errno;
 		free(rl);
@@ -170,12 +212,13 @@ ssize_t
 proc_rlog_write(struct proc_rlog *rl, const void *buf, size_t len)
 {
 	const char	*p = buf, *nl;
-	size_t		 done = 0, n;
+	size_t		 done = 0, cur = 0, n;
 	ssize_t		 w;
-	off_t		 room;
+	off_t		 room, torn;
 
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
+	rl->unwound = 0;
 	while (done < len) {
 		if (rl->fd == -1 && rlog_openfd(rl, 0) == -1)
 			goto fail;
@@ -195,21 +238,57 @@ proc_rlog_write(struct proc_rlog *rl, const void *buf, size_t len)
 			if (n > 0) {
 				w = rlog_writeall(rl, p + done, n);
 				done += (size_t)w;
+				cur += (size_t)w;
 				if ((size_t)w < n)
 					goto fail;
 			}
 			if (rlog_rotate(rl) == -1)
 				goto fail;
+			/* What went before is in NAME.1 now, whole. */
+			cur = 0;
+			rl->lineend = rl->size;
 			continue;
 		}
 		w = rlog_writeall(rl, p + done, n);
 		done += (size_t)w;
+		cur += (size_t)w;
 		if ((size_t)w < n)
 			goto fail;
 	}
 	return (ssize_t)done;
 fail:
+	/* No torn line: what this call and earlier ones left after the
+	 * file's last line end goes. */
+	torn = rlog_unwind(rl);
+	if ((off_t)cur >= torn)
+		done -= (size_t)torn;
+	else {
+		rl->unwound = torn - (off_t)cur;
+		done -= cur;
+	}
 	return done > 0 ? (ssize_t)done : -1;
+}
+
+off_t
+proc_rlog_unwound(const struct proc_rlog *rl)
+{
+	return rl->unwound;
+}
+
+int
+proc_rlog_check(struct proc_rlog *rl)
+{
+	struct stat	a, b;
+
+	if (rl->fd != -1 && fstat(rl->fd, &a) == 0 &&
+	    stat(rl->path, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return 0;
+	if (rl->fd == -1)
+		return 0;	/* the next write tries to open it anyway */
+	if (proc_rlog_reopen(rl) == -1)
+		return -1;
+	return 1;
 }
 
 int

@@ -41,10 +41,15 @@ struct proc_rlog *proc_rlog_open(const char *path, off_t maxbytes, int backups);
  * write(2); short writes and EINTR are retried.
  *
  * Returns len when everything was written.  When an error stops it
- * (ENOSPC, EIO, a failed rotation, the path cannot be opened, ...), it
- * returns the number of bytes written before the error, 0 < n < len, or
- * -1 if none were, with errno set either way; those first n bytes are in
- * the log, the rest is not: the caller decides what to drop or retry.
+ * (ENOSPC, EIO, a failed rotation, the path cannot be opened, ...), the
+ * file is first cut back (ftruncate) to just after its last '\n', so that
+ * it never ends in a torn line that later output would continue: the bytes
+ * of the unfinished line go, those of this call and those of earlier calls
+ * that did not end a line (proc_rlog_unwound tells how many).  It then
+ * returns the number of bytes of buf that remain in the log, 0 < n < len
+ * (all of them up to a '\n'), or -1 if none do, with errno set either
+ * way: the caller decides what to drop or retry.  A file that cannot be
+ * truncated (not a regular file) is left as it is.
  *
  * If the file cannot be (re)opened, after proc_rlog_reopen or a rotation
  * (its directory was removed, say), the writer stays closed and every
@@ -53,6 +58,23 @@ struct proc_rlog *proc_rlog_open(const char *path, off_t maxbytes, int backups);
  * resumes by itself in a fresh file.
  */
 ssize_t	proc_rlog_write(struct proc_rlog *rl, const void *buf, size_t len);
+
+/*
+ * Bytes written by earlier calls that the last proc_rlog_write removed
+ * when it failed (an unfinished line cut back); 0 after a call that did
+ * not fail.
+ */
+off_t	proc_rlog_unwound(const struct proc_rlog *rl);
+
+/*
+ * Whether path still names the file being written: 0 if it does (or the
+ * writer is closed: the next write opens the path anyway); else (the file
+ * was removed, or something else, a directory say, took its name) reopen
+ * it: 1 when that worked, -1 with errno when it did not, and then the
+ * writer stays closed and each write tries again, as after
+ * proc_rlog_reopen.  One stat and one fstat.
+ */
+int	proc_rlog_check(struct proc_rlog *rl);
 
 /*
  * Close and open the path again (after logrotate moved it), and read its

@@ -542,8 +542,11 @@ START_TEST(test_rlog_enospc)
 }
 END_TEST
 
-/* A write stopped half-way reports what went in; the next one fails. */
-START_TEST(test_rlog_partial_write_counts)
+/*
+ * A write stopped half-way (RLIMIT_FSIZE: EFBIG, as ENOSPC would) keeps
+ * its whole lines and cuts the torn one back; the next one fails.
+ */
+START_TEST(test_rlog_partial_write_keeps_whole_lines)
 {
 	struct proc_rlog	*rl;
 	struct rlimit		 rlim = { 1000, 1000 };
@@ -554,17 +557,98 @@ START_TEST(test_rlog_partial_write_counts)
 	signal(SIGXFSZ, SIG_IGN);
 	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rlim), 0);
 	memset(buf, 'p', sizeof(buf));
+	buf[599] = '\n';
+	buf[899] = '\n';
 	rl = proc_rlog_open(logpath, 0, 0);
 	ck_assert_ptr_nonnull(rl);
 	errno = 0;
-	ck_assert_int_eq(proc_rlog_write(rl, buf, sizeof(buf)), 1000);
+	ck_assert_int_eq(proc_rlog_write(rl, buf, sizeof(buf)), 900);
 	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_int_eq(proc_rlog_unwound(rl), 0);
 	errno = 0;
-	ck_assert_int_eq(proc_rlog_write(rl, buf, 10), -1);
+	ck_assert_int_eq(proc_rlog_write(rl, buf, 600), -1);
 	ck_assert_int_eq(errno, EFBIG);
 	proc_rlog_close(rl);
 	got = slurp(logpath, &len);
-	ck_assert_uint_eq(len, 1000);
+	ck_assert_uint_eq(len, 900);
+	ck_assert_int_eq(got[899], '\n');
+	free(got);
+}
+END_TEST
+
+/*
+ * A line begun by an earlier write (a program's partial line) goes too
+ * when the write that should end it fails: proc_rlog_unwound counts it.
+ */
+START_TEST(test_rlog_failure_unwinds_earlier_partial_line)
+{
+	struct proc_rlog	*rl;
+	struct rlimit		 rlim = { 1000, 1000 };
+	char			 buf[200], *got;
+	size_t			 len;
+
+	/* Not less: Check's own result file is under the same limit. */
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rlim), 0);
+	rl = proc_rlog_open(logpath, 0, 0);
+	ck_assert_ptr_nonnull(rl);
+	memset(buf, 'y', sizeof(buf));
+	buf[sizeof(buf) - 1] = '\n';
+	for (len = 0; len < 4; len++)
+		ck_assert_int_eq(proc_rlog_write(rl, buf, sizeof(buf)), 200);
+	ck_assert_int_eq(wr(rl, "one\ntwo "), 8);
+	ck_assert_int_eq(wr(rl, "and a half "), 11);
+	memset(buf, 'x', sizeof(buf));
+	buf[sizeof(buf) - 1] = '\n';
+	errno = 0;
+	ck_assert_int_eq(proc_rlog_write(rl, buf, sizeof(buf)), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_int_eq(proc_rlog_unwound(rl), 15);
+	/* The next whole line fits again. */
+	ck_assert_int_eq(wr(rl, "three\n"), 6);
+	ck_assert_int_eq(proc_rlog_unwound(rl), 0);
+	proc_rlog_close(rl);
+	got = slurp(logpath, &len);
+	ck_assert_uint_eq(len, 810);
+	ck_assert(memcmp(got + 800, "one\nthree\n", 10) == 0);
+	free(got);
+}
+END_TEST
+
+/* The file removed and a directory in its place: check says so. */
+START_TEST(test_rlog_check_sees_a_directory_in_its_place)
+{
+	struct proc_rlog	*rl;
+	char			*got;
+	size_t			 len;
+
+	rl = proc_rlog_open(logpath, 0, 0);
+	ck_assert_ptr_nonnull(rl);
+	ck_assert_int_eq(wr(rl, "a\n"), 2);
+	ck_assert_int_eq(proc_rlog_check(rl), 0);
+	ck_assert_int_eq(unlink(logpath), 0);
+	ck_assert_int_eq(mkdir(logpath, 0755), 0);
+	errno = 0;
+	ck_assert_int_eq(proc_rlog_check(rl), -1);
+	ck_assert_int_eq(errno, EISDIR);
+	ck_assert_int_eq(wr(rl, "b\n"), -1);
+	ck_assert_int_eq(proc_rlog_check(rl), 0);	/* closed: no news */
+	ck_assert_int_eq(rmdir(logpath), 0);
+	ck_assert_int_eq(wr(rl, "c\n"), 2);
+	proc_rlog_close(rl);
+	got = slurp(logpath, &len);
+	ck_assert_uint_eq(len, 2);
+	ck_assert(memcmp(got, "c\n", 2) == 0);
+	free(got);
+	/* Removed without a replacement: a fresh file. */
+	rl = proc_rlog_open(logpath, 0, 0);
+	ck_assert_ptr_nonnull(rl);
+	ck_assert_int_eq(unlink(logpath), 0);
+	ck_assert_int_eq(proc_rlog_check(rl), 1);
+	ck_assert_int_eq(wr(rl, "d\n"), 2);
+	proc_rlog_close(rl);
+	got = slurp(logpath, &len);
+	ck_assert_uint_eq(len, 2);
 	free(got);
 }
 END_TEST
@@ -625,7 +709,9 @@ rlog_suite(void)
 	tcase_add_test(tc, test_rlog_failed_rotation_keeps_file);
 	tcase_add_test(tc, test_rlog_open_errors);
 	tcase_add_test(tc, test_rlog_enospc);
-	tcase_add_test(tc, test_rlog_partial_write_counts);
+	tcase_add_test(tc, test_rlog_partial_write_keeps_whole_lines);
+	tcase_add_test(tc, test_rlog_failure_unwinds_earlier_partial_line);
+	tcase_add_test(tc, test_rlog_check_sees_a_directory_in_its_place);
 	tcase_add_test(tc, test_rlog_fd_cloexec);
 	suite_add_tcase(s, tc);
 	return s;
