@@ -2,8 +2,11 @@
  * log: the daemon's own log.  One line per message, in supervisor's shape,
  * written whole with one write(2) per destination so that lines from the
  * daemon never interleave with forwarded program output mid-line.  The file
- * rotates through libproc's rlog.  A failing write is counted, not
- * retried: logging must never stop the loop.  Lines for stdout go through
+ * rotates through libproc's rlog, which writes a line whole or not at all
+ * (a write stopped by a full disk is cut back).  A refused line is
+ * counted, not retried: logging must never stop the loop; the episode is
+ * announced on stdout (the file cannot take it) and its count logged when
+ * the file takes lines again.  Lines for stdout go through
  * output.c, which owns fd 1 once it forwards program output there (a
  * non-blocking pipe with a whole-line queue).
  */
@@ -27,8 +30,12 @@ static struct {
 	int		  level;
 	bool		  to_stdout;
 	bool		  opened;	/* log_open was called */
-	unsigned long	  lost;		/* lines the file refused */
-} lg = { NULL, LOGL_INFO, false, false, 0 };
+	bool		  failing;	/* in an episode of refused lines */
+	bool		  reporting;	/* writing the episode's report */
+	unsigned long	  lost;		/* lines the file refused, in all */
+	unsigned long	  lost_at;	/* lost when the episode began */
+	int		  err;		/* errno of the episode's first */
+} lg = { NULL, LOGL_INFO, false, false, false, false, 0, 0, 0 };
 
 static const struct {
 	const char	*desc;		/* config spelling */
@@ -89,6 +96,12 @@ log_open(const char *path, long long maxbytes, int backups, int level,
 	return lg.file == NULL ? -1 : 0;
 }
 
+unsigned long
+log_lost(void)
+{
+	return lg.lost;
+}
+
 int
 log_reopen(void)
 {
@@ -127,6 +140,38 @@ write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/*
+ * One line to the log file.  A refused line starts an episode, said once
+ * on stdout (in the foreground), since the file cannot take it; the first
+ * line the file takes again is followed by the episode's count.
+ */
+static void
+log_file_line(const char *line, size_t n)
+{
+	unsigned long	lost;
+
+	if (proc_rlog_write(lg.file, line, n) != (ssize_t)n) {
+		lg.lost++;
+		if (lg.failing || lg.reporting)
+			return;
+		lg.failing = true;
+		lg.err = errno;
+		lg.lost_at = lg.lost - 1;
+		log_warnx("couldn't write to the log file %s: %s: counting "
+		    "the lines lost until it works", proc_rlog_path(lg.file),
+		    strerror(lg.err));
+		return;
+	}
+	if (!lg.failing || lg.reporting)
+		return;
+	lost = lg.lost - lg.lost_at;
+	lg.reporting = true;
+	log_warnx("the log file %s is writable again: %lu lines lost",
+	    proc_rlog_path(lg.file), lost);
+	lg.reporting = false;
+	lg.failing = false;
+}
+
 void
 log_vmsg(int level, const char *fmt, va_list ap)
 {
@@ -159,11 +204,10 @@ log_vmsg(int level, const char *fmt, va_list ap)
 	if (!lg.opened) {
 		write_all(STDERR_FILENO, line, n);
 	} else {
-		if (lg.file != NULL &&
-		    proc_rlog_write(lg.file, line, n) != (ssize_t)n)
-			lg.lost++;
 		if (lg.to_stdout)
 			out_log_line(line, n);
+		if (lg.file != NULL)
+			log_file_line(line, n);
 	}
 	errno = saved;
 }

@@ -34,6 +34,13 @@ const char *log_level_name(int level);
  */
 int	log_open(const char *path, long long maxbytes, int backups, int level,
 	    bool to_stdout);
+/*
+ * Lines the log file refused (a full disk, ...), since the start; each
+ * episode is also logged: when it begins (on stdout only, as the file
+ * refuses it) and with its count when the file takes lines again.
+ */
+unsigned long log_lost(void);
+
 /* Reopen the file (SIGUSR2, reload).  0 or -1 with errno. */
 int	log_reopen(void);
 void	log_set_level(int level);
