@@ -41,7 +41,8 @@
 #define CLOSE_RANGE_CLOEXEC	(1U << 2)
 #endif
 
-#define DEFAULT_PATH	"/usr/local/bin:/usr/bin:/bin"
+/* supervisor 4.2.5's ServerOptions.get_path, where PATH is unset. */
+#define DEFAULT_PATH	"/bin:/usr/bin:/usr/local/bin"
 
 static const char *const step_names[PROC_STEP_MAX] = {
 	[PROC_STEP_NONE] = "none",
@@ -399,8 +400,8 @@ proc_spawn_report(int fd, struct proc_spawn_err *err)
 
 /*
  * Store dir "/" cmd (or cmd alone for an empty dir, the current
- * directory, as execvp and supervisor's os.path.join do).  0, or -1 if
- * it does not fit.
+ * directory, as supervisor's os.path.join does).  0, or -1 if it does
+ * not fit.
  */
 static int
 join_path(char *buf, size_t len, const char *dir, size_t dlen,
@@ -418,62 +419,19 @@ join_path(char *buf, size_t len, const char *dir, size_t dlen,
 	return 0;
 }
 
-/* 1 if path is a regular file we may execute, 0 if not, -1 if absent. */
-static int
-check_exec(const char *path, bool *isdir)
-{
-	struct stat	sb;
-
-	*isdir = false;
-	if (stat(path, &sb) == -1)
-		return -1;
-	if (S_ISDIR(sb.st_mode)) {
-		*isdir = true;
-		return 0;
-	}
-	/* supervisor: no x bit at all is "not executable", then access(). */
-	if (S_ISREG(sb.st_mode) && (sb.st_mode & 0111) != 0 &&
-	    access(path, X_OK) == 0)
-		return 1;
-	return 0;
-}
-
-/*
- * Try cmd in each directory of path for a file check_exec() rates as
- * want (1: runnable, 0: a file that is not).  0 with the first match in
- * buf, or -1; *toolong tells whether some candidate did not fit.
- */
-static int
-search_path(const char *cmd, const char *path, char *buf, size_t len,
-    int want, bool *toolong)
-{
-	const char	*p, *colon;
-	bool		 isdir;
-	int		 r;
-
-	*toolong = false;
-	for (p = path;; p = colon + 1) {
-		if ((colon = strchr(p, ':')) == NULL)
-			colon = p + strlen(p);
-		if (join_path(buf, len, p, (size_t)(colon - p), cmd) == -1)
-			*toolong = true;
-		else {
-			r = check_exec(buf, &isdir);
-			if (r == want && !isdir)
-				return 0;
-		}
-		if (*colon == '\0')
-			return -1;
-	}
-}
-
 int
-proc_which(const char *cmd, const char *path, char *buf, size_t len)
+proc_which(const char *cmd, const char *path, char *buf, size_t len,
+    struct stat *st)
 {
-	bool	isdir, toolong;
-	int	r;
+	struct stat	 sb;
+	const char	*p, *colon;
+	bool		 toolong = false;
 
+	if (st == NULL)
+		st = &sb;
 	if (cmd == NULL || *cmd == '\0') {
+		if (len > 0)
+			buf[0] = '\0';
 		errno = ENOENT;
 		return -1;
 	}
@@ -482,28 +440,23 @@ proc_which(const char *cmd, const char *path, char *buf, size_t len)
 			errno = ENAMETOOLONG;
 			return -1;
 		}
-		r = check_exec(buf, &isdir);
-		if (r == 1)
-			return 0;
-		/* A directory is no more runnable than a plain file. */
-		if (r == 0)
-			errno = EACCES;
-		return -1;
+		return stat(buf, st);
 	}
-
-	if (path == NULL)
+	/* supervisor's get_path: an empty PATH is no PATH. */
+	if (path == NULL || *path == '\0')
 		path = DEFAULT_PATH;
-	if (search_path(cmd, path, buf, len, 1, &toolong) == 0)
-		return 0;
-	/*
-	 * As execvp: a file we may not run does not end the search, but it
-	 * is the error if nothing runnable is found; its path is left in
-	 * buf for supervisor's "command at X is not executable".
-	 */
-	if (search_path(cmd, path, buf, len, 0, &toolong) == 0) {
-		errno = EACCES;
-		return -1;
+	for (p = path;; p = colon + 1) {
+		if ((colon = strchr(p, ':')) == NULL)
+			colon = p + strlen(p);
+		if (join_path(buf, len, p, (size_t)(colon - p), cmd) == -1)
+			toolong = true;
+		else if (stat(buf, st) == 0)
+			return 0;
+		if (*colon == '\0')
+			break;
 	}
+	if (join_path(buf, len, "", 0, cmd) == -1 && len > 0)
+		buf[0] = '\0';
 	errno = toolong ? ENAMETOOLONG : ENOENT;
 	return -1;
 }

@@ -10,6 +10,7 @@
 #ifndef LIBPROC_SPAWN_H
 #define LIBPROC_SPAWN_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <stdbool.h>
@@ -100,14 +101,16 @@ int	proc_spawn_report(int fd, struct proc_spawn_err *err);
 const char *proc_step_name(int step);
 
 /*
- * Resolve cmd as execvp would: a cmd with a '/' is taken as is, otherwise
- * each directory of path (a PATH value; NULL means the default
- * "/usr/local/bin:/usr/bin:/bin") is tried for a regular file that is
- * executable.  Writes the result into buf.  0, or -1 with errno: ENOENT
- * (not found), EACCES (found, not executable), ENAMETOOLONG.
- * On EACCES buf holds the first candidate that was found but may not be
- * run (a directory, for a cmd with a '/'), for the caller's message.
+ * Find cmd as supervisor 4.2.5 does (Subprocess.get_execv_args): a cmd
+ * with a '/' is taken as it is; otherwise the first directory of path (a
+ * PATH value; NULL or "" means supervisor's default "/bin:/usr/bin:
+ * /usr/local/bin"; an empty entry is the current directory) in which
+ * stat() finds the name, whatever it is.  buf gets the path found, *st
+ * (if not NULL) its stat.  0, or -1 with errno ENOENT (buf then holds
+ * cmd) or ENAMETOOLONG.  Whether what was found may be run (a directory,
+ * no x bit, access(X_OK)) is for the caller to say: supervisor words each.
  */
-int	proc_which(const char *cmd, const char *path, char *buf, size_t len);
+int	proc_which(const char *cmd, const char *path, char *buf, size_t len,
+	    struct stat *st);
 
 #endif /* LIBPROC_SPAWN_H */
