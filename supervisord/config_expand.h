@@ -1,0 +1,30 @@
+/*
+ * config_expand: %-expansion: Python's "s % mapping" with supervisor's names.
+ * Internal to the configuration reader (config*.c).
+ */
+#ifndef SUPERVISORD_CONFIG_EXPAND_H
+#define SUPERVISORD_CONFIG_EXPAND_H
+
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "supervisord/config.h"
+#include "supervisord/config_util.h"
+
+struct xctx {
+	const struct kvl *env[2];	/* ENV_X names; the later one wins */
+	const char	*here;
+	const char	*program_name;
+	const char	*group_name;
+	const char	*host;
+	bool		 has_num;	/* process_num and numprocs */
+	long long	 process_num;
+	long long	 numprocs;
+};
+
+char *	x_expand(const struct xctx *x, const char *s, char **errp);
+
+#endif /* SUPERVISORD_CONFIG_EXPAND_H */

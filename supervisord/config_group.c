@@ -1,0 +1,478 @@
+/*
+ * config_group: process_groups_from_parser: groups, event listeners, FastCGI programs.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <glob.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libproc/signame.h"
+#include "supervisord/config.h"
+#include "supervisord/config_util.h"
+#include "supervisord/config_ini.h"
+#include "supervisord/config_expand.h"
+#include "supervisord/config_types.h"
+#include "supervisord/config_keys.h"
+#include "supervisord/config_program.h"
+#include "supervisord/config_group.h"
+
+/* Groups: process_groups_from_parser. */
+
+static struct bgroup *
+groups_add(struct groups *gs, const char *name, enum cfg_kind kind,
+    int priority)
+{
+	struct bgroup	*b;
+
+	gs->g = xrealloc(gs->g, gs->n + 1, sizeof(*gs->g));
+	b = &gs->g[gs->n];
+	memset(b, 0, sizeof(*b));
+	b->g.name = xstrdup(name);
+	b->g.kind = kind;
+	b->g.priority = priority;
+	b->g.socket_mode = -1;
+	b->g.socket_backlog = -1;
+	b->order = gs->n++;
+	return b;
+}
+
+void
+group_fields_free(struct cfg_group *g)
+{
+	size_t	i;
+
+	free(g->name);
+	for (i = 0; i < g->nevents; i++)
+		free(g->events[i]);
+	free(g->events);
+	free(g->result_handler);
+	free(g->socket);
+	big_free(g->big, g->nbig);
+}
+
+/*
+ * Priorities as Python compares them: clamped ones by their text (a sign,
+ * then more digits is more), so that 10**20 still sorts after 10**19.
+ */
+static int
+prio_cmp(const struct cfg_group *a, const struct cfg_group *b)
+{
+	const char	*ta, *tb;
+	char		 ba[24], bb[24];
+	size_t		 la, lb;
+	int		 sa, sb, c;
+
+	ta = cfg_big(a->big, a->nbig, "priority");
+	tb = cfg_big(b->big, b->nbig, "priority");
+	if (ta == NULL && tb == NULL)
+		return a->priority < b->priority ? -1 : a->priority > b->priority;
+	if (ta == NULL) {
+		snprintf(ba, sizeof(ba), "%d", a->priority);
+		ta = ba;
+	}
+	if (tb == NULL) {
+		snprintf(bb, sizeof(bb), "%d", b->priority);
+		tb = bb;
+	}
+	sa = *ta == '-' ? -1 : 1;
+	sb = *tb == '-' ? -1 : 1;
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	ta += *ta == '-';
+	tb += *tb == '-';
+	la = strlen(ta);
+	lb = strlen(tb);
+	c = la != lb ? (la < lb ? -1 : 1) : strcmp(ta, tb);
+	return sa * (c < 0 ? -1 : c > 0);
+}
+
+static int
+bgroup_cmp(const void *a, const void *b)
+{
+	const struct bgroup	*ga = a, *gb = b;
+	int			 c;
+
+	if ((c = prio_cmp(&ga->g, &gb->g)) != 0)
+		return c;
+	if ((c = strcmp(ga->g.name, gb->g.name)) != 0)
+		return c;
+	return ga->order < gb->order ? -1 : ga->order > gb->order;
+}
+
+static const struct { const char *name, *cls; } event_types[] = {
+	{ "EVENT", "Event" },
+	{ "PROCESS_STATE", "ProcessStateEvent" },
+	{ "PROCESS_STATE_STOPPED", "ProcessStateStoppedEvent" },
+	{ "PROCESS_STATE_EXITED", "ProcessStateExitedEvent" },
+	{ "PROCESS_STATE_STARTING", "ProcessStateStartingEvent" },
+	{ "PROCESS_STATE_STOPPING", "ProcessStateStoppingEvent" },
+	{ "PROCESS_STATE_BACKOFF", "ProcessStateBackoffEvent" },
+	{ "PROCESS_STATE_FATAL", "ProcessStateFatalEvent" },
+	{ "PROCESS_STATE_RUNNING", "ProcessStateRunningEvent" },
+	{ "PROCESS_STATE_UNKNOWN", "ProcessStateUnknownEvent" },
+	{ "PROCESS_COMMUNICATION", "ProcessCommunicationEvent" },
+	{ "PROCESS_COMMUNICATION_STDOUT", "ProcessCommunicationStdoutEvent" },
+	{ "PROCESS_COMMUNICATION_STDERR", "ProcessCommunicationStderrEvent" },
+	{ "PROCESS_LOG", "ProcessLogEvent" },
+	{ "PROCESS_LOG_STDOUT", "ProcessLogStdoutEvent" },
+	{ "PROCESS_LOG_STDERR", "ProcessLogStderrEvent" },
+	{ "REMOTE_COMMUNICATION", "RemoteCommunicationEvent" },
+	{ "SUPERVISOR_STATE_CHANGE", "SupervisorStateChangeEvent" },
+	{ "SUPERVISOR_STATE_CHANGE_RUNNING", "SupervisorRunningEvent" },
+	{ "SUPERVISOR_STATE_CHANGE_STOPPING", "SupervisorStoppingEvent" },
+	{ "TICK", "TickEvent" },
+	{ "TICK_5", "Tick5Event" },
+	{ "TICK_60", "Tick60Event" },
+	{ "TICK_3600", "Tick3600Event" },
+	{ "PROCESS_GROUP", "ProcessGroupEvent" },
+	{ "PROCESS_GROUP_ADDED", "ProcessGroupAddedEvent" },
+	{ "PROCESS_GROUP_REMOVED", "ProcessGroupRemovedEvent" },
+};
+
+static int
+ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct bgroup	*b;
+	const char	*name = strchr(s->name, ':') + 1;
+	char		*v, **ev, *bp = NULL, *bb = NULL;
+	size_t		 nev, i, j, k;
+	int		 prio, bufsz;
+
+	if (get_iint(ld, s, "priority", "-1", &x, &prio, &bp) == -1 ||
+	    get_iint(ld, s, "buffer_size", "10", &x, &bufsz, &bb) == -1)
+		goto bad;
+	if (bufsz < 1) {
+		if (bb != NULL)
+			kerr(ld, s, "buffer_size", "invalid buffer_size (%s): "
+			    "at least 1", bb);
+		else
+			kerr(ld, s, "buffer_size", "invalid buffer_size (%d): "
+			    "at least 1", bufsz);
+		goto bad;
+	}
+	if (sget(ld, s, "result_handler",
+	    "supervisor.dispatchers:default_handler", &x, &v) == -1)
+		goto bad;
+	if (!spec_ok(v) || !spec_known(v)) {
+		kerr(ld, s, "result_handler", "%s cannot be resolved: %s", v,
+		    spec_ok(v) ? "this daemon runs no Python code" :
+		    "not a Python import spec (module:attribute)");
+		free(v);
+		goto bad;
+	}
+	b = groups_add(gs, name, CFG_KIND_EVENTLISTENER, prio);
+	big_add(&b->g.big, &b->g.nbig, "priority", bp);
+	big_add(&b->g.big, &b->g.nbig, "buffer_size", bb);
+	bp = bb = NULL;
+	b->g.buffer_size = bufsz;
+	b->g.result_handler = v;
+	if (sget(ld, s, "events", "", &x, &v) == -1)
+		return -1;
+	ev = split_commas(v, &nev);
+	free(v);
+	for (i = 0; i < nev; i++) {
+		lower(ev[i]);
+		for (j = 0; ev[i][j] != '\0'; j++)
+			ev[i][j] = (char)toupper((unsigned char)ev[i][j]);
+		for (k = 0; k < sizeof(event_types) / sizeof(event_types[0]);
+		    k++)
+			if (strcmp(event_types[k].name, ev[i]) == 0)
+				break;
+		if (k == sizeof(event_types) / sizeof(event_types[0])) {
+			kerr(ld, s, "events", "unknown event type %s", ev[i]);
+			strv_free(ev, nev);
+			return -1;
+		}
+		for (j = 0; j < b->g.nevents; j++)
+			if (strcmp(b->g.events[j], event_types[k].cls) == 0)
+				break;
+		if (j == b->g.nevents) {
+			b->g.events = xrealloc(b->g.events, b->g.nevents + 1,
+			    sizeof(char *));
+			b->g.events[b->g.nevents++] =
+			    xstrdup(event_types[k].cls);
+		}
+	}
+	strv_free(ev, nev);
+	if (b->g.nevents == 0) {
+		kerr(ld, s, "events", "an [eventlistener:x] section requires "
+		    "an \"events\" line");
+		return -1;
+	}
+	if (b->g.nevents > 1)
+		qsort(b->g.events, b->g.nevents, sizeof(char *), str_cmp);
+	return ld_procs(ld, s, name, CFG_KIND_EVENTLISTENER, b);
+bad:
+	free(bp);
+	free(bb);
+	return -1;
+}
+
+static int
+ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct bgroup	*b;
+	char		*name, *v, *e, *path, *bp = NULL, *bm = NULL;
+	long long	 n;
+	int		 prio, mode = -1, backlog = -1;
+	uid_t		 ouid = 0, puid = 0;
+	gid_t		 ogid = (gid_t)-1, pgid = 0;
+	bool		 owner = false, has_puid = false;
+
+	if ((name = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
+		kerr(ld, s, NULL, "%s", e);
+		free(e);
+		return -1;
+	}
+	if (get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1)
+		goto bad;
+	if (sget(ld, s, "user", NULL, &x, &v) == -1)
+		goto bad;
+	if (v != NULL) {
+		if (ty_uid(v, &puid, &pgid, &e) == -1) {
+			kerr(ld, s, "user", "%s", e);
+			free(e);
+			free(v);
+			goto bad;
+		}
+		has_puid = true;
+		free(v);
+	}
+	if (opt_get(ld, s, "socket_backlog") != NULL) {
+		if (get_int(ld, s, "socket_backlog", NULL, &x, 1, 65535,
+		    &n, NULL) == -1)
+			goto bad;
+		backlog = (int)n;
+	}
+	if (sget(ld, s, "socket_owner", NULL, &x, &v) == -1)
+		goto bad;
+	if (v != NULL) {
+		char *c = strchr(v, ':');
+
+		if (c != NULL)
+			*c = '\0';
+		/* e: set only when the user is what failed. */
+		e = NULL;
+		if (ty_uid(v, &ouid, &pgid, &e) == -1 ||
+		    (c != NULL && ty_gid(c + 1, &ogid) == -1)) {
+			if (c != NULL)
+				*c = ':';
+			kerr(ld, s, "socket_owner", "invalid socket_owner "
+			    "value %s (user or user:group)", v);
+			free(e);
+			free(v);
+			goto bad;
+		}
+		owner = true;
+		free(v);
+	}
+	if (sget(ld, s, "socket_mode", NULL, &x, &v) == -1)
+		goto bad;
+	if (v != NULL && ty_octal(v, 4, &mode, &bm) == -1) {
+		kerr(ld, s, "socket_mode", "invalid socket_mode value %s", v);
+		free(v);
+		goto bad;
+	}
+	free(v);
+	x.program_name = name;
+	if (sget(ld, s, "socket", NULL, &x, &v) == -1)
+		goto bad;
+	if (v == NULL || *v == '\0') {
+		kerr(ld, s, "socket", "an [fcgi-program:x] section requires "
+		    "a \"socket\" line");
+		free(v);
+		goto bad;
+	}
+	if (has_prefix(v, "unix://")) {
+		if (v[7] != '/') {
+			kerr(ld, s, "socket", "unix socket path %s is not an "
+			    "absolute path", v + 7);
+			free(v);
+			goto bad;
+		}
+		path = normpath(v + 7);
+		free(v);
+		v = xasprintf("unix://%s", path);
+		free(path);
+		if (!owner && has_puid && puid != getuid()) {
+			owner = true;
+			ouid = puid;
+			ogid = pgid;
+		}
+		if (mode == -1)
+			mode = 0700;
+	} else {
+		const char *c = NULL, *q;
+		char *h;
+
+		if (owner || mode != -1) {
+			kerr(ld, s, "socket", "socket_owner and socket_mode "
+			    "only apply to a unix domain socket");
+			free(v);
+			goto bad;
+		}
+		if (has_prefix(v, "tcp://"))
+			c = strrchr(v + 6, ':');
+		/* re's \d+: any Unicode decimal digit, then int(). */
+		q = c != NULL ? c + 1 : NULL;
+		while (q != NULL && *q != '\0') {
+			const unsigned char *u = (const unsigned char *)q;
+			long cp = u8_next(&u);
+
+			if (cp == -1 || py_ascii(cp) < '0' ||
+			    py_ascii(cp) > '9')
+				break;
+			q = (const char *)u;
+		}
+		if (c == NULL || c == v + 6 || c[1] == '\0' || *q != '\0' ||
+		    strpbrk(v + 6, " \t:") != c ||
+		    ty_int(c + 1, &n) == -1 || n < 1 || n > 65535) {
+			kerr(ld, s, "socket", "bad socket format %s", v);
+			free(v);
+			goto bad;
+		}
+		h = xstrndup(v + 6, (size_t)(c - v - 6));
+		lower(h);
+		free(v);
+		v = xasprintf("tcp://%s:%lld", h, n);
+		free(h);
+	}
+	b = groups_add(gs, name, CFG_KIND_FCGI, prio);
+	big_add(&b->g.big, &b->g.nbig, "priority", bp);
+	big_add(&b->g.big, &b->g.nbig, "socket_mode", bm);
+	bp = bm = NULL;
+	b->g.socket = v;
+	b->g.socket_mode = mode;
+	b->g.socket_backlog = backlog;
+	b->g.has_socket_owner = owner;
+	b->g.socket_uid = ouid;
+	b->g.socket_gid = ogid;
+	if (ld_procs(ld, s, name, CFG_KIND_FCGI, b) == -1)
+		goto bad;
+	free(name);
+	return 0;
+bad:
+	free(bp);
+	free(bm);
+	free(name);
+	return -1;
+}
+
+void
+ld_groups(struct ld *ld, struct groups *gs)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct ini_sect	*s, *ps, *fs, **excl = NULL;
+	struct bgroup	*b;
+	char		*gname, *v, *e, **progs, *sn, *bp;
+	size_t		 i, j, nprogs, nexcl = 0;
+	int		 prio;
+
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (!has_prefix(s->name, "group:"))
+			continue;
+		warn_unknown(ld, s, keys_group, NULL);
+		if ((gname = ty_name(s->name + 6, &e)) == NULL) {
+			kerr(ld, s, NULL, "%s", e);
+			free(e);
+			continue;
+		}
+		if (sget(ld, s, "programs", "", &x, &v) == -1 ||
+		    get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1) {
+			free(v);
+			free(gname);
+			continue;
+		}
+		progs = split_commas(v, &nprogs);
+		free(v);
+		b = groups_add(gs, gname, CFG_KIND_GROUP, prio);
+		big_add(&b->g.big, &b->g.nbig, "priority", bp);
+		for (j = 0; j < nprogs; j++) {
+			sn = xasprintf("program:%s", progs[j]);
+			ps = store_find(&ld->ini, sn);
+			free(sn);
+			sn = xasprintf("fcgi-program:%s", progs[j]);
+			fs = store_find(&ld->ini, sn);
+			free(sn);
+			if (ps == NULL && fs == NULL) {
+				kerr(ld, s, "programs", "names unknown program "
+				    "or fcgi-program %s", progs[j]);
+				continue;
+			}
+			if (ps != NULL && fs != NULL) {
+				kerr(ld, s, "programs", "name %s is ambiguous "
+				    "(exists as program and fcgi-program)",
+				    progs[j]);
+				continue;
+			}
+			ps = ps != NULL ? ps : fs;
+			excl = xrealloc(excl, nexcl + 1, sizeof(*excl));
+			excl[nexcl++] = ps;
+			(void)ld_procs(ld, ps, gname, CFG_KIND_GROUP, b);
+		}
+		strv_free(progs, nprogs);
+		free(gname);
+	}
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (!has_prefix(s->name, "program:"))
+			continue;
+		warn_unknown(ld, s, keys_program, NULL);
+		for (j = 0; j < nexcl && excl[j] != s; j++)
+			;
+		if (j < nexcl)
+			continue;
+		if ((gname = ty_name(s->name + 8, &e)) == NULL) {
+			kerr(ld, s, NULL, "%s", e);
+			free(e);
+			continue;
+		}
+		if (get_iint(ld, s, "priority", "999", &x, &prio, &bp) == 0) {
+			b = groups_add(gs, gname, CFG_KIND_PROGRAM, prio);
+			big_add(&b->g.big, &b->g.nbig, "priority", bp);
+			(void)ld_procs(ld, s, gname, CFG_KIND_PROGRAM, b);
+		}
+		free(gname);
+	}
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (!has_prefix(s->name, "eventlistener:"))
+			continue;
+		warn_unknown(ld, s, keys_program, keys_listener);
+		(void)ld_listener(ld, s, gs);
+	}
+	for (i = 0; i < ld->ini.n; i++) {
+		s = ld->ini.s[i];
+		if (!has_prefix(s->name, "fcgi-program:"))
+			continue;
+		warn_unknown(ld, s, keys_program, keys_fcgi);
+		for (j = 0; j < nexcl && excl[j] != s; j++)
+			;
+		if (j < nexcl)
+			continue;
+		(void)ld_fcgi(ld, s, gs);
+	}
+	free(excl);
+	if (gs->n > 1)
+		qsort(gs->g, gs->n, sizeof(*gs->g), bgroup_cmp);
+}

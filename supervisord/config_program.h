@@ -1,0 +1,28 @@
+/*
+ * config_program: processes_from_section: the processes of one program section.
+ * Internal to the configuration reader (config*.c).
+ */
+#ifndef SUPERVISORD_CONFIG_PROGRAM_H
+#define SUPERVISORD_CONFIG_PROGRAM_H
+
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "supervisord/config.h"
+#include "supervisord/config_ini.h"
+
+/* A group while it is built, with what only some kinds have. */
+struct bgroup {
+	struct cfg_group	  g;
+	struct cfg_program	**p;
+	size_t			  n;
+	size_t			  order;	/* for a stable sort */
+};
+
+int	ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
+    enum cfg_kind kind, struct bgroup *bg);
+
+#endif /* SUPERVISORD_CONFIG_PROGRAM_H */
