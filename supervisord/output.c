@@ -14,6 +14,7 @@
  * (and 2) is non-blocking when it is a pipe or socket, and what it does
  * not take waits in a bounded queue, beyond which whole lines are dropped.
  */
+#include <sys/queue.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -35,9 +36,13 @@
 #define OUT_BUFSIZE		(128 * 1024)
 #define OUT_READS_PER_WAKEUP	4
 #define OUT_LINE_MAX		(64 * 1024)	/* longer lines go in pieces */
-#define FWD_QUEUE_MAX		(1024 * 1024)	/* per destination fd */
+#define OUT_LINE_HOLD		1.0	/* s an open line holds others */
+#define OUT_DRAIN_MAX		(8 * 1024 * 1024) /* read after an exit */
+#define FWD_QUEUE_MAX		(1024 * 1024)	/* above: writers held */
+#define FWD_QUEUE_HARD		(4 * 1024 * 1024) /* never more: dropped */
 #define FWD_SYNC_MS		100	/* per write once the loop is gone */
-#define FWD_FINAL_MS		1000	/* for the queue at shutdown */
+#define FWD_FINAL_MS		2000	/* at shutdown, with no progress */
+#define FWD_FINAL_MAX_MS	10000	/* at shutdown, in all */
 #define OUT_CHECK_SECS		1.0	/* stat a log path at most this often */
 #define OUT_PIPE_BUSY		(32 * 1024)	/* a read this big: a busy pipe */
 #define OUT_PIPE_SIZE		(1024 * 1024)	/* what a busy pipe gets */
@@ -47,16 +52,56 @@
 
 enum { ESC_NONE = 0, ESC_SEEN, ESC_IN };
 
+/*
+ * --- the sink: the daemon's stdout and stderr --------------------------
+ *
+ * Whole lines from many writers to one fd.  Where the fd is a pipe or a
+ * socket it is non-blocking, and what it does not take at once waits in
+ * a queue written as the fd becomes writable.  Above FWD_QUEUE_MAX the
+ * sink tells the output layer, through the flow callback, to stop reading
+ * the pipes of the programs that write there (they then block in write(),
+ * as on any slow pipe, and nothing is lost), and again once the queue is
+ * below half of that.  What cannot wait (the daemon's own log lines, a
+ * stopping program, a pipe's last bytes when it is closed) is queued
+ * beyond that bound, up to FWD_QUEUE_HARD: 1 MiB of held-back writers, 3
+ * MiB more for what cannot wait, then whole lines are dropped, counted,
+ * and each episode logged once with its count when it ends.  At a hard
+ * error (EPIPE: the reader is gone) the queue is dropped and nothing is
+ * held: programs go on, their output is counted as dropped.
+ *
+ * Lines never interleave: a writer whose line is unfinished at the tail
+ * (a piece of a line longer than OUT_LINE_MAX) holds the sink, so that
+ * the output layer holds the others back, and our own log lines wait in
+ * a side queue, until that line ends.
+ *
+ * A terminal is not made non-blocking: O_NONBLOCK belongs to the open
+ * file description, which we share with the shell that started us.  We
+ * open the terminal again instead (/proc/self/fd/N) for a description of
+ * our own, non-blocking; if that fails the terminal is written with
+ * blocking writes.  A regular file (or /dev/null) is written with
+ * blocking writes too: O_NONBLOCK means nothing to it, and it never
+ * waits on a reader.
+ */
+
+struct fwd_buf {
+	char	*p;		/* the bytes are at p + off */
+	size_t	 off, len, cap;
+};
+
 /* One of the daemon's own fds, as a destination for whole lines. */
 struct fwd_dest {
-	int		 fd;
+	int		 fd;		/* what we write: stdfd, or our own */
+	int		 stdfd;		/* 1 or 2 */
 	const char	*name;		/* "stdout", for messages */
 	bool		 setup;		/* looked at (fstat) already */
-	bool		 nonblock;	/* we made it O_NONBLOCK */
+	bool		 nonblock;	/* fd is O_NONBLOCK */
+	bool		 own;		/* fd is our reopened terminal */
 	int		 saved_flags;	/* to give back at shutdown */
 	struct fwd_dest	*alias;		/* fd 2 on the same file as fd 1 */
-	char		*q;		/* queued bytes at q + qoff */
-	size_t		 qoff, qlen, qcap;
+	struct fwd_buf	 q;		/* queued for fd */
+	struct fwd_buf	 side;		/* our lines, while one is open */
+	const void	*open;		/* whose line is unfinished, or NULL */
+	bool		 held;		/* above FWD_QUEUE_MAX */
 	ev_io		 w;		/* EV_WRITE while the queue holds data */
 	bool		 dropping;	/* in an episode of drops */
 	unsigned long long ep_lines, ep_bytes;	/* this episode's drops */
@@ -66,11 +111,14 @@ struct fwd_dest {
 static struct {
 	struct ev_loop	*loop;
 	bool		 strip_ansi;
+	void		(*flow)(int);	/* d[i] held or let go: re-check */
 	struct fwd_dest	 d[2];
 } fwd = {
-	NULL, false, {
-		{ .fd = STDOUT_FILENO, .name = "stdout" },
-		{ .fd = STDERR_FILENO, .name = "stderr" },
+	NULL, false, NULL, {
+		{ .fd = STDOUT_FILENO, .stdfd = STDOUT_FILENO,
+		  .name = "stdout" },
+		{ .fd = STDERR_FILENO, .stdfd = STDERR_FILENO,
+		  .name = "stderr" },
 	}
 };
 
@@ -79,14 +127,20 @@ static char	strip_buf[OUT_BUFSIZE + 1];
 static bool	out_final;	/* out_emit gets a stream's last line */
 
 static void	fwd_write_cb(struct ev_loop *, ev_io *, int);
+static ev_timer	out_hold_timer[2];	/* see out_hold_cb */
 
-/* --- the daemon's stdout and stderr ----------------------------------- */
+static bool
+is_terminal(int fd, const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && isatty(fd);
+}
 
 static void
 fwd_setup(struct fwd_dest *f)
 {
 	struct stat	st;
-	int		fl;
+	char		path[64];
+	int		fl, fd;
 
 	if (f->setup)
 		return;
@@ -95,7 +149,18 @@ fwd_setup(struct fwd_dest *f)
 	f->w.data = f;
 	if (fstat(f->fd, &st) == -1)
 		return;
-	/* A terminal or a file never stalls for long: leave it alone. */
+	if (is_terminal(f->fd, &st)) {
+		/* A description of our own: see above. */
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", f->stdfd);
+		fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		if (fd == -1)
+			return;
+		f->fd = fd;
+		f->own = true;
+		f->nonblock = true;
+		ev_io_set(&f->w, f->fd, EV_WRITE);
+		return;
+	}
 	if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
 		return;
 	if ((fl = fcntl(f->fd, F_GETFL)) == -1)
@@ -121,7 +186,7 @@ fwd_dest(enum out_fwd which)
 		if (fstat(STDOUT_FILENO, &a) == 0 &&
 		    fstat(STDERR_FILENO, &b) == 0 && a.st_dev == b.st_dev &&
 		    a.st_ino == b.st_ino && (S_ISFIFO(a.st_mode) ||
-		    S_ISSOCK(a.st_mode))) {
+		    S_ISSOCK(a.st_mode) || is_terminal(STDOUT_FILENO, &a))) {
 			/* One pipe: one queue, or lines could interleave. */
 			f->alias = &fwd.d[0];
 			f->setup = true;
@@ -129,6 +194,13 @@ fwd_dest(enum out_fwd which)
 			fwd_setup(f);
 	}
 	return f->alias != NULL ? f->alias : f;
+}
+
+static void
+fwd_notify(struct fwd_dest *f)
+{
+	if (fwd.flow != NULL)
+		fwd.flow((int)(f - fwd.d));
 }
 
 static unsigned long long
@@ -162,8 +234,9 @@ fwd_drop(struct fwd_dest *f, const char *data, size_t len, int err)
 	/* Set first: this very message may come back here and be dropped. */
 	f->dropping = true;
 	if (err == 0)
-		log_warnx("our %s is not being read: dropping whole lines of "
-		    "output until it is", f->name);
+		log_warnx("our %s is not being read: its queue is full "
+		    "(%d MiB): dropping whole lines of output until it is "
+		    "read", f->name, FWD_QUEUE_HARD / (1024 * 1024));
 	else
 		log_warnx("couldn't write to our %s: %s: dropping output "
 		    "until it works", f->name, strerror(err));
@@ -183,41 +256,58 @@ fwd_episode_end(struct fwd_dest *f)
 }
 
 static int
-fwd_append(struct fwd_dest *f, const char *data, size_t len)
+buf_append(struct fwd_buf *b, const char *data, size_t len)
 {
 	size_t	 cap;
 	char	*p;
 
-	if (f->qoff + f->qlen + len > f->qcap && f->qoff > 0) {
-		memmove(f->q, f->q + f->qoff, f->qlen);
-		f->qoff = 0;
+	if (b->off + b->len + len > b->cap && b->off > 0) {
+		memmove(b->p, b->p + b->off, b->len);
+		b->off = 0;
 	}
-	if (f->qlen + len > f->qcap) {
-		cap = f->qcap > 0 ? f->qcap : 64 * 1024;
-		while (cap < f->qlen + len)
+	if (b->len + len > b->cap) {
+		cap = b->cap > 0 ? b->cap : 64 * 1024;
+		while (cap < b->len + len)
 			cap *= 2;
-		if ((p = realloc(f->q, cap)) == NULL)
+		if ((p = realloc(b->p, cap)) == NULL)
 			return -1;
-		f->q = p;
-		f->qcap = cap;
+		b->p = p;
+		b->cap = cap;
 	}
-	memcpy(f->q + f->qoff + f->qlen, data, len);
-	f->qlen += len;
+	memcpy(b->p + b->off + b->len, data, len);
+	b->len += len;
 	return 0;
 }
 
 static void
-fwd_release(struct fwd_dest *f)
+buf_release(struct fwd_buf *b)
 {
-	free(f->q);
-	f->q = NULL;
-	f->qoff = f->qlen = f->qcap = 0;
+	free(b->p);
+	b->p = NULL;
+	b->off = b->len = b->cap = 0;
+}
+
+/* Hold the writers back above the bound; let them go below half. */
+static void
+fwd_check_hold(struct fwd_dest *f)
+{
+	if (!f->held && f->q.len > FWD_QUEUE_MAX) {
+		f->held = true;
+		fwd_notify(f);
+		log_debug("our %s is read slowly: holding back the programs "
+		    "that write there", f->name);
+	} else if (f->held && f->q.len < FWD_QUEUE_MAX / 2) {
+		f->held = false;
+		fwd_notify(f);
+		log_debug("our %s has room again: reading the programs that "
+		    "write there", f->name);
+	}
 }
 
 /*
- * Queue whole lines of data, as many as fit under the bound; drop the
- * rest.  must: the first bytes finish a line already partly written, and
- * are queued whatever the bound, or that line would be torn.
+ * Queue whole lines of data, as many as fit under FWD_QUEUE_HARD; drop
+ * the rest.  must: the first bytes finish a line already partly written,
+ * and are queued whatever the bound, or that line would be torn.
  */
 static size_t
 fwd_enqueue(struct fwd_dest *f, const char *data, size_t len, bool must)
@@ -225,7 +315,7 @@ fwd_enqueue(struct fwd_dest *f, const char *data, size_t len, bool must)
 	const char	*nl;
 	size_t		 room, take = len;
 
-	room = f->qlen < FWD_QUEUE_MAX ? FWD_QUEUE_MAX - f->qlen : 0;
+	room = f->q.len < FWD_QUEUE_HARD ? FWD_QUEUE_HARD - f->q.len : 0;
 	if (len > room) {
 		take = 0;
 		if (room > 0 && (nl = memrchr(data, '\n', room)) != NULL)
@@ -235,12 +325,13 @@ fwd_enqueue(struct fwd_dest *f, const char *data, size_t len, bool must)
 			take = nl != NULL ? (size_t)(nl - data) + 1 : len;
 		}
 	}
-	if (take > 0 && fwd_append(f, data, take) == -1)
+	if (take > 0 && buf_append(&f->q, data, take) == -1)
 		take = 0;
-	if (f->qlen > 0 && fwd.loop != NULL && !ev_is_active(&f->w))
+	if (f->q.len > 0 && fwd.loop != NULL && !ev_is_active(&f->w))
 		ev_io_start(fwd.loop, &f->w);
 	if (take < len)
 		fwd_drop(f, data + take, len - take, 0);
+	fwd_check_hold(f);
 	return len - take;
 }
 
@@ -256,8 +347,8 @@ fwd_write_queue(struct fwd_dest *f)
 	char	*p;
 	int	 save;
 
-	while (f->qlen > 0) {
-		n = write(f->fd, f->q + f->qoff, f->qlen);
+	while (f->q.len > 0) {
+		n = write(f->fd, f->q.p + f->q.off, f->q.len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)
@@ -265,15 +356,15 @@ fwd_write_queue(struct fwd_dest *f)
 		if (n <= 0) {
 			save = n == 0 ? EIO : errno;
 			/* Empty first: the message may come back here. */
-			p = f->q + f->qoff;
-			len = f->qlen;
-			f->qoff = f->qlen = 0;
+			p = f->q.p + f->q.off;
+			len = f->q.len;
+			f->q.off = f->q.len = 0;
 			fwd_drop(f, p, len, save);
 			errno = save;
 			return -1;
 		}
-		f->qoff += (size_t)n;
-		f->qlen -= (size_t)n;
+		f->q.off += (size_t)n;
+		f->q.len -= (size_t)n;
 	}
 	return 0;
 }
@@ -286,48 +377,62 @@ fwd_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)revents;
 	rc = fwd_write_queue(f);
-	if (f->qlen > 0)
-		return;
-	ev_io_stop(loop, w);
-	fwd_release(f);
-	if (rc == 0)
-		fwd_episode_end(f);
+	if (f->q.len == 0) {
+		ev_io_stop(loop, w);
+		buf_release(&f->q);
+		if (rc == 0)
+			fwd_episode_end(f);
+	}
+	fwd_check_hold(f);
 }
 
-/* Write the queue, waiting up to ms for the reader; drop what is left. */
+static long long
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Write the queue, waiting for the reader as long as it takes something
+ * within idle_ms, at most max_ms in all; drop what is left.
+ */
 static void
-fwd_flush_sync(struct fwd_dest *f, int ms)
+fwd_flush_sync(struct fwd_dest *f, int idle_ms, int max_ms)
 {
 	struct pollfd	 pfd;
-	struct timespec	 ts;
 	long long	 end, now;
 	size_t		 len;
 	char		*p;
-	bool		 had = f->qlen > 0;
-	int		 rc = 0;
+	bool		 had = f->q.len > 0;
+	int		 rc = 0, n;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	end = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000 + ms;
-	while (f->qlen > 0 && (rc = fwd_write_queue(f)) == 0 && f->qlen > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		now = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	end = mono_ms() + max_ms;
+	while (f->q.len > 0 && (rc = fwd_write_queue(f)) == 0 &&
+	    f->q.len > 0) {
+		now = mono_ms();
 		if (now >= end)
 			break;
 		pfd.fd = f->fd;
 		pfd.events = POLLOUT;
-		if (poll(&pfd, 1, (int)(end - now)) == -1 && errno != EINTR)
+		n = poll(&pfd, 1, (int)(end - now < idle_ms ? end - now :
+		    idle_ms));
+		if (n == 0 || (n == -1 && errno != EINTR))
 			break;
 	}
-	if (f->qlen > 0) {
-		p = f->q + f->qoff;
-		len = f->qlen;
-		f->qoff = f->qlen = 0;
+	if (f->q.len > 0) {
+		p = f->q.p + f->q.off;
+		len = f->q.len;
+		f->q.off = f->q.len = 0;
 		rc = -1;
 		fwd_drop(f, p, len, 0);
 	}
-	fwd_release(f);
+	buf_release(&f->q);
 	if (had && rc == 0)
 		fwd_episode_end(f);
+	fwd_check_hold(f);
 }
 
 /* Blocking write of everything; false at an error. */
@@ -349,11 +454,11 @@ write_all(int fd, const char *buf, size_t len)
 }
 
 /*
- * Pass whole lines to f: written at once when nothing waits before them,
- * else queued behind what does.  Returns the number of bytes dropped.
+ * Pass bytes to f: written at once when nothing waits before them, else
+ * queued behind what does.  Returns the number of bytes dropped.
  */
 static size_t
-fwd_put(struct fwd_dest *f, const char *data, size_t len)
+fwd_send(struct fwd_dest *f, const char *data, size_t len)
 {
 	ssize_t	n;
 	size_t	dropped;
@@ -369,7 +474,7 @@ fwd_put(struct fwd_dest *f, const char *data, size_t len)
 		return len;
 	}
 	n = 0;
-	if (f->qlen == 0) {
+	if (f->q.len == 0) {
 		do
 			n = write(f->fd, data, len);
 		while (n == -1 && errno == EINTR);
@@ -387,13 +492,94 @@ fwd_put(struct fwd_dest *f, const char *data, size_t len)
 	}
 	dropped = fwd_enqueue(f, data + n, len - (size_t)n, n > 0);
 	if (fwd.loop == NULL)
-		fwd_flush_sync(f, FWD_SYNC_MS);
+		fwd_flush_sync(f, FWD_SYNC_MS, FWD_SYNC_MS);
 	return dropped;
 }
+
+/*
+ * End the unfinished line at the tail (its writer stopped mid-line, or
+ * others must not wait for it any longer) and queue our own lines that
+ * waited for it.  The caller tells the output layer (fwd_notify).
+ */
+static void
+fwd_close_line(struct fwd_dest *f)
+{
+	struct fwd_buf	side = f->side;
+
+	if (f->open == NULL)
+		return;
+	f->open = NULL;
+	(void)fwd_send(f, "\n", 1);
+	memset(&f->side, 0, sizeof(f->side));
+	if (side.len > 0)
+		(void)fwd_send(f, side.p + side.off, side.len);
+	buf_release(&side);
+}
+
+/*
+ * Whole lines (or a piece of a long line) from writer, or from the daemon
+ * itself (writer NULL).  Returns the number of bytes dropped.
+ */
+static size_t
+fwd_put(struct fwd_dest *f, const char *data, size_t len, const void *writer)
+{
+	size_t	dropped;
+
+	if (len == 0)
+		return 0;
+	if (writer != NULL && f->open != NULL && f->open != writer) {
+		/*
+		 * The output layer holds others back while a line is open;
+		 * what comes anyway (a pipe's last bytes when it is closed)
+		 * ends that line rather than land inside it.
+		 */
+		fwd_close_line(f);
+		fwd_notify(f);
+	}
+	if (writer == NULL && f->open != NULL) {
+		/* Our line would land inside a program's: it waits. */
+		if (f->q.len + f->side.len + len > FWD_QUEUE_HARD ||
+		    buf_append(&f->side, data, len) == -1) {
+			fwd_drop(f, data, len, 0);
+			return len;
+		}
+		return 0;
+	}
+	dropped = fwd_send(f, data, len);
+	if (writer == NULL)
+		return dropped;
+	if (dropped == len) {
+		/* Nothing went: a line of writer's left open ends here. */
+		if (f->open == writer) {
+			fwd_close_line(f);
+			fwd_notify(f);
+		}
+		return dropped;
+	}
+	if (data[len - dropped - 1] != '\n') {
+		if (f->open == NULL) {
+			f->open = writer;
+			fwd_notify(f);
+		}
+	} else if (f->open == writer) {
+		/* Its line ended: the others may go on; our lines too. */
+		f->open = NULL;
+		if (f->side.len > 0) {
+			(void)fwd_send(f, f->side.p + f->side.off,
+			    f->side.len);
+			buf_release(&f->side);
+		}
+		fwd_notify(f);
+	}
+	return dropped;
+}
+
+static void	out_flow(int);
 
 void
 out_init(struct ev_loop *loop, bool strip_ansi)
 {
+	fwd.flow = out_flow;
 	fwd.loop = loop;
 	fwd.strip_ansi = strip_ansi;
 	fwd_setup(&fwd.d[0]);
@@ -402,7 +588,7 @@ out_init(struct ev_loop *loop, bool strip_ansi)
 void
 out_log_line(const char *line, size_t len)
 {
-	(void)fwd_put(&fwd.d[0], line, len);
+	(void)fwd_put(&fwd.d[0], line, len, NULL);
 }
 
 void
@@ -425,9 +611,18 @@ out_shutdown(struct ev_loop *loop)
 				f->w.data = f;
 			}
 		}
+		if (loop != NULL && ev_is_active(&out_hold_timer[i]))
+			ev_timer_stop(loop, &out_hold_timer[i]);
 		fwd.loop = NULL;
-		fwd_flush_sync(f, FWD_FINAL_MS);
-		if (loop == NULL && f->nonblock) {
+		fwd_close_line(f);
+		fwd_flush_sync(f, FWD_FINAL_MS, FWD_FINAL_MAX_MS);
+		if (loop == NULL && f->own) {
+			/* Back to blocking writes on the shared one. */
+			(void)close(f->fd);
+			f->fd = f->stdfd;
+			f->own = false;
+			f->nonblock = false;
+		} else if (loop == NULL && f->nonblock) {
 			/* The file description is shared with our parent. */
 			(void)fcntl(f->fd, F_SETFL, f->saved_flags);
 			f->nonblock = false;
@@ -444,6 +639,101 @@ out_fwd_dropped(unsigned long long *lines, unsigned long long *bytes)
 }
 
 /* --- program streams ----------------------------------------------------- */
+
+/* The streams attached to a pipe whose lines go to fwd.d[i]. */
+static LIST_HEAD(out_list, out_stream) out_streams[2] = {
+	LIST_HEAD_INITIALIZER(out_streams[0]),
+	LIST_HEAD_INITIALIZER(out_streams[1]),
+};
+
+static struct fwd_dest *
+stream_dest(const struct out_stream *s)
+{
+	return s->fwd != OUT_FWD_NONE ? fwd_dest(s->fwd) : NULL;
+}
+
+/*
+ * Whether its pipe must wait: another program's line is open at the
+ * destination, or the destination's queue is above its bound and the
+ * program can wait (it is not stopping, its pipe is not being closed).
+ */
+static bool
+stream_held(const struct out_stream *s)
+{
+	const struct fwd_dest *f = stream_dest(s);
+
+	if (f == NULL)
+		return false;
+	if (f->open != NULL && f->open != s)
+		return true;
+	return f->held && !s->exempt;
+}
+
+/*
+ * An unfinished line (longer than OUT_LINE_MAX) holds the other programs
+ * back for at most OUT_LINE_HOLD seconds while its writer is being read:
+ * long enough for a program that writes a long line in many writes, not
+ * forever for one that stops mid-line (a progress bar).  Then the line
+ * is ended there and the rest of it comes as a line of its own.  The
+ * timer runs only while such a line holds another program back.
+ */
+static void
+out_hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	int	i = (int)(w - out_hold_timer);
+
+	(void)loop;
+	(void)revents;
+	if (fwd.d[i].open == NULL)
+		return;
+	fwd_close_line(&fwd.d[i]);
+	out_flow(i);
+}
+
+/*
+ * The sink's flow callback: fwd.d[i] was held or let go, or a line opened
+ * or ended there.  Start or stop each pipe accordingly.  A program that
+ * may not wait (stopping) must not wait for a line left open by one that
+ * is held: that line ends here.
+ */
+static void
+out_flow(int i)
+{
+	struct fwd_dest		*f = &fwd.d[i];
+	const struct out_stream	*owner = f->open;
+	struct out_stream	*s;
+	bool			 held, waiting = false;
+
+	if (owner != NULL && f->held && !owner->exempt)
+		LIST_FOREACH(s, &out_streams[i], link)
+			if (s->exempt && s->io.fd != -1) {
+				fwd_close_line(f);
+				owner = NULL;
+				break;
+			}
+	if (fwd.loop == NULL)
+		return;
+	LIST_FOREACH(s, &out_streams[i], link) {
+		if (s->io.fd == -1)
+			continue;
+		held = stream_held(s);
+		if (held && owner != NULL && s != owner)
+			waiting = true;
+		if (held && ev_is_active(&s->io))
+			ev_io_stop(fwd.loop, &s->io);
+		else if (!held && !ev_is_active(&s->io))
+			ev_io_start(fwd.loop, &s->io);
+	}
+	/* Counted only while the owner itself is being read. */
+	if (waiting && !stream_held(owner)) {
+		if (!ev_is_active(&out_hold_timer[i])) {
+			ev_timer_init(&out_hold_timer[i], out_hold_cb,
+			    OUT_LINE_HOLD, 0.);
+			ev_timer_start(fwd.loop, &out_hold_timer[i]);
+		}
+	} else if (ev_is_active(&out_hold_timer[i]))
+		ev_timer_stop(fwd.loop, &out_hold_timer[i]);
+}
 
 /*
  * An AUTO log's name, as supervisor's get_autoname: a new file in
@@ -554,14 +844,15 @@ file_fail(struct out_stream *s, const char *what)
 
 /*
  * A log directory removed while we run leaves our fd on a file nobody
- * can see: look at the path now and then (never more than once a second
- * per stream), and when it is gone, reopen, which fails until the
- * directory is back: the failure is then counted and logged as any other.
+ * can see; so does a file removed and replaced (by a directory, say).
+ * Look at the path now and then (never more than once a second per
+ * stream), and when it no longer names our file, reopen, which fails
+ * until the path can be a file again: the failure is then counted and
+ * logged as any other, and each write tries the path again.
  */
 static void
 file_check(struct out_stream *s)
 {
-	struct stat	st;
 	ev_tstamp	now;
 
 	if (fwd.loop == NULL || s->log == NULL)
@@ -570,22 +861,50 @@ file_check(struct out_stream *s)
 	if (now - s->checked < OUT_CHECK_SECS)
 		return;
 	s->checked = now;
-	if (stat(s->path, &st) == 0 || errno != ENOENT)
-		return;
-	(void)proc_rlog_reopen(s->log);
+	/* Said as a failed write: that is what it costs. */
+	if (proc_rlog_check(s->log) == -1)
+		file_fail(s, "write");
+}
+
+/*
+ * Bytes a log file did not take: counted, and the next write must not
+ * start with the rest of a line whose start is gone.
+ */
+static void
+file_dropped(struct out_stream *s, const char *buf, size_t len)
+{
+	s->dropped += len;
+	if (len > 0)
+		s->resync = buf[len - 1] != '\n';
 }
 
 static void
 file_write(struct out_stream *s, const char *buf, size_t len)
 {
-	ssize_t	n;
+	const char	*nl;
+	ssize_t		 n;
+	size_t		 skip;
 
+	if (s->resync) {
+		/* Whole lines only: skip the rest of a line partly dropped. */
+		if ((nl = memchr(buf, '\n', len)) == NULL) {
+			s->dropped += len;
+			return;
+		}
+		skip = (size_t)(nl - buf) + 1;
+		s->dropped += skip;
+		s->resync = false;
+		buf += skip;
+		len -= skip;
+		if (len == 0)
+			return;
+	}
 	if (s->path == NULL && s->autoname != NULL) {
 		/* An AUTO log childlogdir refused: try to create it again. */
 		s->path = auto_path(s->autoname, s->owner, s->label,
 		    s->autoname + strlen(s->autoname) + 1);
 		if (s->path == NULL) {
-			s->dropped += len;
+			file_dropped(s, buf, len);
 			return;
 		}
 		free(s->autoname);
@@ -597,7 +916,7 @@ file_write(struct out_stream *s, const char *buf, size_t len)
 		    s->backups);
 		if (s->log == NULL) {
 			file_fail(s, "open");
-			s->dropped += len;
+			file_dropped(s, buf, len);
 			return;
 		}
 	}
@@ -608,7 +927,10 @@ file_write(struct out_stream *s, const char *buf, size_t len)
 			file_episode_end(s);
 		return;
 	}
-	s->dropped += n > 0 ? len - (size_t)n : len;
+	/* rlog cut the file back to a line end: count what that took. */
+	s->dropped += (unsigned long long)proc_rlog_unwound(s->log);
+	n = n > 0 ? n : 0;
+	file_dropped(s, buf + n, len - (size_t)n);
 	file_fail(s, "write");
 }
 
@@ -640,9 +962,9 @@ out_emit(void *arg, const char *data, size_t len)
 		 */
 		memcpy(strip_buf, data, len);
 		strip_buf[len] = '\n';
-		s->dropped += fwd_put(fwd_dest(s->fwd), strip_buf, len + 1);
+		s->dropped += fwd_put(fwd_dest(s->fwd), strip_buf, len + 1, s);
 	} else if (s->fwd != OUT_FWD_NONE)
-		s->dropped += fwd_put(fwd_dest(s->fwd), data, len);
+		s->dropped += fwd_put(fwd_dest(s->fwd), data, len, s);
 	if (s->syslog)
 		out_syslog(s, data, len);
 }
@@ -704,6 +1026,8 @@ out_data(struct out_stream *s, const char *buf, size_t len)
 static void
 out_flush(struct out_stream *s)
 {
+	struct fwd_dest	*f;
+
 	if (s->esc == ESC_SEEN && s->path != NULL)
 		file_write(s, "\033", 1);
 	if (s->esc == ESC_SEEN && proc_lbuf_pending(&s->lb) < OUT_LINE_MAX)
@@ -713,13 +1037,19 @@ out_flush(struct out_stream *s)
 	out_final = true;
 	(void)proc_lbuf_flush(&s->lb, out_emit, s);
 	out_final = false;
+	/* Its last piece was exactly OUT_LINE_MAX: end the line for it. */
+	if ((f = stream_dest(s)) != NULL && f->open == s) {
+		fwd_close_line(f);
+		fwd_notify(f);
+	}
 }
 
-enum { OUT_MORE, OUT_EMPTY, OUT_EOF };
+enum { OUT_MORE, OUT_EMPTY, OUT_EOF, OUT_HELD };
 
 /*
  * Read up to max times: OUT_MORE if the pipe may hold more, OUT_EMPTY if
- * it is empty for now, OUT_EOF at its end or a hard error (it is done).
+ * it is empty for now, OUT_EOF at its end or a hard error (it is done),
+ * OUT_HELD when its destination asks us to stop reading for now.
  */
 static int
 out_read(struct out_stream *s, int max)
@@ -742,6 +1072,14 @@ out_read(struct out_stream *s, int max)
 				    OUT_PIPE_SIZE);
 			}
 			out_data(s, out_buf, (size_t)n);
+			if (s->lingering) {
+				s->linger_left = (size_t)n < s->linger_left ?
+				    s->linger_left - (size_t)n : 0;
+				if (s->linger_left == 0)
+					return OUT_EOF;
+			}
+			if (stream_held(s))
+				return OUT_HELD;
 			/*
 			 * Short: the pipe was emptied; rather than a read
 			 * that says EAGAIN, the loop tells us of more.
@@ -762,6 +1100,18 @@ out_read(struct out_stream *s, int max)
 static void
 out_detach(struct ev_loop *loop, struct out_stream *s)
 {
+	struct fwd_dest	*f;
+
+	if (s->linked) {
+		LIST_REMOVE(s, link);
+		s->linked = false;
+	}
+	/* Gone mid-line: the others must not wait for the rest. */
+	if ((f = stream_dest(s)) != NULL && f->open == s) {
+		fwd_close_line(f);
+		fwd_notify(f);
+	}
+	s->lingering = false;
 	if (s->io.fd == -1)
 		return;
 	ev_io_stop(loop, &s->io);
@@ -773,43 +1123,98 @@ static void
 out_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct out_stream *s = w->data;
+	int		   r;
 
 	(void)revents;
-	if (out_read(s, OUT_READS_PER_WAKEUP) == OUT_EOF) {
+	r = out_read(s, OUT_READS_PER_WAKEUP);
+	/* After an exit, EAGAIN is the end too (as out_drain has it). */
+	if (r == OUT_EOF || (s->lingering && r == OUT_EMPTY)) {
 		out_flush(s);
 		out_detach(loop, s);
 	}
 }
 
+/*
+ * Read the pipe now, whatever its destination's queue holds (up to
+ * FWD_QUEUE_HARD, then counted as dropped): it is about to be closed.
+ */
+static void
+out_force(struct ev_loop *loop, struct out_stream *s)
+{
+	int	i;
+
+	if (s->io.fd == -1)
+		return;
+	s->exempt = true;
+	for (i = 0; i < 16; i++)
+		if (out_read(s, 4) != OUT_MORE)
+			break;
+	out_flush(s);
+	out_detach(loop, s);
+}
+
 void
 out_attach(struct ev_loop *loop, struct out_stream *s, int fd)
 {
-	int	fl;
+	struct fwd_dest	*f;
+	int		 fl;
 
 	if (fwd.loop == NULL && !fwd.d[0].setup)
 		out_init(loop, fwd.strip_ansi);
+	/* The last bytes of its previous run come first. */
+	if (s->lingering)
+		out_force(loop, s);
 	out_detach(loop, s);
 	s->grown = false;
+	s->exempt = false;
 	if ((fl = fcntl(fd, F_GETFL)) != -1 && (fl & O_NONBLOCK) == 0)
 		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 	ev_io_init(&s->io, out_read_cb, fd, EV_READ);
 	s->io.data = s;
-	ev_io_start(loop, &s->io);
+	if ((f = stream_dest(s)) != NULL) {
+		LIST_INSERT_HEAD(&out_streams[f - fwd.d], s, link);
+		s->linked = true;
+	}
+	if (!stream_held(s))
+		ev_io_start(loop, &s->io);
+}
+
+void
+out_stopping(struct ev_loop *loop, struct out_stream *s)
+{
+	(void)loop;
+	if (s->io.fd == -1 || s->exempt)
+		return;
+	s->exempt = true;
+	if (s->linked)
+		out_flow((int)(stream_dest(s) - fwd.d));
 }
 
 void
 out_drain(struct ev_loop *loop, struct out_stream *s)
 {
-	int	i;
+	int	i, r = OUT_MORE;
 
 	if (s->io.fd == -1) {
 		out_flush(s);
 		return;
 	}
+	s->lingering = true;
+	s->linger_left = OUT_DRAIN_MAX;
 	/* Bounded: a grandchild that keeps writing must not hold us. */
-	for (i = 0; i < 16; i++)
-		if (out_read(s, 4) != OUT_MORE)
+	for (i = 0; i < 16 && !stream_held(s); i++)
+		if ((r = out_read(s, 4)) != OUT_MORE)
 			break;
+	if (stream_held(s) && r != OUT_EOF) {
+		/*
+		 * Its destination is full: the rest is read when it has room
+		 * (out_read_cb), or at the latest when the pipe is closed or
+		 * the program spawned again (out_force).
+		 */
+		if (ev_is_active(&s->io))
+			ev_io_stop(loop, &s->io);
+		return;
+	}
 	out_flush(s);
 	out_detach(loop, s);
 }
@@ -834,6 +1239,8 @@ out_close(struct ev_loop *loop, struct out_stream *s)
 {
 	if (s->label == NULL)
 		return;
+	if (s->lingering)
+		out_force(loop, s);
 	out_flush(s);
 	out_detach(loop, s);
 	proc_rlog_close(s->log);

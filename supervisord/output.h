@@ -10,12 +10,20 @@
  * What goes to the daemon's stdout or stderr is whole lines, so that the
  * lines of many programs (and the daemon's own log lines, see
  * out_log_line) never interleave mid-line.  Where that fd is a pipe or a
- * socket it is made non-blocking and fed from a bounded queue: a reader
- * that stalls costs dropped lines, counted, never a blocked loop.
+ * socket (or a terminal, through a description of our own) it is
+ * non-blocking and fed from a bounded queue; when a reader falls behind
+ * and the queue passes its bound, the pipes of the programs that write
+ * there are no longer read until it has drained to half: they block in
+ * write(), as on a slow pipe, nothing is lost, and the loop never blocks.
+ * Only what cannot wait (the daemon's own lines, a stopping program, a
+ * pipe being closed) goes past the bound, up to a hard one beyond which
+ * whole lines are dropped and counted; so is everything once the reader
+ * is gone (EPIPE).
  */
 #ifndef SUPERVISORD_OUTPUT_H
 #define SUPERVISORD_OUTPUT_H
 
+#include <sys/queue.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -51,6 +59,12 @@ struct out_stream {
 	ev_tstamp	  checked;	/* when the path was last stat'ed */
 	unsigned long long failed_at;	/* dropped when the episode began */
 	bool		  grown;	/* its pipe was made larger */
+	bool		  resync;	/* the file lost a line's start */
+	LIST_ENTRY(out_stream) link;	/* on its destination's list */
+	bool		  linked;	/* attached and forwarded */
+	bool		  exempt;	/* read even above the bound */
+	bool		  lingering;	/* its process is gone, pipe kept */
+	size_t		  linger_left;	/* bytes still to read after exit */
 };
 
 /*
@@ -78,9 +92,18 @@ int	out_open(struct out_stream *s, const char *label, const char *owner,
 void	out_attach(struct ev_loop *loop, struct out_stream *s, int fd);
 
 /*
+ * The program is stopping: read its pipe even while its destination is
+ * above its bound, so that what it writes as it stops (a SIGTERM handler)
+ * does not hold it until SIGKILL.  out_attach ends this.
+ */
+void	out_stopping(struct ev_loop *loop, struct out_stream *s);
+
+/*
  * The process exited: read what is left in the pipe (to EOF or EAGAIN:
- * a grandchild may hold it open), pass on a partial last line, then stop
- * and close the pipe.
+ * a grandchild may hold it open; at most 8 MiB), pass on a partial last
+ * line, then stop and close the pipe.  While the destination is above
+ * its bound, the pipe is kept and read once there is room; the next
+ * out_attach or out_close reads what is left at once.
  */
 void	out_drain(struct ev_loop *loop, struct out_stream *s);
 
@@ -99,10 +122,10 @@ void	out_log_line(const char *line, size_t len);
 
 /*
  * Before the loop is destroyed (loop) or at the very end (NULL, from
- * log_close): write what is queued for stdout/stderr, waiting at most a
- * second for a slow reader, stop the write watchers (only with a loop)
- * and give fds 1 and 2 back their blocking mode.  Forwarding goes on
- * with blocking writes afterwards.
+ * log_close): write what is queued for stdout/stderr, waiting for a slow
+ * reader as long as it takes something every 2 s, 10 s at most, stop
+ * the write watchers (only with a loop) and give fds 1 and 2 back their
+ * blocking mode.  Forwarding goes on with blocking writes afterwards.
  */
 void	out_shutdown(struct ev_loop *loop);
 

@@ -661,6 +661,9 @@ act_stop(struct sv_program *p)
 	    name != NULL ? name : "?");
 	p->killing = true;
 	sv_enter(p, SV_STOPPING);
+	/* What it writes as it stops must not hold it until SIGKILL. */
+	out_stopping(ctx.loop, &p->out);
+	out_stopping(ctx.loop, &p->err);
 	signal_process(p, p->cfg->stopsignal, p->cfg->stopasgroup);
 }
 

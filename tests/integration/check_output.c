@@ -15,9 +15,11 @@
 #include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -329,13 +331,30 @@ START_TEST(test_forwarded_lines_of_20_writers_never_interleave)
 }
 END_TEST
 
+/* Bytes of the lines that begin with c in the file rel. */
+static long long
+bytes_of_lines(struct th *h, const char *rel, char c)
+{
+	const char	*o = th_read(h, rel, NULL), *p, *nl;
+	long long	 n = 0;
+
+	if (o == NULL)
+		return 0;
+	for (p = o; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		if (p[0] == c)
+			n += nl - p + 1;
+	return n;
+}
+
 START_TEST(test_stalled_stdout_reader_never_blocks_the_daemon)
 {
 	struct th	*h = th_new();
 	struct piped	 pp;
 	struct sizearg	 a = { "other.log", 200000 };
+	long long	 end;
 
 	th_conf(h,
+	    "loglevel=debug\n"
 	    "[program:flood]\n"
 	    "command=/bin/sh -c 'yes 0123456789012345678901234567890123456789"
 	    " | head -c 19999964; sleep 30'\n"
@@ -348,17 +367,18 @@ START_TEST(test_stalled_stdout_reader_never_blocks_the_daemon)
 	    "stdout_logfile=@DIR@/other.log\n"
 	    "startsecs=0\n");
 	start_piped(h, &pp, NULL);
-	/* Nobody reads our stdout: the daemon must go on all the same. */
-	ck_assert(th_wait_log(h, "is not being read", 10000));
+	/* Nobody reads our stdout: the flood waits, the daemon goes on. */
+	ck_assert(th_wait_log(h, "holding back the programs", 10000));
 	ck_assert(th_wait(h, size_at_least, &a, 10000));
-	ck_assert_int_eq(th_log_count(h, "is not being read"), 1);
-	/* The reader comes back. */
-	drain_to(h, pp.rfd, "fwd.out", 1500);
-	ck_assert(th_wait_log(h, "is writable again", 5000));
+	/* The reader comes back: every line of the flood arrives, whole. */
+	end = th_now_ms() + 60000;
+	while (bytes_of_lines(h, "fwd.out", '0') < 19999964 &&
+	    th_now_ms() < end)
+		drain_to(h, pp.rfd, "fwd.out", 500);
+	ck_assert_int_eq(bytes_of_lines(h, "fwd.out", '0'), 19999964);
 	ck_assert(th_exited_ok(stop_piped(&pp, 10000)));
 	drain_to(h, pp.rfd, "fwd.out", 5000);
 	close(pp.rfd);
-	/* Whole lines only, dropped or not. */
 	{
 		const char *o = th_read(h, "fwd.out", NULL), *p, *nl;
 
@@ -366,6 +386,431 @@ START_TEST(test_stalled_stdout_reader_never_blocks_the_daemon)
 			if (p[0] == '0')
 				ck_assert_msg(nl - p == 40, "torn: %.50s", p);
 	}
+	ck_assert_int_eq(th_log_count(h, "dropping"), 0);
+	th_free(h);
+}
+END_TEST
+
+/*
+ * A reader of the daemon's stdout, run as a child: it waits stall_ms,
+ * then reads at most rate bytes a second (0: as fast as it can), pausing
+ * pause_ms after every pause_every bytes, into the file rel, to EOF.
+ * Once it has seen want lines that begin with tag, it creates rel.done.
+ */
+struct pace {
+	int	 stall_ms;
+	long	 rate;
+	long	 pause_every;
+	int	 pause_ms;
+	char	 tag;
+	int	 want;
+};
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec	ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static pid_t
+start_reader(struct th *h, int rfd, const char *rel, const struct pace *pc)
+{
+	char		 buf[65536], done[1024];
+	long long	 start, got = 0, next_pause;
+	ssize_t		 n, i;
+	int		 fd, lines = 0;
+	bool		 bol = true;
+	pid_t		 pid;
+
+	snprintf(done, sizeof(done), "%s.done", th_path(h, rel));
+	fd = open(th_path(h, rel), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ne(fd, -1);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid > 0) {
+		close(fd);
+		th_track(h, pid);
+		return pid;
+	}
+	sleep_ms(pc->stall_ms);
+	start = th_now_ms();
+	next_pause = pc->pause_every;
+	for (;;) {
+		n = read(rfd, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (write(fd, buf, (size_t)n) != n)
+			_exit(1);
+		for (i = 0; i < n; i++) {
+			if (bol && buf[i] == pc->tag && ++lines == pc->want)
+				close(open(done, O_WRONLY | O_CREAT, 0644));
+			bol = buf[i] == '\n';
+		}
+		got += n;
+		if (pc->rate > 0)
+			sleep_ms(start + got * 1000 / pc->rate - th_now_ms());
+		if (pc->pause_every > 0 && got >= next_pause) {
+			sleep_ms(pc->pause_ms);
+			start += pc->pause_ms;
+			next_pause += pc->pause_every;
+		}
+	}
+	_exit(0);
+}
+
+static bool
+file_exists(struct th *h, void *rel)
+{
+	return access(th_path(h, rel), F_OK) == 0;
+}
+
+/*
+ * Every line of fwdlines (tests/helpers/fwdlines.c) in out is whole and
+ * intact, and those tagged tag came exactly want[id] times each from
+ * writer id (lines 0 .. want[id] - 1).  The daemon's own lines (a
+ * timestamp first) are let be; anything else is a torn line.
+ */
+static void
+check_fwdlines(const char *out, char tag, const int *want, int nw)
+{
+	const char	*p, *nl, *pl;
+	unsigned char	*seen;
+	unsigned int	 sum, got;
+	int		 id, i, len, k, maxl = 0;
+	char		 t;
+
+	for (id = 0; id < nw; id++)
+		if (want[id] > maxl)
+			maxl = want[id];
+	seen = calloc((size_t)nw * (size_t)(maxl + 1), 1);
+	ck_assert_ptr_nonnull(seen);
+	for (p = out; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		if (p[0] >= '0' && p[0] <= '9')
+			continue;	/* the daemon's own */
+		ck_assert_msg(nl - p >= 26 && sscanf(p, "%c%2d %5d %5d %8x ",
+		    &t, &id, &i, &len, &got) == 5 && (t == 'W' || t == 'T'),
+		    "torn line: %.60s", p);
+		ck_assert_msg(nl - p == 25 + len, "line %c%02d %d: %d bytes, "
+		    "not %d", t, id, i, (int)(nl - p), 25 + len);
+		for (sum = 2166136261u, pl = p + 25, k = 0; k < len; k++)
+			sum = (sum ^ (unsigned char)pl[k]) * 16777619u;
+		ck_assert_msg(sum == got, "line %c%02d %d: bad checksum", t,
+		    id, i);
+		if (t != tag)
+			continue;
+		ck_assert(id >= 0 && id < nw && i >= 0 && i < want[id]);
+		ck_assert_msg(seen[id * (maxl + 1) + i] == 0,
+		    "line %c%02d %d came twice", t, id, i);
+		seen[id * (maxl + 1) + i] = 1;
+	}
+	for (id = 0; id < nw; id++)
+		for (i = 0; i < want[id]; i++)
+			ck_assert_msg(seen[id * (maxl + 1) + i],
+			    "line %c%02d %d never came", tag, id, i);
+	free(seen);
+}
+
+/* 20 writers of 150 lines of up to 9 KB to our stdout, and a socket. */
+#define NWRITERS	20
+#define NLINES		150
+
+static void
+conf_fwdlines(struct th *h, const char *extra)
+{
+	char	*body, *next;
+	int	 i;
+
+	ck_assert_int_ne(asprintf(&body, "%s"
+	    "[unix_http_server]\nfile=@DIR@/sock\n"
+	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n", extra), -1);
+	for (i = 0; i < NWRITERS; i++) {
+		ck_assert_int_ne(asprintf(&next, "%s"
+		    "[program:w%02d]\n"
+		    "command=@HELPERS@/fwdlines %d %d 9000\n"
+		    "stdout_logfile=/dev/stdout\n"
+		    "stdout_logfile_maxbytes=0\n"
+		    "startsecs=0\n"
+		    "autorestart=false\n", body, i, i, NLINES), -1);
+		free(body);
+		body = next;
+	}
+	th_conf(h, body);
+	free(body);
+}
+
+/*
+ * supervisorctl CMD [ARG]: how long it took (ms), or -1 after 30 s; its
+ * exit code in *code.
+ */
+static long long
+ctl_ms(struct th *h, const char *cmd, const char *arg, int *code)
+{
+	const char	*ctl = getenv("SUPERVISORCTL");
+	long long	 t0 = th_now_ms();
+	pid_t		 pid;
+	int		 fd, status;
+
+	ck_assert_msg(ctl != NULL, "SUPERVISORCTL is not set");
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_WRONLY)) != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execl(ctl, "supervisorctl", "-c",
+		    th_path(h, "supervisord.conf"), cmd, arg, (char *)NULL);
+		_exit(127);
+	}
+	if ((status = th_wait_child(pid, 30000)) == -1) {
+		kill(pid, SIGKILL);
+		(void)th_wait_child(pid, 5000);
+		return -1;
+	}
+	*code = th_exit_code(status);
+	return th_now_ms() - t0;
+}
+
+/* supervisorctl status: how long it took (ms), or -1 after 30 s. */
+static long long
+ctl_status_ms(struct th *h)
+{
+	long long	ms;
+	int		code;
+
+	ms = ctl_ms(h, "status", NULL, &code);
+	/* 3: some program is not running; 2 or 127: no answer. */
+	ck_assert_msg(ms == -1 || code == 0 || code == 3,
+	    "supervisorctl status: exit %d", code);
+	return ms;
+}
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Run supervisorctl status again and again until rel.done appears or ms
+ * pass; each must answer within 5 s.  Prints the latencies' p50 and max.
+ */
+static void
+status_until_done(struct th *h, const char *what, const char *done, int ms)
+{
+	long long	 lat[4096], end = th_now_ms() + ms;
+	char		 rel[256];
+	int		 n = 0;
+
+	snprintf(rel, sizeof(rel), "%s", done);
+	while (!file_exists(h, rel) && th_now_ms() < end) {
+		lat[n] = ctl_status_ms(h);
+		ck_assert_msg(lat[n] >= 0 && lat[n] < 5000,
+		    "supervisorctl status took %lld ms", lat[n]);
+		if (n < 4095)
+			n++;
+		sleep_ms(100);
+	}
+	ck_assert_msg(file_exists(h, rel), "%s: the lines did not "
+	    "all come", what);
+	ck_assert_int_gt(n, 0);
+	qsort(lat, (size_t)n, sizeof(lat[0]), cmp_ll);
+	fprintf(stderr, "%s: supervisorctl status x %d: p50 %lld ms, "
+	    "max %lld ms\n", what, n, lat[n / 2], lat[n - 1]);
+}
+
+/*
+ * A reader of about 2 MiB/s with a second's pause after every 4 MiB: the
+ * writers are held, not dropped, and the control socket answers.
+ */
+START_TEST(test_slow_reader_gets_every_line_and_ctl_answers)
+{
+	struct th	*h = th_new();
+	struct piped	 pp;
+	struct pace	 pc = { 0, 2 << 20, 4 << 20, 1000, 'W',
+	    NWRITERS * NLINES };
+	int		 want[NWRITERS], i;
+	pid_t		 r;
+
+	for (i = 0; i < NWRITERS; i++)
+		want[i] = NLINES;
+	conf_fwdlines(h, "");
+	start_piped(h, &pp, NULL);
+	r = start_reader(h, pp.rfd, "fwd.out", &pc);
+	close(pp.rfd);
+	status_until_done(h, "slow reader", "fwd.out.done", 60000);
+	ck_assert(th_wait_log_n(h, "exited: w", NWRITERS, 10000));
+	ck_assert(th_exited_ok(stop_piped(&pp, 20000)));
+	ck_assert(th_wait_child(r, 10000) != -1);
+	check_fwdlines(th_read(h, "fwd.out", NULL), 'W', want, NWRITERS);
+	ck_assert_int_eq(th_log_count(h, "dropping"), 0);
+	th_free(h);
+}
+END_TEST
+
+/*
+ * Lines longer than the line bound (64 KiB) go in pieces, and nobody
+ * else's line lands between them: each arrives whole, checksum intact.
+ */
+START_TEST(test_long_lines_are_not_interleaved)
+{
+	struct th	*h = th_new();
+	struct piped	 pp;
+	int		 want[8], i;
+	char		*body, *next;
+
+	body = strdup("");
+	for (i = 0; i < 8; i++) {
+		want[i] = i < 4 ? 40 : 150;
+		ck_assert_int_ne(asprintf(&next, "%s"
+		    "[program:w%d]\n"
+		    "command=@HELPERS@/fwdlines %d %d %d\n"
+		    "stdout_logfile=/dev/stdout\n"
+		    "stdout_logfile_maxbytes=0\n"
+		    "startsecs=0\n"
+		    "autorestart=false\n", body, i, i, want[i],
+		    i < 4 ? 99999 : 9000), -1);
+		free(body);
+		body = next;
+	}
+	th_conf(h, body);
+	free(body);
+	start_piped(h, &pp, "fwd.out");
+	ck_assert(th_wait_log_n(h, "exited: w", 8, 30000));
+	ck_assert(th_exited_ok(stop_piped(&pp, 10000)));
+	wait_reader(&pp);
+	check_fwdlines(th_read(h, "fwd.out", NULL), 'W', want, 8);
+	th_free(h);
+}
+END_TEST
+
+/* A reader that stops for a minute and comes back loses nothing. */
+START_TEST(test_reader_stopped_for_a_minute_loses_nothing)
+{
+	struct th	*h = th_new();
+	struct piped	 pp;
+	struct pace	 pc = { 60000, 0, 0, 0, 'W', NWRITERS * NLINES };
+	int		 want[NWRITERS], i;
+	pid_t		 r;
+
+	for (i = 0; i < NWRITERS; i++)
+		want[i] = NLINES;
+	conf_fwdlines(h, "loglevel=debug\n");
+	start_piped(h, &pp, NULL);
+	r = start_reader(h, pp.rfd, "fwd.out", &pc);
+	close(pp.rfd);
+	ck_assert(th_wait_log(h, "holding back the programs", 10000));
+	status_until_done(h, "stopped reader", "fwd.out.done", 100000);
+	ck_assert(th_wait_log_n(h, "exited: w", NWRITERS, 10000));
+	ck_assert(th_exited_ok(stop_piped(&pp, 20000)));
+	ck_assert(th_wait_child(r, 10000) != -1);
+	check_fwdlines(th_read(h, "fwd.out", NULL), 'W', want, NWRITERS);
+	ck_assert_int_eq(th_log_count(h, "dropping"), 0);
+	th_free(h);
+}
+END_TEST
+
+/*
+ * The reader is gone for good: what programs write to our stdout is
+ * read and dropped, counted, said once; they are not held.
+ */
+START_TEST(test_reader_gone_output_dropped_and_counted_once)
+{
+	struct th	*h = th_new();
+	struct piped	 pp;
+
+	th_conf(h,
+	    "[program:tick]\n" "command=/bin/sh -c 'i=0; while :; do "
+	    "echo tick-$i; i=$((i+1)); sleep 0.01; done'\n"
+	    "stdout_logfile=/dev/stdout\n"
+	    "stdout_logfile_maxbytes=0\n"
+	    "[program:w]\n"
+	    "command=/bin/sh -c 'sleep 1; exec @HELPERS@/fwdlines 0 1000 "
+	    "9000'\n"
+	    "stdout_logfile=/dev/stdout\n"
+	    "stdout_logfile_maxbytes=0\n"
+	    "startsecs=0\n"
+	    "autorestart=false\n");
+	start_piped(h, &pp, NULL);
+	ck_assert(th_wait_log(h, "spawned: 'w'", 5000));
+	drain_to(h, pp.rfd, "fwd.out", 200);
+	close(pp.rfd);
+	/* 4.5 MB, more than any queue and pipe: it must not be held. */
+	ck_assert(th_wait_log(h, "exited: w (exit status 0", 20000));
+	ck_assert(th_wait_log(h, "couldn't write to our stdout: Broken pipe",
+	    100));
+	ck_assert_int_eq(kill(pp.pid, SIGUSR1), 0);
+	ck_assert(th_wait_log(h, "of forwarded output dropped", 5000));
+	ck_assert(th_alive(h, th_spawned_pid(h, "tick", 0)));
+	ck_assert_int_eq(th_log_count(h, "couldn't write to our stdout"), 1);
+	ck_assert(th_exited_ok(stop_piped(&pp, 10000)));
+	th_free(h);
+}
+END_TEST
+
+/*
+ * With the reader stalled and the queue above its bound, a program being
+ * stopped is read all the same: what its SIGTERM handler writes (about
+ * 200 KB, more than its pipe holds) gets through and it stops by itself,
+ * without SIGKILL.
+ */
+START_TEST(test_stopping_program_is_read_while_reader_stalls)
+{
+	struct th	*h = th_new();
+	struct piped	 pp;
+	struct pace	 pc = { 0, 0, 0, 0, 'T', 400 };
+	int		 wantw[3] = { 0, 1000, 1 }, wantt[3] = { 0, 0, 400 };
+	long long	 t0, ms;
+	pid_t		 r;
+	int		 code;
+
+	th_conf(h,
+	    "loglevel=debug\n"
+	    "[unix_http_server]\nfile=@DIR@/sock\n"
+	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n"
+	    "[program:flood]\n"
+	    "command=@HELPERS@/fwdlines 1 1000 9000\n"
+	    "stdout_logfile=/dev/stdout\n"
+	    "stdout_logfile_maxbytes=0\n"
+	    "startsecs=0\n"
+	    "autorestart=false\n"
+	    "[program:stopper]\n"
+	    "command=@HELPERS@/fwdlines 2 1 1000 400\n"
+	    "stdout_logfile=/dev/stdout\n"
+	    "stdout_logfile_maxbytes=0\n"
+	    "stopwaitsecs=30\n"
+	    "startsecs=0\n");
+	start_piped(h, &pp, NULL);
+	ck_assert(th_wait_log(h, "holding back the programs", 10000));
+	ck_assert(th_wait_log(h, "spawned: 'stopper'", 5000));
+	t0 = th_now_ms();
+	ms = ctl_ms(h, "stop", "stopper", &code);
+	ck_assert_msg(ms != -1 && code == 0, "supervisorctl stop: %lld ms, "
+	    "exit %d", ms, code);
+	ck_assert(th_wait_log(h, "stopped: stopper (exit status 0)", 100));
+	ck_assert_msg(th_now_ms() - t0 < 10000, "the stop took %lld ms",
+	    th_now_ms() - t0);
+	ck_assert_int_eq(th_log_count(h, "SIGKILL"), 0);
+	/* The reader comes back: everything is there, once. */
+	r = start_reader(h, pp.rfd, "fwd.out", &pc);
+	close(pp.rfd);
+	ck_assert(th_wait_log(h, "exited: flood (exit status 0", 30000));
+	ck_assert(th_exited_ok(stop_piped(&pp, 20000)));
+	ck_assert(th_wait_child(r, 10000) != -1);
+	check_fwdlines(th_read(h, "fwd.out", NULL), 'W', wantw, 3);
+	check_fwdlines(th_read(h, "fwd.out", NULL), 'T', wantt, 3);
+	ck_assert_int_eq(th_log_count(h, "dropping"), 0);
 	th_free(h);
 }
 END_TEST
@@ -620,18 +1065,60 @@ START_TEST(test_log_path_is_a_directory_until_sigusr2)
 }
 END_TEST
 
+/* Every line of a BIG_TICKER log is whole: "tick-N-" and 90 x's. */
+static void
+check_big_ticks(const char *log)
+{
+	const char	*p, *nl, *q;
+	int		 n = 0;
+
+	for (p = log; (nl = strchr(p, '\n')) != NULL; p = nl + 1, n++) {
+		ck_assert_msg(strncmp(p, "tick-", 5) == 0, "torn line %d: "
+		    "%.40s", n, p);
+		for (q = p + 5; q < nl && *q >= '0' && *q <= '9'; q++)
+			;
+		ck_assert_msg(q > p + 5 && *q == '-' && nl - q - 1 == 90 &&
+		    strspn(q + 1, "x") == 90, "torn line %d: %.*s", n,
+		    (int)(nl - p), p);
+	}
+	ck_assert_msg(*p == '\0', "a torn last line: %.40s", p);
+	ck_assert_int_gt(n, 1);
+}
+
+static bool
+mount_small(struct th *h, const char *rel, const char *test)
+{
+	ck_assert_int_eq(mkdir(th_path(h, rel), 0755), 0);
+	if (mount("tmpfs", th_path(h, rel), "tmpfs", 0, "size=256k") == -1) {
+		fprintf(stderr, "SKIP %s: cannot mount a tmpfs here: %s\n",
+		    test, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static void
+fill_disk(struct th *h, const char *rel)
+{
+	char	cmd[1024];
+
+	/*
+	 * Every free page: the log's last page keeps room for a part of
+	 * a line, so the next writes stop part-way.  dd fails, as it
+	 * should: the disk is full.
+	 */
+	snprintf(cmd, sizeof(cmd), "dd if=/dev/zero of='%s' bs=4k "
+	    "2>/dev/null", th_path(h, rel));
+	(void)system(cmd);
+}
+
 START_TEST(test_full_disk_survived_and_recovers)
 {
 	struct th	*h = th_new();
 	struct sizearg	 a = { "small/t.log", 50 };
-	char		 cmd[1024];
 	long long	 s1;
 
-	ck_assert_int_eq(mkdir(th_path(h, "small"), 0755), 0);
-	if (mount("tmpfs", th_path(h, "small"), "tmpfs", 0, "size=256k")
-	    == -1) {
-		fprintf(stderr, "SKIP test_full_disk_survived_and_recovers: "
-		    "cannot mount a tmpfs here: %s\n", strerror(errno));
+	if (!mount_small(h, "small", __func__)) {
 		th_free(h);
 		return;
 	}
@@ -641,21 +1128,130 @@ START_TEST(test_full_disk_survived_and_recovers)
 	    "stdout_logfile_maxbytes=0\n");
 	th_start_conf(h);
 	ck_assert(th_wait(h, size_at_least, &a, 5000));
-	/* Fill the disk. */
-	snprintf(cmd, sizeof(cmd), "dd if=/dev/zero of='%s' bs=4k "
-	    "2>/dev/null", th_path(h, "small/fill"));
-	(void)system(cmd);
+	/* Fill the disk to its last byte: a line is cut part-way. */
+	fill_disk(h, "small/fill");
 	ck_assert(th_wait_log(h, "No space left on device", 5000));
 	ck_assert(!th_wait_log_n(h, "No space left on device", 2, 500));
 	ck_assert(th_alive(h, th_spawned_pid(h, "t", 0)));
-	/* Free it: writing resumes by itself. */
+	/* Whole lines only, even now. */
+	check_big_ticks(th_read(h, "small/t.log", NULL));
+	/* Free it: writing resumes by itself, and says what was lost. */
 	ck_assert_int_eq(unlink(th_path(h, "small/fill")), 0);
 	ck_assert(th_wait_log(h, "is writable again", 5000));
+	ck_assert_int_eq(th_log_count(h, "is writable again: 0 bytes"), 0);
 	s1 = file_size(h, "small/t.log");
 	a.min = s1 + 50;
 	ck_assert(th_wait(h, size_at_least, &a, 5000));
 	ck_assert(th_exited_ok(th_stop(h)));
+	check_big_ticks(th_read(h, "small/t.log", NULL));
 	ck_assert_int_eq(umount(th_path(h, "small")), 0);
+	th_free(h);
+}
+END_TEST
+
+/* Every line of the daemon's log starts with a timestamp, ends whole. */
+static void
+check_log_lines(const char *log)
+{
+	const char	*p, *nl;
+	int		 y, mo, d, hh, mm, ss, ms;
+
+	for (p = log; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		ck_assert_msg(sscanf(p, "%4d-%2d-%2d %2d:%2d:%2d,%3d ", &y,
+		    &mo, &d, &hh, &mm, &ss, &ms) == 7, "torn line: %.60s", p);
+	ck_assert_msg(*p == '\0', "a torn last line: %.60s", p);
+}
+
+/*
+ * The daemon's own log on a full disk: whole lines or none, the episode
+ * said on stdout when it begins and with its count in the log when the
+ * disk has room again.
+ */
+START_TEST(test_full_disk_daemon_log_whole_lines_and_count)
+{
+	struct th	*h = th_new();
+	const char	*conf;
+	int		 i;
+
+	if (!mount_small(h, "small", __func__)) {
+		th_free(h);
+		return;
+	}
+	conf = th_path(h, "supervisord.conf");
+	th_write(h, "supervisord.conf",
+	    "[supervisord]\nlogfile=@DIR@/small/sd.log\n"
+	    "logfile_maxbytes=0\n"
+	    "pidfile=@DIR@/supervisord.pid\nchildlogdir=@DIR@\n"
+	    "[program:t]\n" TICKER "stdout_logfile=NONE\n");
+	th_set_log(h, "small/sd.log");
+	th_start(h, "-n", "-c", conf, NULL);
+	ck_assert(th_wait_log(h, "entered RUNNING", 5000));
+	fill_disk(h, "small/fill");
+	/* Status dumps, until the disk refuses their lines. */
+	for (i = 0; i < 1000; i++) {
+		if (strstr(th_read(h, "stdout", NULL), "counting the lines "
+		    "lost") != NULL)
+			break;
+		ck_assert_int_eq(th_signal(h, SIGUSR1), 0);
+		sleep_ms(10);
+	}
+	for (i = 0; i < 20; i++)
+		ck_assert_int_eq(th_signal(h, SIGUSR1), 0);
+	ck_assert_ptr_nonnull(strstr(th_read(h, "stdout", NULL),
+	    "couldn't write to the log file"));
+	check_log_lines(th_read(h, "small/sd.log", NULL));
+	ck_assert_int_eq(unlink(th_path(h, "small/fill")), 0);
+	ck_assert_int_eq(th_signal(h, SIGUSR1), 0);
+	ck_assert(th_wait_log(h, "is writable again", 5000));
+	ck_assert_int_eq(th_log_count(h, "is writable again: 0 lines"), 0);
+	ck_assert_int_eq(th_log_count(h, "couldn't write to the log file"),
+	    0);
+	ck_assert(th_exited_ok(th_stop(h)));
+	check_log_lines(th_read(h, "small/sd.log", NULL));
+	/* Once on stdout, however many lines went. */
+	{
+		const char *o = th_read(h, "stdout", NULL), *p = o;
+		int n = 0;
+
+		while ((p = strstr(p, "couldn't write to the log file")) !=
+		    NULL) {
+			n++;
+			p++;
+		}
+		ck_assert_int_eq(n, 1);
+	}
+	ck_assert_int_eq(umount(th_path(h, "small")), 0);
+	th_free(h);
+}
+END_TEST
+
+/*
+ * The log file removed and a directory made in its place: said once
+ * within a second or so, the bytes counted; back once the path is free.
+ */
+START_TEST(test_log_file_replaced_by_a_directory)
+{
+	struct th	*h = th_new();
+	struct sizearg	 a = { "t.log", 50 };
+
+	th_conf(h,
+	    "[program:t]\n" TICKER
+	    "stdout_logfile=@DIR@/t.log\n");
+	th_start_conf(h);
+	ck_assert(th_wait(h, size_at_least, &a, 5000));
+	ck_assert_int_eq(unlink(th_path(h, "t.log")), 0);
+	ck_assert_int_eq(mkdir(th_path(h, "t.log"), 0755), 0);
+	ck_assert(th_wait_log(h, "Is a directory", 5000));
+	ck_assert(!th_wait_log_n(h, "Is a directory", 2, 500));
+	ck_assert_int_eq(th_signal(h, SIGUSR1), 0);
+	ck_assert(th_wait_log(h, "log bytes dropped", 5000));
+	ck_assert_int_eq(rmdir(th_path(h, "t.log")), 0);
+	ck_assert(th_wait_log(h, "is writable again", 5000));
+	ck_assert_int_eq(th_log_count(h, "is writable again: 0 bytes"), 0);
+	ck_assert(th_wait(h, size_at_least, &a, 5000));
+	ck_assert(th_alive(h, th_spawned_pid(h, "t", 0)));
+	ck_assert(th_exited_ok(th_stop(h)));
+	ck_assert_int_eq(th_log_count(h, "Is a directory"), 1);
 	th_free(h);
 }
 END_TEST
@@ -711,6 +1307,13 @@ output_suite(void)
 	tcase_add_test(tc, test_forwarded_lines_of_20_writers_never_interleave);
 	tcase_add_test(tc, test_stalled_stdout_reader_never_blocks_the_daemon);
 	tcase_add_test(tc, test_newline_less_flood_keeps_memory_bounded);
+	tcase_add_test(tc, test_slow_reader_gets_every_line_and_ctl_answers);
+	tcase_add_test(tc, test_long_lines_are_not_interleaved);
+	tcase_add_test(tc, test_reader_gone_output_dropped_and_counted_once);
+	tcase_add_test(tc, test_stopping_program_is_read_while_reader_stalls);
+	suite_add_tcase(s, tc);
+	tc = th_tcase("stalled", 180);
+	tcase_add_test(tc, test_reader_stopped_for_a_minute_loses_nothing);
 	suite_add_tcase(s, tc);
 	tc = th_tcase("faults", 30);
 	tcase_add_test(tc, test_log_dir_removed_then_back);
@@ -718,6 +1321,8 @@ output_suite(void)
 	tcase_add_test(tc, test_read_only_log_path_until_remount);
 	tcase_add_test(tc, test_log_path_is_a_directory_until_sigusr2);
 	tcase_add_test(tc, test_full_disk_survived_and_recovers);
+	tcase_add_test(tc, test_full_disk_daemon_log_whole_lines_and_count);
+	tcase_add_test(tc, test_log_file_replaced_by_a_directory);
 	suite_add_tcase(s, tc);
 	return s;
 }
