@@ -227,18 +227,24 @@ ld_warn(struct ld *ld, const char *file, int line, const char *sect,
 }
 
 /*
- * The reader.  inih splits lines by rules of its own that differ from
- * ConfigParser's (the first ']' ends a section name, not the last; a
- * line "[x=1" is a broken section, not a key; its buffer is fixed unless
- * the library exports ini_max_line).  So the reader parses each physical
- * line as ConfigParser does and hands inih one neutral stand-in line per
- * option ("k=v") or continuation (" v"); the handler takes the real key,
- * value and line number from the reader.  Lines of any length thus reach
- * the handler whole, whatever inih's buffer size (with or without
- * HAVE_INIH_VARS).  Section headers and syntax errors never reach inih:
- * inih does not call the handler for a section line.
+ * The reader.  inih reads each file: ini_parse_stream splits sections,
+ * names, values, inline comments and continuation lines, and rd_handler
+ * stores what it hands over.  Where ConfigParser's grammar differs from
+ * inih's, rd_reader, which feeds inih one physical line at a time
+ * (Python's universal newlines), records what the handler needs and
+ * shapes the line so that inih decides as ConfigParser does:
+ * - the line number (Debian's inih has no INI_HANDLER_LINENO);
+ * - indentation: ConfigParser continues a value only on a line indented
+ *   deeper than its key, inih on any indented line; the reader removes
+ *   the indentation and gives one space back to a continuation line;
+ * - blank lines inside a value, which ConfigParser keeps and inih drops;
+ * - a section header: ended by its last ']' (inih: the first), whole
+ *   (inih cuts names at 49 bytes), "[x=1" an option line; the reader
+ *   opens the section itself, as inih calls no handler for a header;
+ * - a comment after \x1c..\x1f, blanks to Python and not to inih;
+ * - a line inih refused (no '=' or ':'): the handler did not run for it.
  */
-enum rd_item { RD_NONE, RD_OPT, RD_CONT };
+enum rd_kind { RD_SKIP, RD_HEADER, RD_CONT, RD_OPTLINE };
 
 struct rd {
 	struct ld	*ld;
@@ -246,166 +252,197 @@ struct rd {
 	bool		 included;
 	const char	*buf;
 	size_t		 len, pos;
-	int		 lineno;	/* of the last physical line read */
+	int		 lineno;	/* of the line inih is reading */
 	struct ini_sect	*sect;		/* ConfigParser's cursect */
 	bool		 optname;	/* an option may be continued */
-	size_t		 indent;	/* the option line's indent */
+	size_t		 indent;	/* indent_level */
 	int		 blanks;	/* empty lines since, inside a value */
 	bool		 stop;		/* MissingSectionHeaderError */
-	enum rd_item	 it;
 	char		*key;		/* the option's, while it lasts */
-	char		*val;		/* the item's value */
+	enum rd_kind	 kind;		/* of the line inih is reading */
+	bool		 handled;	/* the handler ran for it */
+	bool		 bracket;	/* "[x=1": inih gets "x=1" */
+	const char	*out;		/* what inih gets of the line, */
+	size_t		 outlen, outpos; /* and how much it has taken */
+	bool		 space;		/* a continuation: " " first */
+#if !HAVE_INIH_VARS
+	bool		 whole;		/* too long for inih: a stand-in */
+#endif
 };
 
-/* One physical line: Python's universal newlines end at \n, \r\n, \r. */
-static bool
-rd_physline(struct rd *r, const char **line, size_t *n)
+/* Where ConfigParser's inline comment starts in line, or n. */
+static size_t
+rd_cut(const char *line, size_t n)
 {
-	size_t	s, e;
+	size_t	i;
 
-	if (r->pos >= r->len)
+	for (i = 0; i < n; i++)
+		if ((line[i] == ';' || line[i] == '#') &&
+		    (i == 0 || py_isspace((unsigned char)line[i - 1])))
+			return i;
+	return n;
+}
+
+/* What was before line n: a line that inih refused is a parse error. */
+static void
+rd_done(struct rd *r)
+{
+	char	*v;
+
+	if (r->kind != RD_OPTLINE || r->handled)
+		return;
+	v = strip_dup(r->out, rd_cut(r->out, r->outlen));
+	ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
+	    "parse error: no '=' or ':' in '%s%s'", r->bracket ? "[" : "", v);
+	free(v);
+	r->optname = false;
+}
+
+static void
+rd_section(struct rd *r, const char *hdr)
+{
+	struct ini *ini = &r->ld->ini;
+
+	if (r->included && strcmp(hdr, "include") == 0)
+		ld_warn(r->ld, r->file, r->lineno, hdr, NULL, "an [include] "
+		    "in an included file is ignored, as supervisor does");
+	if (strcmp(hdr, "DEFAULT") == 0) {
+		if (ini->defaults == NULL)
+			ini->defaults = sect_new(hdr, r->file, r->lineno,
+			    r->included);
+		r->sect = ini->defaults;
+	} else if ((r->sect = store_find(ini, hdr)) == NULL) {
+		r->sect = sect_new(hdr, r->file, r->lineno, r->included);
+		store_add(ini, r->sect);
+	}
+	r->optname = false;
+}
+
+/* Take the next physical line and decide what inih is to see of it. */
+static bool
+rd_line(struct rd *r)
+{
+	const char	*line, *rb;
+	size_t		 n, e, ind, cut, i;
+	char		*hdr;
+
+	rd_done(r);
+	r->kind = RD_SKIP;
+	r->handled = r->bracket = r->space = false;
+	if (r->stop || r->pos >= r->len)
 		return false;
-	s = r->pos;
-	for (e = s; e < r->len && r->buf[e] != '\n' && r->buf[e] != '\r'; e++)
+	line = r->buf + r->pos;
+	for (e = r->pos; e < r->len && r->buf[e] != '\n' && r->buf[e] != '\r';
+	    e++)
 		;
-	*line = r->buf + s;
-	*n = e - s;
+	n = e - r->pos;
 	if (e < r->len && r->buf[e] == '\r' && e + 1 < r->len &&
 	    r->buf[e + 1] == '\n')
 		e++;
 	r->pos = e < r->len ? e + 1 : e;
 	r->lineno++;
+	for (ind = 0; ind < n && py_isspace((unsigned char)line[ind]); ind++)
+		;
+	r->out = line + ind;
+	r->outlen = n - ind;
+	r->outpos = 0;
+	if (ind == n) {			/* blank: kept inside a value */
+		if (r->sect != NULL && r->optname)
+			r->blanks++;
+		return true;
+	}
+	if (line[ind] == ';' || line[ind] == '#')
+		return true;		/* a comment */
+#if HAVE_INIH_VARS
+	/* \x1c..\x1f before ; or #: a comment to Python, not to inih. */
+	for (i = ind + 1; i < n; i++)
+		if ((line[i] == ';' || line[i] == '#') &&
+		    line[i - 1] >= 0x1c && line[i - 1] <= 0x1f) {
+			r->outlen = i - ind;
+			break;
+		}
+#else
+	/* inih cuts at ';' only, and its setting cannot be changed. */
+	r->outlen = rd_cut(r->out, r->outlen);
+	(void)i;
+#endif
+	if (r->sect != NULL && r->optname && ind > r->indent) {
+		r->kind = RD_CONT;
+		r->space = true;
+		return true;
+	}
+	r->indent = ind;
+	r->blanks = 0;
+	if (line[ind] == '[') {
+		/* SECTCRE: "[" .+ "]", the last "]", in the uncommented. */
+		cut = rd_cut(r->out, r->outlen);
+		while (cut > 0 && py_isspace((unsigned char)r->out[cut - 1]))
+			cut--;
+		for (rb = r->out + cut - 1; rb > r->out && *rb != ']'; rb--)
+			;
+		r->outlen = cut;
+		if (rb - r->out >= 2) {
+			hdr = xstrndup(r->out + 1, (size_t)(rb - r->out - 1));
+			rd_section(r, hdr);
+			free(hdr);
+			r->kind = RD_HEADER;
+			r->outlen = (size_t)(rb - r->out) + 1;
+			return true;
+		}
+		r->bracket = true;	/* an option line "[x=1" */
+		r->out++;
+		r->outlen--;
+	}
+	if (r->sect == NULL) {
+		ld_err(r->ld, r->file, r->lineno, NULL, NULL, "a key before "
+		    "any [section]: '%.*s' (supervisor: File contains no "
+		    "section headers)", (int)n, line);
+		r->stop = true;
+		return false;
+	}
+	r->kind = RD_OPTLINE;
 	return true;
 }
 
-/*
- * Parse physical lines until one gives an option or a continuation, as
- * RawConfigParser._read: returns false at the end of the file.
- */
-static bool
-rd_next(struct rd *r)
-{
-	const char	*line, *v;
-	size_t		 n, cs, i, ind, vn;
-	char		*value, *hdr;
-	bool		 comment;
-
-	while (!r->stop && rd_physline(r, &line, &n)) {
-		/* Inline comment: ; or # at the start or after whitespace. */
-		cs = n;
-		comment = false;
-		for (i = 0; i < n; i++)
-			if ((line[i] == ';' || line[i] == '#') &&
-			    (i == 0 || py_isspace((unsigned char)line[i - 1]))) {
-				cs = i;
-				comment = true;
-				break;
-			}
-		for (i = 0; i < n && py_isspace((unsigned char)line[i]); i++)
-			;
-		if (i < n && (line[i] == ';' || line[i] == '#')) {
-			cs = 0;
-			comment = true;
-		}
-		value = strip_dup(line, cs);
-		if (*value == '\0') {
-			/* An empty line inside a value is kept in it. */
-			if (!comment && r->sect != NULL && r->optname)
-				r->blanks++;
-			free(value);
-			continue;
-		}
-		for (ind = 0; ind < n && py_isspace((unsigned char)line[ind]);
-		    ind++)
-			;
-		if (r->sect != NULL && r->optname && ind > r->indent) {
-			struct sbuf b = { 0 };
-
-			for (; r->blanks > 0; r->blanks--)
-				sb_addc(&b, '\n');
-			sb_add(&b, value);
-			free(value);
-			free(r->val);
-			r->val = sb_take(&b);
-			r->it = RD_CONT;
-			return true;
-		}
-		r->indent = ind;
-		r->blanks = 0;
-		vn = strlen(value);
-		/* A header: "[" .+ "]" with the last "]" (greedy). */
-		if (value[0] == '[' && (v = strrchr(value, ']')) != NULL &&
-		    v - value >= 2) {
-			hdr = xstrndup(value + 1, (size_t)(v - value - 1));
-			if (r->included && strcmp(hdr, "include") == 0)
-				ld_warn(r->ld, r->file, r->lineno, hdr, NULL,
-				    "an [include] in an included file is "
-				    "ignored, as supervisor does");
-			if (strcmp(hdr, "DEFAULT") == 0) {
-				if (r->ld->ini.defaults == NULL)
-					r->ld->ini.defaults = sect_new(hdr,
-					    r->file, r->lineno, r->included);
-				r->sect = r->ld->ini.defaults;
-			} else if ((r->sect = store_find(&r->ld->ini, hdr)) ==
-			    NULL) {
-				r->sect = sect_new(hdr, r->file, r->lineno,
-				    r->included);
-				store_add(&r->ld->ini, r->sect);
-			}
-			free(hdr);
-			free(value);
-			r->optname = false;
-			continue;
-		}
-		if (r->sect == NULL) {
-			ld_err(r->ld, r->file, r->lineno, NULL, NULL,
-			    "a key before any [section]: '%.*s' (supervisor: "
-			    "File contains no section headers)", (int)n, line);
-			free(value);
-			r->stop = true;
-			return false;
-		}
-		/* key, delimiter = or :, value. */
-		for (i = 0; i < vn && value[i] != '=' && value[i] != ':'; i++)
-			;
-		if (i == vn) {
-			ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
-			    "parse error: no '=' or ':' in '%s'", value);
-			free(value);
-			r->optname = false;
-			continue;
-		}
-		free(r->key);
-		r->key = strip_dup(value, i);
-		if (*r->key == '\0') {
-			ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
-			    "parse error: no key before '%c' in '%s'",
-			    value[i], value);
-			free(value);
-			r->optname = false;
-			continue;
-		}
-		lower(r->key);
-		free(r->val);
-		r->val = strip_dup(value + i + 1, vn - i - 1);
-		free(value);
-		r->optname = true;
-		r->it = RD_OPT;
-		return true;
-	}
-	return false;
-}
-
+/* inih's fgets: the line rd_line shaped, in pieces if str is short. */
 static char *
 rd_reader(char *str, int num, void *stream)
 {
 	struct rd	*r = stream;
+	size_t		 k, room = (size_t)num - 1;
+	char		*p = str;
 
-	r->it = RD_NONE;
-	if (!rd_next(r))
-		return NULL;
-	/* A stand-in inih parses as an option or a continuation. */
-	snprintf(str, (size_t)num, "%s\n", r->it == RD_OPT ? "k=v" : " v");
+	if (r->outpos > r->outlen + r->space) {		/* all taken */
+		if (!rd_line(r))
+			return NULL;
+#if !HAVE_INIH_VARS
+		/* A short stand-in; the handler reads the line itself. */
+		if ((r->whole = r->outlen + 3 >= room)) {
+			snprintf(str, (size_t)num, "%s\n", r->kind == RD_CONT ?
+			    " v" : r->kind == RD_HEADER ? "[s]" :
+			    r->kind == RD_OPTLINE ? "k=v" : "");
+			r->outpos = r->outlen + r->space + 1;
+			return str;
+		}
+#endif
+	}
+	if (r->space && r->outpos == 0 && room > 0) {
+		*p++ = ' ';
+		room--;
+		r->outpos++;
+	}
+	k = r->outlen + r->space - r->outpos;
+	if (k > room)
+		k = room;
+	memcpy(p, r->out + r->outpos - r->space, k);
+	p += k;
+	room -= k;
+	r->outpos += k;
+	if (r->outpos == r->outlen + r->space && room > 0) {
+		*p++ = '\n';
+		r->outpos++;
+	}
+	*p = '\0';
 	return str;
 }
 
@@ -415,22 +452,74 @@ rd_handler(void *user, const char *section, const char *name,
 {
 	struct rd	*r = user;
 	struct ini_opt	*o;
-	char		*j;
+	char		*j, *v, *k;
+	const char	*d;
+	size_t		 len;
 
-	(void)section;
-	(void)name;
-	(void)value;
-	if (r->it == RD_OPT) {
-		sect_set(r->sect, r->key, r->val, r->file, r->lineno);
-		r->val = NULL;
-		store_mark_here(&r->ld->ini, r->sect, sect_opt(r->sect, r->key));
-	} else if (r->it == RD_CONT &&
-	    (o = sect_opt(r->sect, r->key)) != NULL) {
-		j = xasprintf("%s\n%s", o->val, r->val);
+	(void)section;		/* the reader's, whole: r->sect */
+	r->handled = true;
+#if !HAVE_INIH_VARS
+	if (r->whole) {
+		/* The stand-in's name and value: the real ones, uncut. */
+		len = rd_cut(r->out, r->outlen);
+		if (r->kind == RD_CONT) {
+			v = strip_dup(r->out, len);
+			goto cont;
+		}
+		for (d = r->out; d < r->out + len && *d != '=' && *d != ':';
+		    d++)
+			;
+		if (d == r->out + len) {
+			r->handled = false;
+			return 1;
+		}
+		k = strip_dup(r->out, (size_t)(d - r->out));
+		v = strip_dup(d + 1, len - (size_t)(d - r->out) - 1);
+		goto opt;
+	}
+#endif
+	v = strip_dup(value, strlen(value));
+	if (r->kind == RD_CONT)
+		goto cont;
+	k = strip_dup(name, strlen(name));
+	goto opt;
+cont:
+	if ((o = sect_opt(r->sect, r->key)) != NULL) {
+		len = strlen(o->val);
+		j = xcalloc(len + (size_t)r->blanks + strlen(v) + 2, 1);
+		memcpy(j, o->val, len);
+		memset(j + len, '\n', (size_t)r->blanks + 1);
+		strcpy(j + len + r->blanks + 1, v);
 		free(o->val);
 		o->val = j;
 		store_mark_here(&r->ld->ini, r->sect, o);
 	}
+	r->blanks = 0;
+	free(v);
+	return 1;
+opt:
+	if (r->bracket) {
+		j = xasprintf("[%s", k);
+		free(k);
+		k = j;
+	}
+	if (*k == '\0') {
+		d = r->out + strcspn(r->out, "=:");
+		j = strip_dup(r->out, rd_cut(r->out, r->outlen));
+		ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
+		    "parse error: no key before '%c' in '%s'", *d, j);
+		free(j);
+		free(k);
+		free(v);
+		r->optname = false;
+		return 1;
+	}
+	lower(k);
+	free(r->key);
+	r->key = k;
+	sect_set(r->sect, r->key, v, r->file, r->lineno);
+	store_mark_here(&r->ld->ini, r->sect, sect_opt(r->sect, r->key));
+	r->optname = true;
 	return 1;
 }
 
@@ -438,16 +527,15 @@ static void
 inih_setup(void)
 {
 #if HAVE_INIH_VARS
-	/*
-	 * Debian's inih exports its settings.  The stand-in lines are short,
-	 * but keep inih's buffer on the heap and growable all the same.
-	 */
+	/* Debian's inih exports its settings: a heap buffer that grows. */
 	ini_use_stack = 0;
 	ini_allow_realloc = 1;
-	ini_max_line = 1 << 20;
+	ini_max_line = INT_MAX / 2;
 	ini_allow_bom = 0;
 	ini_allow_multiline = 1;
-	ini_allow_inline_comments = 0;
+	ini_allow_inline_comments = 1;
+	ini_inline_comment_prefixes = (char *)";#";
+	ini_start_comment_prefixes = (char *)";#";
 	ini_allow_no_value = 0;
 	ini_stop_on_first_error = 0;
 #endif
@@ -575,6 +663,7 @@ rd_file(struct ld *ld, const char *file, bool included)
 	    sizeof(*ld->ini.files));
 	ld->ini.files[ld->ini.nfiles++] = xstrdup(file);
 	memset(&r, 0, sizeof(r));
+	r.outpos = 1;		/* rd_reader takes a line first */
 	r.ld = ld;
 	r.file = ld->ini.files[ld->ini.nfiles - 1];
 	r.included = included;
@@ -582,10 +671,10 @@ rd_file(struct ld *ld, const char *file, bool included)
 	r.len = len;
 	inih_setup();
 	rc = ini_parse_stream(rd_reader, &r, rd_handler, &r);
-	if (rc != 0)
-		ld_err(ld, file, rc > 0 ? rc : 0, NULL, NULL,
-		    "inih could not parse the file (%d)", rc);
+	rd_done(&r);
+	/* The lines inih refused are reported already. */
+	if (rc < 0)
+		ld_err(ld, file, 0, NULL, NULL, "out of memory");
 	free(r.key);
-	free(r.val);
 	return 0;
 }
