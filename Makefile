@@ -41,8 +41,9 @@ LIBPROC_SRCS	:= $(wildcard libproc/*.c)
 DAEMON_SRCS	:= $(filter-out supervisord/supervisorctl.c,$(wildcard supervisord/*.c))
 DAEMON_LIB_SRCS	:= $(filter-out supervisord/main.c,$(DAEMON_SRCS))
 # The modules that stand alone (no daemon singleton): what unit tests link.
-UNIT_LIB_SRCS	:= $(filter supervisord/config%.c supervisord/log.c \
-		    supervisord/output.c supervisord/program.c,$(DAEMON_SRCS))
+UNIT_LIB_SRCS	:= $(filter supervisord/config%.c supervisord/loglevel.c \
+		    supervisord/log.c supervisord/output.c supervisord/program.c,\
+		    $(DAEMON_SRCS))
 UNIT_SRCS	?= $(wildcard tests/unit/check_*.c)
 INTEG_SRCS	?= $(wildcard tests/integration/check_*.c)
 BENCH_SRCS	:= $(wildcard tests/bench/*.c)
@@ -73,11 +74,11 @@ $(O)/libproc.a: $(LIBPROC_OBJS)
 $(O)/supervisord: $(DAEMON_MAIN_OBJ) $(DAEMON_LIB_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
 
-# The client: the configuration reader for its default search (config.o
-# needs log.o, which needs output.o).
+# The client: the configuration reader (config*.o, which needs only
+# loglevel.o below it).
 CTL_OBJS	= $(OBJ)/supervisord/supervisorctl.o \
 		  $(patsubst %.c,$(OBJ)/%.o,$(filter supervisord/config%.c \
-		    supervisord/log.c supervisord/output.c,$(DAEMON_SRCS)))
+		    supervisord/loglevel.c,$(DAEMON_SRCS)))
 $(O)/supervisorctl: $(CTL_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
 

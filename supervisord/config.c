@@ -280,54 +280,88 @@ cfg_free(struct cfg *c)
 	free(c);
 }
 
+/* Start a load of path: the loader's state, a new config for it. */
+static void
+ld_init(struct ld *ld, const char *path, struct cfg_msgs *errors)
+{
+	struct utsname	 un;
+	struct cfg	*c;
+	char		*a, *n, **ep;
+	const char	*eq;
+
+	memset(ld, 0, sizeof(*ld));
+	dircache_clear();
+	dircache_on = true;
+	c = xcalloc(1, sizeof(*c));
+	ld->c = c;
+	ld->errs = errors;
+	c->path = xstrdup(path);
+	a = abspath(path);
+	c->here = dirname_dup(a);
+	free(a);
+	ld->here = c->here;
+	c->unix_socket_mode = 0700;
+	if (cfg_hostname != NULL)
+		ld->host = cfg_hostname;
+	else if (uname(&un) == 0)
+		ld->host = ld->hostbuf = xstrdup(un.nodename);
+	for (ep = environ; ep != NULL && *ep != NULL; ep++)
+		if ((eq = strchr(*ep, '=')) != NULL) {
+			n = xasprintf("ENV_%.*s", (int)(eq - *ep), *ep);
+			kvl_set(&ld->envx, n, eq + 1);
+			free(n);
+		}
+}
+
+/* Read path and what it includes into the store.  -1 after an error. */
+static int
+ld_read(struct ld *ld, const char *path)
+{
+	if (rd_file(ld, path, false) == -1) {
+		if (errno == EISDIR)
+			ld_err(ld, path, 0, NULL, NULL, "is a directory, not "
+			    "a configuration file");
+		else
+			ld_err(ld, path, 0, NULL, NULL, "could not read "
+			    "config file: %s", strerror(errno));
+		return -1;
+	}
+	if (ld->nerr > 0 || ld_include(ld, path) == -1 || ld->nerr > 0)
+		return -1;
+	return 0;
+}
+
+/* End a load: the config, or NULL after an error. */
+static struct cfg *
+ld_fini(struct ld *ld)
+{
+	dircache_on = false;
+	dircache_clear();
+	free(ld->hostbuf);
+	free(ld->rbuf);
+	kvl_free(&ld->envx);
+	store_free(&ld->ini);
+	ld->c->warnings = ld->warns;
+	if (ld->nerr > 0) {
+		cfg_free(ld->c);
+		return NULL;
+	}
+	return ld->c;
+}
+
 struct cfg *
 cfg_load(const char *path, struct cfg_msgs *errors)
 {
 	struct ld	 ld;
 	struct cfg	*c;
 	struct groups	 gs = { 0 };
-	struct utsname	 un;
 	struct ini_sect	*sd;
-	char		*a, *n, **ep;
-	const char	*eq;
 	size_t		 i, k;
 
-	memset(&ld, 0, sizeof(ld));
-	dircache_clear();
-	dircache_on = true;
-	c = xcalloc(1, sizeof(*c));
-	ld.c = c;
-	ld.errs = errors;
-	c->path = xstrdup(path);
-	a = abspath(path);
-	c->here = dirname_dup(a);
-	free(a);
-	ld.here = c->here;
-	c->unix_socket_mode = 0700;
-	if (cfg_hostname != NULL)
-		ld.host = cfg_hostname;
-	else if (uname(&un) == 0)
-		ld.host = ld.hostbuf = xstrdup(un.nodename);
-	for (ep = environ; ep != NULL && *ep != NULL; ep++)
-		if ((eq = strchr(*ep, '=')) != NULL) {
-			n = xasprintf("ENV_%.*s", (int)(eq - *ep), *ep);
-			kvl_set(&ld.envx, n, eq + 1);
-			free(n);
-		}
+	ld_init(&ld, path, errors);
+	c = ld.c;
 	sd_defaults(&c->sd);
-
-	if (rd_file(&ld, path, false) == -1) {
-		if (errno == EISDIR)
-			ld_err(&ld, path, 0, NULL, NULL, "is a directory, not "
-			    "a configuration file");
-		else
-			ld_err(&ld, path, 0, NULL, NULL, "could not read "
-			    "config file: %s", strerror(errno));
-		goto done;
-	}
-	if (ld.nerr > 0)
-		goto done;
-	if (ld_include(&ld, path) == -1 || ld.nerr > 0)
+	if (ld_read(&ld, path) == -1)
 		goto done;
 	if ((sd = store_find(&ld.ini, "supervisord")) == NULL) {
 		ld_err(&ld, path, 1, NULL, NULL, "no [supervisord] section: "
@@ -369,18 +403,78 @@ done:
 		group_fields_free(&gs.g[i].g);
 	}
 	free(gs.g);
-	dircache_on = false;
-	dircache_clear();
-	free(ld.hostbuf);
-	free(ld.rbuf);
-	kvl_free(&ld.envx);
-	store_free(&ld.ini);
-	c->warnings = ld.warns;
-	if (ld.nerr > 0) {
-		cfg_free(c);
+	return ld_fini(&ld);
+}
+
+/*
+ * key of s, expanded with here and the environment if expand; NULL if
+ * unset.  An error counts if must.
+ */
+static char *
+ctl_get(struct ld *ld, struct ini_sect *s, const char *key, bool must,
+    bool expand)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL,
+			    NULL, false, 0, 0 };
+	char		*v;
+	int		 nerr = ld->nerr;
+
+	if (s == NULL || sget(ld, s, key, NULL, expand ? &x : NULL,
+	    &v) == -1) {
+		/* Only [supervisorctl] stops the client, as in Python. */
+		if (!must)
+			ld->nerr = nerr;
 		return NULL;
 	}
-	return c;
+	return v;
+}
+
+struct cfg_ctl *
+cfg_ctl_load(const char *path, struct cfg_msgs *errors)
+{
+	struct ld	 ld;
+	struct cfg_msgs	 drop = { NULL, 0 };
+	struct cfg_ctl	*cc;
+	struct cfg	*c;
+	struct ini_sect	*s;
+
+	ld_init(&ld, path, errors);
+	cc = xcalloc(1, sizeof(*cc));
+	if (ld_read(&ld, path) == 0) {
+		s = store_find(&ld.ini, "supervisorctl");
+		cc->serverurl = ctl_get(&ld, s, "serverurl", true, true);
+		cc->username = ctl_get(&ld, s, "username", true, true);
+		cc->password = ctl_get(&ld, s, "password", true, true);
+		/* Errors in the server sections are not the client's. */
+		ld.errs = &drop;
+		s = store_find(&ld.ini, "unix_http_server");
+		/* As the daemon reads them: the credentials unexpanded. */
+		cc->unix_file = ctl_get(&ld, s, "file", false, true);
+		cc->unix_username = ctl_get(&ld, s, "username", false, false);
+		cc->unix_password = ctl_get(&ld, s, "password", false, false);
+		ld.errs = errors;
+		cfg_msgs_free(&drop);
+	}
+	if ((c = ld_fini(&ld)) == NULL) {
+		cfg_ctl_free(cc);
+		return NULL;
+	}
+	cfg_free(c);
+	return cc;
+}
+
+void
+cfg_ctl_free(struct cfg_ctl *cc)
+{
+	if (cc == NULL)
+		return;
+	free(cc->serverurl);
+	free(cc->username);
+	free(cc->password);
+	free(cc->unix_file);
+	free(cc->unix_username);
+	free(cc->unix_password);
+	free(cc);
 }
 
 int

@@ -139,7 +139,7 @@ struct cfg_supervisord {
 					   %(here)s/supervisord.log */
 	long long	 logfile_maxbytes;
 	int		 logfile_backups;
-	int		 loglevel;	/* LOG_CRIT .. LOG_TRACE of log.h */
+	int		 loglevel;	/* LOGLEVEL_* of loglevel.h */
 	char		*pidfile;
 	bool		 nodaemon;
 	bool		 silent;
@@ -224,6 +224,29 @@ void	cfg_set_hostname(const char *name);
  * cfg_load already name them.
  */
 void	cfg_drop_unrun(struct cfg *c);
+
+/*
+ * What supervisorctl reads of a configuration: [supervisorctl]'s keys and
+ * [unix_http_server]'s, expanded (%(here)s, %(ENV_X)s); NULL when unset.
+ */
+struct cfg_ctl {
+	char		*serverurl;
+	char		*username;
+	char		*password;
+	char		*unix_file;
+	char		*unix_username;
+	char		*unix_password;
+};
+
+/*
+ * Read path and its includes with the reader of cfg_load, interpreting
+ * only the client's sections: an error elsewhere (a program the daemon
+ * would refuse) does not stop the client, as with Python's supervisorctl;
+ * one in the file's syntax or in [supervisorctl] does.  NULL with errors
+ * in errors.  Free with cfg_ctl_free.
+ */
+struct cfg_ctl *cfg_ctl_load(const char *path, struct cfg_msgs *errors);
+void	cfg_ctl_free(struct cfg_ctl *cc);
 
 /* The text of key among big (a clamped number), or NULL. */
 const char *cfg_big(const struct cfg_bignum *big, size_t n, const char *key);

@@ -31,7 +31,7 @@
 #include "supervisord/config_program.h"
 #include "supervisord/config_group.h"
 #include "supervisord/config_server.h"
-#include "supervisord/log.h"
+#include "supervisord/loglevel.h"
 
 /* [supervisord] and the command-line options that set its keys. */
 
@@ -124,7 +124,7 @@ sd_apply(struct cfg_supervisord *sd, const char *key, const char *v,
 	} else if (strcmp(key, "loglevel") == 0) {
 		p = xstrdup(v);
 		lower(p);
-		lvl = log_level_parse(p);
+		lvl = loglevel_parse(p);
 		free(p);
 		if (lvl == -1) {
 			*err = xasprintf("bad logging level name '%s' (critical, "
@@ -176,7 +176,7 @@ sd_defaults(struct cfg_supervisord *sd)
 	memset(sd, 0, sizeof(*sd));
 	sd->logfile_maxbytes = 50LL * 1024 * 1024;
 	sd->logfile_backups = 10;
-	sd->loglevel = LOGL_INFO;
+	sd->loglevel = LOGLEVEL_INFO;
 	sd->minfds = 1024;
 	sd->minprocs = 200;
 	sd->umask = 022;

@@ -22,13 +22,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <ini.h>
-
 #include "supervisord/config.h"
 
 struct opts {
 	char	*configfile;
-	char	*here;
 	char	*serverurl;		/* -s */
 	char	*username;		/* -u */
 	char	*password;		/* -p */
@@ -42,7 +39,6 @@ static void
 opts_free(void)
 {
 	free(opt.configfile);
-	free(opt.here);
 	free(opt.serverurl);
 	free(opt.username);
 	free(opt.password);
@@ -105,80 +101,18 @@ xstrdup(const char *s)
 	return r;
 }
 
-/* %(here)s and %(ENV_X)s, as supervisor expands values. */
-static char *
-expand(const struct opts *o, const char *v)
-{
-	char	 out[8192], name[256];
-	const char *end, *val;
-	size_t	 n = 0, l;
-
-	while (*v != '\0' && n < sizeof(out) - 1) {
-		if (strncmp(v, "%(", 2) == 0 &&
-		    (end = strstr(v, ")s")) != NULL &&
-		    (size_t)(end - v - 2) < sizeof(name)) {
-			memcpy(name, v + 2, (size_t)(end - v - 2));
-			name[end - v - 2] = '\0';
-			val = NULL;
-			if (strcmp(name, "here") == 0)
-				val = o->here;
-			else if (strncmp(name, "ENV_", 4) == 0)
-				val = getenv(name + 4);
-			if (val != NULL) {
-				l = strlen(val);
-				if (n + l >= sizeof(out))
-					break;
-				memcpy(out + n, val, l);
-				n += l;
-				v = end + 2;
-				continue;
-			}
-		}
-		out[n++] = *v++;
-	}
-	out[n] = '\0';
-	return xstrdup(out);
-}
-
-static void
-set(char **dst, const struct opts *o, const char *v)
-{
-	free(*dst);
-	*dst = expand(o, v);
-}
-
-static int
-ini_cb(void *arg, const char *section, const char *key, const char *value)
-{
-	struct opts *o = arg;
-
-	if (strcmp(section, "supervisorctl") == 0) {
-		if (strcmp(key, "serverurl") == 0)
-			set(&o->ctl_url, o, value);
-		else if (strcmp(key, "username") == 0)
-			set(&o->ctl_user, o, value);
-		else if (strcmp(key, "password") == 0)
-			set(&o->ctl_pass, o, value);
-	} else if (strcmp(section, "unix_http_server") == 0) {
-		if (strcmp(key, "file") == 0)
-			set(&o->unix_file, o, value);
-		else if (strcmp(key, "username") == 0)
-			set(&o->unix_user, o, value);
-		else if (strcmp(key, "password") == 0)
-			set(&o->unix_pass, o, value);
-	}
-	return 1;
-}
-
 /*
- * Only the client's few keys are read, so that a configuration whose
- * program sections the daemon would refuse still reaches a running one.
+ * The client's sections of the configuration, read as the daemon reads
+ * the file (cfg_ctl_load): a program section the daemon would refuse
+ * does not keep the client from reaching a running daemon.
  */
 static void
 read_config(struct opts *o)
 {
-	char	 path[PATH_MAX * 8], real[PATH_MAX], *slash;
-	FILE	*fp;
+	char		 path[PATH_MAX * 8];
+	struct cfg_msgs	 errs = { NULL, 0 };
+	struct cfg_ctl	*cc;
+	size_t		 i;
 
 	if (o->configfile == NULL) {
 		if (cfg_find_default(path, sizeof(path)) == -1) {
@@ -191,18 +125,24 @@ read_config(struct opts *o)
 		}
 		o->configfile = xstrdup(path);
 	}
-	if ((fp = fopen(o->configfile, "re")) == NULL) {
-		fprintf(stderr, "Error: could not read config file %s: %s\n",
-		    o->configfile, strerror(errno));
+	if ((cc = cfg_ctl_load(o->configfile, &errs)) == NULL) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "Error: %s\n", errs.v[i]);
+		if (errs.n == 0)
+			fprintf(stderr, "Error: could not read config file "
+			    "%s: out of memory\n", o->configfile);
+		cfg_msgs_free(&errs);
 		exit(2);
 	}
-	if (realpath(o->configfile, real) == NULL)
-		snprintf(real, sizeof(real), "%s", o->configfile);
-	if ((slash = strrchr(real, '/')) != NULL)
-		*(slash == real ? slash + 1 : slash) = '\0';
-	o->here = xstrdup(real);
-	(void)ini_parse_file(fp, ini_cb, o);
-	fclose(fp);
+	o->ctl_url = cc->serverurl;
+	o->ctl_user = cc->username;
+	o->ctl_pass = cc->password;
+	o->unix_file = cc->unix_file;
+	o->unix_user = cc->unix_username;
+	o->unix_pass = cc->unix_password;
+	/* Moved: the options own the strings now. */
+	memset(cc, 0, sizeof(*cc));
+	cfg_ctl_free(cc);
 }
 
 /* "unix:///tmp/supervisor.sock" -> the path; NULL for anything else. */
