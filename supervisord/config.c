@@ -370,7 +370,7 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 		goto done;
 	}
 	if ((sd = store_find(&ld.ini, "include")) != NULL)
-		warn_unknown(&ld, sd, keys_include, NULL);
+		warn_unknown(&ld, sd, "include");
 	ld_supervisord(&ld, store_find(&ld.ini, "supervisord"));
 	ld_rpc(&ld);
 	ld_groups(&ld, &gs);

@@ -1,27 +1,12 @@
 /*
- * config_diff: cfg_program_diff: how two stanzas of one process differ.
+ * config_diff: cfg_program_diff, how two stanzas of one process differ,
+ * key by key as the table of program keys classifies them.
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/utsname.h>
-
-#include <ctype.h>
-#include <errno.h>
-#include <glob.h>
-#include <grp.h>
-#include <limits.h>
-#include <pwd.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "libproc/signame.h"
 #include "supervisord/config.h"
+#include "supervisord/config_table.h"
 
 static bool
 str_eq(const char *a, const char *b)
@@ -31,46 +16,69 @@ str_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+#define AT(p, k, t)	((t const *)(const void *)((const char *)(p) + \
+			    (k)->off))
+
+/* Whether the field of key k is the same in a and b. */
 static bool
-log_eq(const struct cfg_log *a, const struct cfg_log *b)
+key_eq(const struct cfg_key *k, const struct cfg_program *a,
+    const struct cfg_program *b)
 {
-	return a->kind == b->kind && str_eq(a->path, b->path) &&
-	    a->maxbytes == b->maxbytes && a->backups == b->backups &&
-	    a->capture_maxbytes == b->capture_maxbytes &&
-	    a->events_enabled == b->events_enabled && a->syslog == b->syslog;
+	size_t	i;
+
+	switch (k->cmp) {
+	case CFG_C_NONE:
+		return true;
+	case CFG_C_STR:
+		return str_eq(*AT(a, k, char *), *AT(b, k, char *));
+	case CFG_C_INT:
+		return *AT(a, k, int) == *AT(b, k, int);
+	case CFG_C_BOOL:
+		return *AT(a, k, bool) == *AT(b, k, bool);
+	case CFG_C_LL:
+		return *AT(a, k, long long) == *AT(b, k, long long);
+	case CFG_C_LOG:
+		return AT(a, k, struct cfg_log)->kind ==
+		    AT(b, k, struct cfg_log)->kind &&
+		    str_eq(AT(a, k, struct cfg_log)->path,
+		    AT(b, k, struct cfg_log)->path);
+	case CFG_C_ENV:
+		if (a->nenv != b->nenv)
+			return false;
+		for (i = 0; i < a->nenv; i++)
+			if (!str_eq(a->env_keys[i], b->env_keys[i]) ||
+			    !str_eq(a->env_vals[i], b->env_vals[i]))
+				return false;
+		return true;
+	case CFG_C_EXIT:
+		return a->nexitcodes == b->nexitcodes && (a->nexitcodes == 0 ||
+		    memcmp(a->exitcodes, b->exitcodes,
+		    a->nexitcodes * sizeof(int)) == 0);
+	case CFG_C_USER:
+		return str_eq(a->user, b->user) && a->has_uid == b->has_uid &&
+		    a->uid == b->uid && a->gid == b->gid;
+	}
+	return false;
 }
 
 enum cfg_diff
 cfg_program_diff(const struct cfg_program *a, const struct cfg_program *b)
 {
-	size_t	i;
+	const struct cfg_ktable	*t = cfg_ktable("program");
+	bool			 policy = false;
+	size_t			 i;
 
-	if (!str_eq(a->command, b->command) ||
-	    !str_eq(a->directory, b->directory) ||
-	    !str_eq(a->user, b->user) || a->has_uid != b->has_uid ||
-	    a->uid != b->uid || a->gid != b->gid || a->umask != b->umask ||
-	    a->redirect_stderr != b->redirect_stderr ||
-	    !log_eq(&a->out, &b->out) || !log_eq(&a->err, &b->err) ||
-	    !str_eq(a->serverurl, b->serverurl) || a->nenv != b->nenv ||
-	    a->kind != b->kind)
+	if (a->kind != b->kind)
 		return CFG_SPAWN;
-	for (i = 0; i < a->nenv; i++)
-		if (!str_eq(a->env_keys[i], b->env_keys[i]) ||
-		    !str_eq(a->env_vals[i], b->env_vals[i]))
+	for (i = 0; i < t->nown; i++) {
+		if (key_eq(&t->own[i], a, b))
+			continue;
+		if (t->own[i].cls == CFG_K_SPAWN)
 			return CFG_SPAWN;
-	if (!str_eq(a->group, b->group) || !str_eq(a->section, b->section) ||
-	    a->numprocs != b->numprocs || a->process_num != b->process_num ||
-	    a->priority != b->priority || a->autostart != b->autostart ||
-	    a->autorestart != b->autorestart ||
-	    a->startsecs != b->startsecs ||
-	    a->startretries != b->startretries ||
-	    a->nexitcodes != b->nexitcodes ||
-	    memcmp(a->exitcodes, b->exitcodes,
-	    a->nexitcodes * sizeof(int)) != 0 ||
-	    a->stopsignal != b->stopsignal ||
-	    a->stopwaitsecs != b->stopwaitsecs ||
-	    a->stopasgroup != b->stopasgroup ||
-	    a->killasgroup != b->killasgroup)
+		policy = true;
+	}
+	if (policy || !str_eq(a->group, b->group) ||
+	    !str_eq(a->section, b->section))
 		return CFG_POLICY;
 	return CFG_SAME;
 }

@@ -391,7 +391,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 		s = ld->ini.s[i];
 		if (!has_prefix(s->name, "group:"))
 			continue;
-		warn_unknown(ld, s, keys_group, NULL);
+		warn_unknown(ld, s, "group");
 		if ((gname = ty_name(s->name + 6, &e)) == NULL) {
 			kerr(ld, s, NULL, "%s", e);
 			free(e);
@@ -437,7 +437,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 		s = ld->ini.s[i];
 		if (!has_prefix(s->name, "program:"))
 			continue;
-		warn_unknown(ld, s, keys_program, NULL);
+		warn_unknown(ld, s, "program");
 		for (j = 0; j < nexcl && excl[j] != s; j++)
 			;
 		if (j < nexcl)
@@ -458,14 +458,14 @@ ld_groups(struct ld *ld, struct groups *gs)
 		s = ld->ini.s[i];
 		if (!has_prefix(s->name, "eventlistener:"))
 			continue;
-		warn_unknown(ld, s, keys_program, keys_listener);
+		warn_unknown(ld, s, "eventlistener");
 		(void)ld_listener(ld, s, gs);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
 		if (!has_prefix(s->name, "fcgi-program:"))
 			continue;
-		warn_unknown(ld, s, keys_program, keys_fcgi);
+		warn_unknown(ld, s, "fcgi-program");
 		for (j = 0; j < nexcl && excl[j] != s; j++)
 			;
 		if (j < nexcl)

@@ -27,6 +27,7 @@
 #include "supervisord/config_expand.h"
 #include "supervisord/config_types.h"
 #include "supervisord/config_keys.h"
+#include "supervisord/config_table.h"
 
 /* Reading options of a section. */
 
@@ -211,52 +212,15 @@ get_bytes(struct ld *ld, const struct ini_sect *s, const char *key,
 	return rc;
 }
 
-/* Keys each kind of section knows; others get a warning. */
-const char *const keys_program[] = {
-	"command", "process_name", "numprocs", "numprocs_start", "priority",
-	"autostart", "autorestart", "startsecs", "startretries", "exitcodes",
-	"stopsignal", "stopwaitsecs", "stopasgroup", "killasgroup", "user",
-	"redirect_stderr", "stdout_logfile", "stdout_logfile_maxbytes",
-	"stdout_logfile_backups", "stdout_capture_maxbytes",
-	"stdout_events_enabled", "stdout_syslog", "stderr_logfile",
-	"stderr_logfile_maxbytes", "stderr_logfile_backups",
-	"stderr_capture_maxbytes", "stderr_events_enabled", "stderr_syslog",
-	"environment", "directory", "umask", "serverurl", NULL
-};
-const char *const keys_listener[] = {
-	"buffer_size", "events", "result_handler", NULL
-};
-const char *const keys_fcgi[] = {
-	"socket", "socket_backlog", "socket_owner", "socket_mode", NULL
-};
-const char *const keys_group[] = { "programs", "priority", NULL };
-const char *const keys_include[] = { "files", NULL };
-const char *const keys_sd[] = {
-	"logfile", "logfile_maxbytes", "logfile_backups", "loglevel",
-	"pidfile", "umask", "nodaemon", "silent", "minfds", "minprocs",
-	"nocleanup", "childlogdir", "user", "directory", "strip_ansi",
-	"environment", "identifier", NULL
-};
-const char *const keys_unix[] = {
-	"file", "chmod", "chown", "username", "password", NULL
-};
-const char *const keys_inet[] = {
-	"port", "username", "password", NULL
-};
-const char *const keys_ctl[] = {
-	"serverurl", "username", "password", "prompt", "history_file", NULL
-};
-
 void
-warn_unknown(struct ld *ld, const struct ini_sect *s,
-    const char *const *l1, const char *const *l2)
+warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
 {
-	size_t	i;
+	const struct cfg_ktable	*t = cfg_ktable(kind);
+	size_t			 i;
 
 	/* A [DEFAULT] key copied in is not this section's own. */
 	for (i = 0; i < s->n; i++)
-		if (!s->o[i].dflt && !in_list(l1, s->o[i].key) &&
-		    !in_list(l2, s->o[i].key))
+		if (!s->o[i].dflt && cfg_key_find(t, s->o[i].key) == NULL)
 			ld_warn(ld, s->o[i].file, s->o[i].line, s->name,
 			    s->o[i].key, "unknown key, ignored (supervisor "
 			    "ignores it too)");

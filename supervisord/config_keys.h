@@ -32,16 +32,8 @@ int	get_bool(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, bool *out);
 int	get_bytes(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, long long *out, char **big);
-extern const char *const keys_program[];
-extern const char *const keys_listener[];
-extern const char *const keys_fcgi[];
-extern const char *const keys_group[];
-extern const char *const keys_include[];
-extern const char *const keys_sd[];
-extern const char *const keys_unix[];
-extern const char *const keys_inet[];
-extern const char *const keys_ctl[];
+/* Warn of each key of s that kind's table (config_table.h) lacks. */
 void	warn_unknown(struct ld *ld, const struct ini_sect *s,
-    const char *const *l1, const char *const *l2);
+	    const char *kind);
 
 #endif /* SUPERVISORD_CONFIG_KEYS_H */

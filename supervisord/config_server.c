@@ -210,7 +210,7 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 	char		*v, *v2, *e;
 	size_t		 i;
 
-	warn_unknown(ld, s, keys_sd, NULL);
+	warn_unknown(ld, s, "supervisord");
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		if (sget(ld, s, k[i].key, k[i].def, &x, &v) == -1)
 			continue;
@@ -302,7 +302,7 @@ ld_servers(struct ld *ld)
 		if (strcmp(s->name, "inet_http_server") != 0 &&
 		    !has_prefix(s->name, "inet_http_server:"))
 			continue;
-		warn_unknown(ld, s, keys_inet, NULL);
+		warn_unknown(ld, s, "inet_http_server");
 		ld_auth(ld, s, false);
 		if (sget(ld, s, "port", NULL, &xe, &v) == -1)
 			continue;
@@ -323,7 +323,7 @@ ld_servers(struct ld *ld)
 		if (strcmp(s->name, "unix_http_server") != 0 &&
 		    !has_prefix(s->name, "unix_http_server:"))
 			continue;
-		warn_unknown(ld, s, keys_unix, NULL);
+		warn_unknown(ld, s, "unix_http_server");
 		if (sget(ld, s, "file", NULL, &x, &v) == -1)
 			continue;
 		if (v == NULL) {
@@ -379,7 +379,7 @@ ld_servers(struct ld *ld)
 		}
 	}
 	if ((s = store_find(&ld->ini, "supervisorctl")) != NULL) {
-		warn_unknown(ld, s, keys_ctl, NULL);
+		warn_unknown(ld, s, "supervisorctl");
 		ld->c->ctl_serverurl = xstrdup(opt_get(ld, s, "serverurl") ?
 		    opt_get(ld, s, "serverurl")->val : NULL);
 	}

@@ -1,0 +1,264 @@
+/*
+ * check_config_table: the key tables (a row for every key supervisor
+ * 4.2.5 knows, with its default) and cfg_program_diff key by key.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "supervisord/config.h"
+#include "supervisord/config_table.h"
+
+/*
+ * options.py 4.2.5, by hand: every key each section reads, and its
+ * default ("" for None, "-" where computed: killasgroup, childlogdir).
+ */
+static const struct {
+	const char	*kind, *key, *def;
+} want[] = {
+	{ "program", "command", "" },
+	{ "program", "process_name", "%(program_name)s" },
+	{ "program", "numprocs", "1" },
+	{ "program", "numprocs_start", "0" },
+	{ "program", "priority", "999" },
+	{ "program", "autostart", "true" },
+	{ "program", "autorestart", "unexpected" },
+	{ "program", "startsecs", "1" },
+	{ "program", "startretries", "3" },
+	{ "program", "exitcodes", "0" },
+	{ "program", "stopsignal", "TERM" },
+	{ "program", "stopwaitsecs", "10" },
+	{ "program", "stopasgroup", "false" },
+	{ "program", "killasgroup", "-" },
+	{ "program", "user", "" },
+	{ "program", "redirect_stderr", "false" },
+	{ "program", "stdout_logfile", "AUTO" },
+	{ "program", "stdout_logfile_maxbytes", "50MB" },
+	{ "program", "stdout_logfile_backups", "10" },
+	{ "program", "stdout_capture_maxbytes", "0" },
+	{ "program", "stdout_events_enabled", "false" },
+	{ "program", "stdout_syslog", "false" },
+	{ "program", "stderr_logfile", "AUTO" },
+	{ "program", "stderr_logfile_maxbytes", "50MB" },
+	{ "program", "stderr_logfile_backups", "10" },
+	{ "program", "stderr_capture_maxbytes", "0" },
+	{ "program", "stderr_events_enabled", "false" },
+	{ "program", "stderr_syslog", "false" },
+	{ "program", "environment", "" },
+	{ "program", "directory", "" },
+	{ "program", "umask", "" },
+	{ "program", "serverurl", "AUTO" },
+	{ "eventlistener", "buffer_size", "10" },
+	{ "eventlistener", "events", "" },
+	{ "eventlistener", "result_handler",
+	    "supervisor.dispatchers:default_handler" },
+	{ "fcgi-program", "socket", "" },
+	{ "fcgi-program", "socket_backlog", "" },
+	{ "fcgi-program", "socket_owner", "" },
+	{ "fcgi-program", "socket_mode", "" },
+	{ "group", "programs", "" },
+	{ "group", "priority", "999" },
+	{ "include", "files", "" },
+	{ "supervisord", "logfile", "supervisord.log" },
+	{ "supervisord", "logfile_maxbytes", "50MB" },
+	{ "supervisord", "logfile_backups", "10" },
+	{ "supervisord", "loglevel", "info" },
+	{ "supervisord", "pidfile", "supervisord.pid" },
+	{ "supervisord", "umask", "022" },
+	{ "supervisord", "nodaemon", "false" },
+	{ "supervisord", "silent", "false" },
+	{ "supervisord", "minfds", "1024" },
+	{ "supervisord", "minprocs", "200" },
+	{ "supervisord", "nocleanup", "false" },
+	{ "supervisord", "childlogdir", "-" },
+	{ "supervisord", "user", "" },
+	{ "supervisord", "directory", "" },
+	{ "supervisord", "strip_ansi", "false" },
+	{ "supervisord", "environment", "" },
+	{ "supervisord", "identifier", "supervisor" },
+	{ "unix_http_server", "file", "" },
+	{ "unix_http_server", "chmod", "0700" },
+	{ "unix_http_server", "chown", "" },
+	{ "unix_http_server", "username", "" },
+	{ "unix_http_server", "password", "" },
+	{ "inet_http_server", "port", "" },
+	{ "inet_http_server", "username", "" },
+	{ "inet_http_server", "password", "" },
+	{ "supervisorctl", "serverurl", "http://localhost:9001" },
+	{ "supervisorctl", "username", "" },
+	{ "supervisorctl", "password", "" },
+	{ "supervisorctl", "prompt", "supervisor" },
+	{ "supervisorctl", "history_file", "" },
+};
+#define NWANT	(sizeof(want) / sizeof(want[0]))
+
+static const char *const kinds[] = { "program", "eventlistener",
+	"fcgi-program", "group", "include", "supervisord", "unix_http_server",
+	"inet_http_server", "supervisorctl" };
+
+START_TEST(test_table_rows)
+{
+	const struct cfg_ktable	*t = cfg_ktable(want[_i].kind);
+	const struct cfg_key	*k;
+
+	ck_assert_ptr_nonnull(t);
+	k = cfg_key_find(t, want[_i].key);
+	ck_assert_msg(k != NULL, "[%s] %s: no row", want[_i].kind,
+	    want[_i].key);
+	if (strcmp(want[_i].def, "-") == 0)
+		return;
+	ck_assert_msg(strcmp(k->def != NULL ? k->def : "", want[_i].def) == 0,
+	    "[%s] %s: default '%s', supervisor's '%s'", want[_i].kind,
+	    want[_i].key, k->def != NULL ? k->def : "", want[_i].def);
+}
+END_TEST
+
+/* No row that supervisor does not have. */
+START_TEST(test_table_no_extra)
+{
+	const struct cfg_ktable	*t = cfg_ktable(kinds[_i]);
+	const struct cfg_key	*rows[2];
+	size_t			 nrows[2], r, i, j;
+
+	ck_assert_ptr_nonnull(t);
+	rows[0] = t->own;
+	nrows[0] = t->nown;
+	rows[1] = t->base;
+	nrows[1] = t->nbase;
+	for (r = 0; r < 2; r++)
+		for (i = 0; i < nrows[r]; i++) {
+			for (j = 0; j < NWANT; j++)
+				if (strcmp(want[j].key, rows[r][i].name) == 0 &&
+				    (strcmp(want[j].kind, kinds[_i]) == 0 ||
+				    (r == 1 && strcmp(want[j].kind,
+				    "program") == 0)))
+					break;
+			ck_assert_msg(j < NWANT, "[%s] %s: a row supervisor "
+			    "lacks", kinds[_i], rows[r][i].name);
+		}
+	ck_assert_ptr_null(cfg_ktable("programs"));
+}
+END_TEST
+
+static struct cfg *
+load(const char *text)
+{
+	char		 path[] = "/tmp/check_config_table.XXXXXX";
+	struct cfg_msgs	 errs = { NULL, 0 };
+	struct cfg	*c;
+	FILE		*fp;
+	int		 fd;
+
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	ck_assert_ptr_nonnull(fp = fdopen(fd, "w"));
+	fputs(text, fp);
+	fclose(fp);
+	c = cfg_load(path, &errs);
+	unlink(path);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	cfg_msgs_free(&errs);
+	return c;
+}
+
+/* One key changed from the base stanza, and what reload must do. */
+static const struct {
+	const char	*line;
+	enum cfg_diff	 want;
+} diffs[] = {
+	{ "", CFG_SAME },
+	{ "command=/bin/sleep 2", CFG_SPAWN },
+	{ "directory=/", CFG_SPAWN },
+	{ "umask=077", CFG_SPAWN },
+	{ "redirect_stderr=true", CFG_SPAWN },
+	{ "stdout_logfile=NONE", CFG_SPAWN },
+	{ "stdout_logfile_maxbytes=1MB", CFG_SPAWN },
+	{ "stdout_logfile_backups=2", CFG_SPAWN },
+	{ "stdout_capture_maxbytes=1KB", CFG_SPAWN },
+	{ "stdout_events_enabled=true", CFG_SPAWN },
+	{ "stdout_syslog=true", CFG_SPAWN },
+	{ "stderr_logfile=/tmp/x.log", CFG_SPAWN },
+	{ "stderr_logfile_maxbytes=1MB", CFG_SPAWN },
+	{ "stderr_logfile_backups=2", CFG_SPAWN },
+	{ "stderr_capture_maxbytes=1KB", CFG_SPAWN },
+	{ "stderr_events_enabled=true", CFG_SPAWN },
+	{ "stderr_syslog=true", CFG_SPAWN },
+	{ "environment=A=1", CFG_SPAWN },
+	{ "serverurl=unix:///tmp/s", CFG_SPAWN },
+	{ "priority=5", CFG_POLICY },
+	{ "autostart=false", CFG_POLICY },
+	{ "autorestart=true", CFG_POLICY },
+	{ "startsecs=5", CFG_POLICY },
+	{ "startretries=9", CFG_POLICY },
+	{ "exitcodes=0,2", CFG_POLICY },
+	{ "stopsignal=INT", CFG_POLICY },
+	{ "stopwaitsecs=3", CFG_POLICY },
+	{ "stopasgroup=true", CFG_POLICY },
+	{ "killasgroup=true", CFG_POLICY },
+};
+
+START_TEST(test_program_diff)
+{
+	static const char base[] = "[supervisord]\n[program:p]\n"
+	    "command=/bin/sleep 1\n";
+	struct cfg	*a, *b;
+	char		 text[512];
+
+	snprintf(text, sizeof(text), "%s%s\n", base, diffs[_i].line);
+	a = load(base);
+	b = load(text);
+	ck_assert_int_eq(a->nprograms, 1);
+	ck_assert_int_eq(b->nprograms, 1);
+	ck_assert_msg(cfg_program_diff(a->programs[0], b->programs[0]) ==
+	    diffs[_i].want, "%s: %d, want %d", diffs[_i].line,
+	    cfg_program_diff(a->programs[0], b->programs[0]), diffs[_i].want);
+	ck_assert_int_eq(cfg_program_diff(b->programs[0], a->programs[0]),
+	    diffs[_i].want);
+	cfg_free(a);
+	cfg_free(b);
+}
+END_TEST
+
+/* Every spawn key of the table has a row above: none goes untested. */
+START_TEST(test_program_diff_covers)
+{
+	const struct cfg_ktable	*t = cfg_ktable("program");
+	size_t			 i, j, n;
+
+	for (i = 0; i < t->nown; i++) {
+		if (t->own[i].cmp == CFG_C_NONE ||
+		    t->own[i].cls == CFG_K_NAME ||
+		    strcmp(t->own[i].name, "user") == 0 ||
+		    strcmp(t->own[i].name, "numprocs") == 0)
+			continue;
+		n = strlen(t->own[i].name);
+		for (j = 0; j < sizeof(diffs) / sizeof(diffs[0]); j++)
+			if (strncmp(diffs[j].line, t->own[i].name, n) == 0 &&
+			    diffs[j].line[n] == '=')
+				break;
+		ck_assert_msg(j < sizeof(diffs) / sizeof(diffs[0]),
+		    "%s: no diff row", t->own[i].name);
+		ck_assert_int_eq(diffs[j].want, t->own[i].cls == CFG_K_SPAWN ?
+		    CFG_SPAWN : CFG_POLICY);
+	}
+}
+END_TEST
+
+Suite	*config_table_suite(void);
+
+Suite *
+config_table_suite(void)
+{
+	Suite	*s = suite_create("config_table");
+	TCase	*tc = tcase_create("config_table");
+
+	tcase_add_loop_test(tc, test_table_rows, 0, (int)NWANT);
+	tcase_add_loop_test(tc, test_table_no_extra, 0,
+	    (int)(sizeof(kinds) / sizeof(kinds[0])));
+	tcase_add_loop_test(tc, test_program_diff, 0,
+	    (int)(sizeof(diffs) / sizeof(diffs[0])));
+	tcase_add_test(tc, test_program_diff_covers);
+	suite_add_tcase(s, tc);
+	return s;
+}
