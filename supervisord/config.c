@@ -21,6 +21,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <glob.h>
 #include <grp.h>
 #include <limits.h>
@@ -331,10 +332,34 @@ ld_read(struct ld *ld, const char *path)
 	return 0;
 }
 
+/*
+ * A load that ran out of memory: what it allocated is left (a partial
+ * structure cannot be freed safely), the running configuration is kept
+ * by the caller.  NULL, with "out of memory" in errors if there is room.
+ */
+static void *
+ld_oom(struct cfg_msgs *errors)
+{
+	char	**v, *m;
+
+	cfg_oom_catch(NULL);
+	dircache_on = false;
+	if ((m = strdup("out of memory")) != NULL) {
+		if ((v = reallocarray(errors->v, errors->n + 1,
+		    sizeof(*v))) != NULL) {
+			errors->v = v;
+			v[errors->n++] = m;
+		} else
+			free(m);
+	}
+	return NULL;
+}
+
 /* End a load: the config, or NULL after an error. */
 static struct cfg *
 ld_fini(struct ld *ld)
 {
+	cfg_oom_catch(NULL);
 	dircache_on = false;
 	dircache_clear();
 	free(ld->hostbuf);
@@ -357,7 +382,11 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 	struct groups	 gs = { 0 };
 	struct ini_sect	*sd;
 	size_t		 i, k;
+	jmp_buf		 jb;
 
+	if (setjmp(jb) != 0)
+		return ld_oom(errors);
+	cfg_oom_catch(&jb);
 	ld_init(&ld, path, errors);
 	c = ld.c;
 	sd_defaults(&c->sd);
@@ -437,7 +466,11 @@ cfg_ctl_load(const char *path, struct cfg_msgs *errors)
 	struct cfg_ctl	*cc;
 	struct cfg	*c;
 	struct ini_sect	*s;
+	jmp_buf		 jb;
 
+	if (setjmp(jb) != 0)
+		return ld_oom(errors);
+	cfg_oom_catch(&jb);
 	ld_init(&ld, path, errors);
 	cc = xcalloc(1, sizeof(*cc));
 	if (ld_read(&ld, path) == 0) {

@@ -189,7 +189,7 @@ ld_msg(struct cfg_msgs *m, const char *file, int line, const char *sect,
 	char	*msg, *s;
 
 	if (vasprintf(&msg, fmt, ap) == -1)
-		abort();
+		cfg_oom();
 	/* Line 0: about the whole file (unreadable, a directory). */
 	if (line == 0 && sect == NULL)
 		s = xasprintf("%s: %s", file, msg);

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <glob.h>
 #include <grp.h>
 #include <limits.h>
@@ -26,13 +27,29 @@
 
 /* Small helpers. */
 
+static jmp_buf	*oom_jmp;	/* the load in progress, or NULL */
+
+void
+cfg_oom_catch(jmp_buf *jb)
+{
+	oom_jmp = jb;
+}
+
+void
+cfg_oom(void)
+{
+	if (oom_jmp != NULL)
+		longjmp(*oom_jmp, 1);
+	abort();
+}
+
 void *
 xcalloc(size_t n, size_t sz)
 {
 	void	*p;
 
 	if ((p = calloc(n == 0 ? 1 : n, sz == 0 ? 1 : sz)) == NULL)
-		abort();
+		cfg_oom();
 	return p;
 }
 
@@ -42,9 +59,9 @@ xrealloc(void *o, size_t n, size_t sz)
 	void	*p;
 
 	if (sz != 0 && n > SIZE_MAX / sz)
-		abort();
+		cfg_oom();
 	if ((p = realloc(o, n * sz == 0 ? 1 : n * sz)) == NULL)
-		abort();
+		cfg_oom();
 	return p;
 }
 
@@ -56,7 +73,7 @@ xstrdup(const char *s)
 	if (s == NULL)
 		return NULL;
 	if ((p = strdup(s)) == NULL)
-		abort();
+		cfg_oom();
 	return p;
 }
 
@@ -66,7 +83,7 @@ xstrndup(const char *s, size_t n)
 	char	*p;
 
 	if ((p = strndup(s, n)) == NULL)
-		abort();
+		cfg_oom();
 	return p;
 }
 
@@ -78,7 +95,7 @@ xasprintf(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) == -1)
-		abort();
+		cfg_oom();
 	va_end(ap);
 	return s;
 }

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,6 +27,14 @@ struct kvl {
 	char	**v;
 	size_t	  n;
 };
+
+/*
+ * Out of memory: jump to jb of cfg_oom_catch (a load in progress, which
+ * then returns NULL and leaves what it had allocated), else abort.  The
+ * x* functions below call it.  NULL: no load in progress.
+ */
+void	cfg_oom_catch(jmp_buf *jb);
+void	cfg_oom(void) __attribute__((noreturn));
 
 void *	xcalloc(size_t n, size_t sz);
 void *	xrealloc(void *o, size_t n, size_t sz);

@@ -2,6 +2,8 @@
  * check_config_table: the key tables (a row for every key supervisor
  * 4.2.5 knows, with its default) and cfg_program_diff key by key.
  */
+#include <sys/resource.h>
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +247,44 @@ START_TEST(test_program_diff_covers)
 }
 END_TEST
 
+/*
+ * Out of memory during a load: NULL and "out of memory", never an abort
+ * (a reload then keeps the running configuration).  Not under ASan,
+ * whose shadow memory a small address-space limit forbids.
+ */
+START_TEST(test_load_oom)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return;
+#endif
+#endif
+	struct rlimit	 rl;
+	struct cfg_msgs	 errs = { NULL, 0 };
+	struct cfg	*c;
+	char		 path[] = "/tmp/check_config_table.XXXXXX";
+	FILE		*fp;
+	int		 fd;
+
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	ck_assert_ptr_nonnull(fp = fdopen(fd, "w"));
+	fputs("[supervisord]\n[program:p]\ncommand=/bin/true\n"
+	    "process_name=%(process_num)d\nnumprocs=1000000\n", fp);
+	fclose(fp);
+	/* 128 MiB: a million processes do not fit. */
+	ck_assert_int_eq(getrlimit(RLIMIT_AS, &rl), 0);
+	rl.rlim_cur = 128UL * 1024 * 1024;
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
+	c = cfg_load(path, &errs);
+	unlink(path);
+	ck_assert_ptr_null(c);
+	ck_assert_uint_ge(errs.n, 1);
+	ck_assert_str_eq(errs.v[errs.n - 1], "out of memory");
+}
+END_TEST
+
 Suite	*config_table_suite(void);
 
 Suite *
@@ -259,6 +299,8 @@ config_table_suite(void)
 	tcase_add_loop_test(tc, test_program_diff, 0,
 	    (int)(sizeof(diffs) / sizeof(diffs[0])));
 	tcase_add_test(tc, test_program_diff_covers);
+	tcase_add_test(tc, test_load_oom);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }
