@@ -40,10 +40,8 @@ $(O)/config.mk: packaging/detect packaging/install-deps
 LIBPROC_SRCS	:= $(wildcard libproc/*.c)
 DAEMON_SRCS	:= $(filter-out supervisord/supervisorctl.c,$(wildcard supervisord/*.c))
 DAEMON_LIB_SRCS	:= $(filter-out supervisord/main.c,$(DAEMON_SRCS))
-# The modules that stand alone (no daemon singleton): what unit tests link.
-UNIT_LIB_SRCS	:= $(filter supervisord/config%.c supervisord/loglevel.c \
-		    supervisord/log.c supervisord/output.c supervisord/program.c,\
-		    $(DAEMON_SRCS))
+# What unit tests link: every module but main.c (there is no global).
+UNIT_LIB_SRCS	:= $(DAEMON_LIB_SRCS)
 UNIT_SRCS	?= $(wildcard tests/unit/check_*.c)
 INTEG_SRCS	?= $(wildcard tests/integration/check_*.c)
 BENCH_SRCS	:= $(wildcard tests/bench/*.c)

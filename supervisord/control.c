@@ -42,10 +42,12 @@
 #include "supervisord/config.h"
 #include "supervisord/control.h"
 #include "supervisord/log.h"
-#include "supervisord/main.h"
 #include "supervisord/output.h"
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
+#include "supervisord/status.h"
+#include "supervisord/supervisor.h"
+#include "supervisord/version.h"
 
 #define CTL_INMAX	8192		/* the request lines, together */
 #define CTL_OUTMAX	(16 << 20)	/* one answer, at most */
@@ -130,6 +132,7 @@ static dev_t	 ldev;
 static ino_t	 lino;
 static ev_io	 accept_io;
 static struct ev_loop *loop;
+static struct supervisor *sup;	/* the daemon's, from ctl_start */
 static ev_prepare kick;
 static bool	 kick_init;
 
@@ -139,133 +142,6 @@ static void	client_flush(struct ctl_client *);
 static void	run_start(struct ctl_client *, char **, size_t);
 static void	tail_pump(struct ctl_client *);
 static unsigned long settle_tick(const struct ctl_client *);
-
-/* Status lines. */
-
-const char *
-ctl_status_line(const struct sv_program *p, size_t width, time_t now,
-    char *buf, size_t len)
-{
-	char	spec[512], desc[512];
-
-	sv_namespec(p, spec, sizeof(spec));
-	sv_describe(p, now, desc, sizeof(desc));
-	snprintf(buf, len, "%-*s%-10s%s", (int)width + 3, spec,
-	    sv_state_name(p->state), desc);
-	return buf;
-}
-
-size_t
-ctl_status_width(void)
-{
-	struct sv_program *p;
-	char		 spec[512];
-	size_t		 width = 30, l;
-
-	TAILQ_FOREACH(p, &d.programs, entry) {
-		l = strlen(sv_namespec(p, spec, sizeof(spec)));
-		if (l > width)
-			width = l;
-	}
-	return width;
-}
-
-void
-ctl_state_counts(char *buf, size_t len)
-{
-	struct sv_program *p;
-	size_t		 n[SV_NSTATES] = { 0 }, off = 0;
-	int		 s, r;
-
-	TAILQ_FOREACH(p, &d.programs, entry)
-		n[p->state]++;
-	buf[0] = '\0';
-	for (s = 0; s < SV_NSTATES; s++) {
-		if (n[s] == 0)
-			continue;
-		r = snprintf(buf + off, len - off, "%s%zu %s", off ? ", " : "",
-		    n[s], sv_state_name(s));
-		if (r < 0 || (size_t)r >= len - off)
-			break;
-		off += (size_t)r;
-	}
-	if (off == 0)
-		snprintf(buf, len, "no processes");
-}
-
-static int
-lexical_cmp(const void *a, const void *b)
-{
-	const struct sv_program *p = *(struct sv_program *const *)a;
-	const struct sv_program *q = *(struct sv_program *const *)b;
-	int	r;
-
-	if ((r = strcmp(p->cfg->group, q->cfg->group)) != 0)
-		return r;
-	return strcmp(p->cfg->name, q->cfg->name);
-}
-
-/* The programs as getAllProcessInfo orders them: by group, then name. */
-static struct sv_program **
-lexical_programs(size_t *np)
-{
-	struct sv_program **v, *p;
-	size_t		 n = 0;
-
-	TAILQ_FOREACH(p, &d.programs, entry)
-		n++;
-	if ((v = calloc(n + 1, sizeof(*v))) == NULL) {
-		*np = 0;
-		return NULL;
-	}
-	n = 0;
-	TAILQ_FOREACH(p, &d.programs, entry)
-		v[n++] = p;
-	qsort(v, n, sizeof(*v), lexical_cmp);
-	*np = n;
-	return v;
-}
-
-void
-ctl_status_dump(void)
-{
-	struct sv_program **v;
-	char		 line[1536], counts[256], up[64], text[128];
-	char		 dropped[64];
-	unsigned long long flines, fbytes;
-	size_t		 i, n, width = ctl_status_width();
-	time_t		 now = time(NULL);
-	long		 secs = (long)(now - d.started);
-	const struct sv_program *p;
-
-	snprintf(up, sizeof(up), "%ld:%02ld:%02ld", secs / 3600,
-	    secs / 60 % 60, secs % 60);
-	ctl_state_counts(counts, sizeof(counts));
-	log_info("status: supervisord pid %d, uptime %s, config %s: %s",
-	    (int)getpid(), up, d.configfile, counts);
-	out_fwd_dropped(&flines, &fbytes);
-	if (flines > 0)
-		log_info("status: %llu lines (%llu bytes) of forwarded output "
-		    "dropped", flines, fbytes);
-	v = lexical_programs(&n);
-	for (i = 0; i < n; i++) {
-		p = v[i];
-		ctl_status_line(p, width, now, line, sizeof(line));
-		/* Output its log files refused: full disk, vanished dir. */
-		dropped[0] = '\0';
-		if (p->out.dropped + p->err.dropped > 0)
-			snprintf(dropped, sizeof(dropped), ", log bytes "
-			    "dropped %llu", p->out.dropped + p->err.dropped);
-		if (p->laststop != 0)
-			log_info("%s (restarts %lu, last exit: %s%s)", line,
-			    p->restarts, proc_exit_text(p->status, text,
-			    sizeof(text)), dropped);
-		else
-			log_info("%s (restarts %lu%s)", line, p->restarts,
-			    dropped);
-	}
-	free(v);
-}
 
 /* The socket. */
 
@@ -432,11 +308,13 @@ ctl_serverurl(void)
 }
 
 void
-ctl_start(struct ev_loop *l)
+ctl_start(struct supervisor *s)
 {
-	const char *url = d.cfg != NULL ? d.cfg->ctl_serverurl : NULL;
+	const char	*url;
 
-	loop = l;
+	sup = s;
+	loop = s->loop;
+	url = s->cfg != NULL ? s->cfg->ctl_serverurl : NULL;
 	if (url != NULL && strncmp(url, "unix://", 7) != 0)
 		log_warnx("[supervisorctl] serverurl=%s: only a unix socket "
 		    "([unix_http_server] file=) is served, no TCP or XML-RPC",
@@ -709,11 +587,12 @@ item_msg(struct ctl_client *c, int code, const char *fmt, ...)
 }
 
 void
-ctl_program_gone(struct sv_program *p)
+ctl_program_gone(void *arg, struct sv_program *p)
 {
 	struct ctl_client *c;
 	size_t		 i;
 
+	(void)arg;
 	LIST_FOREACH(c, &clients, entry)
 		for (i = 0; i < c->nitems; i++)
 			if (c->items[i].p == p) {
@@ -733,13 +612,6 @@ static unsigned long
 settle_tick(const struct ctl_client *c)
 {
 	return 1 + (unsigned long)((ev_now(loop) - c->t0) / 0.05);
-}
-
-static bool
-running_state(const struct sv_program *p)
-{
-	return p->state == SV_RUNNING || p->state == SV_BACKOFF ||
-	    p->state == SV_STARTING;
 }
 
 /* Settle what can be; true when nothing is pending any more. */
@@ -881,10 +753,11 @@ kick_cb(struct ev_loop *l, ev_prepare *w, int revents)
 }
 
 void
-ctl_program_changed(struct sv_program *p)
+ctl_program_changed(void *arg, struct sv_program *p)
 {
 	struct ctl_client *c;
 
+	(void)arg;
 	(void)p;
 	if (loop == NULL)
 		return;
@@ -903,47 +776,6 @@ ctl_program_changed(struct sv_program *p)
 
 /* Names. */
 
-/* split_namespec: "g:n", "g:*" or "g:" (whole group), "n" (n:n). */
-static void
-split_namespec(const char *spec, char *group, size_t glen, const char **name,
-    char *nbuf, size_t nlen)
-{
-	const char *colon = strchr(spec, ':');
-
-	if (colon == NULL) {
-		snprintf(group, glen, "%s", spec);
-		snprintf(nbuf, nlen, "%s", spec);
-		*name = nbuf;
-		return;
-	}
-	snprintf(group, glen, "%.*s", (int)(colon - spec), spec);
-	snprintf(nbuf, nlen, "%s", colon + 1);
-	*name = nbuf[0] == '\0' || strcmp(nbuf, "*") == 0 ? NULL : nbuf;
-}
-
-static bool
-group_exists(const char *group)
-{
-	struct sv_program *p;
-
-	TAILQ_FOREACH(p, &d.programs, entry)
-		if (strcmp(p->cfg->group, group) == 0)
-			return true;
-	return false;
-}
-
-static struct sv_program *
-find_process(const char *group, const char *name)
-{
-	struct sv_program *p;
-
-	TAILQ_FOREACH(p, &d.programs, entry)
-		if (strcmp(p->cfg->group, group) == 0 &&
-		    strcmp(p->cfg->name, name) == 0)
-			return p;
-	return NULL;
-}
-
 static const char *
 make_namespec(const char *group, const char *name, char *buf, size_t len)
 {
@@ -958,39 +790,26 @@ make_namespec(const char *group, const char *name, char *buf, size_t len)
 static enum ctl_fault
 check_command(const struct sv_program *p)
 {
-	struct stat	 st;
-	char		**argv = NULL, path[4096];
-	const char	*dirs, *end, *why;
-	size_t		 argc, dlen;
-	bool		 found = false;
+	char		**argv = NULL, path[4096], msg[4096 + 64];
+	const char	*why;
+	size_t		 argc;
 	enum ctl_fault	 f = F_SUCCESS;
 
 	if (proc_split(p->cfg->command, &argv, &argc, &why) == -1)
 		return F_NOT_EXECUTABLE;
-	if (argc == 0) {
-		proc_split_free(argv);
-		return F_NOT_EXECUTABLE;
-	}
-	if (strchr(argv[0], '/') != NULL) {
-		snprintf(path, sizeof(path), "%s", argv[0]);
-		found = stat(path, &st) == 0;
-	} else {
-		if ((dirs = getenv("PATH")) == NULL)
-			dirs = "/bin:/usr/bin";
-		for (; !found; dirs = end + 1) {
-			end = strchr(dirs, ':');
-			dlen = end != NULL ? (size_t)(end - dirs) : strlen(dirs);
-			snprintf(path, sizeof(path), "%.*s%s%s", (int)dlen,
-			    dirs, dlen > 0 ? "/" : "", argv[0]);
-			found = stat(path, &st) == 0;
-			if (end == NULL)
-				break;
-		}
-	}
-	if (!found)
-		f = F_NO_FILE;
-	else if (S_ISDIR(st.st_mode) || (st.st_mode & 0111) == 0)
+	if (argc == 0)
 		f = F_NOT_EXECUTABLE;
+	else switch (sv_find_command(p, argv[0], path, sizeof(path), msg,
+	    sizeof(msg))) {
+	case SV_CMD_OK:
+		break;
+	case SV_CMD_NO_FILE:
+		f = F_NO_FILE;
+		break;
+	case SV_CMD_NOT_EXECUTABLE:
+		f = F_NOT_EXECUTABLE;
+		break;
+	}
 	proc_split_free(argv);
 	return f;
 }
@@ -1004,7 +823,7 @@ start_one(struct ctl_client *c, struct sv_program *p, const char *spec)
 		item_add(c, NULL, spec, f);
 		return;
 	}
-	if (running_state(p)) {
+	if (sup_running_state(p)) {
 		item_add(c, NULL, spec, F_ALREADY_STARTED);
 		return;
 	}
@@ -1020,7 +839,7 @@ start_one(struct ctl_client *c, struct sv_program *p, const char *spec)
 static void
 stop_one(struct ctl_client *c, struct sv_program *p, const char *spec)
 {
-	if (!running_state(p)) {
+	if (!sup_running_state(p)) {
 		item_add(c, NULL, spec, F_NOT_RUNNING);
 		return;
 	}
@@ -1055,41 +874,40 @@ run_startstop(struct ctl_client *c, char **argv, size_t argc, bool start)
 	c->wait = start ? W_START : W_STOP;
 	c->t0 = ev_now(loop);
 	if (has_word(argv, argc, "all")) {
-		for (p = TAILQ_FIRST(&d.programs); p != NULL; p = next) {
+		for (p = TAILQ_FIRST(&sup->programs); p != NULL; p = next) {
 			next = TAILQ_NEXT(p, entry);
 			sv_namespec(p, spec, sizeof(spec));
-			if (start && !running_state(p))
+			if (start && !sup_running_state(p))
 				start_one(c, p, spec);
-			else if (!start && running_state(p))
+			else if (!start && sup_running_state(p))
 				stop_one(c, p, spec);
 		}
 	} else {
 		for (i = 0; i < argc; i++) {
 			c->batch++;
-			split_namespec(argv[i], group, sizeof(group), &name,
-			    nbuf, sizeof(nbuf));
+			sup_split_namespec(argv[i], group, sizeof(group), nbuf, sizeof(nbuf), &name);
 			if (name == NULL) {
-				if (!group_exists(group)) {
+				if (!sup_group_exists(sup, group)) {
 					item_msg(c, start ? 2 : 1,
 					    "%s: ERROR (no such group)", group);
 					continue;
 				}
 				any = false;
-				TAILQ_FOREACH(p, &d.programs, entry) {
+				TAILQ_FOREACH(p, &sup->programs, entry) {
 					if (strcmp(p->cfg->group, group) != 0)
 						continue;
 					any = true;
 					sv_namespec(p, spec, sizeof(spec));
-					if (start && !running_state(p))
+					if (start && !sup_running_state(p))
 						start_one(c, p, spec);
-					else if (!start && running_state(p))
+					else if (!start && sup_running_state(p))
 						stop_one(c, p, spec);
 				}
 				(void)any;
 				continue;
 			}
 			make_namespec(group, name, spec, sizeof(spec));
-			if ((p = find_process(group, name)) == NULL) {
+			if ((p = sup_find(sup, group, name)) == NULL) {
 				item_add(c, NULL, spec, F_BAD_NAME);
 				continue;
 			}
@@ -1153,7 +971,7 @@ cmd_signal(struct ctl_client *c, char **argv, size_t argc)
 	sig = proc_sig_num(argv[0]);
 	c->wait = W_NONE;
 	if (has_word(argv + 1, argc - 1, "all")) {
-		TAILQ_FOREACH(p, &d.programs, entry)
+		TAILQ_FOREACH(p, &sup->programs, entry)
 			if (p->state == SV_RUNNING ||
 			    p->state == SV_STARTING || p->state == SV_STOPPING)
 				signal_one(c, p, sv_namespec(p, spec,
@@ -1161,15 +979,14 @@ cmd_signal(struct ctl_client *c, char **argv, size_t argc)
 	} else {
 		for (i = 1; i < argc; i++) {
 			c->batch++;
-			split_namespec(argv[i], group, sizeof(group), &name,
-			    nbuf, sizeof(nbuf));
+			sup_split_namespec(argv[i], group, sizeof(group), nbuf, sizeof(nbuf), &name);
 			if (name == NULL) {
-				if (!group_exists(group)) {
+				if (!sup_group_exists(sup, group)) {
 					item_msg(c, 1,
 					    "%s: ERROR (no such group)", group);
 					continue;
 				}
-				TAILQ_FOREACH(p, &d.programs, entry)
+				TAILQ_FOREACH(p, &sup->programs, entry)
 					if (strcmp(p->cfg->group, group) == 0 &&
 					    (sig <= 0 ||
 					    p->state == SV_RUNNING ||
@@ -1180,7 +997,7 @@ cmd_signal(struct ctl_client *c, char **argv, size_t argc)
 				continue;
 			}
 			make_namespec(group, name, spec, sizeof(spec));
-			if ((p = find_process(group, name)) == NULL)
+			if ((p = sup_find(sup, group, name)) == NULL)
 				item_add(c, NULL, spec, F_BAD_NAME);
 			else
 				signal_one(c, p, spec, sig);
@@ -1199,8 +1016,7 @@ status_selected(const struct sv_program *p, char **argv, size_t argc)
 	size_t		 i;
 
 	for (i = 0; i < argc; i++) {
-		split_namespec(argv[i], group, sizeof(group), &name, nbuf,
-		    sizeof(nbuf));
+		sup_split_namespec(argv[i], group, sizeof(group), nbuf, sizeof(nbuf), &name);
 		if (strcmp(p->cfg->group, group) == 0 &&
 		    (name == NULL || strcmp(p->cfg->name, name) == 0))
 			return true;
@@ -1218,12 +1034,11 @@ cmd_status(struct ctl_client *c, char **argv, size_t argc)
 	time_t		 now = time(NULL);
 	bool		 all = argc == 0 || has_word(argv, argc, "all"), hit;
 
-	v = lexical_programs(&n);
+	v = sup_snapshot(sup, false, &n);
 	if (!all) {
 		/* supervisorctl reports the bad names first. */
 		for (i = 0; i < argc; i++) {
-			split_namespec(argv[i], group, sizeof(group), &name,
-			    nbuf, sizeof(nbuf));
+			sup_split_namespec(argv[i], group, sizeof(group), nbuf, sizeof(nbuf), &name);
 			hit = false;
 			for (j = 0; j < n && !hit; j++)
 				hit = strcmp(v[j]->cfg->group, group) == 0 &&
@@ -1249,7 +1064,7 @@ cmd_status(struct ctl_client *c, char **argv, size_t argc)
 			width = l;
 	}
 	for (i = 0; i < n; i++) {
-		emit(c, "%s", ctl_status_line(v[i], width, now, line,
+		emit(c, "%s", st_line(v[i], width, now, line,
 		    sizeof(line)));
 		if (sv_at_rest(v[i]))
 			c->status = 3;
@@ -1269,16 +1084,15 @@ cmd_pid(struct ctl_client *c, char **argv, size_t argc)
 	if (argc == 0) {
 		emit(c, "%d", (int)getpid());
 	} else if (has_word(argv, argc, "all")) {
-		v = lexical_programs(&n);
+		v = sup_snapshot(sup, false, &n);
 		for (i = 0; i < n; i++)
 			emit(c, "%d", (int)v[i]->pid);
 		free(v);
 	} else {
 		for (i = 0; i < argc; i++) {
-			split_namespec(argv[i], group, sizeof(group), &name,
-			    nbuf, sizeof(nbuf));
+			sup_split_namespec(argv[i], group, sizeof(group), nbuf, sizeof(nbuf), &name);
 			if (name == NULL ||
-			    (p = find_process(group, name)) == NULL) {
+			    (p = sup_find(sup, group, name)) == NULL) {
 				emit(c, "No such process %s", argv[i]);
 				c->status = 1;
 				continue;
@@ -1475,8 +1289,9 @@ cmd_tail(struct ctl_client *c, char **argv, size_t argc)
 			return;
 		}
 	}
-	split_namespec(name, group, sizeof(group), &pname, nbuf, sizeof(nbuf));
-	if (pname == NULL || (p = find_process(group, pname)) == NULL) {
+	sup_split_namespec(name, group, sizeof(group), nbuf, sizeof(nbuf),
+	    &pname);
+	if (pname == NULL || (p = sup_find(sup, group, pname)) == NULL) {
 		emit(c, "%s: ERROR (no such process name)", name);
 		c->status = 1;
 		finish(c);
@@ -1507,7 +1322,7 @@ cmd_tail(struct ctl_client *c, char **argv, size_t argc)
 static void
 cmd_maintail(struct ctl_client *c, char **argv, size_t argc)
 {
-	const char	*path = d.cfg->sd.logfile;
+	const char	*path = sup->cfg->sd.logfile;
 	long long	 bytes = CTL_TAIL_DEFAULT;
 	bool		 follow = false;
 
@@ -1590,13 +1405,12 @@ cmd_clear(struct ctl_client *c, char **argv, size_t argc)
 		return;
 	}
 	if (has_word(argv, argc, "all")) {
-		TAILQ_FOREACH(p, &d.programs, entry)
+		TAILQ_FOREACH(p, &sup->programs, entry)
 			item_add(c, NULL, sv_namespec(p, spec, sizeof(spec)),
 			    clear_logs(p) == 0 ? F_SUCCESS : F_FAILED);
 	} else {
 		for (i = 0; i < argc; i++) {
-			split_namespec(argv[i], group, sizeof(group), &name,
-			    nbuf, sizeof(nbuf));
+			sup_split_namespec(argv[i], group, sizeof(group), nbuf, sizeof(nbuf), &name);
 			if (name == NULL) {
 				/* clearProcessLogs takes no group. */
 				make_namespec(group, group, spec, sizeof(spec));
@@ -1604,7 +1418,7 @@ cmd_clear(struct ctl_client *c, char **argv, size_t argc)
 				continue;
 			}
 			make_namespec(group, name, spec, sizeof(spec));
-			if ((p = find_process(group, name)) == NULL)
+			if ((p = sup_find(sup, group, name)) == NULL)
 				item_add(c, NULL, spec, F_BAD_NAME);
 			else
 				item_add(c, NULL, spec, clear_logs(p) == 0 ?
@@ -1624,7 +1438,7 @@ load_or_report(struct ctl_client *c)
 	struct cfg	*nc;
 	size_t		 i;
 
-	if ((nc = daemon_load_config(&errors)) == NULL) {
+	if ((nc = sup->load(sup->load_arg, &errors)) == NULL) {
 		for (i = 0; i < errors.n; i++)
 			emit(c, "ERROR: %s", errors.v[i]);
 		cfg_msgs_free(&errors);
@@ -1654,7 +1468,7 @@ cmd_reread(struct ctl_client *c)
 	size_t		 i, n;
 
 	if ((nc = load_or_report(c)) != NULL) {
-		n = rl_diff(nc, &v);
+		n = rl_diff(sup, nc, &v);
 		if (n > 1)	/* v is NULL when nothing changed */
 			qsort(v, n, sizeof(*v), name_cmp);
 		for (i = 0; i < n; i++)
@@ -1681,7 +1495,7 @@ cmd_update(struct ctl_client *c, char **argv, size_t argc)
 		finish(c);
 		return;
 	}
-	n = rl_diff(nc, &v);
+	n = rl_diff(sup, nc, &v);
 	if (has_word(argv, argc, "all"))
 		argc = 0;
 	if ((sel = calloc(argc + 1, sizeof(*sel))) == NULL) {
@@ -1692,7 +1506,7 @@ cmd_update(struct ctl_client *c, char **argv, size_t argc)
 		return;
 	}
 	for (i = 0; i < argc; i++) {
-		known = group_exists(argv[i]);
+		known = sup_group_exists(sup, argv[i]);
 		for (j = 0; j < n && !known; j++)
 			known = v[j].kind == RL_ADDED &&
 			    strcmp(v[j].group, argv[i]) == 0;
@@ -1728,7 +1542,7 @@ cmd_update(struct ctl_client *c, char **argv, size_t argc)
 		}
 	}
 	rl_changes_free(v, n);
-	rl_apply_groups(nc, nsel > 0 ? sel : NULL, nsel, false);
+	rl_apply_groups(sup, nc, nsel > 0 ? sel : NULL, nsel, false);
 	free(sel);
 	finish(c);
 }
@@ -1749,7 +1563,7 @@ cmd_avail(struct ctl_client *c)
 	}
 	for (i = 0; i < nc->ngroups; i++) {
 		g = &nc->groups[i];
-		inuse = group_exists(g->name);
+		inuse = sup_group_exists(sup, g->name);
 		for (j = g->first; j < g->first + g->n && j < nc->nprograms;
 		    j++) {
 			cp = nc->programs[j];
@@ -1767,7 +1581,7 @@ static void
 cmd_add(struct ctl_client *c, char **argv, size_t argc)
 {
 	struct cfg	*nc;
-	struct sv_program *p;
+	struct cfg_program *p;
 	size_t		 i, j;
 	bool		 found;
 
@@ -1784,7 +1598,7 @@ cmd_add(struct ctl_client *c, char **argv, size_t argc)
 			c->status = 1;
 			continue;
 		}
-		if (group_exists(argv[i])) {
+		if (sup_group_exists(sup, argv[i])) {
 			emit(c, "ERROR: process group already active");
 			continue;
 		}
@@ -1792,12 +1606,9 @@ cmd_add(struct ctl_client *c, char **argv, size_t argc)
 			if (nc->programs[j] == NULL ||
 			    strcmp(nc->programs[j]->group, argv[i]) != 0)
 				continue;
-			if ((p = sv_program_new(nc->programs[j])) == NULL)
-				continue;
-			nc->programs[j] = NULL;	/* moved: p owns it */
-			daemon_insert(p);
-			if (p->cfg->autostart)
-				sv_event(p, SV_EV_START);
+			p = nc->programs[j];
+			nc->programs[j] = NULL;	/* moved */
+			(void)sup_add(sup, p, true);
 		}
 		emit(c, "%s: added process group", argv[i]);
 	}
@@ -1813,13 +1624,13 @@ cmd_remove(struct ctl_client *c, char **argv, size_t argc)
 	bool		 busy;
 
 	for (i = 0; i < argc; i++) {
-		if (!group_exists(argv[i])) {
+		if (!sup_group_exists(sup, argv[i])) {
 			emit(c, "ERROR: no such process/group: %s", argv[i]);
 			c->status = 1;
 			continue;
 		}
 		busy = false;
-		TAILQ_FOREACH(p, &d.programs, entry)
+		TAILQ_FOREACH(p, &sup->programs, entry)
 			if (strcmp(p->cfg->group, argv[i]) == 0 &&
 			    !sv_at_rest(p))
 				busy = true;
@@ -1829,13 +1640,10 @@ cmd_remove(struct ctl_client *c, char **argv, size_t argc)
 			c->status = 1;
 			continue;
 		}
-		for (p = TAILQ_FIRST(&d.programs); p != NULL; p = next) {
+		for (p = TAILQ_FIRST(&sup->programs); p != NULL; p = next) {
 			next = TAILQ_NEXT(p, entry);
-			if (strcmp(p->cfg->group, argv[i]) != 0)
-				continue;
-			TAILQ_REMOVE(&d.programs, p, entry);
-			ctl_program_gone(p);
-			sv_program_free(p);
+			if (strcmp(p->cfg->group, argv[i]) == 0)
+				sup_remove(sup, p);
 		}
 		emit(c, "%s: removed process group", argv[i]);
 	}
@@ -1849,7 +1657,7 @@ cmd_reload(struct ctl_client *c)
 
 	if ((nc = load_or_report(c)) != NULL) {
 		log_warnx("reload requested: every process restarts");
-		rl_apply_groups(nc, NULL, 0, true);
+		rl_apply_groups(sup, nc, NULL, 0, true);
 		emit(c, "Restarted supervisord");
 	}
 	finish(c);
@@ -1919,7 +1727,7 @@ run_request(struct ctl_client *c, char *line)
 	if (changes_state(cmd))
 		log_info("control: uid %d pid %d: %s", (int)c->uid,
 		    (int)c->pid, copy);
-	if (d.shutting_down && changes_state(cmd) &&
+	if (sup->shutting_down && changes_state(cmd) &&
 	    strcmp(cmd, "shutdown") != 0) {
 		emit(c, "ERROR: supervisor shutting down");
 		c->status = 1;
@@ -2009,13 +1817,15 @@ run_request(struct ctl_client *c, char *line)
 		if (argc > 1) {
 			usage_line(c, cmd, "shutdown \tShut the remote "
 			    "supervisord down.");
-		} else if (d.shutting_down) {
+		} else if (sup->shutting_down) {
 			emit(c, "ERROR: already shutting down");
 			finish(c);
 		} else {
 			emit(c, "Shut down");
 			finish(c);
-			daemon_shutdown();
+			log_warnx("shutdown requested through the control "
+			    "socket");
+			sup_shutdown(sup);
 		}
 	} else if (strcmp(cmd, "version") == 0) {
 		if (argc > 1)
@@ -2058,7 +1868,7 @@ pct_decode(char *s)
 static bool
 auth_needed(void)
 {
-	return d.cfg != NULL && d.cfg->http_username != NULL;
+	return sup->cfg != NULL && sup->cfg->http_username != NULL;
 }
 
 /* An "auth USER PASSWORD" line: true if the client may go on. */
@@ -2074,9 +1884,9 @@ client_auth(struct ctl_client *c, char *line)
 		pct_decode(argv[2]);
 	}
 	c->authed = !auth_needed() || (n == 3 &&
-	    strcmp(argv[1], d.cfg->http_username) == 0 &&
-	    d.cfg->http_password != NULL &&
-	    strcmp(argv[2], d.cfg->http_password) == 0);
+	    strcmp(argv[1], sup->cfg->http_username) == 0 &&
+	    sup->cfg->http_password != NULL &&
+	    strcmp(argv[2], sup->cfg->http_password) == 0);
 	if (!c->authed) {
 		log_warnx("control: uid %d pid %d: authentication failed",
 		    (int)c->uid, (int)c->pid);

@@ -1,10 +1,10 @@
 /*
- * supervisord: options, startup (limits, privileges, daemonizing, the
- * log), the one event loop with its signal watchers, the reaper, the
- * status dump and the ordered shutdown.  Programs and their state machine
- * live in program.c; reading the configuration in config.c.
+ * supervisord: options, startup (limits, the pidfile, privileges,
+ * daemonizing, the log), the one event loop with its signal watchers, and
+ * the wiring: the model (supervisor.c) and who observes it (the control
+ * socket, systemd's notify).  Programs and their state machine live in
+ * program.c; reading the configuration in config.c.
  */
-#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -35,13 +35,37 @@
 #include "supervisord/log.h"
 #include "supervisord/notify.h"
 #include "supervisord/output.h"
+#include "supervisord/pidfile.h"
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
-#include "supervisord/main.h"
+#include "supervisord/status.h"
+#include "supervisord/supervisor.h"
+#include "supervisord/version.h"
 
 extern char **environ;
 
-struct daemon	d;
+#define MAX_OVERRIDES	32
+
+/* The daemon: what main knows besides the model.  One, in main(). */
+struct daemon {
+	const char	*configfile;	/* as given, or found */
+	bool		 configfile_owned;
+	bool		 test_only;
+	bool		 dump_only;
+	struct {
+		const char	*key;
+		const char	*value;
+	}		 overrides[MAX_OVERRIDES];
+	size_t		 noverrides;
+	const char	*infos[4];	/* startup notes, logged once open */
+	size_t		 ninfos;
+	struct rlimit	 child_nofile;	/* what children get */
+	bool		 raised_nofile;	/* ours is higher than theirs */
+	struct pidfile	 pf;
+	struct supervisor sup;		/* the model */
+	ev_signal	 sigs[8];
+	ev_periodic	 clockwatch;
+};
 
 static const char usage_text[] =
 "supervisord -- run a set of applications as daemons.\n"
@@ -147,7 +171,7 @@ opt_key(int c)
 }
 
 static void
-parse_options(int argc, char **argv)
+parse_options(struct daemon *dm, int argc, char **argv)
 {
 	int	 c;
 
@@ -156,7 +180,7 @@ parse_options(int argc, char **argv)
 	    long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			d.configfile = optarg;
+			dm->configfile = optarg;
 			break;
 		case 'h':
 			printf(usage_text, "supervisord");
@@ -165,10 +189,10 @@ parse_options(int argc, char **argv)
 			printf("%s\n", SUPERVISORD_VERSION);
 			exit(0);
 		case OPT_TEST:
-			d.test_only = true;
+			dm->test_only = true;
 			break;
 		case OPT_DUMP:
-			d.dump_only = true;
+			dm->dump_only = true;
 			break;
 		case OPT_PROFILE:
 			break;
@@ -186,11 +210,11 @@ parse_options(int argc, char **argv)
 			}
 			usage_error("option -%c not recognized", optopt);
 		default:
-			if (d.noverrides < MAX_OVERRIDES) {
-				d.overrides[d.noverrides].key = opt_key(c);
-				d.overrides[d.noverrides].value =
+			if (dm->noverrides < MAX_OVERRIDES) {
+				dm->overrides[dm->noverrides].key = opt_key(c);
+				dm->overrides[dm->noverrides].value =
 				    optarg != NULL ? optarg : "true";
-				d.noverrides++;
+				dm->noverrides++;
 			}
 			break;
 		}
@@ -218,19 +242,20 @@ msgs_push(struct cfg_msgs *m, const char *text)
 }
 
 /* Load the file and apply the command line's overrides on top. */
-struct cfg *
-daemon_load_config(struct cfg_msgs *errors)
+static struct cfg *
+load_config(void *arg, struct cfg_msgs *errors)
 {
+	struct daemon	*dm = arg;
 	struct cfg	*c;
 	char		 err[512];
 	size_t		 i;
 	bool		 oom = false;
 
 	memset(errors, 0, sizeof(*errors));
-	if ((c = cfg_load(d.configfile, errors)) == NULL)
+	if ((c = cfg_load(dm->configfile, errors)) == NULL)
 		return NULL;
-	for (i = 0; i < d.noverrides && !oom; i++) {
-		if (cfg_set_option(c, d.overrides[i].key, d.overrides[i].value,
+	for (i = 0; i < dm->noverrides && !oom; i++) {
+		if (cfg_set_option(c, dm->overrides[i].key, dm->overrides[i].value,
 		    err, sizeof(err)) == 0)
 			continue;
 		/* Not an accepted configuration, even with no message. */
@@ -245,15 +270,15 @@ daemon_load_config(struct cfg_msgs *errors)
 	 * As supervisor, which reads pidfile= only when it starts: a reload
 	 * keeps the pidfile locked at startup.
 	 */
-	if (d.pidfile != NULL && c->sd.pidfile != NULL &&
-	    strcmp(c->sd.pidfile, d.pidfile) != 0) {
+	if (dm->pf.path != NULL && c->sd.pidfile != NULL &&
+	    strcmp(c->sd.pidfile, dm->pf.path) != 0) {
 		snprintf(err, sizeof(err), "%s: [supervisord] pidfile: %s "
 		    "takes effect at the next start; %s stays locked until "
-		    "then", d.configfile, c->sd.pidfile, d.pidfile);
+		    "then", dm->configfile, c->sd.pidfile, dm->pf.path);
 		(void)msgs_push(&c->warnings, err);
 	}
 	/* --dump-config shows everything read; the daemon runs programs. */
-	if (!d.dump_only)
+	if (!dm->dump_only)
 		cfg_drop_unrun(c);
 	return c;
 }
@@ -288,7 +313,7 @@ rlimit_error(int res, long long want, long long hard)
  * have given them.
  */
 static void
-set_rlimits(const struct cfg *c)
+set_rlimits(struct daemon *dm, const struct cfg *c)
 {
 	static const int res[] = { RLIMIT_NOFILE, RLIMIT_NPROC };
 	struct rlimit	 rl;
@@ -310,20 +335,20 @@ set_rlimits(const struct cfg *c)
 			if (setrlimit(res[i], &rl) == -1)
 				rlimit_error(res[i], (long long)want,
 				    (long long)hard);
-			d.infos[d.ninfos++] = res[i] == RLIMIT_NOFILE ?
+			dm->infos[dm->ninfos++] = res[i] == RLIMIT_NOFILE ?
 			    "Increased RLIMIT_NOFILE limit" :
 			    "Increased RLIMIT_NPROC limit";
 		}
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return;
-	d.child_nofile = rl;
+	dm->child_nofile = rl;
 	need = (rlim_t)(c->nprograms * 5 + 64);
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
 		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? need :
 		    (need < rl.rlim_max ? need : rl.rlim_max);
 		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
-			d.raised_nofile = true;
+			dm->raised_nofile = true;
 	}
 }
 
@@ -372,241 +397,8 @@ daemonize(const struct cfg *c)
 	umask((mode_t)c->sd.umask);
 }
 
-/*
- * (Re)write our pid into the locked pidfile: at once, and again after the
- * daemonizing fork changed it.  0, or -1 with errno.
- */
-static int
-pidfile_write(void)
-{
-	char	 buf[32];
-	int	 len;
-
-	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (ftruncate(d.pidfd, 0) == -1 ||
-	    pwrite(d.pidfd, buf, (size_t)len, 0) != len)
-		return -1;
-	d.pidfile_pid = getpid();
-	return 0;
-}
-
-/*
- * One daemon per configuration: the pidfile stays open and locked for the
- * daemon's life.  flock(2), not a fcntl record lock: it belongs to the open
- * file description, so it survives the daemonizing fork (the child keeps
- * the descriptor, and with it the lock, once the parent exits), and it is
- * not dropped when some other descriptor of the file is closed.  Taken
- * before the control socket is touched and before anything runs, so that
- * a second daemon on the same configuration neither spawns programs nor
- * replaces the first one's socket, even when that socket was deleted.
- * Opened without O_TRUNC: the pid in it is the running daemon's until the
- * lock says it is stale.  A pidfile that cannot be opened or locked is,
- * as in supervisor, not fatal: daemon_run says so, and that nothing then
- * stops a second daemon.
- */
 static void
-pidfile_lock(const struct cfg *c)
-{
-	struct stat	 fst, pst;
-	const char	*path = c->sd.pidfile;
-	char		 buf[32];
-	ssize_t		 n;
-	mode_t		 mask = 0;
-	int		 fd, tries;
-
-	if (path == NULL)
-		return;
-	for (tries = 0; tries < 100; tries++) {
-		/* supervisor creates it after daemonize() set umask=. */
-		if (!c->sd.nodaemon)
-			mask = umask((mode_t)c->sd.umask);
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-		if (!c->sd.nodaemon)
-			umask(mask);
-		if (fd == -1) {
-			d.pidfile_err = errno;
-			return;
-		}
-		while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EWOULDBLOCK) {
-				d.pidfile_err = errno;
-				close(fd);
-				return;
-			}
-			n = pread(fd, buf, sizeof(buf) - 1, 0);
-			buf[n > 0 ? n : 0] = '\0';
-			buf[strcspn(buf, "\n")] = '\0';
-			close(fd);
-			/* Empty between its open and its write. */
-			if (buf[0] == '\0' ||
-			    buf[strspn(buf, "0123456789")] != '\0')
-				usage_error("another supervisord is already "
-				    "running on this configuration: it holds "
-				    "the lock on its pidfile %s", path);
-			usage_error("another supervisord is already running "
-			    "on this configuration, with pid %s: it holds the "
-			    "lock on its pidfile %s", buf, path);
-		}
-		/* A daemon exiting may have unlinked it since our open. */
-		if (fstat(fd, &fst) == 0 && stat(path, &pst) == 0 &&
-		    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino)
-			break;
-		close(fd);
-		fd = -1;
-	}
-	if (fd == -1) {
-		d.pidfile_err = EAGAIN;
-		return;
-	}
-	if ((d.pidfile = strdup(path)) == NULL)
-		usage_error("out of memory");
-	d.pidfd = fd;
-	/* If this fails, pidfile_report tries again and says so. */
-	(void)pidfile_write();
-}
-
-/* In daemon_run, once the log is open: our final pid, or the warnings. */
-static void
-pidfile_report(const struct cfg *c)
-{
-	if (c->sd.pidfile == NULL)
-		return;
-	if (d.pidfd == -1) {
-		errno = d.pidfile_err;
-		log_crit("could not write pidfile %s: %s", c->sd.pidfile,
-		    strerror(errno));
-		log_warnx("pidfile %s is not locked: nothing stops a second "
-		    "supervisord on this configuration", c->sd.pidfile);
-		return;
-	}
-	if (d.pidfile_pid != getpid() && pidfile_write() == -1) {
-		log_crit("could not write pidfile %s: %s", d.pidfile,
-		    strerror(errno));
-		return;
-	}
-	log_info("supervisord started with pid %d", (int)getpid());
-}
-
-/* At exit: remove the pidfile, if it is still ours, then drop the lock. */
-static void
-pidfile_release(void)
-{
-	struct stat	fst, pst;
-
-	if (d.pidfd == -1)
-		return;
-	/* Unlinked while still locked, so no other daemon locks it first. */
-	if (fstat(d.pidfd, &fst) == 0 && stat(d.pidfile, &pst) == 0 &&
-	    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino &&
-	    unlink(d.pidfile) == -1)
-		log_warn("couldn't remove pidfile %s", d.pidfile);
-	close(d.pidfd);
-	d.pidfd = -1;
-	free(d.pidfile);
-	d.pidfile = NULL;
-}
-
-/* As supervisor's clear_autochildlogdir: old AUTO logs of this identifier. */
-static void
-clear_autochildlogdir(const struct cfg *c)
-{
-	char	*pat;
-
-	if (c->sd.nocleanup || c->sd.childlogdir == NULL)
-		return;
-	if (asprintf(&pat, "---%s-", c->sd.identifier) == -1)
-		return;
-	daemon_remove_matching(c->sd.childlogdir, pat);
-	free(pat);
-}
-
-static void
-open_std_fds(void)
-{
-	int	fd;
-
-	/* So that no pipe of ours lands on 0-2. */
-	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
-		continue;
-	if (fd > 2)
-		close(fd);
-}
-
-int
-main(int argc, char **argv)
-{
-	struct cfg_msgs	 errors;
-	struct cfg	*c;
-	char		 path[PATH_MAX * 8];
-	size_t		 i;
-	sigset_t	 none;
-
-	d.pidfd = -1;
-	open_std_fds();
-	signal(SIGPIPE, SIG_IGN);
-	/* A daemon started with signals blocked would never see them. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-
-	parse_options(argc, argv);
-	if (d.configfile == NULL) {
-		if (cfg_find_default(path, sizeof(path)) == -1)
-			usage_error("No config file found at default paths "
-			    "(%s); use the -c option to specify a config file "
-			    "at a different path", path);
-		d.configfile = strdup(path);
-		d.configfile_owned = true;
-	}
-	if ((c = daemon_load_config(&errors)) == NULL) {
-		for (i = 0; i < errors.n; i++)
-			fprintf(stderr, "%s\n", errors.v[i]);
-		if (errors.n == 0)
-			fprintf(stderr, "Error: out of memory reading %s\n",
-			    d.configfile);
-		cfg_msgs_free(&errors);
-		exit(2);
-	}
-	if (d.test_only) {
-		for (i = 0; i < c->warnings.n; i++)
-			fprintf(stderr, "%s\n", c->warnings.v[i]);
-		printf("%s: configuration OK: %zu group%s, %zu process%s\n",
-		    d.configfile, c->ngroups, c->ngroups == 1 ? "" : "s",
-		    c->nprograms, c->nprograms == 1 ? "" : "es");
-		cfg_free(c);
-		daemon_free_options();
-		return 0;
-	}
-	if (d.dump_only) {
-		cfg_dump_json(c, stdout);
-		cfg_free(c);
-		daemon_free_options();
-		return 0;
-	}
-	set_rlimits(c);
-	/* Before the socket: a second daemon must not replace the first's. */
-	pidfile_lock(c);
-	/* As supervisord: the socket's errors go to stderr, with chown=. */
-	if (ctl_open(c, path, sizeof(path)) == -1)
-		usage_error("%s", path);
-	drop_privileges(c);
-	/* As PID 1 (a container), forking away would end the container. */
-	if (!c->sd.nodaemon && getpid() != 1)
-		daemonize(c);
-	return daemon_run(c);
-}
-
-void
-daemon_free_options(void)
-{
-	if (d.configfile_owned)
-		free((char *)(uintptr_t)d.configfile);
-	d.configfile = NULL;
-}
-
-void
-daemon_remove_matching(const char *dir, const char *pat)
+remove_matching(const char *dir, const char *pat)
 {
 	DIR		*dp;
 	struct dirent	*de;
@@ -622,182 +414,38 @@ daemon_remove_matching(const char *dir, const char *pat)
 	closedir(dp);
 }
 
-static int
-start_cmp(const struct sv_program *a, const struct sv_program *b)
-{
-	if (a->cfg->priority != b->cfg->priority)
-		return a->cfg->priority < b->cfg->priority ? -1 : 1;
-	return strcmp(a->cfg->name, b->cfg->name);
-}
-
-void
-daemon_insert(struct sv_program *p)
-{
-	struct sv_program *q;
-
-	TAILQ_FOREACH(q, &d.programs, entry) {
-		if (start_cmp(p, q) < 0) {
-			TAILQ_INSERT_BEFORE(q, p, entry);
-			return;
-		}
-	}
-	TAILQ_INSERT_TAIL(&d.programs, p, entry);
-}
-
-static struct sv_program *
-find_pid(pid_t pid)
-{
-	struct sv_program *p;
-
-	TAILQ_FOREACH(p, &d.programs, entry)
-		if (p->pid == pid)
-			return p;
-	return NULL;
-}
-
+/* As supervisor's clear_autochildlogdir: old AUTO logs of this identifier. */
 static void
-sigchld_cb(struct ev_loop *loop, ev_signal *w, int revents)
+clear_autochildlogdir(const struct cfg *c)
 {
-	struct sv_program *p;
-	char		 text[128];
-	pid_t		 pid;
-	int		 status;
+	char	*pat;
 
-	(void)loop;
-	(void)w;
-	(void)revents;
-	while ((pid = proc_reap(&status)) > 0) {
-		if ((p = find_pid(pid)) == NULL) {
-			/* An orphan we adopted as subreaper. */
-			log_debug("reaped unknown pid %d (%s)", (int)pid,
-			    proc_exit_text(status, text, sizeof(text)));
-			continue;
-		}
-		sv_exit(p, status);
-	}
-}
-
-/*
- * One step of the shutdown: stop every process of the highest priority
- * value still up, all at once; the next step runs when they are at rest.
- */
-static void
-shutdown_step(void)
-{
-	struct sv_program *p;
-	bool		 any = false;
-	int		 prio = 0;
-
-	if (d.in_step) {
-		d.step_again = true;
+	if (c->sd.nocleanup || c->sd.childlogdir == NULL)
 		return;
-	}
-	d.in_step = true;
-	do {
-		d.step_again = false;
-		any = false;
-		TAILQ_FOREACH(p, &d.programs, entry) {
-			if (sv_at_rest(p))
-				continue;
-			if (!any || p->cfg->priority > prio)
-				prio = p->cfg->priority;
-			any = true;
-		}
-		if (!any) {
-			ev_break(d.loop, EVBREAK_ALL);
-			break;
-		}
-		d.stop_priority = prio;
-		TAILQ_FOREACH(p, &d.programs, entry) {
-			if (p->cfg->priority == prio && !sv_at_rest(p) &&
-			    p->state != SV_STOPPING)
-				sv_event(p, SV_EV_STOP);
-		}
-	} while (d.step_again);
-	d.in_step = false;
-}
-
-static void
-on_rest(struct sv_program *p)
-{
-	if (d.shutting_down) {
-		shutdown_step();
+	if (asprintf(&pat, "---%s-", c->sd.identifier) == -1)
 		return;
-	}
-	rl_program_at_rest(p);
+	remove_matching(c->sd.childlogdir, pat);
+	free(pat);
 }
 
 static void
-on_change(struct sv_program *p)
+open_std_fds(void)
 {
-	ntf_changed();
-	ctl_program_changed(p);
+	int	fd;
+
+	/* So that no pipe of ours lands on 0-2. */
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
+		continue;
+	if (fd > 2)
+		close(fd);
 }
 
 static void
-begin_shutdown(int sig)
+free_options(struct daemon *dm)
 {
-	struct sv_program *p;
-	const char	*name = proc_sig_name(sig);
-
-	if (d.shutting_down)
-		return;
-	if (sig != 0)
-		log_warnx("received SIG%s indicating exit request",
-		    name != NULL ? name : "?");
-	d.shutting_down = true;
-	ntf_stopping();
-	/* No program starts again from now on, as supervisor's mood. */
-	TAILQ_FOREACH(p, &d.programs, entry)
-		p->want_up = false;
-	shutdown_step();
-}
-
-/* From the control socket: supervisorctl shutdown. */
-void
-daemon_shutdown(void)
-{
-	if (!d.shutting_down)
-		log_warnx("shutdown requested through the control socket");
-	begin_shutdown(0);
-}
-
-static void
-signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
-{
-	struct sv_program *p;
-
-	(void)loop;
-	(void)revents;
-	switch (w->signum) {
-	case SIGTERM:
-	case SIGINT:
-	case SIGQUIT:
-		begin_shutdown(w->signum);
-		break;
-	case SIGHUP:
-		if (d.shutting_down) {
-			log_info("received SIGHUP during shutdown: ignored");
-			break;
-		}
-		log_warnx("received SIGHUP indicating restart request");
-		ntf_reloading();
-		rl_reload();
-		ntf_ready();
-		break;
-	case SIGUSR1:
-		ctl_status_dump();
-		break;
-	case SIGUSR2:
-		log_info("received SIGUSR2 indicating log reopen request");
-		if (log_reopen() == -1)
-			log_warn("couldn't reopen the log file");
-		TAILQ_FOREACH(p, &d.programs, entry)
-			sv_reopen_logs(p);
-		break;
-	default:
-		break;
-	}
+	if (dm->configfile_owned)
+		free((char *)(uintptr_t)dm->configfile);
+	dm->configfile = NULL;
 }
 
 static void
@@ -809,7 +457,75 @@ clock_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 }
 
 static void
-start_signals(void)
+sigchld_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon	*dm = w->data;
+	pid_t		 pid;
+	int		 status;
+
+	(void)loop;
+	(void)revents;
+	while ((pid = proc_reap(&status)) > 0)
+		sup_reaped(&dm->sup, pid, status);
+}
+
+static void
+status_dump(struct daemon *dm)
+{
+	struct st_dump_info	 info;
+
+	memset(&info, 0, sizeof(info));
+	info.configfile = dm->configfile;
+	out_fwd_dropped(&info.fwd_lines, &info.fwd_bytes);
+	info.log_lost = log_lost();
+	st_dump(&dm->sup, &info);
+}
+
+static void
+signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon	*dm = w->data;
+	const char	*name;
+
+	(void)loop;
+	(void)revents;
+	switch (w->signum) {
+	case SIGTERM:
+	case SIGINT:
+	case SIGQUIT:
+		if (dm->sup.shutting_down)
+			break;
+		name = proc_sig_name(w->signum);
+		log_warnx("received SIG%s indicating exit request",
+		    name != NULL ? name : "?");
+		sup_shutdown(&dm->sup);
+		break;
+	case SIGHUP:
+		if (dm->sup.shutting_down) {
+			log_info("received SIGHUP during shutdown: ignored");
+			break;
+		}
+		log_warnx("received SIGHUP indicating restart request");
+		ntf_reloading();
+		rl_reload(&dm->sup);
+		ntf_ready();
+		break;
+	case SIGUSR1:
+		status_dump(dm);
+		break;
+	case SIGUSR2:
+		log_info("received SIGUSR2 indicating log reopen request");
+		if (log_reopen() == -1)
+			log_warn("couldn't reopen the log file");
+		sup_reopen_logs(&dm->sup);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+start_signals(struct daemon *dm)
 {
 	static const int sigs[] = {
 		SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2,
@@ -818,121 +534,158 @@ start_signals(void)
 
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (sigs[i] == SIGCHLD)
-			ev_signal_init(&d.sigs[i], sigchld_cb, SIGCHLD);
+			ev_signal_init(&dm->sigs[i], sigchld_cb, SIGCHLD);
 		else
-			ev_signal_init(&d.sigs[i], signal_cb, sigs[i]);
-		ev_signal_start(d.loop, &d.sigs[i]);
+			ev_signal_init(&dm->sigs[i], signal_cb, sigs[i]);
+		dm->sigs[i].data = dm;
+		ev_signal_start(dm->sup.loop, &dm->sigs[i]);
 	}
 }
 
-/* Move the config's processes into programs; start the autostart ones. */
-static void
-create_programs(struct cfg *c)
+/* Run the loop on c (owned from now on) until shutdown; the exit code. */
+static int
+run(struct daemon *dm, struct cfg *c)
 {
-	struct sv_program *p;
+	const struct sup_observer ctl_obs = {
+		.changed = ctl_program_changed, .removed = ctl_program_gone
+	};
+	const struct sup_observer ntf_obs = {
+		.changed = ntf_changed, .stopping = ntf_stopping
+	};
+	struct proc_rlimit rl;
+	struct ev_loop	*loop;
 	size_t		 i;
 
-	for (i = 0; i < c->nprograms; i++) {
-		if ((p = sv_program_new(c->programs[i])) == NULL) {
-			log_crit("couldn't create program");
-			continue;
-		}
-		c->programs[i] = NULL;	/* moved: the program owns it now */
-		daemon_insert(p);
-	}
-	TAILQ_FOREACH(p, &d.programs, entry)
-		if (p->cfg->autostart)
-			sv_event(p, SV_EV_START);
-}
-
-static void
-free_programs(void)
-{
-	struct sv_program *p;
-
-	while ((p = TAILQ_FIRST(&d.programs)) != NULL) {
-		TAILQ_REMOVE(&d.programs, p, entry);
-		sv_program_free(p);
-	}
-}
-
-void
-daemon_ctx_init(void)
-{
-	struct sv_ctx	 ctx;
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.loop = d.loop;
-	ctx.environ = environ;
-	ctx.childlogdir = d.cfg->sd.childlogdir;
-	ctx.identifier = d.cfg->sd.identifier;
-	ctx.serverurl = ctl_serverurl();	/* as supervisor: the socket */
-	ctx.on_rest = on_rest;
-	ctx.on_change = on_change;
-	if (d.raised_nofile) {
-		ctx.rlimits[0].resource = RLIMIT_NOFILE;
-		ctx.rlimits[0].limit = d.child_nofile;
-		ctx.nrlimits = 1;
-	}
-	sv_init(&ctx);
-}
-
-int
-daemon_run(struct cfg *c)
-{
-	size_t	i;
-
-	d.cfg = c;
-	d.started = time(NULL);
-	TAILQ_INIT(&d.programs);
 	if (log_open(c->sd.logfile, c->sd.logfile_maxbytes,
 	    c->sd.logfile_backups, c->sd.loglevel,
 	    c->sd.nodaemon && !c->sd.silent) == -1)
 		log_warn("couldn't open log file %s", c->sd.logfile);
 	for (i = 0; i < c->warnings.n; i++)
 		log_warnx("%s", c->warnings.v[i]);
-	for (i = 0; i < d.ninfos; i++)
-		log_info("%s", d.infos[i]);
+	for (i = 0; i < dm->ninfos; i++)
+		log_info("%s", dm->infos[i]);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("couldn't become a child subreaper");
 	clear_autochildlogdir(c);
-	pidfile_report(c);
+	pf_report(&dm->pf, c->sd.pidfile);
 
-	if ((d.loop = ev_loop_new(EVFLAG_AUTO)) == NULL) {
+	if ((loop = ev_loop_new(EVFLAG_AUTO)) == NULL) {
 		log_crit("couldn't create the event loop");
+		cfg_free(c);
 		return 2;
 	}
+	if (sup_init(&dm->sup, loop, c) == -1) {
+		log_crit("couldn't start: out of memory");
+		cfg_free(c);
+		ev_loop_destroy(loop);
+		return 2;
+	}
+	dm->sup.load = load_config;
+	dm->sup.load_arg = dm;
+	rl.resource = RLIMIT_NOFILE;
+	rl.limit = dm->child_nofile;
+	/* As supervisor: SUPERVISOR_SERVER_URL names the socket. */
+	sup_set_ctx(&dm->sup, environ, &rl, dm->raised_nofile ? 1 : 0,
+	    ctl_serverurl());
 	/*
 	 * An ev_periodic gives libev a timerfd to notice clock jumps with;
 	 * without one it wakes every ~60 s to check the clock itself.
 	 */
-	ev_periodic_init(&d.clockwatch, clock_cb, 0., 86400. * 365, NULL);
-	ev_periodic_start(d.loop, &d.clockwatch);
-	out_init(d.loop, c->sd.strip_ansi);
-	start_signals();
-	(void)ntf_init(d.loop);
-	daemon_ctx_init();
-	create_programs(c);
-	ctl_start(d.loop);
+	ev_periodic_init(&dm->clockwatch, clock_cb, 0., 86400. * 365, NULL);
+	ev_periodic_start(loop, &dm->clockwatch);
+	out_init(loop, c->sd.strip_ansi);
+	start_signals(dm);
+	(void)ntf_init(&dm->sup);
+	(void)sup_observe(&dm->sup, &ctl_obs);
+	(void)sup_observe(&dm->sup, &ntf_obs);
+	sup_add_all(&dm->sup);
+	ctl_start(&dm->sup);
 	ntf_ready();
 
-	ev_run(d.loop, 0);
+	ev_run(loop, 0);
 
 	log_info("supervisord exiting");
 	ctl_close();
-	free_programs();
 	ntf_close();
-	for (i = 0; i < sizeof(d.sigs) / sizeof(d.sigs[0]); i++)
-		if (d.sigs[i].signum != 0)
-			ev_signal_stop(d.loop, &d.sigs[i]);
-	ev_periodic_stop(d.loop, &d.clockwatch);
-	out_shutdown(d.loop);
-	ev_loop_destroy(d.loop);
-	/* c may have been replaced by a reload: d.pidfile is what we lock. */
-	pidfile_release();
-	cfg_free(d.cfg);
-	d.cfg = NULL;
+	for (i = 0; i < sizeof(dm->sigs) / sizeof(dm->sigs[0]); i++)
+		if (dm->sigs[i].signum != 0)
+			ev_signal_stop(loop, &dm->sigs[i]);
+	ev_periodic_stop(loop, &dm->clockwatch);
+	/* The configuration in force may be a reload's, not c. */
+	sup_free(&dm->sup);
+	out_shutdown(loop);
+	ev_loop_destroy(loop);
+	pf_release(&dm->pf);
 	log_close();
-	daemon_free_options();
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon	 dm;
+	struct cfg_msgs	 errors;
+	struct cfg	*c;
+	char		 path[PATH_MAX * 8];
+	size_t		 i;
+	sigset_t	 none;
+	int		 rc;
+
+	memset(&dm, 0, sizeof(dm));
+	pf_init(&dm.pf);
+	open_std_fds();
+	signal(SIGPIPE, SIG_IGN);
+	/* A daemon started with signals blocked would never see them. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	parse_options(&dm, argc, argv);
+	if (dm.configfile == NULL) {
+		if (cfg_find_default(path, sizeof(path)) == -1)
+			usage_error("No config file found at default paths "
+			    "(%s); use the -c option to specify a config file "
+			    "at a different path", path);
+		dm.configfile = strdup(path);
+		dm.configfile_owned = true;
+	}
+	if ((c = load_config(&dm, &errors)) == NULL) {
+		for (i = 0; i < errors.n; i++)
+			fprintf(stderr, "%s\n", errors.v[i]);
+		if (errors.n == 0)
+			fprintf(stderr, "Error: out of memory reading %s\n",
+			    dm.configfile);
+		cfg_msgs_free(&errors);
+		exit(2);
+	}
+	if (dm.test_only) {
+		for (i = 0; i < c->warnings.n; i++)
+			fprintf(stderr, "%s\n", c->warnings.v[i]);
+		printf("%s: configuration OK: %zu group%s, %zu process%s\n",
+		    dm.configfile, c->ngroups, c->ngroups == 1 ? "" : "s",
+		    c->nprograms, c->nprograms == 1 ? "" : "es");
+		cfg_free(c);
+		free_options(&dm);
+		return 0;
+	}
+	if (dm.dump_only) {
+		cfg_dump_json(c, stdout);
+		cfg_free(c);
+		free_options(&dm);
+		return 0;
+	}
+	set_rlimits(&dm, c);
+	/* Before the socket: a second daemon must not replace the first's. */
+	if (c->sd.pidfile != NULL && pf_lock(&dm.pf, c->sd.pidfile,
+	    !c->sd.nodaemon, (mode_t)c->sd.umask, path, sizeof(path)) == -1)
+		usage_error("%s", path);
+	/* As supervisord: the socket's errors go to stderr, with chown=. */
+	if (ctl_open(c, path, sizeof(path)) == -1)
+		usage_error("%s", path);
+	drop_privileges(c);
+	/* As PID 1 (a container), forking away would end the container. */
+	if (!c->sd.nodaemon && getpid() != 1)
+		daemonize(c);
+	rc = run(&dm, c);
+	free_options(&dm);
+	return rc;
 }

@@ -22,16 +22,17 @@
 
 #include <ev.h>
 
-#include "supervisord/control.h"
 #include "supervisord/log.h"
-#include "supervisord/main.h"
 #include "supervisord/notify.h"
 #include "supervisord/program.h"
+#include "supervisord/status.h"
+#include "supervisord/supervisor.h"
 
 static int		 ntf_fd = -1;
 static struct sockaddr_un ntf_addr;
 static socklen_t	 ntf_addrlen;
 static struct ev_loop	*ntf_loop;
+static const struct supervisor *ntf_sup;	/* whose counts STATUS= says */
 static ev_timer		 watchdog;
 static ev_prepare	 status_w;
 static char		 last_status[256];
@@ -77,7 +78,7 @@ send_with_status(const char *msg)
 {
 	char	 buf[512];
 
-	ctl_state_counts(last_status, sizeof(last_status));
+	st_counts(ntf_sup, last_status, sizeof(last_status));
 	snprintf(buf, sizeof(buf), "%sSTATUS=%s", msg, last_status);
 	(void)ntf_send(buf);
 }
@@ -89,7 +90,7 @@ status_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	(void)revents;
 	ev_prepare_stop(loop, w);
-	ctl_state_counts(now, sizeof(now));
+	st_counts(ntf_sup, now, sizeof(now));
 	if (strcmp(now, last_status) == 0)
 		return;
 	memcpy(last_status, now, sizeof(last_status));
@@ -137,8 +138,9 @@ watchdog_usec(void)
 }
 
 int
-ntf_init(struct ev_loop *loop)
+ntf_init(const struct supervisor *sup)
 {
+	struct ev_loop		*loop = sup->loop;
 	const char		*s;
 	size_t			 len;
 	unsigned long long	 usec;
@@ -168,6 +170,7 @@ ntf_init(struct ev_loop *loop)
 	}
 	ntf_fd = fd;
 	ntf_loop = loop;
+	ntf_sup = sup;
 	ev_prepare_init(&status_w, status_cb);
 	ev_timer_init(&watchdog, watchdog_cb, 0., 0.);
 	if ((usec = watchdog_usec()) > 0) {
@@ -202,15 +205,18 @@ ntf_reloading(void)
 }
 
 void
-ntf_stopping(void)
+ntf_stopping(void *arg)
 {
+	(void)arg;
 	if (ntf_fd != -1)
 		send_with_status("STOPPING=1\n");
 }
 
 void
-ntf_changed(void)
+ntf_changed(void *arg, struct sv_program *p)
 {
+	(void)arg;
+	(void)p;
 	if (ntf_fd != -1 && !ev_is_active(&status_w))
 		ev_prepare_start(ntf_loop, &status_w);
 }

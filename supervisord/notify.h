@@ -16,13 +16,17 @@
 
 #include <ev.h>
 
+#include "supervisord/program.h"
+#include "supervisord/supervisor.h"
+
 /*
  * Read NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID from the environment
- * and open the socket; start the watchdog timer on loop when systemd asks
- * for pings from this pid.  Returns 1 when notifying, 0 when there is no
+ * and open the socket; start the watchdog timer on sup's loop when
+ * systemd asks for pings from this pid.  STATUS= tells sup's counts (sup
+ * outlives ntf_close).  Returns 1 when notifying, 0 when there is no
  * NOTIFY_SOCKET, -1 (logged) when it is unusable.
  */
-int	ntf_init(struct ev_loop *loop);
+int	ntf_init(const struct supervisor *sup);
 
 /* READY=1, with the current STATUS= (startup done, or a reload done). */
 void	ntf_ready(void);
@@ -30,15 +34,15 @@ void	ntf_ready(void);
 /* RELOADING=1 and MONOTONIC_USEC= (a SIGHUP reload begins). */
 void	ntf_reloading(void);
 
-/* STOPPING=1 (the shutdown begins). */
-void	ntf_stopping(void);
+/* STOPPING=1 (the shutdown begins): an observer (sup_observe). */
+void	ntf_stopping(void *arg);
 
 /*
- * A program changed state: the STATUS= summary (the number of processes
+ * A program changed state (an observer): the STATUS= summary (the number of processes
  * in each state) is sent once the loop has handled what is pending, and
  * only when it differs from the last one sent.
  */
-void	ntf_changed(void);
+void	ntf_changed(void *arg, struct sv_program *p);
 
 /*
  * Send one message as it is ("KEY=value" lines).  0, or -1 with errno

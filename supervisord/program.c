@@ -25,7 +25,6 @@
 #include "supervisord/log.h"
 #include "supervisord/program.h"
 
-static struct sv_ctx ctx;
 
 static const char *const state_names[SV_NSTATES] = {
 	[SV_STOPPED] = "STOPPED",
@@ -68,12 +67,6 @@ static sv_action *const sv_table[SV_NSTATES][SV_NEVENTS] = {
 	[SV_FATAL]    = { [SV_EV_START] = act_spawn },
 };
 
-void
-sv_init(const struct sv_ctx *c)
-{
-	ctx = *c;
-}
-
 const char *
 sv_state_name(enum sv_state s)
 {
@@ -106,7 +99,7 @@ report_close(struct sv_program *p)
 {
 	if (p->report.fd == -1)
 		return;
-	ev_io_stop(ctx.loop, &p->report);
+	ev_io_stop(p->ctx->loop, &p->report);
 	close(p->report.fd);
 	ev_io_set(&p->report, -1, EV_READ);
 }
@@ -134,12 +127,13 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 struct sv_program *
-sv_program_new(struct cfg_program *cfg)
+sv_program_new(const struct sv_ctx *ctx, struct cfg_program *cfg)
 {
 	struct sv_program *p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
+	p->ctx = ctx;
 	p->cfg = cfg;
 	p->state = SV_STOPPED;
 	p->pid = 0;
@@ -160,10 +154,10 @@ sv_program_free(struct sv_program *p)
 	if (p == NULL)
 		return;
 	assert(p->pid == 0);
-	ev_timer_stop(ctx.loop, &p->timer);
+	ev_timer_stop(p->ctx->loop, &p->timer);
 	report_close(p);
-	out_close(ctx.loop, &p->out);
-	out_close(ctx.loop, &p->err);
+	out_close(p->ctx->loop, &p->out);
+	out_close(p->ctx->loop, &p->err);
 	if (p->in_fd != -1)
 		close(p->in_fd);
 	cfg_program_free(p->cfg);
@@ -206,7 +200,7 @@ sv_enter(struct sv_program *p, enum sv_state s)
 	enum sv_state old = p->state;
 	double	 after = -1;
 
-	ev_timer_stop(ctx.loop, &p->timer);
+	ev_timer_stop(p->ctx->loop, &p->timer);
 	p->state = s;
 	switch (s) {
 	case SV_STARTING:
@@ -223,14 +217,14 @@ sv_enter(struct sv_program *p, enum sv_state s)
 	}
 	if (after >= 0) {
 		ev_timer_set(&p->timer, after, 0.);
-		ev_timer_start(ctx.loop, &p->timer);
+		ev_timer_start(p->ctx->loop, &p->timer);
 	}
 	log_debug("%s: %s -> %s", p->cfg->name, state_names[old],
 	    state_names[s]);
-	if (ctx.on_change != NULL)
-		ctx.on_change(p);
-	if (sv_at_rest(p) && ctx.on_rest != NULL)
-		ctx.on_rest(p);
+	if (p->ctx->on_change != NULL)
+		p->ctx->on_change(p->ctx->arg, p);
+	if (sv_at_rest(p) && p->ctx->on_rest != NULL)
+		p->ctx->on_rest(p->ctx->arg, p);
 }
 
 static void
@@ -334,7 +328,7 @@ build_env(const struct sv_program *p, struct envb *e)
 	int	 r;
 
 	memset(e, 0, sizeof(*e));
-	for (ev = ctx.environ; ev != NULL && *ev != NULL; ev++) {
+	for (ev = p->ctx->environ; ev != NULL && *ev != NULL; ev++) {
 		if (env_private(*ev) || (eq = strchr(*ev, '=')) == NULL)
 			continue;
 		if ((key = strndup(*ev, (size_t)(eq - *ev))) == NULL)
@@ -346,9 +340,9 @@ build_env(const struct sv_program *p, struct envb *e)
 	}
 	if (envb_set(e, "SUPERVISOR_ENABLED", "1") == -1)
 		goto fail;
-	if (c->serverurl != NULL || ctx.serverurl != NULL) {
+	if (c->serverurl != NULL || p->ctx->serverurl != NULL) {
 		if (envb_set(e, "SUPERVISOR_SERVER_URL", c->serverurl != NULL ?
-		    c->serverurl : ctx.serverurl) == -1)
+		    c->serverurl : p->ctx->serverurl) == -1)
 			goto fail;
 	}
 	if (envb_set(e, "SUPERVISOR_PROCESS_NAME", c->name) == -1 ||
@@ -366,55 +360,47 @@ fail:
 }
 
 /*
- * Find the command as supervisor's get_execv_args and check_execv_args do,
- * with its messages: PATH is the daemon's, the first directory holding the
- * name wins, and then it must be an executable file.
+ * The PATH a command is looked for in, as supervisor's
+ * ProcessConfig.get_path: the program's environment='s, else the
+ * daemon's; NULL lets proc_which take supervisor's default.
  */
-static int
-resolve_command(struct sv_program *p, const char *prog, char *path,
-    size_t len)
+static const char *
+command_search_path(const struct sv_program *p)
+{
+	const struct cfg_program *c = p->cfg;
+	size_t	 i;
+
+	for (i = c->nenv; i-- > 0;)
+		if (strcmp(c->env_keys[i], "PATH") == 0)
+			return c->env_vals[i];
+	return env_get(p->ctx->environ, "PATH");
+}
+
+enum sv_cmd
+sv_find_command(const struct sv_program *p, const char *prog, char *path,
+    size_t len, char *msg, size_t msglen)
 {
 	struct stat	 st;
-	const char	*dirs, *end;
-	bool		 found = false;
-	size_t		 dlen;
 
-	if (strchr(prog, '/') != NULL) {
-		snprintf(path, len, "%s", prog);
-		found = stat(path, &st) == 0;
-	} else {
-		dirs = env_get(ctx.environ, "PATH");
-		if (dirs == NULL)
-			dirs = "/bin:/usr/bin";
-		for (; !found; dirs = end + 1) {
-			end = strchr(dirs, ':');
-			dlen = end != NULL ? (size_t)(end - dirs) : strlen(dirs);
-			snprintf(path, len, "%.*s%s%s", (int)dlen, dirs,
-			    dlen > 0 ? "/" : "", prog);
-			found = stat(path, &st) == 0;
-			if (end == NULL)
-				break;
-		}
-		if (!found)
-			snprintf(path, len, "%s", prog);
-	}
-	if (!found) {
-		set_spawnerr(p, "can't find command '%s'", path);
-		return -1;
+	if (proc_which(prog, command_search_path(p), path, len, &st) == -1) {
+		snprintf(msg, msglen, "can't find command '%s'", path);
+		return SV_CMD_NO_FILE;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		set_spawnerr(p, "command at '%s' is a directory", path);
-		return -1;
+		snprintf(msg, msglen, "command at '%s' is a directory", path);
+		return SV_CMD_NOT_EXECUTABLE;
 	}
 	if ((st.st_mode & 0111) == 0) {
-		set_spawnerr(p, "command at '%s' is not executable", path);
-		return -1;
+		snprintf(msg, msglen, "command at '%s' is not executable",
+		    path);
+		return SV_CMD_NOT_EXECUTABLE;
 	}
 	if (access(path, X_OK) == -1) {
-		set_spawnerr(p, "no permission to run command '%s'", path);
-		return -1;
+		snprintf(msg, msglen, "no permission to run command '%s'",
+		    path);
+		return SV_CMD_NOT_EXECUTABLE;
 	}
-	return 0;
+	return SV_CMD_OK;
 }
 
 static void
@@ -468,11 +454,11 @@ open_outputs(struct sv_program *p)
 	const struct cfg_program *c = p->cfg;
 
 	if (p->out.label == NULL)
-		out_open(&p->out, "stdout", c->name, &c->out, ctx.childlogdir,
-		    ctx.identifier);
+		out_open(&p->out, "stdout", c->name, &c->out, p->ctx->childlogdir,
+		    p->ctx->identifier);
 	if (p->err.label == NULL && !c->redirect_stderr)
-		out_open(&p->err, "stderr", c->name, &c->err, ctx.childlogdir,
-		    ctx.identifier);
+		out_open(&p->err, "stderr", c->name, &c->err, p->ctx->childlogdir,
+		    p->ctx->identifier);
 }
 
 /*
@@ -487,7 +473,7 @@ act_spawn(struct sv_program *p)
 	struct proc_spawn_err	 err;
 	struct proc_child	 child;
 	struct envb		 env;
-	char			 path[PATH_MAX], **argv = NULL;
+	char			 path[PATH_MAX], **argv = NULL, msg[PATH_MAX + 64];
 	const char		*why;
 	gid_t			 groups[NGROUPS_MAX];
 	int			 ngroups = NGROUPS_MAX;
@@ -498,12 +484,11 @@ act_spawn(struct sv_program *p)
 	 * startsecs counts from now, not from the start of this loop turn,
 	 * which may have spawned hundreds already (startup, a reload).
 	 */
-	ev_now_update(ctx.loop);
+	ev_now_update(p->ctx->loop);
 	if (p->state != SV_STOPPED)
 		p->restarts++;
 	p->spawnerr = NULL;
-	p->killing = false;
-	p->started = ev_now(ctx.loop);
+	p->started = ev_now(p->ctx->loop);
 	p->laststart = time(NULL);
 	sv_enter(p, SV_STARTING);
 
@@ -519,8 +504,11 @@ act_spawn(struct sv_program *p)
 		set_spawnerr(p, "can't find command ''");
 		goto fail;
 	}
-	if (resolve_command(p, argv[0], path, sizeof(path)) == -1)
+	if (sv_find_command(p, argv[0], path, sizeof(path), msg,
+	    sizeof(msg)) != SV_CMD_OK) {
+		set_spawnerr(p, "%s", msg);
 		goto fail;
+	}
 
 	memset(&spec, 0, sizeof(spec));
 	if (c->has_uid && c->uid != getuid()) {
@@ -553,8 +541,8 @@ act_spawn(struct sv_program *p)
 	spec.set_umask = c->umask >= 0;
 	spec.umask = c->umask >= 0 ? (mode_t)c->umask : 0;
 	spec.merge_stderr = c->redirect_stderr;
-	spec.rlimits = ctx.rlimits;
-	spec.nrlimits = ctx.nrlimits;
+	spec.rlimits = p->ctx->rlimits;
+	spec.nrlimits = p->ctx->nrlimits;
 	/* Fork the next program while this one sets itself up. */
 	spec.async_report = true;
 
@@ -567,14 +555,16 @@ act_spawn(struct sv_program *p)
 	}
 	proc_split_free(argv);
 	p->pid = pid;
+	if (p->ctx->on_pid != NULL)
+		p->ctx->on_pid(p->ctx->arg, p);
 	p->in_fd = child.in_fd;
 	p->exec_failed = false;
 	p->startsecs_done = false;
 	ev_io_set(&p->report, child.report_fd, EV_READ);
-	ev_io_start(ctx.loop, &p->report);
-	out_attach(ctx.loop, &p->out, child.out_fd);
+	ev_io_start(p->ctx->loop, &p->report);
+	out_attach(p->ctx->loop, &p->out, child.out_fd);
 	if (child.err_fd != -1) {
-		out_attach(ctx.loop, &p->err, child.err_fd);
+		out_attach(p->ctx->loop, &p->err, child.err_fd);
 	}
 	log_info("spawned: '%s' with pid %d", c->name, (int)pid);
 	return;
@@ -659,11 +649,10 @@ act_stop(struct sv_program *p)
 	log_debug("killing %s (pid %d) %swith signal SIG%s", p->cfg->name,
 	    (int)p->pid, p->cfg->stopasgroup ? "process group " : "",
 	    name != NULL ? name : "?");
-	p->killing = true;
 	sv_enter(p, SV_STOPPING);
 	/* What it writes as it stops must not hold it until SIGKILL. */
-	out_stopping(ctx.loop, &p->out);
-	out_stopping(ctx.loop, &p->err);
+	out_stopping(p->ctx->loop, &p->out);
+	out_stopping(p->ctx->loop, &p->err);
 	signal_process(p, p->cfg->stopsignal, p->cfg->stopasgroup);
 }
 
@@ -730,8 +719,8 @@ static void
 finish(struct sv_program *p)
 {
 	(void)read_report(p);
-	out_drain(ctx.loop, &p->out);
-	out_drain(ctx.loop, &p->err);
+	out_drain(p->ctx->loop, &p->out);
+	out_drain(p->ctx->loop, &p->err);
 	if (p->in_fd != -1) {
 		close(p->in_fd);
 		p->in_fd = -1;
@@ -754,7 +743,7 @@ act_early_exit(struct sv_program *p)
 		act_backoff(p);
 		return;
 	}
-	if (ev_now(ctx.loop) - p->started >= p->cfg->startsecs) {
+	if (ev_now(p->ctx->loop) - p->started >= p->cfg->startsecs) {
 		/* The startsecs timer had not run yet: as supervisor, count
 		 * the process as having reached RUNNING. */
 		act_running(p);
@@ -810,7 +799,6 @@ act_stopped(struct sv_program *p)
 	char	text[128];
 
 	finish(p);
-	p->killing = false;
 	p->backoff = 0;
 	proc_exit_text(p->status, text, sizeof(text));
 	sv_enter(p, SV_STOPPED);
@@ -827,56 +815,19 @@ sv_exit(struct sv_program *p, int status)
 	sv_event(p, SV_EV_EXIT);
 }
 
-/* timedelta's str(): "0:01:02", "1 day, 2:03:04", "3 days, 0:00:00". */
-static void
-fmt_uptime(long secs, char *buf, size_t len)
+void
+sv_take_pending(struct sv_program *p)
 {
-	long	days = secs / 86400;
-
-	secs %= 86400;
-	if (days > 0)
-		snprintf(buf, len, "%ld day%s, %ld:%02ld:%02ld", days,
-		    days == 1 ? "" : "s", secs / 3600, secs / 60 % 60,
-		    secs % 60);
-	else
-		snprintf(buf, len, "%ld:%02ld:%02ld", secs / 3600,
-		    secs / 60 % 60, secs % 60);
-}
-
-const char *
-sv_describe(const struct sv_program *p, time_t now, char *buf, size_t len)
-{
-	char		up[64];
-	struct tm	tm;
-
-	switch (p->state) {
-	case SV_RUNNING:
-		fmt_uptime(now > p->laststart ? (long)(now - p->laststart) : 0,
-		    up, sizeof(up));
-		snprintf(buf, len, "pid %d, uptime %s", (int)p->pid, up);
-		break;
-	case SV_FATAL:
-	case SV_BACKOFF:
-		if (p->spawnerr != NULL)
-			snprintf(buf, len, "%s", p->spawnerr);
-		else
-			snprintf(buf, len, "unknown error (try \"tail %s\")",
-			    p->cfg->name);
-		break;
-	case SV_STOPPED:
-	case SV_EXITED:
-		if (p->laststart == 0) {
-			snprintf(buf, len, "Not started");
-		} else {
-			localtime_r(&p->laststop, &tm);
-			strftime(buf, len, "%b %d %I:%M %p", &tm);
-		}
-		break;
-	default:
-		buf[0] = '\0';
-		break;
-	}
-	return buf;
+	if (p->pending == NULL)
+		return;
+	cfg_program_free(p->cfg);
+	p->cfg = p->pending;		/* moved */
+	p->pending = NULL;
+	p->out.owner = p->err.owner = p->cfg->name;
+	/* Log settings may have changed: the next spawn reopens them. */
+	out_close(p->ctx->loop, &p->out);
+	out_close(p->ctx->loop, &p->err);
+	p->backoff = 0;
 }
 
 void

@@ -3,7 +3,8 @@
  * written as a table of states and events (STYLE.md §7).  It spawns through
  * libproc, arms its one timer (startsecs, backoff or stopwaitsecs) on the
  * daemon's loop, and owns its output streams.  Which programs exist, and
- * when the daemon stops them, is main.c's and reload.c's business.
+ * when they are stopped for good, is supervisor.c's business: it is told
+ * of every change through the shared context's callbacks.
  */
 #ifndef SUPERVISORD_PROGRAM_H
 #define SUPERVISORD_PROGRAM_H
@@ -43,7 +44,8 @@ enum sv_event {
 
 struct sv_program;
 
-/* What every program shares: set once by the daemon with sv_init. */
+/* What every program shares: its owner's (supervisor.c), which outlives
+ * the programs. */
 struct sv_ctx {
 	struct ev_loop	*loop;
 	char		**environ;	/* the daemon's environment */
@@ -53,13 +55,17 @@ struct sv_ctx {
 	struct proc_rlimit rlimits[2];	/* what children get */
 	size_t		 nrlimits;
 	/* Called when a program comes to rest (STOPPED, EXITED, FATAL). */
-	void		(*on_rest)(struct sv_program *);
-	/* Called on every state change (status, notify). */
-	void		(*on_change)(struct sv_program *);
+	void		(*on_rest)(void *arg, struct sv_program *);
+	/* Called on every state change, after the one above. */
+	void		(*on_change)(void *arg, struct sv_program *);
+	/* Called when a spawn gave the program a pid (set in p->pid). */
+	void		(*on_pid)(void *arg, struct sv_program *);
+	void		*arg;
 };
 
 struct sv_program {
 	TAILQ_ENTRY(sv_program) entry;
+	const struct sv_ctx *ctx;	/* shared, not owned */
 	struct cfg_program *cfg;	/* owned */
 	struct cfg_program *pending;	/* owned: swap in at rest (reload) */
 	enum sv_state	 state;
@@ -67,7 +73,6 @@ struct sv_program {
 	bool		 doomed;	/* reload removed it: free at rest */
 	pid_t		 pid;
 	int		 backoff;	/* failed starts in a row */
-	bool		 killing;	/* a stop signal was sent */
 	int		 status;	/* last wait status */
 	int		 exitstatus;	/* last exit code, -1 for a signal */
 	const char	*spawnerr;	/* static text, or spawnerr_buf */
@@ -87,11 +92,10 @@ struct sv_program {
 
 TAILQ_HEAD(sv_list, sv_program);
 
-/* Set the shared context (copied).  */
-void	sv_init(const struct sv_ctx *ctx);
-
-/* A new program, STOPPED, owning cfg (moved in).  NULL with errno. */
-struct sv_program *sv_program_new(struct cfg_program *cfg);
+/* A new program, STOPPED, owning cfg (moved in; still the caller's on
+ * failure), sharing ctx.  NULL with errno. */
+struct sv_program *sv_program_new(const struct sv_ctx *ctx,
+	    struct cfg_program *cfg);
 
 /* Free a program at rest (every watcher stopped, pipes closed). */
 void	sv_program_free(struct sv_program *p);
@@ -111,9 +115,24 @@ const char *sv_state_name(enum sv_state s);
 /* "web" or "group:web", as supervisorctl shows it. */
 const char *sv_namespec(const struct sv_program *p, char *buf, size_t len);
 
-/* supervisorctl's description: "pid 123, uptime 0:01:02", ... */
-const char *sv_describe(const struct sv_program *p, time_t now, char *buf,
-	    size_t len);
+/* At rest: put the pending stanza (a reload's spawn change) in force. */
+void	sv_take_pending(struct sv_program *p);
+
+/* What supervisor's check_execv_args says of a command. */
+enum sv_cmd {
+	SV_CMD_OK = 0,
+	SV_CMD_NO_FILE,		/* "can't find command ..." */
+	SV_CMD_NOT_EXECUTABLE	/* a directory, no x bit, no permission */
+};
+
+/*
+ * Find prog (a command's first word) as supervisor does: a name with a
+ * '/' as it is, otherwise in the PATH of p's environment=, else the
+ * daemon's (proc_which); then check that it can be run.  The path goes
+ * to path, supervisor's message for what is wrong to msg.
+ */
+enum sv_cmd sv_find_command(const struct sv_program *p, const char *prog,
+	    char *path, size_t len, char *msg, size_t msglen);
 
 /* Reopen its log files (SIGUSR2). */
 void	sv_reopen_logs(struct sv_program *p);

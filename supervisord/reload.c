@@ -4,9 +4,8 @@
  * bad, nothing changes.  Processes are matched by group and name: the same
  * stanza is dropped, a policy change is swapped in place (same pid), a
  * spawn change stops the process and starts it again with the new stanza,
- * a removed process stops and is freed at rest, a new one is created.
- * Programs are freed or swapped from a prepare watcher, never inside their
- * own state machine's callbacks.
+ * a removed process stops and is freed at rest, a new one is created:
+ * the supervisor (supervisor.c) does each, this module decides which.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,78 +13,11 @@
 #include <ev.h>
 
 #include "supervisord/config.h"
-#include "supervisord/control.h"
 #include "supervisord/log.h"
-#include "supervisord/main.h"
 #include "supervisord/output.h"
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
-
-static ev_prepare	settle;
-static bool	settle_init;
-
-/* Swap a pending stanza in, at rest: the next spawn uses it. */
-static void
-swap_pending(struct sv_program *p)
-{
-	struct ev_loop *loop = d.loop;
-
-	cfg_program_free(p->cfg);
-	p->cfg = p->pending;		/* moved */
-	p->pending = NULL;
-	/* Log settings may have changed: the next spawn reopens them. */
-	out_close(loop, &p->out);
-	out_close(loop, &p->err);
-	p->backoff = 0;
-	TAILQ_REMOVE(&d.programs, p, entry);
-	daemon_insert(p);
-	if (p->cfg->autostart && !d.shutting_down)
-		sv_event(p, SV_EV_START);
-}
-
-static void
-settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
-{
-	struct sv_program *p, *next;
-
-	(void)revents;
-	ev_prepare_stop(loop, w);
-	for (p = TAILQ_FIRST(&d.programs); p != NULL; p = next) {
-		next = TAILQ_NEXT(p, entry);
-		if (!sv_at_rest(p))
-			continue;
-		if (p->doomed) {
-			TAILQ_REMOVE(&d.programs, p, entry);
-			log_info("removed process '%s'", p->cfg->name);
-			ctl_program_gone(p);
-			sv_program_free(p);
-		} else if (p->pending != NULL) {
-			swap_pending(p);
-		}
-	}
-}
-
-/*
- * Before the loop next polls: not an ev_idle, which never runs while some
- * pipe is always readable (a program that writes without pause), and
- * still outside the state machine's callbacks.
- */
-static void
-settle_soon(void)
-{
-	if (!settle_init) {
-		ev_prepare_init(&settle, settle_cb);
-		settle_init = true;
-	}
-	ev_prepare_start(d.loop, &settle);
-}
-
-void
-rl_program_at_rest(struct sv_program *p)
-{
-	if (p->doomed || p->pending != NULL)
-		settle_soon();
-}
+#include "supervisord/supervisor.h"
 
 /* Take the [supervisord] settings that can change while running. */
 static void
@@ -135,16 +67,6 @@ ix_cmp(const void *a, const void *b)
 	return key_cmp(x->group, x->name, y->group, y->name);
 }
 
-static int
-sp_cmp(const void *a, const void *b)
-{
-	const struct sv_program *x = *(struct sv_program *const *)a;
-	const struct sv_program *y = *(struct sv_program *const *)b;
-
-	return key_cmp(x->cfg->group, x->cfg->name, y->cfg->group,
-	    y->cfg->name);
-}
-
 /* c's processes sorted by (group, name); *np gets their number. */
 static struct ix_ent *
 cfg_index(const struct cfg *c, size_t *np)
@@ -178,29 +100,6 @@ ix_find(const struct ix_ent *v, size_t n, const char *group,
 	return v == NULL ? NULL : bsearch(&key, v, n, sizeof(*v), ix_cmp);
 }
 
-/* The running programs (doomed ones too if all), as an array. */
-static struct sv_program **
-running(bool all, bool sorted, size_t *np)
-{
-	struct sv_program **v, *p;
-	size_t		 n = 0;
-
-	TAILQ_FOREACH(p, &d.programs, entry)
-		n++;
-	if ((v = calloc(n + 1, sizeof(*v))) == NULL) {
-		*np = 0;
-		return NULL;
-	}
-	n = 0;
-	TAILQ_FOREACH(p, &d.programs, entry)
-		if (all || !p->doomed)
-			v[n++] = p;
-	if (sorted)
-		qsort(v, n, sizeof(*v), sp_cmp);
-	*np = n;
-	return v;
-}
-
 /* The first of the sorted run[] whose group is not before group. */
 static size_t
 group_lower(struct sv_program **run, size_t n, const char *group)
@@ -231,8 +130,8 @@ selected(const char *group, char *const *groups, size_t ngroups)
 }
 
 void
-rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
-    bool force)
+rl_apply_groups(struct supervisor *s, struct cfg *newcfg, char *const *groups,
+    size_t ngroups, bool force)
 {
 	struct sv_program **v, *p;
 	struct cfg_program *np, **same;
@@ -243,11 +142,13 @@ rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
 	size_t		 added = 0, changed = 0, removed = 0, updated = 0;
 
 	/* A snapshot: a policy swap moves its program in the list. */
-	v = running(true, false, &nv);
+	v = sup_snapshot(s, false, &nv);
 	ix = cfg_index(newcfg, &nix);
-	if ((same = calloc(newcfg->nprograms + 1, sizeof(*same))) == NULL) {
+	if ((same = calloc(newcfg->nprograms + 1, sizeof(*same))) == NULL ||
+	    (v == NULL && s->n > 0) || (ix == NULL && newcfg->nprograms > 0)) {
 		log_crit("reload: out of memory: the running configuration "
 		    "is kept");
+		free(same);
 		free(v);
 		free(ix);
 		cfg_free(newcfg);
@@ -260,12 +161,8 @@ rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
 		e = ix_find(ix, nix, p->cfg->group, p->cfg->name);
 		if (e == NULL || (np = newcfg->programs[e->slot]) == NULL) {
 			if (!p->doomed) {
-				p->doomed = true;
 				removed++;
-				if (sv_at_rest(p))
-					settle_soon();
-				else
-					sv_event(p, SV_EV_STOP);
+				sup_remove(s, p);
 			}
 			continue;
 		}
@@ -279,28 +176,19 @@ rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
 			diff = CFG_SPAWN;
 		else
 			diff = cfg_program_diff(p->cfg, np);
-		p->doomed = false;
+		sup_keep(s, p);
 		switch (diff) {
 		case CFG_SAME:
 			/* Freed after the loop: the index points into it. */
 			same[nsame++] = np;
 			break;
 		case CFG_POLICY:
-			cfg_program_free(p->cfg);
-			p->cfg = np;
-			p->out.owner = p->err.owner = np->name;
-			TAILQ_REMOVE(&d.programs, p, entry);
-			daemon_insert(p);
+			sup_update(s, p, np);
 			updated++;
 			break;
 		case CFG_SPAWN:
-			cfg_program_free(p->pending);
-			p->pending = np;
+			sup_replace(s, p, np);
 			changed++;
-			if (sv_at_rest(p))
-				settle_soon();
-			else
-				sv_event(p, SV_EV_STOP);
 			break;
 		}
 	}
@@ -310,35 +198,26 @@ rl_apply_groups(struct cfg *newcfg, char *const *groups, size_t ngroups,
 		cfg_program_free(same[i]);
 	free(same);
 	/* The new [supervisord] settings first: added programs use them. */
-	apply_daemon_settings(d.cfg, newcfg);
-	cfg_free(d.cfg);
-	d.cfg = newcfg;
-	daemon_ctx_init();
-	out_init(d.loop, d.cfg->sd.strip_ansi);
+	apply_daemon_settings(s->cfg, newcfg);
+	sup_set_cfg(s, newcfg);
+	out_init(s->loop, newcfg->sd.strip_ansi);
 	for (i = 0; i < newcfg->nprograms; i++) {
 		if ((np = newcfg->programs[i]) == NULL ||
 		    !selected(np->group, groups, ngroups))
 			continue;
-		if ((p = sv_program_new(np)) == NULL) {
-			log_crit("couldn't create program %s", np->name);
-			continue;
-		}
 		newcfg->programs[i] = NULL;	/* moved: the program owns it */
-		daemon_insert(p);
-		added++;
-		if (p->cfg->autostart)
-			sv_event(p, SV_EV_START);
+		if (sup_add(s, np, true) != NULL)
+			added++;
 	}
-	TAILQ_FOREACH(p, &d.programs, entry)
-		sv_reopen_logs(p);
+	sup_reopen_logs(s);
 	log_info("reload: %zu added, %zu changed, %zu updated in place, "
 	    "%zu removed", added, changed, updated, removed);
 }
 
 void
-rl_apply(struct cfg *newcfg)
+rl_apply(struct supervisor *s, struct cfg *newcfg)
 {
-	rl_apply_groups(newcfg, NULL, 0, false);
+	rl_apply_groups(s, newcfg, NULL, 0, false);
 }
 
 /*
@@ -347,15 +226,15 @@ rl_apply(struct cfg *newcfg)
  * one leaves the daemon as the file says.
  */
 void
-rl_reload(void)
+rl_reload(struct supervisor *s)
 {
 	struct cfg_msgs	 errors;
 	struct cfg	*c;
 	size_t		 i;
 
-	if (d.shutting_down)
+	if (s->shutting_down)
 		return;
-	if ((c = daemon_load_config(&errors)) == NULL) {
+	if ((c = s->load(s->load_arg, &errors)) == NULL) {
 		for (i = 0; i < errors.n; i++)
 			log_msg(LOGL_ERRO, "%s", errors.v[i]);
 		log_msg(LOGL_ERRO, "reload failed: the running configuration "
@@ -365,7 +244,7 @@ rl_reload(void)
 	}
 	for (i = 0; i < c->warnings.n; i++)
 		log_warnx("%s", c->warnings.v[i]);
-	rl_apply(c);
+	rl_apply(s, c);
 }
 
 static int
@@ -392,7 +271,8 @@ str_cmp(const void *a, const void *b)
 }
 
 size_t
-rl_diff(const struct cfg *c, struct rl_change **vp)
+rl_diff(const struct supervisor *s, const struct cfg *c,
+    struct rl_change **vp)
 {
 	struct sv_program **run;
 	const struct cfg_group *g;
@@ -402,7 +282,7 @@ rl_diff(const struct cfg *c, struct rl_change **vp)
 	bool		 changed, respawn, found;
 
 	*vp = NULL;
-	run = running(false, true, &nrun);
+	run = sup_snapshot(s, true, &nrun);
 	for (i = 0; i < c->ngroups; i++) {
 		g = &c->groups[i];
 		lo = group_lower(run, nrun, g->name);

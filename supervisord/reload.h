@@ -11,13 +11,13 @@
 #include <stddef.h>
 
 #include "supervisord/config.h"
-#include "supervisord/program.h"
+#include "supervisord/supervisor.h"
 
 /*
  * Apply newcfg (owned from now on: what is not moved into programs is
  * freed).  Logs what it does.
  */
-void	rl_apply(struct cfg *newcfg);
+void	rl_apply(struct supervisor *s, struct cfg *newcfg);
 
 /*
  * Apply newcfg (owned from now on) to the processes of the named groups
@@ -25,11 +25,11 @@ void	rl_apply(struct cfg *newcfg);
  * force, every matched process is stopped and started again with its new
  * stanza even when nothing changed (supervisorctl's "reload").
  */
-void	rl_apply_groups(struct cfg *newcfg, char *const *groups,
-	    size_t ngroups, bool force);
+void	rl_apply_groups(struct supervisor *s, struct cfg *newcfg,
+	    char *const *groups, size_t ngroups, bool force);
 
-/* Load the configuration again and apply it, or log why not. */
-void	rl_reload(void);
+/* Load the configuration again (s->load) and apply it, or log why not. */
+void	rl_reload(struct supervisor *s);
 
 /* How a group of c differs from the running one (supervisor's
  * diff_to_active). */
@@ -49,10 +49,8 @@ struct rl_change {
  * changed in c's order, then removed ones by name.  The array (free it
  * with rl_changes_free) goes into *vp; returns its length.
  */
-size_t	rl_diff(const struct cfg *c, struct rl_change **vp);
+size_t	rl_diff(const struct supervisor *s, const struct cfg *c,
+	    struct rl_change **vp);
 void	rl_changes_free(struct rl_change *v, size_t n);
-
-/* A program came to rest: finish what a reload left pending for it. */
-void	rl_program_at_rest(struct sv_program *p);
 
 #endif /* SUPERVISORD_RELOAD_H */

@@ -4,6 +4,7 @@
  * that exits from RUNNING, spawn errors, and the reaping of orphaned
  * grandchildren (the daemon is a child subreaper).
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <signal.h>
@@ -86,6 +87,38 @@ START_TEST(test_missing_command_spawnerr_backoff_fatal)
 	ck_assert_int_eq(n, 3);
 	check_backoff_gaps(t, n);
 	ck_assert_int_eq(th_log_count(h, "spawned: 'ghost'"), 0);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+/*
+ * As supervisor's ProcessConfig.get_path: the command is looked for in the
+ * PATH of the program's own environment=, not only in the daemon's.
+ */
+START_TEST(test_command_found_in_the_programs_path)
+{
+	struct th	*h = th_new();
+	pid_t		 pid;
+
+	th_write(h, "bin/myapp", "#!/bin/sh\nexec /bin/sleep 1000\n");
+	ck_assert_int_eq(chmod(th_path(h, "bin/myapp"), 0755), 0);
+	th_conf(h,
+	    "[program:app]\n"
+	    "command=myapp\n"
+	    "environment=PATH=\"@DIR@/nothing-here:@DIR@/bin\"\n"
+	    "startsecs=0\n"
+	    "[program:other]\n"
+	    "command=myapp\n"
+	    "startsecs=0\n"
+	    "startretries=0\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: app entered RUNNING", 5000));
+	pid = th_spawned_pid(h, "app", 0);
+	ck_assert(th_wait_comm(h, pid, "sleep", 5000));
+	/* Without it, the daemon's PATH has no myapp. */
+	ck_assert(th_wait_log(h, "spawnerr: can't find command 'myapp'",
+	    5000));
 	ck_assert(th_exited_ok(th_stop(h)));
 	th_free(h);
 }
@@ -229,6 +262,7 @@ child_suite(void)
 	tc = th_tcase("backoff", 20);
 	tcase_add_test(tc, test_crash_backs_off_1_2_3_then_fatal);
 	tcase_add_test(tc, test_missing_command_spawnerr_backoff_fatal);
+	tcase_add_test(tc, test_command_found_in_the_programs_path);
 	suite_add_tcase(s, tc);
 	tc = th_tcase("restart", 15);
 	tcase_add_test(tc, test_exitcodes_and_autorestart);

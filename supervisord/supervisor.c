@@ -1,0 +1,653 @@
+/*
+ * supervisor: the set of programs, its indexes, the shutdown (see
+ * supervisor.h).  The programs' state machines (program.c) report every
+ * change and every coming to rest here, through the shared context's
+ * callbacks; this module keeps the pid index up to date from them, frees
+ * removed programs and swaps changed stanzas in once at rest (from a
+ * prepare watcher, never inside a state machine's callback), steps the
+ * shutdown, and tells its observers.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ev.h>
+
+#include "libproc/reap.h"
+#include "supervisord/config.h"
+#include "supervisord/log.h"
+#include "supervisord/program.h"
+#include "supervisord/supervisor.h"
+
+/* A program's place in the indexes. */
+struct sup_entry {
+	struct sv_program *p;
+	struct sup_entry *namenext;	/* chain of its name's bucket */
+	struct sup_entry *pidnext;	/* chain of its pid's bucket */
+	uint32_t	 hash;		/* of (group, name) */
+	pid_t		 pid;		/* indexed under, or 0 */
+};
+
+/* FNV-1a of "group\0name". */
+static uint32_t
+name_hash(const char *group, const char *name)
+{
+	uint32_t	 h = 2166136261u;
+	const char	*c;
+
+	for (c = group; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	h = (h ^ 0) * 16777619u;
+	for (c = name; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return h;
+}
+
+static size_t
+pid_bucket(const struct supervisor *s, pid_t pid)
+{
+	return ((uint32_t)pid * 2654435761u) & (s->cap - 1);
+}
+
+static struct sup_entry *
+entry_of(const struct supervisor *s, const struct sv_program *p)
+{
+	struct sup_entry *e;
+	uint32_t	 h = name_hash(p->cfg->group, p->cfg->name);
+
+	for (e = s->byname[h & (s->cap - 1)]; e != NULL; e = e->namenext)
+		if (e->p == p)
+			return e;
+	return NULL;
+}
+
+static void
+pid_unlink(struct supervisor *s, struct sup_entry *e)
+{
+	struct sup_entry **ep;
+
+	if (e->pid == 0)
+		return;
+	for (ep = &s->bypid[pid_bucket(s, e->pid)]; *ep != NULL;
+	    ep = &(*ep)->pidnext)
+		if (*ep == e) {
+			*ep = e->pidnext;
+			break;
+		}
+	e->pid = 0;
+	e->pidnext = NULL;
+}
+
+static void
+pid_link(struct supervisor *s, struct sup_entry *e, pid_t pid)
+{
+	size_t	b;
+
+	pid_unlink(s, e);
+	if (pid <= 0)
+		return;
+	b = pid_bucket(s, pid);
+	e->pid = pid;
+	e->pidnext = s->bypid[b];
+	s->bypid[b] = e;
+}
+
+/* Twice the buckets, every entry rehashed.  0 or -1 (then unchanged). */
+static int
+grow(struct supervisor *s)
+{
+	struct sup_entry **byname, **bypid, *e, *next;
+	size_t		 cap = s->cap * 2, i, b;
+
+	if ((byname = calloc(cap, sizeof(*byname))) == NULL)
+		return -1;
+	if ((bypid = calloc(cap, sizeof(*bypid))) == NULL) {
+		free(byname);
+		return -1;
+	}
+	for (i = 0; i < s->cap; i++)
+		for (e = s->byname[i]; e != NULL; e = next) {
+			next = e->namenext;
+			b = e->hash & (cap - 1);
+			e->namenext = byname[b];
+			byname[b] = e;
+			if (e->pid > 0) {
+				b = ((uint32_t)e->pid * 2654435761u) &
+				    (cap - 1);
+				e->pidnext = bypid[b];
+				bypid[b] = e;
+			}
+		}
+	free(s->byname);
+	free(s->bypid);
+	s->byname = byname;
+	s->bypid = bypid;
+	s->cap = cap;
+	return 0;
+}
+
+static int
+index_add(struct supervisor *s, struct sv_program *p)
+{
+	struct sup_entry *e;
+	size_t		 b;
+
+	if (s->n + 1 > s->cap && grow(s) == -1)
+		return -1;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return -1;
+	e->p = p;
+	e->hash = name_hash(p->cfg->group, p->cfg->name);
+	b = e->hash & (s->cap - 1);
+	e->namenext = s->byname[b];
+	s->byname[b] = e;
+	pid_link(s, e, p->pid);
+	return 0;
+}
+
+static void
+index_del(struct supervisor *s, struct sv_program *p)
+{
+	struct sup_entry **ep, *e;
+
+	if ((e = entry_of(s, p)) == NULL)
+		return;
+	pid_unlink(s, e);
+	for (ep = &s->byname[e->hash & (s->cap - 1)]; *ep != NULL;
+	    ep = &(*ep)->namenext)
+		if (*ep == e) {
+			*ep = e->namenext;
+			break;
+		}
+	free(e);
+}
+
+static int
+start_cmp(const struct sv_program *a, const struct sv_program *b)
+{
+	if (a->cfg->priority != b->cfg->priority)
+		return a->cfg->priority < b->cfg->priority ? -1 : 1;
+	return strcmp(a->cfg->name, b->cfg->name);
+}
+
+/*
+ * Into the start order, looking from the end: programs mostly come in
+ * that order already (a configuration is sorted), so this is O(1) then.
+ */
+static void
+insert_ordered(struct supervisor *s, struct sv_program *p)
+{
+	struct sv_program *q;
+
+	TAILQ_FOREACH_REVERSE(q, &s->programs, sv_list, entry) {
+		if (start_cmp(q, p) <= 0) {
+			TAILQ_INSERT_AFTER(&s->programs, q, p, entry);
+			return;
+		}
+	}
+	TAILQ_INSERT_HEAD(&s->programs, p, entry);
+}
+
+static void
+settle_soon(struct supervisor *s)
+{
+	/*
+	 * Before the loop next polls: not an ev_idle, which never runs
+	 * while some pipe is always readable (a program that writes
+	 * without pause), and still outside the state machine's callbacks.
+	 */
+	ev_prepare_start(s->loop, &s->settle);
+}
+
+static void
+settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct supervisor *s = w->data;
+	struct sv_program *p, *next;
+	size_t		 i;
+
+	(void)revents;
+	ev_prepare_stop(loop, w);
+	for (p = TAILQ_FIRST(&s->programs); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		if (!sv_at_rest(p))
+			continue;
+		if (p->doomed) {
+			TAILQ_REMOVE(&s->programs, p, entry);
+			s->n--;
+			log_info("removed process '%s'", p->cfg->name);
+			for (i = 0; i < s->nobs; i++)
+				if (s->obs[i].removed != NULL)
+					s->obs[i].removed(s->obs[i].arg, p);
+			index_del(s, p);
+			sv_program_free(p);
+		} else if (p->pending != NULL && !s->shutting_down) {
+			sv_take_pending(p);
+			TAILQ_REMOVE(&s->programs, p, entry);
+			insert_ordered(s, p);
+			if (p->cfg->autostart)
+				sv_event(p, SV_EV_START);
+		}
+	}
+}
+
+/*
+ * One step of the shutdown: stop every process of the highest priority
+ * value still up, all at once; the next step runs when they are at rest.
+ */
+static void
+shutdown_step(struct supervisor *s)
+{
+	struct sv_program *p;
+	bool		 any;
+	int		 prio = 0;
+
+	if (s->in_step) {
+		s->step_again = true;
+		return;
+	}
+	s->in_step = true;
+	do {
+		s->step_again = false;
+		any = false;
+		TAILQ_FOREACH(p, &s->programs, entry) {
+			if (sv_at_rest(p))
+				continue;
+			if (!any || p->cfg->priority > prio)
+				prio = p->cfg->priority;
+			any = true;
+		}
+		if (!any) {
+			ev_break(s->loop, EVBREAK_ALL);
+			break;
+		}
+		TAILQ_FOREACH(p, &s->programs, entry)
+			if (p->cfg->priority == prio && !sv_at_rest(p) &&
+			    p->state != SV_STOPPING)
+				sv_event(p, SV_EV_STOP);
+	} while (s->step_again);
+	s->in_step = false;
+}
+
+/* program.c: p came to rest. */
+static void
+on_rest(void *arg, struct sv_program *p)
+{
+	struct supervisor *s = arg;
+
+	if (s->shutting_down)
+		shutdown_step(s);
+	else if (p->doomed || p->pending != NULL)
+		settle_soon(s);
+}
+
+/* program.c: p was spawned, or its pid is gone; index what it is now. */
+static void
+on_pid(void *arg, struct sv_program *p)
+{
+	struct supervisor *s = arg;
+	struct sup_entry *e;
+
+	if ((e = entry_of(s, p)) != NULL && e->pid != p->pid)
+		pid_link(s, e, p->pid);
+}
+
+/* program.c: p changed state. */
+static void
+on_change(void *arg, struct sv_program *p)
+{
+	struct supervisor *s = arg;
+	size_t		 i;
+
+	on_pid(s, p);
+	for (i = 0; i < s->nobs; i++)
+		if (s->obs[i].changed != NULL)
+			s->obs[i].changed(s->obs[i].arg, p);
+}
+
+int
+sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
+{
+	memset(s, 0, sizeof(*s));
+	s->loop = loop;
+	s->cfg = cfg;
+	s->started = time(NULL);
+	TAILQ_INIT(&s->programs);
+	s->cap = 64;
+	s->byname = calloc(s->cap, sizeof(*s->byname));
+	s->bypid = calloc(s->cap, sizeof(*s->bypid));
+	if (s->byname == NULL || s->bypid == NULL) {
+		free(s->byname);
+		free(s->bypid);
+		return -1;
+	}
+	ev_prepare_init(&s->settle, settle_cb);
+	s->settle.data = s;
+	return 0;
+}
+
+void
+sup_free(struct supervisor *s)
+{
+	struct sv_program *p;
+
+	ev_prepare_stop(s->loop, &s->settle);
+	while ((p = TAILQ_FIRST(&s->programs)) != NULL) {
+		TAILQ_REMOVE(&s->programs, p, entry);
+		index_del(s, p);
+		sv_program_free(p);
+	}
+	s->n = 0;
+	free(s->byname);
+	free(s->bypid);
+	s->byname = s->bypid = NULL;
+	cfg_free(s->cfg);
+	s->cfg = NULL;
+}
+
+int
+sup_observe(struct supervisor *s, const struct sup_observer *o)
+{
+	if (s->nobs == SUP_MAXOBS) {
+		errno = ENOSPC;
+		return -1;
+	}
+	s->obs[s->nobs++] = *o;
+	return 0;
+}
+
+void
+sup_set_ctx(struct supervisor *s, char **environ,
+    const struct proc_rlimit *rlimits, size_t nrlimits,
+    const char *serverurl)
+{
+	struct sv_ctx	*c = &s->ctx;
+	size_t		 i;
+
+	memset(c, 0, sizeof(*c));
+	c->loop = s->loop;
+	c->environ = environ;
+	c->childlogdir = s->cfg->sd.childlogdir;
+	c->identifier = s->cfg->sd.identifier;
+	c->serverurl = serverurl;
+	for (i = 0; i < nrlimits && i < sizeof(c->rlimits) /
+	    sizeof(c->rlimits[0]); i++)
+		c->rlimits[i] = rlimits[i];
+	c->nrlimits = i;
+	c->on_rest = on_rest;
+	c->on_change = on_change;
+	c->on_pid = on_pid;
+	c->arg = s;
+}
+
+void
+sup_set_cfg(struct supervisor *s, struct cfg *cfg)
+{
+	if (s->cfg != cfg)
+		cfg_free(s->cfg);
+	s->cfg = cfg;
+	s->ctx.childlogdir = cfg->sd.childlogdir;
+	s->ctx.identifier = cfg->sd.identifier;
+}
+
+struct sv_program *
+sup_add(struct supervisor *s, struct cfg_program *cfg, bool start)
+{
+	struct sv_program *p;
+	size_t		 i;
+
+	if ((p = sv_program_new(&s->ctx, cfg)) == NULL) {
+		log_crit("couldn't create program %s: out of memory",
+		    cfg->name);
+		cfg_program_free(cfg);
+		return NULL;
+	}
+	if (index_add(s, p) == -1) {
+		log_crit("couldn't create program %s: out of memory",
+		    p->cfg->name);
+		sv_program_free(p);
+		return NULL;
+	}
+	insert_ordered(s, p);
+	s->n++;
+	for (i = 0; i < s->nobs; i++)
+		if (s->obs[i].added != NULL)
+			s->obs[i].added(s->obs[i].arg, p);
+	if (start && p->cfg->autostart && !s->shutting_down)
+		sv_event(p, SV_EV_START);
+	return p;
+}
+
+void
+sup_add_all(struct supervisor *s)
+{
+	struct sv_program *p;
+	struct cfg_program *cp;
+	size_t		 i;
+
+	for (i = 0; i < s->cfg->nprograms; i++) {
+		if ((cp = s->cfg->programs[i]) == NULL)
+			continue;
+		s->cfg->programs[i] = NULL;	/* moved */
+		(void)sup_add(s, cp, false);
+	}
+	TAILQ_FOREACH(p, &s->programs, entry)
+		if (p->cfg->autostart)
+			sv_event(p, SV_EV_START);
+}
+
+void
+sup_remove(struct supervisor *s, struct sv_program *p)
+{
+	if (p->doomed)
+		return;
+	p->doomed = true;
+	if (sv_at_rest(p))
+		settle_soon(s);
+	else
+		sv_event(p, SV_EV_STOP);
+}
+
+void
+sup_keep(struct supervisor *s, struct sv_program *p)
+{
+	(void)s;
+	p->doomed = false;
+}
+
+void
+sup_update(struct supervisor *s, struct sv_program *p,
+    struct cfg_program *cfg)
+{
+	cfg_program_free(p->cfg);
+	p->cfg = cfg;			/* moved */
+	p->out.owner = p->err.owner = cfg->name;
+	/* The priority may have moved it in the start order. */
+	TAILQ_REMOVE(&s->programs, p, entry);
+	insert_ordered(s, p);
+}
+
+void
+sup_replace(struct supervisor *s, struct sv_program *p,
+    struct cfg_program *cfg)
+{
+	cfg_program_free(p->pending);
+	p->pending = cfg;		/* moved: swapped in at rest */
+	if (sv_at_rest(p))
+		settle_soon(s);
+	else
+		sv_event(p, SV_EV_STOP);
+}
+
+bool
+sup_running_state(const struct sv_program *p)
+{
+	return p->state == SV_RUNNING || p->state == SV_BACKOFF ||
+	    p->state == SV_STARTING;
+}
+
+bool
+sup_start(struct supervisor *s, struct sv_program *p)
+{
+	/* supervisor cannot spawn a STOPPING process either. */
+	if (s->shutting_down || sup_running_state(p) ||
+	    p->state == SV_STOPPING)
+		return false;
+	sv_event(p, SV_EV_START);
+	return true;
+}
+
+bool
+sup_stop(struct supervisor *s, struct sv_program *p)
+{
+	(void)s;
+	if (!sup_running_state(p))
+		return false;
+	sv_event(p, SV_EV_STOP);
+	return true;
+}
+
+int
+sup_signal(struct supervisor *s, struct sv_program *p, int sig)
+{
+	(void)s;
+	if (p->pid <= 0 || (p->state != SV_RUNNING &&
+	    p->state != SV_STARTING && p->state != SV_STOPPING)) {
+		errno = ESRCH;
+		return -1;
+	}
+	return kill(p->pid, sig);
+}
+
+struct sv_program *
+sup_find_pid(const struct supervisor *s, pid_t pid)
+{
+	struct sup_entry *e;
+
+	if (pid <= 0)
+		return NULL;
+	for (e = s->bypid[pid_bucket(s, pid)]; e != NULL; e = e->pidnext)
+		if (e->pid == pid)
+			return e->p;
+	return NULL;
+}
+
+struct sv_program *
+sup_find(const struct supervisor *s, const char *group, const char *name)
+{
+	struct sup_entry *e;
+	uint32_t	 h = name_hash(group, name);
+
+	for (e = s->byname[h & (s->cap - 1)]; e != NULL; e = e->namenext)
+		if (e->hash == h && strcmp(e->p->cfg->group, group) == 0 &&
+		    strcmp(e->p->cfg->name, name) == 0)
+			return e->p;
+	return NULL;
+}
+
+bool
+sup_group_exists(const struct supervisor *s, const char *group)
+{
+	struct sv_program *p;
+
+	TAILQ_FOREACH(p, &s->programs, entry)
+		if (strcmp(p->cfg->group, group) == 0)
+			return true;
+	return false;
+}
+
+static int
+lexical_cmp(const void *a, const void *b)
+{
+	const struct sv_program *p = *(struct sv_program *const *)a;
+	const struct sv_program *q = *(struct sv_program *const *)b;
+	int	r;
+
+	if ((r = strcmp(p->cfg->group, q->cfg->group)) != 0)
+		return r;
+	return strcmp(p->cfg->name, q->cfg->name);
+}
+
+struct sv_program **
+sup_snapshot(const struct supervisor *s, bool live_only, size_t *np)
+{
+	struct sv_program **v, *p;
+	size_t		 n = 0;
+
+	*np = 0;
+	if ((v = calloc(s->n + 1, sizeof(*v))) == NULL)
+		return NULL;
+	TAILQ_FOREACH(p, &s->programs, entry)
+		if (!live_only || !p->doomed)
+			v[n++] = p;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), lexical_cmp);
+	*np = n;
+	return v;
+}
+
+void
+sup_split_namespec(const char *spec, char *gbuf, size_t glen, char *nbuf,
+    size_t nlen, const char **name)
+{
+	const char *colon = strchr(spec, ':');
+
+	if (colon == NULL) {
+		snprintf(gbuf, glen, "%s", spec);
+		snprintf(nbuf, nlen, "%s", spec);
+		*name = nbuf;
+		return;
+	}
+	snprintf(gbuf, glen, "%.*s", (int)(colon - spec), spec);
+	snprintf(nbuf, nlen, "%s", colon + 1);
+	*name = nbuf[0] == '\0' || strcmp(nbuf, "*") == 0 ? NULL : nbuf;
+}
+
+void
+sup_reaped(struct supervisor *s, pid_t pid, int status)
+{
+	struct sv_program *p;
+	struct sup_entry *e;
+	char		 text[128];
+
+	if ((p = sup_find_pid(s, pid)) == NULL) {
+		/* An orphan we adopted as subreaper. */
+		log_debug("reaped unknown pid %d (%s)", (int)pid,
+		    proc_exit_text(status, text, sizeof(text)));
+		return;
+	}
+	/* The pid is gone from now on, whatever state follows. */
+	if ((e = entry_of(s, p)) != NULL)
+		pid_unlink(s, e);
+	sv_exit(p, status);
+}
+
+void
+sup_shutdown(struct supervisor *s)
+{
+	struct sv_program *p;
+	size_t		 i;
+
+	if (s->shutting_down)
+		return;
+	s->shutting_down = true;
+	for (i = 0; i < s->nobs; i++)
+		if (s->obs[i].stopping != NULL)
+			s->obs[i].stopping(s->obs[i].arg);
+	/* No program starts again from now on, as supervisor's mood. */
+	TAILQ_FOREACH(p, &s->programs, entry)
+		p->want_up = false;
+	shutdown_step(s);
+}
+
+void
+sup_reopen_logs(struct supervisor *s)
+{
+	struct sv_program *p;
+
+	TAILQ_FOREACH(p, &s->programs, entry)
+		sv_reopen_logs(p);
+}
