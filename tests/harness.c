@@ -904,6 +904,20 @@ th_wait_log(struct th *h, const char *needle, int ms)
 	return th_wait_log_n(h, needle, 1, ms);
 }
 
+static bool
+file_pred(struct th *h, void *arg)
+{
+	size_t	len;
+
+	return th_read(h, arg, &len) != NULL && len > 0;
+}
+
+bool
+th_wait_file(struct th *h, const char *rel, int ms)
+{
+	return th_wait(h, file_pred, (void *)(uintptr_t)rel, ms);
+}
+
 bool
 th_log_stays_below(struct th *h, const char *needle, int n, int ms)
 {

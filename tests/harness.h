@@ -136,6 +136,9 @@ int	 th_log_count(struct th *h, const char *needle);
 bool	 th_wait_log(struct th *h, const char *needle, int ms);
 bool	 th_wait_log_n(struct th *h, const char *needle, int n, int ms);
 
+/* Wait up to ms for the file rel to exist and hold something. */
+bool	 th_wait_file(struct th *h, const char *rel, int ms);
+
 /*
  * A "nothing happens" check: true if, all through the next ms, the log
  * has fewer than n lines containing needle (false as soon as it has n).

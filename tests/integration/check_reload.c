@@ -209,6 +209,9 @@ START_TEST(test_reload_reverted_while_stopping)
 	th_conf(h, conf);
 	th_start_conf(h);
 	ck_assert(th_wait_log_n(h, "entered RUNNING", 2, 5000));
+	/* Their shells have set the trap once they are sleep. */
+	ck_assert(th_wait_comm(h, th_spawned_pid(h, "x", 0), "sleep", 5000));
+	ck_assert(th_wait_comm(h, th_spawned_pid(h, "y", 0), "sleep", 5000));
 	/* x changes, y goes; both take stopwaitsecs to stop. */
 	snprintf(conf, sizeof(conf), "[program:x]\n" SLOW, 1002);
 	th_conf(h, conf);
@@ -324,11 +327,13 @@ START_TEST(test_hup_during_shutdown)
 	th_conf(h,
 	    "[program:slow]\n"
 	    "command=/bin/sh -c \"trap 'sleep 1; exit 0' TERM; "
-	    "while :; do sleep 0.1; done\"\n"
+	    "echo trapped >@DIR@/trapped; while :; do sleep 0.1; done\"\n"
 	    "startsecs=0\n"
 	    "stopwaitsecs=5\n");
 	th_start_conf(h);
 	ck_assert(th_wait_log(h, "success: slow entered RUNNING", 5000));
+	/* The TERM must find the trap set. */
+	ck_assert(th_wait_file(h, "trapped", 5000));
 	ck_assert_int_eq(th_signal(h, SIGTERM), 0);
 	ck_assert(th_wait_log(h, "indicating exit request", 5000));
 	th_conf(h, "[program:other]\ncommand=sleep 1000\n");
