@@ -6,13 +6,21 @@
  * destinations that need whole lines.  A log file gets each read as it
  * came, in one write: rlog cuts rotations at line ends by itself.
  *
+ * A log file that fails (full disk, a directory in its place) costs
+ * whole lines, never a torn one: rlog cuts a failed write back to a line
+ * end, and what follows is skipped to the next line start.
+ *
  * A callback reads at most OUT_READS_PER_WAKEUP times: libev then serves
  * the other ready pipes before this one again, so no program starves
  * another.  Write failures are counted and logged once per episode, with
  * the count when the episode ends; the pipe keeps being drained, so the
- * program never blocks on it.  Forwarding never blocks the loop: fd 1
- * (and 2) is non-blocking when it is a pipe or socket, and what it does
- * not take waits in a bounded queue, beyond which whole lines are dropped.
+ * program never blocks on a failing log file.  Forwarding never blocks
+ * the loop either (the sink, below): when our stdout is read slowly, the
+ * programs that write there are held back, by not reading their pipes,
+ * until it catches up.  The file is two layers: the sink (the daemon's
+ * fd 1 and 2 as bounded whole-line queues, which knows no program and
+ * reports upward through its flow callback) and the program streams
+ * above it; the sink is meant to become a module of its own.
  */
 #include <sys/queue.h>
 #include <sys/stat.h>

@@ -620,7 +620,7 @@ status_until_done(struct th *h, const char *what, const char *done, int ms)
 		    "supervisorctl status took %lld ms", lat[n]);
 		if (n < 4095)
 			n++;
-		sleep_ms(100);
+		sleep_ms(100);	/* a client every 100 ms, not a busy loop */
 	}
 	ck_assert_msg(file_exists(h, rel), "%s: the lines did not "
 	    "all come", what);
@@ -1190,7 +1190,10 @@ START_TEST(test_full_disk_daemon_log_whole_lines_and_count)
 	th_start(h, "-n", "-c", conf, NULL);
 	ck_assert(th_wait_log(h, "entered RUNNING", 5000));
 	fill_disk(h, "small/fill");
-	/* Status dumps, until the disk refuses their lines. */
+	/*
+	 * Status dumps, until the disk refuses their lines: one signal
+	 * per 10 ms, as signals sent at once are taken as one.
+	 */
 	for (i = 0; i < 1000; i++) {
 		if (strstr(th_read(h, "stdout", NULL), "counting the lines "
 		    "lost") != NULL)
