@@ -1179,12 +1179,14 @@ out_attach(struct ev_loop *loop, struct out_stream *s, int fd)
 		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 	ev_io_init(&s->io, out_read_cb, fd, EV_READ);
 	s->io.data = s;
-	if ((f = stream_dest(s)) != NULL) {
-		LIST_INSERT_HEAD(&out_streams[f - fwd.d], s, link);
-		s->linked = true;
-	}
-	if (!stream_held(s))
+	if ((f = stream_dest(s)) == NULL || fwd.loop == NULL) {
 		ev_io_start(loop, &s->io);
+		return;
+	}
+	LIST_INSERT_HEAD(&out_streams[f - fwd.d], s, link);
+	s->linked = true;
+	/* Started unless held; a line open elsewhere now has a waiter. */
+	out_flow((int)(f - fwd.d));
 }
 
 void

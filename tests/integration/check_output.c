@@ -477,7 +477,8 @@ file_exists(struct th *h, void *rel)
  * Every line of fwdlines (tests/helpers/fwdlines.c) in out is whole and
  * intact, and those tagged tag came exactly want[id] times each from
  * writer id (lines 0 .. want[id] - 1).  The daemon's own lines (a
- * timestamp first) are let be; anything else is a torn line.
+ * timestamp first) and a test's filler (x's) are let be; anything else
+ * is a torn line.
  */
 static void
 check_fwdlines(const char *out, char tag, const int *want, int nw)
@@ -494,8 +495,8 @@ check_fwdlines(const char *out, char tag, const int *want, int nw)
 	seen = calloc((size_t)nw * (size_t)(maxl + 1), 1);
 	ck_assert_ptr_nonnull(seen);
 	for (p = out; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		if (p[0] >= '0' && p[0] <= '9')
-			continue;	/* the daemon's own */
+		if ((p[0] >= '0' && p[0] <= '9') || p[0] == 'x')
+			continue;	/* the daemon's own, a test's filler */
 		ck_assert_msg(nl - p >= 26 && sscanf(p, "%c%2d %5d %5d %8x ",
 		    &t, &id, &i, &len, &got) == 5 && (t == 'W' || t == 'T'),
 		    "torn line: %.60s", p);
@@ -692,6 +693,62 @@ START_TEST(test_long_lines_are_not_interleaved)
 	ck_assert(th_exited_ok(stop_piped(&pp, 10000)));
 	wait_reader(&pp);
 	check_fwdlines(th_read(h, "fwd.out", NULL), 'W', want, 8);
+	th_free(h);
+}
+END_TEST
+
+/* The length of each line of x's in out, in order, into len[]. */
+static int
+x_lines(const char *out, long *len, int max)
+{
+	const char	*p, *nl;
+	int		 n = 0;
+
+	for (p = out; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		if (p[0] == 'x' && n < max)
+			len[n++] = (long)strspn(p, "x");
+	return n;
+}
+
+/*
+ * A program that stops in the middle of a line longer than the line
+ * bound (a progress bar) holds the others back for a second, not for
+ * ever: its line is ended there, the rest comes as a line of its own.
+ */
+START_TEST(test_unfinished_long_line_does_not_hold_others)
+{
+	struct th	*h = th_new();
+	struct piped	 pp;
+	struct pace	 pc = { 0, 0, 0, 0, 'W', NLINES };
+	int		 want[2] = { 0, NLINES };
+	long		 len[8];
+	pid_t		 r;
+
+	th_conf(h,
+	    "[program:bar]\n"
+	    "command=/bin/sh -c 'head -c 70000 /dev/zero | tr \"\\000\" x; "
+	    "sleep 30'\n"
+	    "stdout_logfile=/dev/stdout\n"
+	    "stdout_logfile_maxbytes=0\n"
+	    "startsecs=0\n"
+	    "[program:w]\n"
+	    "command=/bin/sh -c 'sleep 0.5; exec @HELPERS@/fwdlines 1 150 "
+	    "9000'\n"
+	    "stdout_logfile=/dev/stdout\n"
+	    "stdout_logfile_maxbytes=0\n"
+	    "startsecs=0\n"
+	    "autorestart=false\n");
+	start_piped(h, &pp, NULL);
+	r = start_reader(h, pp.rfd, "fwd.out", &pc);
+	close(pp.rfd);
+	ck_assert(th_wait(h, file_exists, "fwd.out.done", 15000));
+	ck_assert(th_exited_ok(stop_piped(&pp, 10000)));
+	ck_assert(th_wait_child(r, 10000) != -1);
+	check_fwdlines(th_read(h, "fwd.out", NULL), 'W', want, 2);
+	/* Its line: the 64 KiB piece, ended; the rest at its exit. */
+	ck_assert_int_eq(x_lines(th_read(h, "fwd.out", NULL), len, 8), 2);
+	ck_assert_int_eq(len[0], 65536);
+	ck_assert_int_eq(len[1], 70000 - 65536);
 	th_free(h);
 }
 END_TEST
@@ -1315,6 +1372,7 @@ output_suite(void)
 	tcase_add_test(tc, test_newline_less_flood_keeps_memory_bounded);
 	tcase_add_test(tc, test_slow_reader_gets_every_line_and_ctl_answers);
 	tcase_add_test(tc, test_long_lines_are_not_interleaved);
+	tcase_add_test(tc, test_unfinished_long_line_does_not_hold_others);
 	tcase_add_test(tc, test_reader_gone_output_dropped_and_counted_once);
 	tcase_add_test(tc, test_stopping_program_is_read_while_reader_stalls);
 	suite_add_tcase(s, tc);
