@@ -360,7 +360,7 @@ sup_observe(struct supervisor *s, const struct sup_observer *o)
 }
 
 void
-sup_set_ctx(struct supervisor *s, char **environ,
+sup_set_ctx(struct supervisor *s, char **env,
     const struct proc_rlimit *rlimits, size_t nrlimits,
     const char *serverurl)
 {
@@ -369,7 +369,7 @@ sup_set_ctx(struct supervisor *s, char **environ,
 
 	memset(c, 0, sizeof(*c));
 	c->loop = s->loop;
-	c->environ = environ;
+	c->environ = env;
 	c->childlogdir = s->cfg->sd.childlogdir;
 	c->identifier = s->cfg->sd.identifier;
 	c->serverurl = serverurl;

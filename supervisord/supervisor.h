@@ -84,7 +84,7 @@ int	sup_observe(struct supervisor *s, const struct sup_observer *o);
  * environment, what children's RLIMIT_NOFILE is, the server URL); again
  * after a reload replaced s->cfg.
  */
-void	sup_set_ctx(struct supervisor *s, char **environ,
+void	sup_set_ctx(struct supervisor *s, char **env,
 	    const struct proc_rlimit *rlimits, size_t nrlimits,
 	    const char *serverurl);
 
