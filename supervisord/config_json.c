@@ -6,12 +6,16 @@
  */
 #include <sys/types.h>
 
+#include <assert.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libproc/signame.h"
 #include "supervisord/config.h"
+#include "supervisord/config_table.h"
 
 static void
 cfg_json_str(FILE *fp, const char *s)
@@ -69,38 +73,7 @@ cfg_json_bool(bool b)
 	return b ? "true" : "false";
 }
 
-static void
-cfg_json_log(FILE *fp, const char *ch, const struct cfg_log *l,
-    const struct cfg_program *p)
-{
-	char	key[64];
-
-	snprintf(key, sizeof(key), "%s_capture_maxbytes", ch);
-	cfg_json_num(fp, p->big, p->nbig, key, l->capture_maxbytes);
-	fprintf(fp, ", \"%s_events_enabled\": %s", ch,
-	    cfg_json_bool(l->events_enabled));
-	fprintf(fp, ", \"%s_logfile\": ", ch);
-	switch (l->kind) {
-	case CFG_LOG_PATH:
-		cfg_json_str(fp, l->path);
-		break;
-	case CFG_LOG_AUTO:
-		fputs("\"AUTO\"", fp);
-		break;
-	case CFG_LOG_SYSLOG:
-		fputs("\"SYSLOG\"", fp);
-		break;
-	default:
-		fputs("null", fp);
-	}
-	snprintf(key, sizeof(key), "%s_logfile_backups", ch);
-	cfg_json_num(fp, p->big, p->nbig, key, l->backups);
-	snprintf(key, sizeof(key), "%s_logfile_maxbytes", ch);
-	cfg_json_num(fp, p->big, p->nbig, key, l->maxbytes);
-	fprintf(fp, ", \"%s_syslog\": %s", ch, cfg_json_bool(l->syslog));
-}
-
-/* Indices of a program's environment, sorted by key. */
+/* A program's environment, sorted by key. */
 static void
 cfg_json_env(FILE *fp, const struct cfg_program *p)
 {
@@ -129,71 +102,146 @@ cfg_json_env(FILE *fp, const struct cfg_program *p)
 	fputs("}", fp);
 }
 
-/* The oracle's '%03o' % umask. */
-static void
-cfg_json_umask(FILE *fp, const struct cfg_program *p)
-{
-	const char	*t = cfg_big(p->big, p->nbig, "umask");
+/*
+ * The members of a process in the dump, sorted by name as json.dumps
+ * sorts them: a row of the program table each (CFG_D_USER twice: "uid"
+ * and "user"), and the section, which is no key.
+ */
+struct jmember {
+	const char		*name;
+	const struct cfg_key	*k;	/* NULL: "program", the section */
+	int			 part;	/* CFG_D_USER: 0 uid, 1 user */
+};
 
-	fputs(", \"umask\": ", fp);
-	if (t != NULL)
-		cfg_json_str(fp, t);
-	else if (p->umask >= 0)
-		fprintf(fp, "\"%03o\"", (unsigned)p->umask);
-	else
-		fputs("null", fp);
+static struct jmember	 jmembers[64];
+static size_t		 njmembers;
+
+static int
+jmember_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct jmember *)a)->name,
+	    ((const struct jmember *)b)->name);
+}
+
+static void
+jmembers_init(void)
+{
+	const struct cfg_ktable	*t = cfg_ktable("program");
+	const struct cfg_key	*k;
+	size_t			 i;
+
+	if (njmembers > 0)
+		return;
+	jmembers[njmembers++] = (struct jmember){ "program", NULL, 0 };
+	for (i = 0; i < t->nown; i++) {
+		k = &t->own[i];
+		if (k->dump == CFG_D_NONE)
+			continue;
+		assert(njmembers + 2 <= sizeof(jmembers) / sizeof(jmembers[0]));
+		if (k->dump == CFG_D_USER)
+			jmembers[njmembers++] = (struct jmember){ "uid", k, 0 };
+		jmembers[njmembers++] = (struct jmember){ k->json != NULL ?
+		    k->json : k->name, k, 1 };
+	}
+	qsort(jmembers, njmembers, sizeof(jmembers[0]), jmember_cmp);
+}
+
+#define AT(p, k, t)	((t const *)(const void *)((const char *)(p) + \
+			    (k)->off))
+
+/* One member's value, as the oracle prints it. */
+static void
+cfg_json_value(FILE *fp, const struct cfg_program *p, const struct jmember *m)
+{
+	static const char *const ar[] = { "false", "unexpected", "true" };
+	const struct cfg_key	*k = m->k;
+	const struct cfg_log	*l;
+	struct passwd		*pw;
+	const char		*t;
+	size_t			 i;
+
+	if (k == NULL) {
+		cfg_json_str(fp, p->section);
+		return;
+	}
+	switch (k->dump) {
+	case CFG_D_INT:
+	case CFG_D_LL:
+		if ((t = cfg_big(p->big, p->nbig, k->name)) != NULL)
+			fputs(t, fp);
+		else if (k->dump == CFG_D_INT)
+			fprintf(fp, "%d", *AT(p, k, int));
+		else
+			fprintf(fp, "%lld", *AT(p, k, long long));
+		break;
+	case CFG_D_BOOL:
+		fputs(cfg_json_bool(*AT(p, k, bool)), fp);
+		break;
+	case CFG_D_STR:
+		cfg_json_str(fp, *AT(p, k, char *));
+		break;
+	case CFG_D_AUTORESTART:
+		fprintf(fp, "\"%s\"", ar[*AT(p, k, enum cfg_autorestart)]);
+		break;
+	case CFG_D_EXIT:
+		fputs("[", fp);
+		for (i = 0; i < p->nexitcodes; i++)
+			fprintf(fp, "%s%d", i > 0 ? ", " : "", p->exitcodes[i]);
+		fputs("]", fp);
+		break;
+	case CFG_D_SIGNAL:
+		if ((t = proc_sig_name(*AT(p, k, int))) != NULL)
+			cfg_json_str(fp, t);
+		else
+			fprintf(fp, "\"%d\"", *AT(p, k, int));
+		break;
+	case CFG_D_LOG:
+		l = AT(p, k, struct cfg_log);
+		if (l->kind == CFG_LOG_PATH)
+			cfg_json_str(fp, l->path);
+		else if (l->kind == CFG_LOG_AUTO)
+			fputs("\"AUTO\"", fp);
+		else if (l->kind == CFG_LOG_SYSLOG)
+			fputs("\"SYSLOG\"", fp);
+		else
+			fputs("null", fp);
+		break;
+	case CFG_D_ENV:
+		cfg_json_env(fp, p);
+		break;
+	case CFG_D_UMASK:
+		/* The oracle's '%03o' % umask. */
+		if ((t = cfg_big(p->big, p->nbig, k->name)) != NULL)
+			cfg_json_str(fp, t);
+		else if (*AT(p, k, int) >= 0)
+			fprintf(fp, "\"%03o\"", (unsigned)*AT(p, k, int));
+		else
+			fputs("null", fp);
+		break;
+	case CFG_D_USER:
+		if (!p->has_uid)
+			fputs("null", fp);
+		else if (m->part == 0)
+			fprintf(fp, "%lu", (unsigned long)p->uid);
+		else {
+			pw = getpwuid(p->uid);
+			cfg_json_str(fp, pw != NULL ? pw->pw_name : NULL);
+		}
+		break;
+	case CFG_D_NONE:
+		break;
+	}
 }
 
 static void
 cfg_json_proc(FILE *fp, const struct cfg_program *p)
 {
-	static const char *const ar[] = { "false", "unexpected", "true" };
-	struct passwd	*pw;
-	const char	*sig;
-	size_t		 i;
+	size_t	i;
 
-	fprintf(fp, "{\"autorestart\": \"%s\"", ar[p->autorestart]);
-	fprintf(fp, ", \"autostart\": %s", cfg_json_bool(p->autostart));
-	fputs(", \"command\": ", fp);
-	cfg_json_str(fp, p->command);
-	fputs(", \"directory\": ", fp);
-	cfg_json_str(fp, p->directory);
-	fputs(", \"environment\": ", fp);
-	cfg_json_env(fp, p);
-	fputs(", \"exitcodes\": [", fp);
-	for (i = 0; i < p->nexitcodes; i++)
-		fprintf(fp, "%s%d", i > 0 ? ", " : "", p->exitcodes[i]);
-	fprintf(fp, "], \"killasgroup\": %s", cfg_json_bool(p->killasgroup));
-	fputs(", \"name\": ", fp);
-	cfg_json_str(fp, p->name);
-	fprintf(fp, ", \"numprocs\": %d", p->numprocs);
-	cfg_json_num(fp, p->big, p->nbig, "priority", p->priority);
-	fputs(", \"program\": ", fp);
-	cfg_json_str(fp, p->section);
-	fprintf(fp, ", \"redirect_stderr\": %s, \"serverurl\": ",
-	    cfg_json_bool(p->redirect_stderr));
-	cfg_json_str(fp, p->serverurl);
-	cfg_json_num(fp, p->big, p->nbig, "startretries", p->startretries);
-	cfg_json_num(fp, p->big, p->nbig, "startsecs", p->startsecs);
-	cfg_json_log(fp, "stderr", &p->err, p);
-	cfg_json_log(fp, "stdout", &p->out, p);
-	fprintf(fp, ", \"stopasgroup\": %s, \"stopsignal\": ",
-	    cfg_json_bool(p->stopasgroup));
-	if ((sig = proc_sig_name(p->stopsignal)) != NULL)
-		cfg_json_str(fp, sig);
-	else
-		fprintf(fp, "\"%d\"", p->stopsignal);
-	cfg_json_num(fp, p->big, p->nbig, "stopwaitsecs", p->stopwaitsecs);
-	if (p->has_uid) {
-		fprintf(fp, ", \"uid\": %lu", (unsigned long)p->uid);
-		pw = getpwuid(p->uid);
-		cfg_json_umask(fp, p);
-		fputs(", \"user\": ", fp);
-		cfg_json_str(fp, pw != NULL ? pw->pw_name : NULL);
-	} else {
-		fputs(", \"uid\": null", fp);
-		cfg_json_umask(fp, p);
-		fputs(", \"user\": null", fp);
+	jmembers_init();
+	for (i = 0; i < njmembers; i++) {
+		fprintf(fp, "%s\"%s\": ", i > 0 ? ", " : "{", jmembers[i].name);
+		cfg_json_value(fp, p, &jmembers[i]);
 	}
 	fputs("}", fp);
 }

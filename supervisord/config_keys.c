@@ -28,6 +28,7 @@
 #include "supervisord/config_types.h"
 #include "supervisord/config_keys.h"
 #include "supervisord/config_table.h"
+#include "supervisord/loglevel.h"
 
 /* Reading options of a section. */
 
@@ -174,44 +175,6 @@ get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
 	return 0;
 }
 
-int
-get_bool(struct ld *ld, const struct ini_sect *s, const char *key,
-    const char *def, const struct xctx *x, bool *out)
-{
-	char	*v;
-	int	 rc = 0;
-
-	if (sget(ld, s, key, def, x, &v) == -1)
-		return -1;
-	if (ty_bool(v, out) == -1) {
-		kerr(ld, s, key, "invalid boolean '%s' (true, false, yes, no, "
-		    "on, off, 1 or 0)", v);
-		rc = -1;
-	}
-	free(v);
-	return rc;
-}
-
-/* A byte_size key: clamped, *big its text then, as get_int. */
-int
-get_bytes(struct ld *ld, const struct ini_sect *s, const char *key,
-    const char *def, const struct xctx *x, long long *out, char **big)
-{
-	char	*v;
-	int	 rc = 0;
-
-	*big = NULL;
-	if (sget(ld, s, key, def, x, &v) == -1)
-		return -1;
-	if (ty_bytes(v, out, big) == -1) {
-		kerr(ld, s, key, "invalid byte size '%s' (a number, with KB, "
-		    "MB or GB)", v);
-		rc = -1;
-	}
-	free(v);
-	return rc;
-}
-
 void
 warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
 {
@@ -224,4 +187,259 @@ warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
 			ld_warn(ld, s->o[i].file, s->o[i].line, s->name,
 			    s->o[i].key, "unknown key, ignored (supervisor "
 			    "ignores it too)");
+}
+
+#define FIELD(base, off, t)	((t *)(void *)((char *)(base) + (off)))
+
+static int
+set_exitcodes(const char *v, int **codes, size_t *n, char **err)
+{
+	const char	*p, *q;
+	char		*item;
+	long long	 c;
+	int		*l = NULL;
+	size_t		 k = 0;
+
+	for (p = v; *v != '\0'; p = q + 1) {	/* "": no code at all */
+		q = strchr(p, ',');
+		item = xstrndup(p, q == NULL ? strlen(p) : (size_t)(q - p));
+		if (ty_int(item, &c) == -1 || c < 0 || c > 255) {
+			*err = xasprintf("invalid list of exit codes '%s' "
+			    "(numbers 0 to 255, comma-separated)", v);
+			free(item);
+			free(l);
+			return -1;
+		}
+		free(item);
+		l = xrealloc(l, k + 1, sizeof(*l));
+		l[k++] = (int)c;
+		if (q == NULL)
+			break;
+	}
+	free(*codes);
+	*codes = l;
+	*n = k;
+	return 0;
+}
+
+/* An integer() of any size: clamped to lo..hi, *big its text then. */
+static int
+set_int(const char *v, long long lo, long long hi, long long *out,
+    char **big, char **err)
+{
+	struct pyint	pi;
+
+	if (py_int(v, 10, &pi) == -1) {
+		if (pi.toolong)
+			*err = xasprintf("invalid integer '%.20s...': more "
+			    "than %d digits, which Python's int() refuses", v,
+			    PY_INT_MAX_DIGITS);
+		else
+			*err = xasprintf("invalid integer '%s'", v);
+		return -1;
+	}
+	if (!pi.clamped && pi.v >= lo && pi.v <= hi)
+		*out = pi.v;
+	else {
+		*out = pi.v < lo ? lo : pi.v > hi ? hi : pi.v;
+		*big = pyint_text(&pi);
+	}
+	free(pi.digits);
+	return 0;
+}
+
+int
+cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
+    char **big)
+{
+	void		*f = (char *)base + k->off;
+	char		*p, *t = NULL;
+	long long	 n;
+	bool		 b;
+	int		 m, rc = 0;
+	uid_t		 uid;
+	gid_t		 gid;
+
+	*err = NULL;
+	switch (k->type) {
+	case CFG_T_INT:
+		if ((rc = set_int(v, INT_MIN, INT_MAX, &n, &t, err)) == 0)
+			*(int *)f = (int)n;
+		break;
+	case CFG_T_LONG:
+		if ((rc = set_int(v, LLONG_MIN, LLONG_MAX, &n, &t, err)) == 0)
+			*(long long *)f = n;
+		break;
+	case CFG_T_BOOL:
+		if (ty_bool(v, (bool *)f) == -1) {
+			*err = xasprintf("invalid boolean '%s' (true, false, "
+			    "yes, no, on, off, 1 or 0)", v);
+			rc = -1;
+		}
+		break;
+	case CFG_T_BYTES:
+		if (ty_bytes(v, (long long *)f, &t) == -1) {
+			*err = xasprintf("invalid byte size '%s' (a number, "
+			    "with KB, MB or GB)", v);
+			rc = -1;
+		}
+		break;
+	case CFG_T_OCTAL:
+		if (ty_octal(v, 3, &m, &t) == -1) {
+			*err = xasprintf("invalid octal '%s'", v);
+			rc = -1;
+		} else
+			*(int *)f = m;
+		break;
+	case CFG_T_SIGNAL:
+		if (ty_signal(v, &m) == -1) {
+			*err = xasprintf("invalid signal '%s'", v);
+			rc = -1;
+		} else
+			*(int *)f = m;
+		break;
+	case CFG_T_AUTORESTART:
+		if (ty_bool(v, &b) == 0)
+			*(enum cfg_autorestart *)f = b ? CFG_AR_TRUE :
+			    CFG_AR_FALSE;
+		else if (strcasecmp(v, "unexpected") == 0)
+			*(enum cfg_autorestart *)f = CFG_AR_UNEXPECTED;
+		else {
+			*err = xasprintf("invalid value '%s' (true, false or "
+			    "unexpected)", v);
+			rc = -1;
+		}
+		break;
+	case CFG_T_EXITCODES:
+		rc = set_exitcodes(v, (int **)f, FIELD(base, k->aux[0], size_t),
+		    err);
+		break;
+	case CFG_T_USER:
+		if ((rc = ty_uid(v, &uid, &gid, err)) == 0) {
+			free(*(char **)f);
+			*(char **)f = xstrdup(v);
+			*FIELD(base, k->aux[0], bool) = true;
+			*FIELD(base, k->aux[1], uid_t) = uid;
+			*FIELD(base, k->aux[2], gid_t) = gid;
+		}
+		break;
+	case CFG_T_STR:
+		free(*(char **)f);
+		*(char **)f = xstrdup(v);
+		break;
+	case CFG_T_PATH:
+		if ((p = ty_directory(v, err)) == NULL)
+			return -1;
+		free(*(char **)f);
+		*(char **)f = p;
+		break;
+	case CFG_T_FILE:
+	case CFG_T_SDLOG:
+		if ((p = ty_dirpath(v, err)) == NULL)
+			return -1;
+		/* realize(): normalize_path, except for "syslog". */
+		if (k->type == CFG_T_SDLOG && (strcasecmp(p, "none") == 0 ||
+		    strcasecmp(p, "off") == 0)) {
+			free(p);
+			p = NULL;
+		} else if (k->type != CFG_T_SDLOG ||
+		    strcmp(p, "syslog") != 0) {
+			t = abspath(p);
+			free(p);
+			p = t;
+			t = NULL;
+		}
+		free(*(char **)f);
+		*(char **)f = p;
+		break;
+	case CFG_T_LOGFILE:
+		if (strcasecmp(v, "none") == 0 || strcasecmp(v, "off") == 0)
+			((struct cfg_log *)f)->kind = CFG_LOG_NONE;
+		else if (strcasecmp(v, "auto") == 0)
+			((struct cfg_log *)f)->kind = CFG_LOG_AUTO;
+		else if (strcasecmp(v, "syslog") == 0)
+			((struct cfg_log *)f)->kind = CFG_LOG_SYSLOG;
+		else if ((p = ty_dirpath(v, err)) == NULL)
+			return -1;
+		else {
+			((struct cfg_log *)f)->kind = CFG_LOG_PATH;
+			free(((struct cfg_log *)f)->path);
+			((struct cfg_log *)f)->path = p;
+		}
+		break;
+	case CFG_T_LEVEL:
+		p = xstrdup(v);
+		lower(p);
+		m = loglevel_parse(p);
+		free(p);
+		if (m == -1) {
+			*err = xasprintf("bad logging level name '%s' "
+			    "(critical, error, warn, info, debug, trace, "
+			    "blather)", v);
+			rc = -1;
+		} else
+			*(int *)f = m;
+		break;
+	default:
+		*err = xasprintf("no such option");
+		rc = -1;
+	}
+	if (big != NULL && rc == 0)
+		*big = t;
+	else
+		free(t);
+	return rc;
+}
+
+int
+cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
+    const struct xctx *x, void *base, struct cfg_bignum **big, size_t *nbig)
+{
+	char	*v, *v2, *e, *t = NULL;
+	int	 rc;
+
+	if (sget(ld, s, k->name, k->def, x, &v) == -1)
+		return -1;
+	if (v == NULL)
+		return 0;
+	if (k->type == CFG_T_LOGFILE) {
+		/* supervisor expands a log file name a second time. */
+		if ((v2 = x_expand(x, v, &e)) == NULL) {
+			kerr(ld, s, k->name, "format string '%s' %s", v, e);
+			free(e);
+			free(v);
+			return -1;
+		}
+		free(v);
+		v = v2;
+	}
+	if ((rc = cfg_key_set(k, base, v, &e, &t)) == -1) {
+		kerr(ld, s, k->name, "%s", e);
+		free(e);
+	} else if (k->type == CFG_T_LOGFILE &&
+	    FIELD(base, k->off, struct cfg_log)->kind == CFG_LOG_SYSLOG)
+		/* Deprecated; supervisor rewrites it as NONE + _syslog. */
+		ld_warn(ld, s->file, s->line, s->name, k->name, "%s=syslog is "
+		    "deprecated: use %.6s_syslog=true", k->name, k->name);
+	big_add(big, nbig, k->name, t);
+	free(v);
+	return rc;
+}
+
+int
+cfg_keys_read(struct ld *ld, const struct ini_sect *s,
+    const struct cfg_ktable *t, unsigned flags, const struct xctx *x,
+    void *base, struct cfg_bignum **big, size_t *nbig)
+{
+	const struct cfg_key	*k;
+	size_t			 i;
+
+	for (i = 0; i < t->nown; i++) {
+		k = &t->own[i];
+		if ((k->flags & (CFG_F_READ | CFG_F_PROC)) != flags)
+			continue;
+		if (cfg_key_read(ld, s, k, x, base, big, nbig) == -1)
+			return -1;
+	}
+	return 0;
 }

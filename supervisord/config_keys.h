@@ -28,10 +28,32 @@ int	get_int(struct ld *ld, const struct ini_sect *s, const char *key,
     long long *out, char **big);
 int	get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, int *out, char **big);
-int	get_bool(struct ld *ld, const struct ini_sect *s, const char *key,
-    const char *def, const struct xctx *x, bool *out);
-int	get_bytes(struct ld *ld, const struct ini_sect *s, const char *key,
-    const char *def, const struct xctx *x, long long *out, char **big);
+struct cfg_key;
+struct cfg_ktable;
+
+/*
+ * Set the field of key k in base (a struct cfg_program, or a struct
+ * cfg_supervisord for its keys) from the text v, converted by k's type.
+ * 0, with *big the text of a clamped number (malloc'ed; NULL if none) when
+ * big is not NULL; -1 with a message in *err (malloc'ed).
+ */
+int	cfg_key_set(const struct cfg_key *k, void *base, const char *v,
+	    char **err, char **big);
+/*
+ * Read key k of s (or its default) expanded with x into its field of
+ * base; a clamped number's text is added to big.  -1 after an error, which
+ * is reported.
+ */
+int	cfg_key_read(struct ld *ld, const struct ini_sect *s,
+	    const struct cfg_key *k, const struct xctx *x, void *base,
+	    struct cfg_bignum **big, size_t *nbig);
+/*
+ * Read every key of t's own rows whose CFG_F_READ and CFG_F_PROC flags are
+ * flags, in the table's order, stopping at the first error (-1).
+ */
+int	cfg_keys_read(struct ld *ld, const struct ini_sect *s,
+	    const struct cfg_ktable *t, unsigned flags, const struct xctx *x,
+	    void *base, struct cfg_bignum **big, size_t *nbig);
 /* Warn of each key of s that kind's table (config_table.h) lacks. */
 void	warn_unknown(struct ld *ld, const struct ini_sect *s,
 	    const char *kind);

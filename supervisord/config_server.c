@@ -31,7 +31,7 @@
 #include "supervisord/config_program.h"
 #include "supervisord/config_group.h"
 #include "supervisord/config_server.h"
-#include "supervisord/loglevel.h"
+#include "supervisord/config_table.h"
 
 /* [supervisord] and the command-line options that set its keys. */
 
@@ -48,161 +48,49 @@ tempdir(void)
 	return "/tmp";
 }
 
-/* Convert one [supervisord] value into sd.  -1 with *err set. */
+/*
+ * Convert one [supervisord] value into sd, by the key's row in the table.
+ * -1 with *err set.
+ */
 int
 sd_apply(struct cfg_supervisord *sd, const char *key, const char *v,
     char **err)
 {
-	long long	 n;
-	bool		 b;
-	char		*p, *t;
-	int		 lvl, m;
+	const struct cfg_key	*k;
 
 	/*
 	 * supervisor range-checks none of these: a value beyond our field
 	 * is used clamped (minfds, minprocs, logfile_backups,
 	 * logfile_maxbytes) or by its low bits (umask).
 	 */
-	*err = NULL;
-	if (strcmp(key, "minfds") == 0 || strcmp(key, "minprocs") == 0) {
-		if (ty_int(v, &n) == -1) {
-			*err = xasprintf("invalid integer '%s'", v);
-			return -1;
-		}
-		if (key[3] == 'f')
-			sd->minfds = n;
-		else
-			sd->minprocs = n;
-	} else if (strcmp(key, "logfile_backups") == 0) {
-		if (ty_int(v, &n) == -1) {
-			*err = xasprintf("invalid integer '%s'", v);
-			return -1;
-		}
-		sd->logfile_backups = n < INT_MIN ? INT_MIN : n > INT_MAX ?
-		    INT_MAX : (int)n;
-	} else if (strcmp(key, "logfile_maxbytes") == 0) {
-		if (ty_bytes(v, &n, &t) == -1) {
-			*err = xasprintf("invalid byte size '%s' (a number, "
-			    "with KB, MB or GB)", v);
-			return -1;
-		}
-		free(t);
-		sd->logfile_maxbytes = n;
-	} else if (strcmp(key, "umask") == 0) {
-		if (ty_octal(v, 3, &m, &t) == -1) {
-			*err = xasprintf("invalid octal '%s'", v);
-			return -1;
-		}
-		free(t);
-		sd->umask = m;
-	} else if (strcmp(key, "directory") == 0) {
-		if ((p = ty_directory(v, err)) == NULL)
-			return -1;
-		free(sd->directory);
-		sd->directory = p;
-	} else if (strcmp(key, "logfile") == 0 || strcmp(key, "pidfile") == 0) {
-		if ((p = ty_dirpath(v, err)) == NULL)
-			return -1;
-		/* realize(): normalize_path, except for "syslog". */
-		if (key[0] == 'l' && (strcasecmp(p, "none") == 0 ||
-		    strcasecmp(p, "off") == 0)) {
-			free(p);
-			p = NULL;
-		} else if (key[0] != 'l' || strcmp(p, "syslog") != 0) {
-			char *a = abspath(p);
-
-			free(p);
-			p = a;
-		}
-		if (key[0] == 'l') {
-			free(sd->logfile);
-			sd->logfile = p;
-		} else {
-			free(sd->pidfile);
-			sd->pidfile = p;
-		}
-	} else if (strcmp(key, "loglevel") == 0) {
-		p = xstrdup(v);
-		lower(p);
-		lvl = loglevel_parse(p);
-		free(p);
-		if (lvl == -1) {
-			*err = xasprintf("bad logging level name '%s' (critical, "
-			    "error, warn, info, debug, trace, blather)", v);
-			return -1;
-		}
-		sd->loglevel = lvl;
-	} else if (strcmp(key, "identifier") == 0) {
-		free(sd->identifier);
-		sd->identifier = xstrdup(v);
-	} else if (strcmp(key, "childlogdir") == 0) {
-		if ((p = ty_directory(v, err)) == NULL)
-			return -1;
-		free(sd->childlogdir);
-		sd->childlogdir = p;
-	} else if (strcmp(key, "user") == 0) {
-		if (ty_uid(v, &sd->uid, &sd->gid, err) == -1)
-			return -1;
-		free(sd->user);
-		sd->user = xstrdup(v);
-		sd->has_uid = true;
-	} else if (strcmp(key, "nodaemon") == 0 || strcmp(key, "silent") == 0 ||
-	    strcmp(key, "nocleanup") == 0 || strcmp(key, "strip_ansi") == 0) {
-		if (ty_bool(v, &b) == -1) {
-			*err = xasprintf("invalid boolean '%s' (true, false, "
-			    "yes, no, on, off, 1 or 0)", v);
-			return -1;
-		}
-		if (key[0] == 'n' && key[2] == 'd')
-			sd->nodaemon = b;
-		else if (key[0] == 's' && key[1] == 'i')
-			sd->silent = b;
-		else if (key[0] == 'n')
-			sd->nocleanup = b;
-		else
-			sd->strip_ansi = b;
-	} else {
+	k = cfg_key_find(cfg_ktable("supervisord"), key);
+	if (k == NULL || !(k->flags & CFG_F_READ)) {
 		*err = xasprintf("no such option");
 		return -1;
 	}
-	return 0;
+	return cfg_key_set(k, sd, v, err, NULL);
 }
 
 void
 sd_defaults(struct cfg_supervisord *sd)
 {
-	char	*e;
+	const struct cfg_ktable	*t = cfg_ktable("supervisord");
+	char			*e;
+	size_t			 i;
 
 	memset(sd, 0, sizeof(*sd));
-	sd->logfile_maxbytes = 50LL * 1024 * 1024;
-	sd->logfile_backups = 10;
-	sd->loglevel = LOGLEVEL_INFO;
-	sd->minfds = 1024;
-	sd->minprocs = 200;
-	sd->umask = 022;
-	sd->identifier = xstrdup("supervisor");
+	for (i = 0; i < t->nown; i++)
+		if (t->own[i].def != NULL && (t->own[i].flags & CFG_F_READ) &&
+		    cfg_key_set(&t->own[i], sd, t->own[i].def, &e, NULL) == -1)
+			free(e);
 	sd->childlogdir = abspath(tempdir());
-	(void)sd_apply(sd, "logfile", "supervisord.log", &e);
-	free(e);
-	(void)sd_apply(sd, "pidfile", "supervisord.pid", &e);
-	free(e);
 }
 
 void
 ld_supervisord(struct ld *ld, struct ini_sect *s)
 {
-	/* read_config's order: the first error is supervisor's. */
-	static const struct { const char *key, *def; } k[] = {
-		{ "minfds", "1024" }, { "minprocs", "200" },
-		{ "directory", NULL }, { "umask", "022" },
-		{ "logfile", "supervisord.log" },
-		{ "logfile_maxbytes", "50MB" }, { "logfile_backups", "10" },
-		{ "loglevel", "info" }, { "pidfile", "supervisord.pid" },
-		{ "identifier", "supervisor" }, { "nodaemon", "false" },
-		{ "silent", "false" }, { "childlogdir", NULL },
-		{ "nocleanup", "false" }, { "strip_ansi", "false" },
-		{ "user", NULL },
-	};
+	const struct cfg_ktable	*t = cfg_ktable("supervisord");
+	const struct cfg_key	*k;
 	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct xctx	 x2 = x;
@@ -211,13 +99,17 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 	size_t		 i;
 
 	warn_unknown(ld, s, "supervisord");
-	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
-		if (sget(ld, s, k[i].key, k[i].def, &x, &v) == -1)
+	/* read_config's order, the table's: the first error is supervisor's. */
+	for (i = 0; i < t->nown; i++) {
+		k = &t->own[i];
+		if (!(k->flags & CFG_F_READ))
+			continue;
+		if (sget(ld, s, k->name, k->def, &x, &v) == -1)
 			continue;
 		if (v == NULL)
 			continue;
-		if (sd_apply(&ld->c->sd, k[i].key, v, &e) == -1) {
-			kerr(ld, s, k[i].key, "%s", e);
+		if (cfg_key_set(k, &ld->c->sd, v, &e, NULL) == -1) {
+			kerr(ld, s, k->name, "%s", e);
 			free(e);
 		}
 		free(v);

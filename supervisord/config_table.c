@@ -11,127 +11,178 @@
 #include "supervisord/config_table.h"
 
 #define F(m)	offsetof(struct cfg_program, m)
+#define S(m)	offsetof(struct cfg_supervisord, m)
 #define SP	CFG_K_SPAWN
 #define PO	CFG_K_POLICY
+#define RD	CFG_F_READ
+#define PR	(CFG_F_READ | CFG_F_PROC)
+/* A key that is only checked against (unknown keys): code reads it. */
+#define KEY(n, t, d)	{ n, t, d, SP, CFG_C_NONE, 0, NULL, 0, CFG_D_NONE, \
+			    NULL }
 
+static const size_t prog_user[] = { F(has_uid), F(uid), F(gid) };
+static const size_t prog_exit[] = { F(nexitcodes) };
+static const size_t sd_user[] = { S(has_uid), S(uid), S(gid) };
+
+/*
+ * In processes_from_section's order, which decides the error reported
+ * first: the keys read once per section, then (CFG_F_PROC) those read
+ * for each process.
+ */
 static const struct cfg_key program_keys[] = {
-	{ "command", CFG_T_STR, NULL, SP, CFG_C_STR, F(command) },
-	{ "process_name", CFG_T_NAME, "%(program_name)s", CFG_K_NAME,
-	    CFG_C_STR, F(name) },
-	{ "numprocs", CFG_T_INT, "1", PO, CFG_C_INT, F(numprocs) },
-	{ "numprocs_start", CFG_T_INT, "0", CFG_K_NAME, CFG_C_INT,
-	    F(process_num) },
-	{ "priority", CFG_T_INT, "999", PO, CFG_C_INT, F(priority) },
-	{ "autostart", CFG_T_BOOL, "true", PO, CFG_C_BOOL, F(autostart) },
+	{ "priority", CFG_T_INT, "999", PO, CFG_C_INT, F(priority), NULL,
+	    RD, CFG_D_INT, NULL },
+	{ "autostart", CFG_T_BOOL, "true", PO, CFG_C_BOOL, F(autostart),
+	    NULL, RD, CFG_D_BOOL, NULL },
 	{ "autorestart", CFG_T_AUTORESTART, "unexpected", PO, CFG_C_INT,
-	    F(autorestart) },
-	{ "startsecs", CFG_T_INT, "1", PO, CFG_C_INT, F(startsecs) },
-	{ "startretries", CFG_T_INT, "3", PO, CFG_C_INT, F(startretries) },
-	{ "exitcodes", CFG_T_EXITCODES, "0", PO, CFG_C_EXIT, F(exitcodes) },
-	{ "stopsignal", CFG_T_SIGNAL, "TERM", PO, CFG_C_INT, F(stopsignal) },
-	{ "stopwaitsecs", CFG_T_INT, "10", PO, CFG_C_INT, F(stopwaitsecs) },
-	{ "stopasgroup", CFG_T_BOOL, "false", PO, CFG_C_BOOL,
-	    F(stopasgroup) },
-	/* Default: stopasgroup's value. */
-	{ "killasgroup", CFG_T_BOOL, "false", PO, CFG_C_BOOL,
-	    F(killasgroup) },
-	{ "user", CFG_T_USER, NULL, SP, CFG_C_USER, F(user) },
+	    F(autorestart), NULL, RD, CFG_D_AUTORESTART, NULL },
+	{ "startsecs", CFG_T_INT, "1", PO, CFG_C_INT, F(startsecs), NULL,
+	    RD, CFG_D_INT, NULL },
+	{ "startretries", CFG_T_INT, "3", PO, CFG_C_INT, F(startretries),
+	    NULL, RD, CFG_D_INT, NULL },
+	{ "stopsignal", CFG_T_SIGNAL, "TERM", PO, CFG_C_INT, F(stopsignal),
+	    NULL, RD, CFG_D_SIGNAL, NULL },
+	{ "stopwaitsecs", CFG_T_INT, "10", PO, CFG_C_INT, F(stopwaitsecs),
+	    NULL, RD, CFG_D_INT, NULL },
+	{ "stopasgroup", CFG_T_BOOL, "false", PO, CFG_C_BOOL, F(stopasgroup),
+	    NULL, RD, CFG_D_BOOL, NULL },
+	/* Default: stopasgroup's value (ld_procs). */
+	{ "killasgroup", CFG_T_BOOL, NULL, PO, CFG_C_BOOL, F(killasgroup),
+	    NULL, RD, CFG_D_BOOL, NULL },
+	{ "exitcodes", CFG_T_EXITCODES, "0", PO, CFG_C_EXIT, F(exitcodes),
+	    prog_exit, RD, CFG_D_EXIT, NULL },
 	{ "redirect_stderr", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
-	    F(redirect_stderr) },
-	{ "stdout_logfile", CFG_T_LOGFILE, "AUTO", SP, CFG_C_LOG, F(out) },
-	{ "stdout_logfile_maxbytes", CFG_T_BYTES, "50MB", SP, CFG_C_LL,
-	    F(out.maxbytes) },
-	{ "stdout_logfile_backups", CFG_T_INT, "10", SP, CFG_C_INT,
-	    F(out.backups) },
+	    F(redirect_stderr), NULL, RD, CFG_D_BOOL, NULL },
 	{ "stdout_capture_maxbytes", CFG_T_BYTES, "0", SP, CFG_C_LL,
-	    F(out.capture_maxbytes) },
+	    F(out.capture_maxbytes), NULL, RD, CFG_D_LL, NULL },
 	{ "stdout_events_enabled", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
-	    F(out.events_enabled) },
-	{ "stdout_syslog", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
-	    F(out.syslog) },
-	{ "stderr_logfile", CFG_T_LOGFILE, "AUTO", SP, CFG_C_LOG, F(err) },
-	{ "stderr_logfile_maxbytes", CFG_T_BYTES, "50MB", SP, CFG_C_LL,
-	    F(err.maxbytes) },
-	{ "stderr_logfile_backups", CFG_T_INT, "10", SP, CFG_C_INT,
-	    F(err.backups) },
+	    F(out.events_enabled), NULL, RD, CFG_D_BOOL, NULL },
 	{ "stderr_capture_maxbytes", CFG_T_BYTES, "0", SP, CFG_C_LL,
-	    F(err.capture_maxbytes) },
+	    F(err.capture_maxbytes), NULL, RD, CFG_D_LL, NULL },
 	{ "stderr_events_enabled", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
-	    F(err.events_enabled) },
+	    F(err.events_enabled), NULL, RD, CFG_D_BOOL, NULL },
+	{ "user", CFG_T_USER, NULL, SP, CFG_C_USER, F(user), prog_user, RD,
+	    CFG_D_USER, NULL },
+	/* Default: inherit (-1). */
+	{ "umask", CFG_T_OCTAL, NULL, SP, CFG_C_INT, F(umask), NULL, RD,
+	    CFG_D_UMASK, NULL },
+	/* Read by code: numprocs..serverurl, process_name. */
+	{ "numprocs", CFG_T_INT, "1", PO, CFG_C_INT, F(numprocs), NULL, 0,
+	    CFG_D_INT, NULL },
+	{ "numprocs_start", CFG_T_INT, "0", CFG_K_NAME, CFG_C_INT,
+	    F(process_num), NULL, 0, CFG_D_NONE, NULL },
+	{ "environment", CFG_T_ENV, NULL, SP, CFG_C_ENV, F(env_keys), NULL,
+	    0, CFG_D_ENV, NULL },
+	{ "serverurl", CFG_T_STR, "AUTO", SP, CFG_C_STR, F(serverurl), NULL,
+	    0, CFG_D_STR, NULL },
+	{ "process_name", CFG_T_NAME, "%(program_name)s", CFG_K_NAME,
+	    CFG_C_STR, F(name), NULL, 0, CFG_D_STR, "name" },
+	/* Per process. */
+	{ "directory", CFG_T_STR, NULL, SP, CFG_C_STR, F(directory), NULL,
+	    PR, CFG_D_STR, NULL },
+	{ "stdout_logfile", CFG_T_LOGFILE, "AUTO", SP, CFG_C_LOG, F(out),
+	    NULL, PR, CFG_D_LOG, NULL },
+	{ "stdout_logfile_backups", CFG_T_INT, "10", SP, CFG_C_INT,
+	    F(out.backups), NULL, PR, CFG_D_INT, NULL },
+	{ "stdout_logfile_maxbytes", CFG_T_BYTES, "50MB", SP, CFG_C_LL,
+	    F(out.maxbytes), NULL, PR, CFG_D_LL, NULL },
+	{ "stdout_syslog", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
+	    F(out.syslog), NULL, PR, CFG_D_BOOL, NULL },
+	{ "stderr_logfile", CFG_T_LOGFILE, "AUTO", SP, CFG_C_LOG, F(err),
+	    NULL, PR, CFG_D_LOG, NULL },
+	{ "stderr_logfile_backups", CFG_T_INT, "10", SP, CFG_C_INT,
+	    F(err.backups), NULL, PR, CFG_D_INT, NULL },
+	{ "stderr_logfile_maxbytes", CFG_T_BYTES, "50MB", SP, CFG_C_LL,
+	    F(err.maxbytes), NULL, PR, CFG_D_LL, NULL },
 	{ "stderr_syslog", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
-	    F(err.syslog) },
-	{ "environment", CFG_T_ENV, NULL, SP, CFG_C_ENV, F(env_keys) },
-	{ "directory", CFG_T_PATH, NULL, SP, CFG_C_STR, F(directory) },
-	{ "umask", CFG_T_OCTAL, NULL, SP, CFG_C_INT, F(umask) },
-	{ "serverurl", CFG_T_STR, "AUTO", SP, CFG_C_STR, F(serverurl) },
+	    F(err.syslog), NULL, PR, CFG_D_BOOL, NULL },
+	{ "command", CFG_T_STR, NULL, SP, CFG_C_STR, F(command), NULL, PR,
+	    CFG_D_STR, NULL },
 };
 
 /* Group-level keys: a change makes another group, not another process. */
 static const struct cfg_key listener_keys[] = {
-	{ "buffer_size", CFG_T_INT, "10", SP, CFG_C_NONE, 0 },
-	{ "events", CFG_T_LIST, NULL, SP, CFG_C_NONE, 0 },
-	{ "result_handler", CFG_T_STR,
-	    "supervisor.dispatchers:default_handler", SP, CFG_C_NONE, 0 },
+	KEY("buffer_size", CFG_T_INT, "10"),
+	KEY("events", CFG_T_LIST, NULL),
+	KEY("result_handler", CFG_T_STR,
+	    "supervisor.dispatchers:default_handler"),
 };
 
 static const struct cfg_key fcgi_keys[] = {
-	{ "socket", CFG_T_STR, NULL, SP, CFG_C_NONE, 0 },
-	{ "socket_backlog", CFG_T_INT, NULL, SP, CFG_C_NONE, 0 },
-	{ "socket_owner", CFG_T_USER, NULL, SP, CFG_C_NONE, 0 },
-	{ "socket_mode", CFG_T_OCTAL, NULL, SP, CFG_C_NONE, 0 },
+	KEY("socket", CFG_T_STR, NULL),
+	KEY("socket_backlog", CFG_T_INT, NULL),
+	KEY("socket_owner", CFG_T_USER, NULL),
+	KEY("socket_mode", CFG_T_OCTAL, NULL),
 };
 
 static const struct cfg_key group_keys[] = {
-	{ "programs", CFG_T_LIST, "", SP, CFG_C_NONE, 0 },
-	{ "priority", CFG_T_INT, "999", SP, CFG_C_NONE, 0 },
+	KEY("programs", CFG_T_LIST, ""),
+	KEY("priority", CFG_T_INT, "999"),
 };
 
 static const struct cfg_key include_keys[] = {
-	{ "files", CFG_T_STR, NULL, SP, CFG_C_NONE, 0 },
+	KEY("files", CFG_T_STR, NULL),
 };
 
+/* In read_config's order; environment is code (ld_supervisord). */
 static const struct cfg_key supervisord_keys[] = {
-	{ "logfile", CFG_T_PATH, "supervisord.log", SP, CFG_C_NONE, 0 },
-	{ "logfile_maxbytes", CFG_T_BYTES, "50MB", SP, CFG_C_NONE, 0 },
-	{ "logfile_backups", CFG_T_INT, "10", SP, CFG_C_NONE, 0 },
-	{ "loglevel", CFG_T_LEVEL, "info", SP, CFG_C_NONE, 0 },
-	{ "pidfile", CFG_T_PATH, "supervisord.pid", SP, CFG_C_NONE, 0 },
-	{ "umask", CFG_T_OCTAL, "022", SP, CFG_C_NONE, 0 },
-	{ "nodaemon", CFG_T_BOOL, "false", SP, CFG_C_NONE, 0 },
-	{ "silent", CFG_T_BOOL, "false", SP, CFG_C_NONE, 0 },
-	{ "minfds", CFG_T_INT, "1024", SP, CFG_C_NONE, 0 },
-	{ "minprocs", CFG_T_INT, "200", SP, CFG_C_NONE, 0 },
-	{ "nocleanup", CFG_T_BOOL, "false", SP, CFG_C_NONE, 0 },
-	/* Default: the temporary directory. */
-	{ "childlogdir", CFG_T_PATH, NULL, SP, CFG_C_NONE, 0 },
-	{ "user", CFG_T_USER, NULL, SP, CFG_C_NONE, 0 },
-	{ "directory", CFG_T_PATH, NULL, SP, CFG_C_NONE, 0 },
-	{ "strip_ansi", CFG_T_BOOL, "false", SP, CFG_C_NONE, 0 },
-	{ "environment", CFG_T_ENV, NULL, SP, CFG_C_NONE, 0 },
-	{ "identifier", CFG_T_STR, "supervisor", SP, CFG_C_NONE, 0 },
+	{ "minfds", CFG_T_LONG, "1024", SP, CFG_C_NONE, S(minfds), NULL, RD,
+	    CFG_D_NONE, NULL },
+	{ "minprocs", CFG_T_LONG, "200", SP, CFG_C_NONE, S(minprocs), NULL,
+	    RD, CFG_D_NONE, NULL },
+	{ "directory", CFG_T_PATH, NULL, SP, CFG_C_NONE, S(directory), NULL,
+	    RD, CFG_D_NONE, NULL },
+	{ "umask", CFG_T_OCTAL, "022", SP, CFG_C_NONE, S(umask), NULL, RD,
+	    CFG_D_NONE, NULL },
+	{ "logfile", CFG_T_SDLOG, "supervisord.log", SP, CFG_C_NONE,
+	    S(logfile), NULL, RD, CFG_D_NONE, NULL },
+	{ "logfile_maxbytes", CFG_T_BYTES, "50MB", SP, CFG_C_NONE,
+	    S(logfile_maxbytes), NULL, RD, CFG_D_NONE, NULL },
+	{ "logfile_backups", CFG_T_INT, "10", SP, CFG_C_NONE,
+	    S(logfile_backups), NULL, RD, CFG_D_NONE, NULL },
+	{ "loglevel", CFG_T_LEVEL, "info", SP, CFG_C_NONE, S(loglevel), NULL,
+	    RD, CFG_D_NONE, NULL },
+	{ "pidfile", CFG_T_FILE, "supervisord.pid", SP, CFG_C_NONE,
+	    S(pidfile), NULL, RD, CFG_D_NONE, NULL },
+	{ "identifier", CFG_T_STR, "supervisor", SP, CFG_C_NONE,
+	    S(identifier), NULL, RD, CFG_D_NONE, NULL },
+	{ "nodaemon", CFG_T_BOOL, "false", SP, CFG_C_NONE, S(nodaemon), NULL,
+	    RD, CFG_D_NONE, NULL },
+	{ "silent", CFG_T_BOOL, "false", SP, CFG_C_NONE, S(silent), NULL, RD,
+	    CFG_D_NONE, NULL },
+	/* Default: the temporary directory (sd_defaults). */
+	{ "childlogdir", CFG_T_PATH, NULL, SP, CFG_C_NONE, S(childlogdir),
+	    NULL, RD, CFG_D_NONE, NULL },
+	{ "nocleanup", CFG_T_BOOL, "false", SP, CFG_C_NONE, S(nocleanup),
+	    NULL, RD, CFG_D_NONE, NULL },
+	{ "strip_ansi", CFG_T_BOOL, "false", SP, CFG_C_NONE, S(strip_ansi),
+	    NULL, RD, CFG_D_NONE, NULL },
+	{ "user", CFG_T_USER, NULL, SP, CFG_C_NONE, S(user), sd_user, RD,
+	    CFG_D_NONE, NULL },
+	{ "environment", CFG_T_ENV, NULL, SP, CFG_C_NONE, 0, NULL, 0,
+	    CFG_D_NONE, NULL },
 };
 
 static const struct cfg_key unix_keys[] = {
-	{ "file", CFG_T_PATH, NULL, SP, CFG_C_NONE, 0 },
-	{ "chmod", CFG_T_OCTAL, "0700", SP, CFG_C_NONE, 0 },
-	{ "chown", CFG_T_USER, NULL, SP, CFG_C_NONE, 0 },
-	{ "username", CFG_T_STR, NULL, SP, CFG_C_NONE, 0 },
-	{ "password", CFG_T_STR, NULL, SP, CFG_C_NONE, 0 },
+	KEY("file", CFG_T_PATH, NULL),
+	KEY("chmod", CFG_T_OCTAL, "0700"),
+	KEY("chown", CFG_T_USER, NULL),
+	KEY("username", CFG_T_STR, NULL),
+	KEY("password", CFG_T_STR, NULL),
 };
 
 static const struct cfg_key inet_keys[] = {
-	{ "port", CFG_T_STR, NULL, SP, CFG_C_NONE, 0 },
-	{ "username", CFG_T_STR, NULL, SP, CFG_C_NONE, 0 },
-	{ "password", CFG_T_STR, NULL, SP, CFG_C_NONE, 0 },
+	KEY("port", CFG_T_STR, NULL),
+	KEY("username", CFG_T_STR, NULL),
+	KEY("password", CFG_T_STR, NULL),
 };
 
 static const struct cfg_key ctl_keys[] = {
-	{ "serverurl", CFG_T_STR, "http://localhost:9001", SP, CFG_C_NONE,
-	    0 },
-	{ "username", CFG_T_STR, NULL, SP, CFG_C_NONE, 0 },
-	{ "password", CFG_T_STR, NULL, SP, CFG_C_NONE, 0 },
-	{ "prompt", CFG_T_STR, "supervisor", SP, CFG_C_NONE, 0 },
-	{ "history_file", CFG_T_PATH, NULL, SP, CFG_C_NONE, 0 },
+	KEY("serverurl", CFG_T_STR, "http://localhost:9001"),
+	KEY("username", CFG_T_STR, NULL),
+	KEY("password", CFG_T_STR, NULL),
+	KEY("prompt", CFG_T_STR, "supervisor"),
+	KEY("history_file", CFG_T_PATH, NULL),
 };
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))

@@ -3,8 +3,12 @@
  * type, its default as supervisor 4.2.5 has it, and for a program key
  * whether a change on reload restarts the process (spawn) or is applied
  * in place (policy), and where it is held in struct cfg_program so that
- * cfg_program_diff compares it.  The unknown-key warning, the diff and
- * the unit test of defaults read these tables.
+ * cfg_program_diff compares it.  The tables drive the reading of the
+ * regular keys (cfg_keys_read: each key with its type and default into
+ * its field), the unknown-key warning, the diff, --dump-config (how each
+ * program key is shown) and the unit test of defaults: a regular key is
+ * one row.  What is irregular (numprocs, process_name, environment,
+ * serverurl, the log file's second expansion) is code in its reader.
  * Internal to the configuration reader (config*.c) and its tests.
  */
 #ifndef SUPERVISORD_CONFIG_TABLE_H
@@ -29,7 +33,10 @@ enum cfg_ktype {
 	CFG_T_NAME,		/* process_or_group_name() */
 	CFG_T_LIST,		/* list_of_strings() */
 	CFG_T_LEVEL,		/* logging_level() */
-	CFG_T_PATH		/* a path, existing_dirpath() or directory */
+	CFG_T_PATH,		/* existing_directory() */
+	CFG_T_LONG,		/* integer() into a long long */
+	CFG_T_FILE,		/* existing_dirpath(), made absolute */
+	CFG_T_SDLOG		/* [supervisord] logfile: a file, NONE, syslog */
 };
 
 /* What a changed program key does on reload. */
@@ -52,13 +59,41 @@ enum cfg_kcmp {
 	CFG_C_USER		/* user, has_uid, uid, gid */
 };
 
+/* How --dump-config shows a program key (config_json.c). */
+enum cfg_kdump {
+	CFG_D_NONE = 0,		/* not shown under its own name */
+	CFG_D_INT,		/* int, or its clamped text */
+	CFG_D_LL,		/* long long, or its clamped text */
+	CFG_D_BOOL,		/* true, false */
+	CFG_D_STR,		/* "text", or null */
+	CFG_D_AUTORESTART,	/* "false", "unexpected", "true" */
+	CFG_D_EXIT,		/* [0, 2] */
+	CFG_D_SIGNAL,		/* "TERM", or "N" without a name */
+	CFG_D_LOG,		/* the path, "AUTO", "SYSLOG", or null */
+	CFG_D_ENV,		/* {"KEY": "value"}, sorted */
+	CFG_D_UMASK,		/* "022", the clamped text, or null */
+	CFG_D_USER		/* "uid": N, "user": "name" (or nulls) */
+};
+
+/* Which pass reads a key (flags). */
+#define CFG_F_READ	0x01	/* cfg_keys_read reads it; else code does */
+#define CFG_F_PROC	0x02	/* once per process, with %(process_num)d */
+
 struct cfg_key {
 	const char	*name;
 	enum cfg_ktype	 type;
-	const char	*def;		/* as options.py; NULL: none */
+	const char	*def;		/* as options.py; NULL: none (or
+					   computed: the reader says) */
 	enum cfg_kclass	 cls;		/* program keys only */
 	enum cfg_kcmp	 cmp;
-	size_t		 off;		/* of the field in cfg_program */
+	size_t		 off;		/* of the field in cfg_program (program
+					   keys), cfg_supervisord ([supervisord]) */
+	const size_t	*aux;		/* the further fields the type sets:
+					   CFG_T_USER has_uid, uid, gid;
+					   CFG_T_EXITCODES the count */
+	unsigned	 flags;		/* CFG_F_* */
+	enum cfg_kdump	 dump;		/* program keys only */
+	const char	*json;		/* the dump's name; NULL: name */
 };
 
 /* A section kind's keys: its own, then (listeners, FastCGI) a program's. */
