@@ -23,7 +23,8 @@
 
 #include "libproc/rlog.h"
 #include "supervisord/log.h"
-#include "supervisord/output.h"
+#include "supervisord/loglevel.h"
+#include "supervisord/sink.h"
 
 static struct {
 	struct proc_rlog *file;
@@ -35,44 +36,7 @@ static struct {
 	unsigned long	  lost;		/* lines the file refused, in all */
 	unsigned long	  lost_at;	/* lost when the episode began */
 	int		  err;		/* errno of the episode's first */
-} lg = { NULL, LOGL_INFO, false, false, false, false, 0, 0, 0 };
-
-static const struct {
-	const char	*desc;		/* config spelling */
-	const char	*name;		/* in the log line */
-	int		 level;
-} levels[] = {
-	{ "critical",	"CRIT",	LOGL_CRIT },
-	{ "error",	"ERRO",	LOGL_ERRO },
-	{ "warn",	"WARN",	LOGL_WARN },
-	{ "info",	"INFO",	LOGL_INFO },
-	{ "debug",	"DEBG",	LOGL_DEBG },
-	{ "trace",	"TRAC",	LOGL_TRAC },
-	{ "blather",	"BLAT",	LOGL_BLAT },
-};
-#define NLEVELS	(sizeof(levels) / sizeof(levels[0]))
-
-int
-log_level_parse(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < NLEVELS; i++)
-		if (strcasecmp(name, levels[i].desc) == 0)
-			return levels[i].level;
-	return -1;
-}
-
-const char *
-log_level_name(int level)
-{
-	size_t	i;
-
-	for (i = 0; i < NLEVELS; i++)
-		if (levels[i].level == level)
-			return levels[i].name;
-	return "INFO";
-}
+} lg = { NULL, LOGLEVEL_INFO, false, false, false, false, 0, 0, 0 };
 
 static void
 log_close_file(void)
@@ -120,7 +84,7 @@ log_set_level(int level)
 void
 log_close(void)
 {
-	out_shutdown(NULL);
+	sink_shutdown(NULL);
 	log_close_file();
 }
 
@@ -187,7 +151,7 @@ log_vmsg(int level, const char *fmt, va_list ap)
 	localtime_r(&tv.tv_sec, &tm);
 	n = strftime(line, sizeof(line), "%Y-%m-%d %H:%M:%S", &tm);
 	n += (size_t)snprintf(line + n, sizeof(line) - n, ",%03d %s ",
-	    (int)(tv.tv_usec / 1000), log_level_name(level));
+	    (int)(tv.tv_usec / 1000), loglevel_name(level));
 	r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (r < 0)
 		r = 0;
@@ -205,7 +169,7 @@ log_vmsg(int level, const char *fmt, va_list ap)
 		write_all(STDERR_FILENO, line, n);
 	} else {
 		if (lg.to_stdout)
-			out_log_line(line, n);
+			sink_log_line(line, n);
 		if (lg.file != NULL)
 			log_file_line(line, n);
 	}
@@ -243,7 +207,7 @@ log_crit(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vlog_errno(LOGL_CRIT, fmt, ap);
+	vlog_errno(LOGLEVEL_CRIT, fmt, ap);
 	va_end(ap);
 }
 
@@ -253,7 +217,7 @@ log_warn(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vlog_errno(LOGL_WARN, fmt, ap);
+	vlog_errno(LOGLEVEL_WARN, fmt, ap);
 	va_end(ap);
 }
 
@@ -263,7 +227,7 @@ log_warnx(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vmsg(LOGL_WARN, fmt, ap);
+	log_vmsg(LOGLEVEL_WARN, fmt, ap);
 	va_end(ap);
 }
 
@@ -273,7 +237,7 @@ log_info(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vmsg(LOGL_INFO, fmt, ap);
+	log_vmsg(LOGLEVEL_INFO, fmt, ap);
 	va_end(ap);
 }
 
@@ -283,6 +247,6 @@ log_debug(const char *fmt, ...)
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vmsg(LOGL_DEBG, fmt, ap);
+	log_vmsg(LOGLEVEL_DEBG, fmt, ap);
 	va_end(ap);
 }

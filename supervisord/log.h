@@ -2,7 +2,8 @@
  * log: the daemon's own log, in supervisor's shape:
  *   2026-11-24 23:10:11,123 INFO spawned: 'web' with pid 123
  * to the log file (rotating) and, in the foreground unless silent, to
- * stdout.  Before log_open it writes to stderr.
+ * stdout (through the sink).  Before log_open it writes to stderr.
+ * Levels are loglevel.h's.
  */
 #ifndef SUPERVISORD_LOG_H
 #define SUPERVISORD_LOG_H
@@ -10,21 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-/* supervisor's levels and numbers (loggers.py LevelsByName). */
-enum log_level {
-	LOGL_BLAT = 3,
-	LOGL_TRAC = 5,
-	LOGL_DEBG = 10,
-	LOGL_INFO = 20,
-	LOGL_WARN = 30,
-	LOGL_ERRO = 40,
-	LOGL_CRIT = 50
-};
-
-/* "info", "warn", "debug", "blather", ... to a level; -1 if unknown. */
-int	log_level_parse(const char *name);
-/* "INFO", "WARN", ... */
-const char *log_level_name(int level);
+#include "supervisord/loglevel.h"
 
 /*
  * Start logging to path (NULL: no file), rotating at maxbytes with

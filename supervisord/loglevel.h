@@ -6,7 +6,6 @@
 #ifndef SUPERVISORD_LOGLEVEL_H
 #define SUPERVISORD_LOGLEVEL_H
 
-/* The same numbers as log.h's enum log_level, which should include this. */
 enum loglevel {
 	LOGLEVEL_BLAT = 3,
 	LOGLEVEL_TRAC = 5,

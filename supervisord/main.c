@@ -38,6 +38,7 @@
 #include "supervisord/pidfile.h"
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
+#include "supervisord/sink.h"
 #include "supervisord/status.h"
 #include "supervisord/supervisor.h"
 #include "supervisord/version.h"
@@ -476,7 +477,7 @@ status_dump(struct daemon *dm)
 
 	memset(&info, 0, sizeof(info));
 	info.configfile = dm->configfile;
-	out_fwd_dropped(&info.fwd_lines, &info.fwd_bytes);
+	sink_dropped(&info.fwd_lines, &info.fwd_bytes);
 	info.log_lost = log_lost();
 	st_dump(&dm->sup, &info);
 }
@@ -542,6 +543,13 @@ start_signals(struct daemon *dm)
 	}
 }
 
+/* What the sink (our stdout and stderr) has to say goes to the log. */
+static void
+sink_report(int level, const char *msg)
+{
+	log_msg(level, "%s", msg);
+}
+
 /* Run the loop on c (owned from now on) until shutdown; the exit code. */
 static int
 run(struct daemon *dm, struct cfg *c)
@@ -556,6 +564,7 @@ run(struct daemon *dm, struct cfg *c)
 	struct ev_loop	*loop;
 	size_t		 i;
 
+	sink_set_report(sink_report);
 	if (log_open(c->sd.logfile, c->sd.logfile_maxbytes,
 	    c->sd.logfile_backups, c->sd.loglevel,
 	    c->sd.nodaemon && !c->sd.silent) == -1)

@@ -17,10 +17,8 @@
  * program never blocks on a failing log file.  Forwarding never blocks
  * the loop either (the sink, below): when our stdout is read slowly, the
  * programs that write there are held back, by not reading their pipes,
- * until it catches up.  The file is two layers: the sink (the daemon's
- * fd 1 and 2 as bounded whole-line queues, which knows no program and
- * reports upward through its flow callback) and the program streams
- * above it; the sink is meant to become a module of its own.
+ * until it catches up: the sink (sink.c, the daemon's fd 1 and 2 as
+ * bounded whole-line queues) says when, through its flow callback.
  */
 #include <sys/queue.h>
 #include <sys/stat.h>
@@ -28,7 +26,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +37,13 @@
 #include "libproc/rlog.h"
 #include "supervisord/log.h"
 #include "supervisord/output.h"
+#include "supervisord/sink.h"
 
 #define OUT_BUFSIZE		(128 * 1024)
 #define OUT_READS_PER_WAKEUP	4
 #define OUT_LINE_MAX		(64 * 1024)	/* longer lines go in pieces */
 #define OUT_LINE_HOLD		1.0	/* s an open line holds others */
 #define OUT_DRAIN_MAX		(8 * 1024 * 1024) /* read after an exit */
-#define FWD_QUEUE_MAX		(1024 * 1024)	/* above: writers held */
-#define FWD_QUEUE_HARD		(4 * 1024 * 1024) /* never more: dropped */
-#define FWD_SYNC_MS		100	/* per write once the loop is gone */
-#define FWD_FINAL_MS		2000	/* at shutdown, with no progress */
-#define FWD_FINAL_MAX_MS	10000	/* at shutdown, in all */
 #define OUT_CHECK_SECS		1.0	/* stat a log path at most this often */
 #define OUT_PIPE_BUSY		(32 * 1024)	/* a read this big: a busy pipe */
 #define OUT_PIPE_SIZE		(1024 * 1024)	/* what a busy pipe gets */
@@ -60,604 +53,54 @@
 
 enum { ESC_NONE = 0, ESC_SEEN, ESC_IN };
 
-/*
- * --- the sink: the daemon's stdout and stderr --------------------------
- *
- * Whole lines from many writers to one fd.  Where the fd is a pipe or a
- * socket it is non-blocking, and what it does not take at once waits in
- * a queue written as the fd becomes writable.  Above FWD_QUEUE_MAX the
- * sink tells the output layer, through the flow callback, to stop reading
- * the pipes of the programs that write there (they then block in write(),
- * as on any slow pipe, and nothing is lost), and again once the queue is
- * below half of that.  What cannot wait (the daemon's own log lines, a
- * stopping program, a pipe's last bytes when it is closed) is queued
- * beyond that bound, up to FWD_QUEUE_HARD: 1 MiB of held-back writers, 3
- * MiB more for what cannot wait, then whole lines are dropped, counted,
- * and each episode logged once with its count when it ends.  At a hard
- * error (EPIPE: the reader is gone) the queue is dropped and nothing is
- * held: programs go on, their output is counted as dropped.
- *
- * Lines never interleave: a writer whose line is unfinished at the tail
- * (a piece of a line longer than OUT_LINE_MAX) holds the sink, so that
- * the output layer holds the others back, and our own log lines wait in
- * a side queue, until that line ends.
- *
- * A terminal is not made non-blocking: O_NONBLOCK belongs to the open
- * file description, which we share with the shell that started us.  We
- * open the terminal again instead (/proc/self/fd/N) for a description of
- * our own, non-blocking; if that fails the terminal is written with
- * blocking writes.  A regular file (or /dev/null) is written with
- * blocking writes too: O_NONBLOCK means nothing to it, and it never
- * waits on a reader.
- */
-
-struct fwd_buf {
-	char	*p;		/* the bytes are at p + off */
-	size_t	 off, len, cap;
-};
-
-/* One of the daemon's own fds, as a destination for whole lines. */
-struct fwd_dest {
-	int		 fd;		/* what we write: stdfd, or our own */
-	int		 stdfd;		/* 1 or 2 */
-	const char	*name;		/* "stdout", for messages */
-	bool		 setup;		/* looked at (fstat) already */
-	bool		 nonblock;	/* fd is O_NONBLOCK */
-	bool		 own;		/* fd is our reopened terminal */
-	int		 saved_flags;	/* to give back at shutdown */
-	struct fwd_dest	*alias;		/* fd 2 on the same file as fd 1 */
-	struct fwd_buf	 q;		/* queued for fd */
-	struct fwd_buf	 side;		/* our lines, while one is open */
-	const void	*open;		/* whose line is unfinished, or NULL */
-	bool		 held;		/* above FWD_QUEUE_MAX */
-	ev_io		 w;		/* EV_WRITE while the queue holds data */
-	bool		 dropping;	/* in an episode of drops */
-	unsigned long long ep_lines, ep_bytes;	/* this episode's drops */
-	unsigned long long lines, bytes;	/* all drops */
-};
-
-static struct {
-	struct ev_loop	*loop;
-	bool		 strip_ansi;
-	void		(*flow)(int);	/* d[i] held or let go: re-check */
-	struct fwd_dest	 d[2];
-} fwd = {
-	NULL, false, NULL, {
-		{ .fd = STDOUT_FILENO, .stdfd = STDOUT_FILENO,
-		  .name = "stdout" },
-		{ .fd = STDERR_FILENO, .stdfd = STDERR_FILENO,
-		  .name = "stderr" },
-	}
-};
-
 static char	out_buf[OUT_BUFSIZE];
 static char	strip_buf[OUT_BUFSIZE + 1];
 static bool	out_final;	/* out_emit gets a stream's last line */
-
-static void	fwd_write_cb(struct ev_loop *, ev_io *, int);
+static struct ev_loop *out_loop;	/* NULL before out_init, after shutdown */
+static bool	out_strip;	/* strip_ansi */
+static bool	out_done;	/* out_shutdown ran */
 static ev_timer	out_hold_timer[2];	/* see out_hold_cb */
 
-static bool
-is_terminal(int fd, const struct stat *st)
-{
-	return S_ISCHR(st->st_mode) && isatty(fd);
-}
-
-static void
-fwd_setup(struct fwd_dest *f)
-{
-	struct stat	st;
-	char		path[64];
-	int		fl, fd;
-
-	if (f->setup)
-		return;
-	f->setup = true;
-	ev_io_init(&f->w, fwd_write_cb, f->fd, EV_WRITE);
-	f->w.data = f;
-	if (fstat(f->fd, &st) == -1)
-		return;
-	if (is_terminal(f->fd, &st)) {
-		/* A description of our own: see above. */
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", f->stdfd);
-		fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-		if (fd == -1)
-			return;
-		f->fd = fd;
-		f->own = true;
-		f->nonblock = true;
-		ev_io_set(&f->w, f->fd, EV_WRITE);
-		return;
-	}
-	if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
-		return;
-	if ((fl = fcntl(f->fd, F_GETFL)) == -1)
-		return;
-	f->saved_flags = fl;
-	if ((fl & O_NONBLOCK) == 0 &&
-	    fcntl(f->fd, F_SETFL, fl | O_NONBLOCK) == -1)
-		return;
-	f->nonblock = true;
-}
-
-/* The destination for fd 1 or 2; fd 2 on fd 1's file shares its queue. */
-static struct fwd_dest *
-fwd_dest(enum out_fwd which)
-{
-	struct fwd_dest	*f;
-	struct stat	 a, b;
-
-	if (which == OUT_FWD_STDOUT)
-		return &fwd.d[0];
-	f = &fwd.d[1];
-	if (!f->setup) {
-		if (fstat(STDOUT_FILENO, &a) == 0 &&
-		    fstat(STDERR_FILENO, &b) == 0 && a.st_dev == b.st_dev &&
-		    a.st_ino == b.st_ino && (S_ISFIFO(a.st_mode) ||
-		    S_ISSOCK(a.st_mode) || is_terminal(STDOUT_FILENO, &a))) {
-			/* One pipe: one queue, or lines could interleave. */
-			f->alias = &fwd.d[0];
-			f->setup = true;
-		} else if (fwd.loop != NULL)
-			fwd_setup(f);
-	}
-	return f->alias != NULL ? f->alias : f;
-}
-
-static void
-fwd_notify(struct fwd_dest *f)
-{
-	if (fwd.flow != NULL)
-		fwd.flow((int)(f - fwd.d));
-}
-
-static unsigned long long
-count_lines(const char *p, size_t len)
-{
-	const char		*e = p + len, *nl;
-	unsigned long long	 n = 0;
-
-	if (len == 0)
-		return 0;
-	while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		n++;
-		p = nl + 1;
-	}
-	/* A piece of a longer line counts as one. */
-	return p < e ? n + 1 : n;
-}
-
-/* Count what could not be passed on; the first drop starts an episode. */
-static void
-fwd_drop(struct fwd_dest *f, const char *data, size_t len, int err)
-{
-	unsigned long long lines = count_lines(data, len);
-
-	f->ep_lines += lines;
-	f->ep_bytes += len;
-	f->lines += lines;
-	f->bytes += len;
-	if (f->dropping)
-		return;
-	/* Set first: this very message may come back here and be dropped. */
-	f->dropping = true;
-	if (err == 0)
-		log_warnx("our %s is not being read: its queue is full "
-		    "(%d MiB): dropping whole lines of output until it is "
-		    "read", f->name, FWD_QUEUE_HARD / (1024 * 1024));
-	else
-		log_warnx("couldn't write to our %s: %s: dropping output "
-		    "until it works", f->name, strerror(err));
-}
-
-static void
-fwd_episode_end(struct fwd_dest *f)
-{
-	unsigned long long lines = f->ep_lines, bytes = f->ep_bytes;
-
-	if (!f->dropping)
-		return;
-	f->dropping = false;
-	f->ep_lines = f->ep_bytes = 0;
-	log_info("our %s is writable again: %llu lines (%llu bytes) of "
-	    "output were dropped", f->name, lines, bytes);
-}
-
-static int
-buf_append(struct fwd_buf *b, const char *data, size_t len)
-{
-	size_t	 cap;
-	char	*p;
-
-	if (b->off + b->len + len > b->cap && b->off > 0) {
-		memmove(b->p, b->p + b->off, b->len);
-		b->off = 0;
-	}
-	if (b->len + len > b->cap) {
-		cap = b->cap > 0 ? b->cap : 64 * 1024;
-		while (cap < b->len + len)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL)
-			return -1;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->off + b->len, data, len);
-	b->len += len;
-	return 0;
-}
-
-static void
-buf_release(struct fwd_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->off = b->len = b->cap = 0;
-}
-
-/* Hold the writers back above the bound; let them go below half. */
-static void
-fwd_check_hold(struct fwd_dest *f)
-{
-	if (!f->held && f->q.len > FWD_QUEUE_MAX) {
-		f->held = true;
-		fwd_notify(f);
-		log_debug("our %s is read slowly: holding back the programs "
-		    "that write there", f->name);
-	} else if (f->held && f->q.len < FWD_QUEUE_MAX / 2) {
-		f->held = false;
-		fwd_notify(f);
-		log_debug("our %s has room again: reading the programs that "
-		    "write there", f->name);
-	}
-}
-
-/*
- * Queue whole lines of data, as many as fit under FWD_QUEUE_HARD; drop
- * the rest.  must: the first bytes finish a line already partly written,
- * and are queued whatever the bound, or that line would be torn.
- */
-static size_t
-fwd_enqueue(struct fwd_dest *f, const char *data, size_t len, bool must)
-{
-	const char	*nl;
-	size_t		 room, take = len;
-
-	room = f->q.len < FWD_QUEUE_HARD ? FWD_QUEUE_HARD - f->q.len : 0;
-	if (len > room) {
-		take = 0;
-		if (room > 0 && (nl = memrchr(data, '\n', room)) != NULL)
-			take = (size_t)(nl - data) + 1;
-		if (must && take == 0) {
-			nl = memchr(data, '\n', len);
-			take = nl != NULL ? (size_t)(nl - data) + 1 : len;
-		}
-	}
-	if (take > 0 && buf_append(&f->q, data, take) == -1)
-		take = 0;
-	if (f->q.len > 0 && fwd.loop != NULL && !ev_is_active(&f->w))
-		ev_io_start(fwd.loop, &f->w);
-	if (take < len)
-		fwd_drop(f, data + take, len - take, 0);
-	fwd_check_hold(f);
-	return len - take;
-}
-
-/*
- * Write the queue until it is empty (0) or the fd is full (0, queue left);
- * -1 with errno at a hard error: the queue is dropped.
- */
-static int
-fwd_write_queue(struct fwd_dest *f)
-{
-	ssize_t	 n;
-	size_t	 len;
-	char	*p;
-	int	 save;
-
-	while (f->q.len > 0) {
-		n = write(f->fd, f->q.p + f->q.off, f->q.len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && errno == EAGAIN)
-			return 0;
-		if (n <= 0) {
-			save = n == 0 ? EIO : errno;
-			/* Empty first: the message may come back here. */
-			p = f->q.p + f->q.off;
-			len = f->q.len;
-			f->q.off = f->q.len = 0;
-			fwd_drop(f, p, len, save);
-			errno = save;
-			return -1;
-		}
-		f->q.off += (size_t)n;
-		f->q.len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void
-fwd_write_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct fwd_dest	*f = w->data;
-	int		 rc;
-
-	(void)revents;
-	rc = fwd_write_queue(f);
-	if (f->q.len == 0) {
-		ev_io_stop(loop, w);
-		buf_release(&f->q);
-		if (rc == 0)
-			fwd_episode_end(f);
-	}
-	fwd_check_hold(f);
-}
-
-static long long
-mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/*
- * Write the queue, waiting for the reader as long as it takes something
- * within idle_ms, at most max_ms in all; drop what is left.
- */
-static void
-fwd_flush_sync(struct fwd_dest *f, int idle_ms, int max_ms)
-{
-	struct pollfd	 pfd;
-	long long	 end, now;
-	size_t		 len;
-	char		*p;
-	bool		 had = f->q.len > 0;
-	int		 rc = 0, n;
-
-	end = mono_ms() + max_ms;
-	while (f->q.len > 0 && (rc = fwd_write_queue(f)) == 0 &&
-	    f->q.len > 0) {
-		now = mono_ms();
-		if (now >= end)
-			break;
-		pfd.fd = f->fd;
-		pfd.events = POLLOUT;
-		n = poll(&pfd, 1, (int)(end - now < idle_ms ? end - now :
-		    idle_ms));
-		if (n == 0 || (n == -1 && errno != EINTR))
-			break;
-	}
-	if (f->q.len > 0) {
-		p = f->q.p + f->q.off;
-		len = f->q.len;
-		f->q.off = f->q.len = 0;
-		rc = -1;
-		fwd_drop(f, p, len, 0);
-	}
-	buf_release(&f->q);
-	if (had && rc == 0)
-		fwd_episode_end(f);
-	fwd_check_hold(f);
-}
-
-/* Blocking write of everything; false at an error. */
-static bool
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-/*
- * Pass bytes to f: written at once when nothing waits before them, else
- * queued behind what does.  Returns the number of bytes dropped.
- */
-static size_t
-fwd_send(struct fwd_dest *f, const char *data, size_t len)
-{
-	ssize_t	n;
-	size_t	dropped;
-	int	save;
-
-	if (!f->nonblock) {
-		if (write_all(f->fd, data, len)) {
-			fwd_episode_end(f);
-			return 0;
-		}
-		save = errno;
-		fwd_drop(f, data, len, save);
-		return len;
-	}
-	n = 0;
-	if (f->q.len == 0) {
-		do
-			n = write(f->fd, data, len);
-		while (n == -1 && errno == EINTR);
-		if (n == (ssize_t)len) {
-			if (f->dropping)
-				fwd_episode_end(f);
-			return 0;
-		}
-		if (n == -1 && errno != EAGAIN) {
-			fwd_drop(f, data, len, errno);
-			return len;
-		}
-		if (n == -1)
-			n = 0;
-	}
-	dropped = fwd_enqueue(f, data + n, len - (size_t)n, n > 0);
-	if (fwd.loop == NULL)
-		fwd_flush_sync(f, FWD_SYNC_MS, FWD_SYNC_MS);
-	return dropped;
-}
-
-/*
- * End the unfinished line at the tail (its writer stopped mid-line, or
- * others must not wait for it any longer) and queue our own lines that
- * waited for it.  The caller tells the output layer (fwd_notify).
- */
-static void
-fwd_close_line(struct fwd_dest *f)
-{
-	struct fwd_buf	side = f->side;
-
-	if (f->open == NULL)
-		return;
-	f->open = NULL;
-	(void)fwd_send(f, "\n", 1);
-	memset(&f->side, 0, sizeof(f->side));
-	if (side.len > 0)
-		(void)fwd_send(f, side.p + side.off, side.len);
-	buf_release(&side);
-}
-
-/*
- * Whole lines (or a piece of a long line) from writer, or from the daemon
- * itself (writer NULL).  Returns the number of bytes dropped.
- */
-static size_t
-fwd_put(struct fwd_dest *f, const char *data, size_t len, const void *writer)
-{
-	size_t	dropped;
-
-	if (len == 0)
-		return 0;
-	if (writer != NULL && f->open != NULL && f->open != writer) {
-		/*
-		 * The output layer holds others back while a line is open;
-		 * what comes anyway (a pipe's last bytes when it is closed)
-		 * ends that line rather than land inside it.
-		 */
-		fwd_close_line(f);
-		fwd_notify(f);
-	}
-	if (writer == NULL && f->open != NULL) {
-		/* Our line would land inside a program's: it waits. */
-		if (f->q.len + f->side.len + len > FWD_QUEUE_HARD ||
-		    buf_append(&f->side, data, len) == -1) {
-			fwd_drop(f, data, len, 0);
-			return len;
-		}
-		return 0;
-	}
-	dropped = fwd_send(f, data, len);
-	if (writer == NULL)
-		return dropped;
-	if (dropped == len) {
-		/* Nothing went: a line of writer's left open ends here. */
-		if (f->open == writer) {
-			fwd_close_line(f);
-			fwd_notify(f);
-		}
-		return dropped;
-	}
-	if (data[len - dropped - 1] != '\n') {
-		if (f->open == NULL) {
-			f->open = writer;
-			fwd_notify(f);
-		}
-	} else if (f->open == writer) {
-		/* Its line ended: the others may go on; our lines too. */
-		f->open = NULL;
-		if (f->side.len > 0) {
-			(void)fwd_send(f, f->side.p + f->side.off,
-			    f->side.len);
-			buf_release(&f->side);
-		}
-		fwd_notify(f);
-	}
-	return dropped;
-}
-
-static void	out_flow(int);
+static void	out_flow(void *, int);
 
 void
 out_init(struct ev_loop *loop, bool strip_ansi)
 {
-	fwd.flow = out_flow;
-	fwd.loop = loop;
-	fwd.strip_ansi = strip_ansi;
-	fwd_setup(&fwd.d[0]);
-}
-
-void
-out_log_line(const char *line, size_t len)
-{
-	(void)fwd_put(&fwd.d[0], line, len, NULL);
+	out_loop = loop;
+	out_strip = strip_ansi;
+	sink_set_flow(out_flow, NULL);
+	sink_init(loop);
 }
 
 void
 out_shutdown(struct ev_loop *loop)
 {
-	struct fwd_dest	*f;
-	int		 i;
+	int	i;
 
-	for (i = 0; i < 2; i++) {
-		f = &fwd.d[i];
-		if (!f->setup || f->alias != NULL)
-			continue;
-		if (ev_is_active(&f->w)) {
-			if (loop != NULL)
-				ev_io_stop(loop, &f->w);
-			else {
-				/* The loop is destroyed already: forget it. */
-				ev_io_init(&f->w, fwd_write_cb, f->fd,
-				    EV_WRITE);
-				f->w.data = f;
-			}
-		}
+	for (i = 0; i < 2; i++)
 		if (loop != NULL && ev_is_active(&out_hold_timer[i]))
 			ev_timer_stop(loop, &out_hold_timer[i]);
-		fwd.loop = NULL;
-		fwd_close_line(f);
-		fwd_flush_sync(f, FWD_FINAL_MS, FWD_FINAL_MAX_MS);
-		if (loop == NULL && f->own) {
-			/* Back to blocking writes on the shared one. */
-			(void)close(f->fd);
-			f->fd = f->stdfd;
-			f->own = false;
-			f->nonblock = false;
-		} else if (loop == NULL && f->nonblock) {
-			/* The file description is shared with our parent. */
-			(void)fcntl(f->fd, F_SETFL, f->saved_flags);
-			f->nonblock = false;
-		}
-	}
-	fwd.loop = NULL;
-}
-
-void
-out_fwd_dropped(unsigned long long *lines, unsigned long long *bytes)
-{
-	*lines = fwd.d[0].lines + fwd.d[1].lines;
-	*bytes = fwd.d[0].bytes + fwd.d[1].bytes;
+	out_loop = NULL;
+	out_done = true;
+	sink_shutdown(loop);
 }
 
 /* --- program streams ----------------------------------------------------- */
 
-/* The streams attached to a pipe whose lines go to fwd.d[i]. */
+/* The streams attached to a pipe whose lines go to the sink's queue i. */
 static LIST_HEAD(out_list, out_stream) out_streams[2] = {
 	LIST_HEAD_INITIALIZER(out_streams[0]),
 	LIST_HEAD_INITIALIZER(out_streams[1]),
 };
 
-static struct fwd_dest *
+/* The sink queue its lines go to, or -1. */
+static int
 stream_dest(const struct out_stream *s)
 {
-	return s->fwd != OUT_FWD_NONE ? fwd_dest(s->fwd) : NULL;
+	if (s->fwd == OUT_FWD_NONE)
+		return -1;
+	return sink_dest(s->fwd == OUT_FWD_STDOUT ? SINK_STDOUT :
+	    SINK_STDERR);
 }
 
 /*
@@ -668,13 +111,13 @@ stream_dest(const struct out_stream *s)
 static bool
 stream_held(const struct out_stream *s)
 {
-	const struct fwd_dest *f = stream_dest(s);
+	int	d = stream_dest(s);
 
-	if (f == NULL)
+	if (d == -1)
 		return false;
-	if (f->open != NULL && f->open != s)
+	if (sink_open(d) != NULL && sink_open(d) != s)
 		return true;
-	return f->held && !s->exempt;
+	return sink_held(d) && !s->exempt;
 }
 
 /*
@@ -692,34 +135,34 @@ out_hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (fwd.d[i].open == NULL)
+	if (sink_open(i) == NULL)
 		return;
-	fwd_close_line(&fwd.d[i]);
-	out_flow(i);
+	sink_close_line(i);
+	out_flow(NULL, i);
 }
 
 /*
- * The sink's flow callback: fwd.d[i] was held or let go, or a line opened
- * or ended there.  Start or stop each pipe accordingly.  A program that
+ * The sink's flow callback: its queue i was held or let go, or a line
+ * opened or ended there.  Start or stop each pipe accordingly.  A program that
  * may not wait (stopping) must not wait for a line left open by one that
  * is held: that line ends here.
  */
 static void
-out_flow(int i)
+out_flow(void *arg, int i)
 {
-	struct fwd_dest		*f = &fwd.d[i];
-	const struct out_stream	*owner = f->open;
+	const struct out_stream	*owner = sink_open(i);
 	struct out_stream	*s;
 	bool			 held, waiting = false;
 
-	if (owner != NULL && f->held && !owner->exempt)
+	(void)arg;
+	if (owner != NULL && sink_held(i) && !owner->exempt)
 		LIST_FOREACH(s, &out_streams[i], link)
 			if (s->exempt && s->io.fd != -1) {
-				fwd_close_line(f);
+				sink_close_line(i);
 				owner = NULL;
 				break;
 			}
-	if (fwd.loop == NULL)
+	if (out_loop == NULL)
 		return;
 	LIST_FOREACH(s, &out_streams[i], link) {
 		if (s->io.fd == -1)
@@ -728,19 +171,19 @@ out_flow(int i)
 		if (held && owner != NULL && s != owner)
 			waiting = true;
 		if (held && ev_is_active(&s->io))
-			ev_io_stop(fwd.loop, &s->io);
+			ev_io_stop(out_loop, &s->io);
 		else if (!held && !ev_is_active(&s->io))
-			ev_io_start(fwd.loop, &s->io);
+			ev_io_start(out_loop, &s->io);
 	}
 	/* Counted only while the owner itself is being read. */
 	if (waiting && !stream_held(owner)) {
 		if (!ev_is_active(&out_hold_timer[i])) {
 			ev_timer_init(&out_hold_timer[i], out_hold_cb,
 			    OUT_LINE_HOLD, 0.);
-			ev_timer_start(fwd.loop, &out_hold_timer[i]);
+			ev_timer_start(out_loop, &out_hold_timer[i]);
 		}
 	} else if (ev_is_active(&out_hold_timer[i]))
-		ev_timer_stop(fwd.loop, &out_hold_timer[i]);
+		ev_timer_stop(out_loop, &out_hold_timer[i]);
 }
 
 /*
@@ -796,7 +239,7 @@ out_open(struct out_stream *s, const char *label, const char *owner,
 	switch (lc->kind) {
 	case CFG_LOG_PATH:
 		if ((s->fwd = fwd_kind(lc->path)) != OUT_FWD_NONE) {
-			(void)fwd_dest(s->fwd);
+			(void)stream_dest(s);
 			return 0;
 		}
 		s->path = strdup(lc->path);
@@ -863,9 +306,9 @@ file_check(struct out_stream *s)
 {
 	ev_tstamp	now;
 
-	if (fwd.loop == NULL || s->log == NULL)
+	if (out_loop == NULL || s->log == NULL)
 		return;
-	now = ev_now(fwd.loop);
+	now = ev_now(out_loop);
 	if (now - s->checked < OUT_CHECK_SECS)
 		return;
 	s->checked = now;
@@ -970,9 +413,9 @@ out_emit(void *arg, const char *data, size_t len)
 		 */
 		memcpy(strip_buf, data, len);
 		strip_buf[len] = '\n';
-		s->dropped += fwd_put(fwd_dest(s->fwd), strip_buf, len + 1, s);
+		s->dropped += sink_put(stream_dest(s), strip_buf, len + 1, s);
 	} else if (s->fwd != OUT_FWD_NONE)
-		s->dropped += fwd_put(fwd_dest(s->fwd), data, len, s);
+		s->dropped += sink_put(stream_dest(s), data, len, s);
 	if (s->syslog)
 		out_syslog(s, data, len);
 }
@@ -1017,7 +460,7 @@ strip_ansi(unsigned char *st, const char *in, size_t len, char *out)
 static void
 out_data(struct out_stream *s, const char *buf, size_t len)
 {
-	if (fwd.strip_ansi) {
+	if (out_strip) {
 		len = strip_ansi(&s->esc, buf, len, strip_buf);
 		buf = strip_buf;
 	}
@@ -1034,7 +477,7 @@ out_data(struct out_stream *s, const char *buf, size_t len)
 static void
 out_flush(struct out_stream *s)
 {
-	struct fwd_dest	*f;
+	int	d;
 
 	if (s->esc == ESC_SEEN && s->path != NULL)
 		file_write(s, "\033", 1);
@@ -1046,9 +489,9 @@ out_flush(struct out_stream *s)
 	(void)proc_lbuf_flush(&s->lb, out_emit, s);
 	out_final = false;
 	/* Its last piece was exactly OUT_LINE_MAX: end the line for it. */
-	if ((f = stream_dest(s)) != NULL && f->open == s) {
-		fwd_close_line(f);
-		fwd_notify(f);
+	if ((d = stream_dest(s)) != -1 && sink_open(d) == s) {
+		sink_close_line(d);
+		out_flow(NULL, d);
 	}
 }
 
@@ -1108,16 +551,16 @@ out_read(struct out_stream *s, int max)
 static void
 out_detach(struct ev_loop *loop, struct out_stream *s)
 {
-	struct fwd_dest	*f;
+	int	d;
 
 	if (s->linked) {
 		LIST_REMOVE(s, link);
 		s->linked = false;
 	}
 	/* Gone mid-line: the others must not wait for the rest. */
-	if ((f = stream_dest(s)) != NULL && f->open == s) {
-		fwd_close_line(f);
-		fwd_notify(f);
+	if ((d = stream_dest(s)) != -1 && sink_open(d) == s) {
+		sink_close_line(d);
+		out_flow(NULL, d);
 	}
 	s->lingering = false;
 	if (s->io.fd == -1)
@@ -1143,8 +586,8 @@ out_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 }
 
 /*
- * Read the pipe now, whatever its destination's queue holds (up to
- * FWD_QUEUE_HARD, then counted as dropped): it is about to be closed.
+ * Read the pipe now, whatever its destination's queue holds (up to the
+ * sink's hard bound, then counted as dropped): it is about to be closed.
  */
 static void
 out_force(struct ev_loop *loop, struct out_stream *s)
@@ -1164,11 +607,10 @@ out_force(struct ev_loop *loop, struct out_stream *s)
 void
 out_attach(struct ev_loop *loop, struct out_stream *s, int fd)
 {
-	struct fwd_dest	*f;
-	int		 fl;
+	int	d, fl;
 
-	if (fwd.loop == NULL && !fwd.d[0].setup)
-		out_init(loop, fwd.strip_ansi);
+	if (out_loop == NULL && !out_done)
+		out_init(loop, out_strip);
 	/* The last bytes of its previous run come first. */
 	if (s->lingering)
 		out_force(loop, s);
@@ -1179,14 +621,14 @@ out_attach(struct ev_loop *loop, struct out_stream *s, int fd)
 		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 	ev_io_init(&s->io, out_read_cb, fd, EV_READ);
 	s->io.data = s;
-	if ((f = stream_dest(s)) == NULL || fwd.loop == NULL) {
+	if ((d = stream_dest(s)) == -1 || out_loop == NULL) {
 		ev_io_start(loop, &s->io);
 		return;
 	}
-	LIST_INSERT_HEAD(&out_streams[f - fwd.d], s, link);
+	LIST_INSERT_HEAD(&out_streams[d], s, link);
 	s->linked = true;
 	/* Started unless held; a line open elsewhere now has a waiter. */
-	out_flow((int)(f - fwd.d));
+	out_flow(NULL, d);
 }
 
 void
@@ -1197,7 +639,7 @@ out_stopping(struct ev_loop *loop, struct out_stream *s)
 		return;
 	s->exempt = true;
 	if (s->linked)
-		out_flow((int)(stream_dest(s) - fwd.d));
+		out_flow(NULL, stream_dest(s));
 }
 
 void

@@ -8,8 +8,8 @@
  * the daemon can read.
  *
  * What goes to the daemon's stdout or stderr is whole lines, so that the
- * lines of many programs (and the daemon's own log lines, see
- * out_log_line) never interleave mid-line.  Where that fd is a pipe or a
+ * lines of many programs (and the daemon's own log lines) never
+ * interleave mid-line: that is the sink's (sink.h).  Where that fd is a pipe or a
  * socket (or a terminal, through a description of our own) it is
  * non-blocking and fed from a bounded queue; when a reader falls behind
  * and the queue passes its bound, the pipes of the programs that write
@@ -114,22 +114,10 @@ void	out_reopen(struct out_stream *s);
 void	out_close(struct ev_loop *loop, struct out_stream *s);
 
 /*
- * One line of the daemon's own log (ending in '\n') for its stdout: goes
- * through the same whole-line queue as forwarded program output once fd 1
- * is non-blocking, else is written at once.
- */
-void	out_log_line(const char *line, size_t len);
-
-/*
- * Before the loop is destroyed (loop) or at the very end (NULL, from
- * log_close): write what is queued for stdout/stderr, waiting for a slow
- * reader as long as it takes something every 2 s, 10 s at most, stop
- * the write watchers (only with a loop) and give fds 1 and 2 back their
- * blocking mode.  Forwarding goes on with blocking writes afterwards.
+ * Before the loop is destroyed: stop reading for the sink, stop the
+ * timers, and shut the sink down on loop (sink_shutdown).  Forwarding
+ * goes on with blocking writes afterwards.
  */
 void	out_shutdown(struct ev_loop *loop);
-
-/* Lines and bytes dropped on the way to the daemon's stdout, in total. */
-void	out_fwd_dropped(unsigned long long *lines, unsigned long long *bytes);
 
 #endif /* SUPERVISORD_OUTPUT_H */

@@ -236,8 +236,8 @@ rl_reload(struct supervisor *s)
 		return;
 	if ((c = s->load(s->load_arg, &errors)) == NULL) {
 		for (i = 0; i < errors.n; i++)
-			log_msg(LOGL_ERRO, "%s", errors.v[i]);
-		log_msg(LOGL_ERRO, "reload failed: the running configuration "
+			log_msg(LOGLEVEL_ERRO, "%s", errors.v[i]);
+		log_msg(LOGLEVEL_ERRO, "reload failed: the running configuration "
 		    "is kept");
 		cfg_msgs_free(&errors);
 		return;

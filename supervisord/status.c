@@ -139,7 +139,8 @@ st_dump(const struct supervisor *s, const struct st_dump_info *info)
 		log_info("status: %llu lines (%llu bytes) of forwarded output "
 		    "dropped", info->fwd_lines, info->fwd_bytes);
 	if (info->log_lost > 0)
-		log_info("status: %llu lines of this log lost", info->log_lost);
+		log_info("status: %llu lines of the daemon's log were lost "
+		    "(the log file refused them)", info->log_lost);
 	v = sup_snapshot(s, false, &n);
 	for (i = 0; i < n; i++) {
 		p = v[i];

@@ -41,7 +41,7 @@ setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	loop = ev_loop_new(EVFLAG_AUTO);
 	ck_assert_ptr_nonnull(loop);
-	log_open(NULL, 0, 0, LOGL_CRIT, false);
+	log_open(NULL, 0, 0, LOGLEVEL_CRIT, false);
 }
 
 static void
