@@ -46,7 +46,7 @@ setup(void)
 	ctx.identifier = "supervisor";
 	ctx.on_rest = count_rest;
 	rests = 0;
-	log_open(NULL, 0, 0, LOGL_CRIT, false);
+	log_open(NULL, 0, 0, LOGLEVEL_CRIT, false);
 }
 
 static void
@@ -159,7 +159,7 @@ START_TEST(test_spawnerr_backs_off_then_fatal)
 	/* The backoff delay grows one second per failed try. */
 	ck_assert(ev_is_active(&p->timer));
 	ck_assert(ev_timer_remaining(loop, &p->timer) > 0.9 &&
-	    ev_timer_remaining(loop, &p->timer) <= 1.0);
+	    ev_timer_remaining(loop, &p->timer) <= 1.0 + 1e-9);
 	for (i = 2; i <= 2; i++) {
 		sv_event(p, SV_EV_BACKOFF);
 		ck_assert_int_eq(p->state, SV_BACKOFF);
