@@ -88,22 +88,6 @@ log_close(void)
 	log_close_file();
 }
 
-static void
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
 /*
  * One line to the log file.  A refused line starts an episode, said once
  * on stdout (in the foreground), since the file cannot take it; the first
@@ -166,10 +150,10 @@ log_vmsg(int level, const char *fmt, va_list ap)
 	line[n] = '\0';
 
 	if (!lg.opened) {
-		write_all(STDERR_FILENO, line, n);
+		sink_log_line(SINK_STDERR, line, n);
 	} else {
 		if (lg.to_stdout)
-			sink_log_line(line, n);
+			sink_log_line(SINK_STDOUT, line, n);
 		if (lg.file != NULL)
 			log_file_line(line, n);
 	}

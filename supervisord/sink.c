@@ -610,9 +610,9 @@ sink_close_line(int i)
 }
 
 void
-sink_log_line(const char *line, size_t len)
+sink_log_line(enum sink_fd which, const char *line, size_t len)
 {
-	(void)fwd_put(&fwd.d[0], line, len, NULL);
+	(void)fwd_put(fwd_dest(which), line, len, NULL);
 }
 
 void

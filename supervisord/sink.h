@@ -50,8 +50,9 @@ const void *sink_open(int i);
  * caller re-checks its flow. */
 void	sink_close_line(int i);
 
-/* One of the daemon's own log lines, to stdout: never held back. */
-void	sink_log_line(const char *line, size_t len);
+/* One of the daemon's own log lines, to which: never held back (before
+ * sink_init, a plain blocking write). */
+void	sink_log_line(enum sink_fd which, const char *line, size_t len);
 
 /* Write what is queued, waiting a while for a slow reader, then drop the
  * rest; stop the watchers on loop (NULL: it is gone) and give back the
