@@ -37,6 +37,7 @@
 
 #include "supervisord/config.h"
 #include "supervisord/config_util.h"
+#include "supervisord/config_mem.h"
 #include "supervisord/config_ini.h"
 #include "supervisord/config_expand.h"
 #include "supervisord/config_types.h"
@@ -94,7 +95,7 @@ ld_expand_here(struct ld *ld, const char *here)
 			if (strstr(s->o[k].val, "%(here)s") == NULL)
 				continue;
 			v = here_sub(s->o[k].val, here);
-			free(s->o[k].val);
+			cu_free(s->o[k].val);
 			s->o[k].val = v;
 			if (strstr(s->o[k].val, "%(here)s") != NULL) {
 				s->o[k].here = true;
@@ -123,6 +124,33 @@ ld_expand_here(struct ld *ld, const char *here)
 	}
 }
 
+/*
+ * The names gl found, copied and sorted; gl is freed, also when that runs
+ * out of memory (glob's memory is not the arena's).
+ */
+static char **
+ld_glob_names(glob_t *gl, size_t *n)
+{
+	jmp_buf	  jb, *prev;
+	char	**names;
+	size_t	  i;
+
+	prev = cfg_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cfg_oom_catch(prev);
+		globfree(gl);
+		cfg_oom();
+	}
+	names = xcalloc(gl->gl_pathc, sizeof(*names));
+	for (i = 0; i < gl->gl_pathc; i++)
+		names[i] = xstrdup(gl->gl_pathv[i]);
+	cfg_oom_catch(prev);
+	*n = gl->gl_pathc;
+	globfree(gl);
+	qsort(names, *n, sizeof(char *), str_cmp);
+	return names;
+}
+
 static int
 ld_include(struct ld *ld, const char *path)
 {
@@ -133,7 +161,7 @@ ld_include(struct ld *ld, const char *path)
 	char		*files, *e, *base, *a, *pat, *tok, *save;
 	char		**names;
 	glob_t		 gl;
-	size_t		 i;
+	size_t		 i, n;
 	int		 rc;
 
 	if ((inc = store_find(&ld->ini, "include")) == NULL)
@@ -145,12 +173,12 @@ ld_include(struct ld *ld, const char *path)
 	}
 	if ((files = x_expand(&x, o->val, &e)) == NULL) {
 		kerr(ld, inc, "files", "format string '%s' %s", o->val, e);
-		free(e);
+		cu_free(e);
 		return -1;
 	}
 	a = abspath(path);
 	base = dirname_dup(a);
-	free(a);
+	cu_free(a);
 	for (tok = strtok_r(files, " \t\r\n\v\f", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t\r\n\v\f", &save)) {
 		if (tok[0] == '/')
@@ -162,15 +190,14 @@ ld_include(struct ld *ld, const char *path)
 		memset(&gl, 0, sizeof(gl));
 		rc = glob(pat, GLOB_NOSORT | GLOB_NOESCAPE, NULL, &gl);
 		if (rc != 0 || gl.gl_pathc == 0) {
+			globfree(&gl);
 			ld_warn(ld, inc->file, o->line, "include", "files",
 			    "no file matches via include \"%s\"", pat);
-			globfree(&gl);
-			free(pat);
+			cu_free(pat);
 			continue;
 		}
-		names = gl.gl_pathv;
-		qsort(names, gl.gl_pathc, sizeof(char *), str_cmp);
-		for (i = 0; i < gl.gl_pathc; i++) {
+		names = ld_glob_names(&gl, &n);
+		for (i = 0; i < n; i++) {
 			/*
 			 * As supervisor, whose ConfigParser.read() skips
 			 * what it cannot open: a warning, not an error.
@@ -189,14 +216,14 @@ ld_include(struct ld *ld, const char *path)
 			a = abspath(names[i]);
 			e = dirname_dup(a);
 			ld_expand_here(ld, e);
-			free(e);
-			free(a);
+			cu_free(e);
+			cu_free(a);
 		}
-		globfree(&gl);
-		free(pat);
+		cu_free(names);
+		cu_free(pat);
 	}
-	free(files);
-	free(base);
+	cu_free(files);
+	cu_free(base);
 	return 0;
 }
 
@@ -206,42 +233,10 @@ ld_include(struct ld *ld, const char *path)
 void
 cfg_set_hostname(const char *name)
 {
-	free(cfg_hostname);
+	cu_free(cfg_hostname);
 	cfg_hostname = name != NULL ? xstrdup(name) : NULL;
 }
 
-static void
-cfg_contents_free(struct cfg *c)
-{
-	size_t	i;
-
-	for (i = 0; i < c->nprograms; i++)
-		cfg_program_free(c->programs[i]);
-	free(c->programs);
-	for (i = 0; i < c->ngroups; i++)
-		group_fields_free(&c->groups[i]);
-	free(c->groups);
-	free(c->sd.logfile);
-	free(c->sd.pidfile);
-	free(c->sd.directory);
-	free(c->sd.user);
-	free(c->sd.identifier);
-	free(c->sd.childlogdir);
-	for (i = 0; i < c->sd.nenv; i++) {
-		free(c->sd.env_keys[i]);
-		free(c->sd.env_vals[i]);
-	}
-	free(c->sd.env_keys);
-	free(c->sd.env_vals);
-	free(c->unix_socket);
-	free(c->unix_socket_owner);
-	free(c->http_username);
-	free(c->http_password);
-	free(c->ctl_serverurl);
-	cfg_msgs_free(&c->warnings);
-	free(c->path);
-	free(c->here);
-}
 
 void
 cfg_drop_unrun(struct cfg *c)
@@ -272,14 +267,6 @@ cfg_drop_unrun(struct cfg *c)
 	c->nprograms = np;
 }
 
-void
-cfg_free(struct cfg *c)
-{
-	if (c == NULL)
-		return;
-	cfg_contents_free(c);
-	free(c);
-}
 
 /* Start a load of path: the loader's state, a new config for it. */
 static void
@@ -295,11 +282,11 @@ ld_init(struct ld *ld, const char *path, struct cfg_msgs *errors)
 	dircache_on = true;
 	c = xcalloc(1, sizeof(*c));
 	ld->c = c;
-	ld->errs = errors;
+	ld->errs = ld->caller = errors;
 	c->path = xstrdup(path);
 	a = abspath(path);
 	c->here = dirname_dup(a);
-	free(a);
+	cu_free(a);
 	ld->here = c->here;
 	c->unix_socket_mode = 0700;
 	if (cfg_hostname != NULL)
@@ -310,7 +297,7 @@ ld_init(struct ld *ld, const char *path, struct cfg_msgs *errors)
 		if ((eq = strchr(*ep, '=')) != NULL) {
 			n = xasprintf("ENV_%.*s", (int)(eq - *ep), *ep);
 			kvl_set(&ld->envx, n, eq + 1);
-			free(n);
+			cu_free(n);
 		}
 }
 
@@ -333,18 +320,22 @@ ld_read(struct ld *ld, const char *path)
 }
 
 /*
- * A load that ran out of memory: what it allocated is left (a partial
- * structure cannot be freed safely), the running configuration is kept
- * by the caller.  NULL, with "out of memory" in errors if there is room.
+ * A load that failed: an error, or out of memory (oom) anywhere in it.
+ * Its arena goes whole, with everything the load had allocated; the
+ * caller keeps its running configuration.  NULL, with "out of memory"
+ * added to errors (the caller's, on the heap) if there is room for it.
  */
 static void *
-ld_oom(struct cfg_msgs *errors)
+ld_fail(struct cu_arena *a, struct cfg_msgs *errors, bool oom)
 {
 	char	**v, *m;
 
 	cfg_oom_catch(NULL);
+	(void)cu_arena_use(NULL);
 	dircache_on = false;
-	if ((m = strdup("out of memory")) != NULL) {
+	dircache_clear();
+	cu_arena_free(a);
+	if (oom && (m = strdup("out of memory")) != NULL) {
 		if ((v = reallocarray(errors->v, errors->n + 1,
 		    sizeof(*v))) != NULL) {
 			errors->v = v;
@@ -355,28 +346,24 @@ ld_oom(struct cfg_msgs *errors)
 	return NULL;
 }
 
-/* End a load: the config, or NULL after an error. */
+/*
+ * End a load's work in its arena: the config (still the arena's), or
+ * NULL after an error.  What the load allocated besides goes with the
+ * arena.
+ */
 static struct cfg *
 ld_fini(struct ld *ld)
 {
-	cfg_oom_catch(NULL);
 	dircache_on = false;
 	dircache_clear();
-	free(ld->hostbuf);
-	free(ld->rbuf);
-	kvl_free(&ld->envx);
-	store_free(&ld->ini);
 	ld->c->warnings = ld->warns;
-	if (ld->nerr > 0) {
-		cfg_free(ld->c);
-		return NULL;
-	}
-	return ld->c;
+	return ld->nerr > 0 ? NULL : ld->c;
 }
 
 struct cfg *
 cfg_load(const char *path, struct cfg_msgs *errors)
 {
+	struct cu_arena	*a;
 	struct ld	 ld;
 	struct cfg	*c;
 	struct groups	 gs = { 0 };
@@ -384,9 +371,12 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 	size_t		 i, k;
 	jmp_buf		 jb;
 
+	if ((a = cu_arena_new()) == NULL)
+		return ld_fail(NULL, errors, true);
 	if (setjmp(jb) != 0)
-		return ld_oom(errors);
+		return ld_fail(a, errors, true);
 	cfg_oom_catch(&jb);
+	(void)cu_arena_use(a);
 	ld_init(&ld, path, errors);
 	c = ld.c;
 	sd_defaults(&c->sd);
@@ -418,21 +408,17 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 		c->groups[i].n = gs.g[i].n;
 		for (k = 0; k < gs.g[i].n; k++)
 			c->programs[c->nprograms++] = gs.g[i].p[k];
-		free(gs.g[i].p);
 	}
 	c->ngroups = gs.n;
-	free(gs.g);
-	gs.g = NULL;
-	gs.n = 0;
 done:
-	for (i = 0; i < gs.n; i++) {
-		for (k = 0; k < gs.g[i].n; k++)
-			cfg_program_free(gs.g[i].p[k]);
-		free(gs.g[i].p);
-		group_fields_free(&gs.g[i].g);
-	}
-	free(gs.g);
-	return ld_fini(&ld);
+	if ((c = ld_fini(&ld)) == NULL)
+		return ld_fail(a, errors, false);
+	/* The result to the heap, out of memory still caught; then done. */
+	(void)cu_arena_use(NULL);
+	c = cfg_copy(c);
+	cfg_oom_catch(NULL);
+	cu_arena_free(a);
+	return c;
 }
 
 /*
@@ -461,16 +447,19 @@ ctl_get(struct ld *ld, struct ini_sect *s, const char *key, bool must,
 struct cfg_ctl *
 cfg_ctl_load(const char *path, struct cfg_msgs *errors)
 {
+	struct cu_arena	*a;
 	struct ld	 ld;
 	struct cfg_msgs	 drop = { NULL, 0 };
 	struct cfg_ctl	*cc;
-	struct cfg	*c;
 	struct ini_sect	*s;
 	jmp_buf		 jb;
 
+	if ((a = cu_arena_new()) == NULL)
+		return ld_fail(NULL, errors, true);
 	if (setjmp(jb) != 0)
-		return ld_oom(errors);
+		return ld_fail(a, errors, true);
 	cfg_oom_catch(&jb);
+	(void)cu_arena_use(a);
 	ld_init(&ld, path, errors);
 	cc = xcalloc(1, sizeof(*cc));
 	if (ld_read(&ld, path) == 0) {
@@ -479,35 +468,21 @@ cfg_ctl_load(const char *path, struct cfg_msgs *errors)
 		cc->username = ctl_get(&ld, s, "username", true, true);
 		cc->password = ctl_get(&ld, s, "password", true, true);
 		/* Errors in the server sections are not the client's. */
-		ld.errs = &drop;
+		ld.errs = &drop;	/* in the arena: gone with it */
 		s = store_find(&ld.ini, "unix_http_server");
 		/* As the daemon reads them: the credentials unexpanded. */
 		cc->unix_file = ctl_get(&ld, s, "file", false, true);
 		cc->unix_username = ctl_get(&ld, s, "username", false, false);
 		cc->unix_password = ctl_get(&ld, s, "password", false, false);
 		ld.errs = errors;
-		cfg_msgs_free(&drop);
 	}
-	if ((c = ld_fini(&ld)) == NULL) {
-		cfg_ctl_free(cc);
-		return NULL;
-	}
-	cfg_free(c);
+	if (ld_fini(&ld) == NULL)
+		return ld_fail(a, errors, false);
+	(void)cu_arena_use(NULL);
+	cc = cfg_ctl_copy(cc);
+	cfg_oom_catch(NULL);
+	cu_arena_free(a);
 	return cc;
-}
-
-void
-cfg_ctl_free(struct cfg_ctl *cc)
-{
-	if (cc == NULL)
-		return;
-	free(cc->serverurl);
-	free(cc->username);
-	free(cc->password);
-	free(cc->unix_file);
-	free(cc->unix_username);
-	free(cc->unix_password);
-	free(cc);
 }
 
 int
@@ -518,7 +493,7 @@ cfg_set_option(struct cfg *c, const char *key, const char *value,
 
 	if (sd_apply(&c->sd, key, value, &e) == -1) {
 		snprintf(err, errlen, "%s: %s", key, e);
-		free(e);
+		cu_free(e);
 		return -1;
 	}
 	return 0;
@@ -560,9 +535,9 @@ cfg_find_default(char *buf, size_t len)
 	if (rc == -1)
 		snprintf(buf, len, "%s", tried.s);
 	for (i = 0; i < 6; i++)
-		free(paths[i]);
-	free(tried.s);
-	free(d1);
-	free(d2);
+		cu_free(paths[i]);
+	cu_free(tried.s);
+	cu_free(d1);
+	cu_free(d2);
 	return rc;
 }

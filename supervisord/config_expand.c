@@ -210,7 +210,7 @@ x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
 			t[cut] = '\0';
 		}
 		x_pad(b, flags, width, "", t, false);
-		free(t);
+		cu_free(t);
 		return 0;
 	}
 	sign[0] = '\0';
@@ -326,7 +326,7 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 		flags[nf] = '\0';
 		width = prec = -1;
 		if (*q == '*') {
-			free(name);
+			cu_free(name);
 			*errp = xasprintf("badly formatted: '*' width at index "
 			    "%d needs a tuple", (int)(p - s));
 			goto bad;
@@ -358,7 +358,7 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 				    "unsupported format character '%c' (0x%x) "
 				    "at index %d", conv, (unsigned char)conv,
 				    (int)(q - s));
-			free(name);
+			cu_free(name);
 			goto bad;
 		}
 		if ((kind = x_lookup(x, name, &sv, &iv)) == 0) {
@@ -366,11 +366,11 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 			x_names(x, &nb);
 			*errp = xasprintf("%%(%s) cannot be expanded: no such "
 			    "name (available: %s)", name, nb.s);
-			free(nb.s);
-			free(name);
+			cu_free(nb.s);
+			cu_free(name);
 			goto bad;
 		}
-		free(name);
+		cu_free(name);
 		if (x_conv(&b, flags, width, prec, conv, kind, sv, iv,
 		    errp) == -1)
 			goto bad;
@@ -378,6 +378,6 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 	}
 	return sb_take(&b);
 bad:
-	free(b.s);
+	cu_free(b.s);
 	return NULL;
 }

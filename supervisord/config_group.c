@@ -23,6 +23,7 @@
 #include "libproc/signame.h"
 #include "supervisord/config.h"
 #include "supervisord/config_util.h"
+#include "supervisord/config_mem.h"
 #include "supervisord/config_ini.h"
 #include "supervisord/config_expand.h"
 #include "supervisord/config_types.h"
@@ -50,19 +51,6 @@ groups_add(struct groups *gs, const char *name, enum cfg_kind kind,
 	return b;
 }
 
-void
-group_fields_free(struct cfg_group *g)
-{
-	size_t	i;
-
-	free(g->name);
-	for (i = 0; i < g->nevents; i++)
-		free(g->events[i]);
-	free(g->events);
-	free(g->result_handler);
-	free(g->socket);
-	big_free(g->big, g->nbig);
-}
 
 /*
  * Priorities as Python compares them: clamped ones by their text (a sign,
@@ -173,7 +161,7 @@ ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		kerr(ld, s, "result_handler", "%s cannot be resolved: %s", v,
 		    spec_ok(v) ? "this daemon runs no Python code" :
 		    "not a Python import spec (module:attribute)");
-		free(v);
+		cu_free(v);
 		goto bad;
 	}
 	b = groups_add(gs, name, CFG_KIND_EVENTLISTENER, prio);
@@ -185,7 +173,7 @@ ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	if (sget(ld, s, "events", "", &x, &v) == -1)
 		return -1;
 	ev = split_commas(v, &nev);
-	free(v);
+	cu_free(v);
 	for (i = 0; i < nev; i++) {
 		lower(ev[i]);
 		for (j = 0; ev[i][j] != '\0'; j++)
@@ -219,8 +207,8 @@ ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		qsort(b->g.events, b->g.nevents, sizeof(char *), str_cmp);
 	return ld_procs(ld, s, name, CFG_KIND_EVENTLISTENER, b);
 bad:
-	free(bp);
-	free(bb);
+	cu_free(bp);
+	cu_free(bb);
 	return -1;
 }
 
@@ -239,7 +227,7 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 
 	if ((name = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
 		kerr(ld, s, NULL, "%s", e);
-		free(e);
+		cu_free(e);
 		return -1;
 	}
 	if (get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1)
@@ -249,12 +237,12 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	if (v != NULL) {
 		if (ty_uid(v, &puid, &pgid, &e) == -1) {
 			kerr(ld, s, "user", "%s", e);
-			free(e);
-			free(v);
+			cu_free(e);
+			cu_free(v);
 			goto bad;
 		}
 		has_puid = true;
-		free(v);
+		cu_free(v);
 	}
 	if (opt_get(ld, s, "socket_backlog") != NULL) {
 		if (get_int(ld, s, "socket_backlog", NULL, &x, 1, 65535,
@@ -277,41 +265,41 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 				*c = ':';
 			kerr(ld, s, "socket_owner", "invalid socket_owner "
 			    "value %s (user or user:group)", v);
-			free(e);
-			free(v);
+			cu_free(e);
+			cu_free(v);
 			goto bad;
 		}
 		owner = true;
-		free(v);
+		cu_free(v);
 	}
 	if (sget(ld, s, "socket_mode", NULL, &x, &v) == -1)
 		goto bad;
 	if (v != NULL && ty_octal(v, 4, &mode, &bm) == -1) {
 		kerr(ld, s, "socket_mode", "invalid socket_mode value %s", v);
-		free(v);
+		cu_free(v);
 		goto bad;
 	}
-	free(v);
+	cu_free(v);
 	x.program_name = name;
 	if (sget(ld, s, "socket", NULL, &x, &v) == -1)
 		goto bad;
 	if (v == NULL || *v == '\0') {
 		kerr(ld, s, "socket", "an [fcgi-program:x] section requires "
 		    "a \"socket\" line");
-		free(v);
+		cu_free(v);
 		goto bad;
 	}
 	if (has_prefix(v, "unix://")) {
 		if (v[7] != '/') {
 			kerr(ld, s, "socket", "unix socket path %s is not an "
 			    "absolute path", v + 7);
-			free(v);
+			cu_free(v);
 			goto bad;
 		}
 		path = normpath(v + 7);
-		free(v);
+		cu_free(v);
 		v = xasprintf("unix://%s", path);
-		free(path);
+		cu_free(path);
 		if (!owner && has_puid && puid != getuid()) {
 			owner = true;
 			ouid = puid;
@@ -326,7 +314,7 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		if (owner || mode != -1) {
 			kerr(ld, s, "socket", "socket_owner and socket_mode "
 			    "only apply to a unix domain socket");
-			free(v);
+			cu_free(v);
 			goto bad;
 		}
 		if (has_prefix(v, "tcp://"))
@@ -346,14 +334,14 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		    strpbrk(v + 6, " \t:") != c ||
 		    ty_int(c + 1, &n) == -1 || n < 1 || n > 65535) {
 			kerr(ld, s, "socket", "bad socket format %s", v);
-			free(v);
+			cu_free(v);
 			goto bad;
 		}
 		h = xstrndup(v + 6, (size_t)(c - v - 6));
 		lower(h);
-		free(v);
+		cu_free(v);
 		v = xasprintf("tcp://%s:%lld", h, n);
-		free(h);
+		cu_free(h);
 	}
 	b = groups_add(gs, name, CFG_KIND_FCGI, prio);
 	big_add(&b->g.big, &b->g.nbig, "priority", bp);
@@ -367,12 +355,12 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	b->g.socket_gid = ogid;
 	if (ld_procs(ld, s, name, CFG_KIND_FCGI, b) == -1)
 		goto bad;
-	free(name);
+	cu_free(name);
 	return 0;
 bad:
-	free(bp);
-	free(bm);
-	free(name);
+	cu_free(bp);
+	cu_free(bm);
+	cu_free(name);
 	return -1;
 }
 
@@ -394,26 +382,26 @@ ld_groups(struct ld *ld, struct groups *gs)
 		warn_unknown(ld, s, "group");
 		if ((gname = ty_name(s->name + 6, &e)) == NULL) {
 			kerr(ld, s, NULL, "%s", e);
-			free(e);
+			cu_free(e);
 			continue;
 		}
 		if (sget(ld, s, "programs", "", &x, &v) == -1 ||
 		    get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1) {
-			free(v);
-			free(gname);
+			cu_free(v);
+			cu_free(gname);
 			continue;
 		}
 		progs = split_commas(v, &nprogs);
-		free(v);
+		cu_free(v);
 		b = groups_add(gs, gname, CFG_KIND_GROUP, prio);
 		big_add(&b->g.big, &b->g.nbig, "priority", bp);
 		for (j = 0; j < nprogs; j++) {
 			sn = xasprintf("program:%s", progs[j]);
 			ps = store_find(&ld->ini, sn);
-			free(sn);
+			cu_free(sn);
 			sn = xasprintf("fcgi-program:%s", progs[j]);
 			fs = store_find(&ld->ini, sn);
-			free(sn);
+			cu_free(sn);
 			if (ps == NULL && fs == NULL) {
 				kerr(ld, s, "programs", "names unknown program "
 				    "or fcgi-program %s", progs[j]);
@@ -431,7 +419,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 			(void)ld_procs(ld, ps, gname, CFG_KIND_GROUP, b);
 		}
 		strv_free(progs, nprogs);
-		free(gname);
+		cu_free(gname);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
@@ -444,7 +432,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 			continue;
 		if ((gname = ty_name(s->name + 8, &e)) == NULL) {
 			kerr(ld, s, NULL, "%s", e);
-			free(e);
+			cu_free(e);
 			continue;
 		}
 		if (get_iint(ld, s, "priority", "999", &x, &prio, &bp) == 0) {
@@ -452,7 +440,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 			big_add(&b->g.big, &b->g.nbig, "priority", bp);
 			(void)ld_procs(ld, s, gname, CFG_KIND_PROGRAM, b);
 		}
-		free(gname);
+		cu_free(gname);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
@@ -472,7 +460,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 			continue;
 		(void)ld_fcgi(ld, s, gs);
 	}
-	free(excl);
+	cu_free(excl);
 	if (gs->n > 1)
 		qsort(gs->g, gs->n, sizeof(*gs->g), bgroup_cmp);
 }

@@ -20,7 +20,6 @@ struct groups {
 	size_t		 n;
 };
 
-void	group_fields_free(struct cfg_group *g);
 void	ld_groups(struct ld *ld, struct groups *gs);
 
 #endif /* SUPERVISORD_CONFIG_GROUP_H */

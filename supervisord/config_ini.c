@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <glob.h>
 #include <grp.h>
 #include <limits.h>
@@ -62,7 +63,7 @@ store_add(struct ini *ini, struct ini_sect *s)
 	ini->s = xrealloc(ini->s, ini->n + 1, sizeof(*ini->s));
 	ini->s[ini->n++] = s;
 	if (ini->n * 2 > ini->hcap) {
-		free(ini->hash);
+		cu_free(ini->hash);
 		ini->hcap = ini->hcap == 0 ? 64 : ini->hcap * 2;
 		ini->hash = xcalloc(ini->hcap, sizeof(*ini->hash));
 		for (k = 0; k < ini->n; k++) {
@@ -139,57 +140,27 @@ sect_set(struct ini_sect *s, const char *key, char *val, const char *file,
 		o->key = xstrdup(key);
 		o->here = false;
 	} else
-		free(o->val);
+		cu_free(o->val);
 	o->val = val;		/* moved: the option owns it now */
 	o->dflt = false;
 	o->file = file;
 	o->line = line;
 }
 
-static void
-sect_free(struct ini_sect *s)
-{
-	size_t	i;
-
-	if (s == NULL)
-		return;
-	for (i = 0; i < s->n; i++) {
-		free(s->o[i].key);
-		free(s->o[i].val);
-	}
-	free(s->o);
-	free(s->name);
-	free(s->file);
-	free(s);
-}
-
-void
-store_free(struct ini *ini)
-{
-	size_t	i;
-
-	for (i = 0; i < ini->n; i++)
-		sect_free(ini->s[i]);
-	free(ini->s);
-	free(ini->hash);
-	free(ini->pend);
-	for (i = 0; i < ini->nfiles; i++)
-		free(ini->files[i]);
-	free(ini->files);
-	sect_free(ini->defaults);
-	memset(ini, 0, sizeof(*ini));
-}
-
 /* Loader state and messages. */
 
+/*
+ * Append "FILE:LINE: [SECTION] KEY: message" to m: to the caller's errors
+ * a heap copy, which outlives the load's arena; to another list (the
+ * warnings) the arena's.
+ */
 void
-ld_msg(struct cfg_msgs *m, const char *file, int line, const char *sect,
-    const char *key, const char *fmt, va_list ap)
+ld_msg(struct ld *ld, struct cfg_msgs *m, const char *file, int line,
+    const char *sect, const char *key, const char *fmt, va_list ap)
 {
 	char	*msg, *s;
 
-	if (vasprintf(&msg, fmt, ap) == -1)
-		cfg_oom();
+	msg = xvasprintf(fmt, ap);
 	/* Line 0: about the whole file (unreadable, a directory). */
 	if (line == 0 && sect == NULL)
 		s = xasprintf("%s: %s", file, msg);
@@ -199,8 +170,13 @@ ld_msg(struct cfg_msgs *m, const char *file, int line, const char *sect,
 		s = xasprintf("%s:%d: [%s] %s", file, line, sect, msg);
 	else
 		s = xasprintf("%s:%d: %s", file, line, msg);
-	free(msg);
-	msgs_add(m, s);
+	cu_free(msg);
+	if (m != ld->caller)
+		msgs_add(m, s);
+	else {
+		msgs_add_heap(m, s);
+		cu_free(s);
+	}
 }
 
 void
@@ -210,7 +186,7 @@ ld_err(struct ld *ld, const char *file, int line, const char *sect,
 	va_list	ap;
 
 	va_start(ap, fmt);
-	ld_msg(ld->errs, file, line, sect, key, fmt, ap);
+	ld_msg(ld, ld->errs, file, line, sect, key, fmt, ap);
 	va_end(ap);
 	ld->nerr++;
 }
@@ -222,7 +198,7 @@ ld_warn(struct ld *ld, const char *file, int line, const char *sect,
 	va_list	ap;
 
 	va_start(ap, fmt);
-	ld_msg(&ld->warns, file, line, sect, key, fmt, ap);
+	ld_msg(ld, &ld->warns, file, line, sect, key, fmt, ap);
 	va_end(ap);
 }
 
@@ -265,6 +241,7 @@ struct rd {
 	const char	*out;		/* what inih gets of the line, */
 	size_t		 outlen, outpos; /* and how much it has taken */
 	bool		 space;		/* a continuation: " " first */
+	bool		 oom;		/* out of memory inside inih */
 #if !HAVE_INIH_VARS
 	bool		 whole;		/* too long for inih: a stand-in */
 #endif
@@ -294,7 +271,7 @@ rd_done(struct rd *r)
 	v = strip_dup(r->out, rd_cut(r->out, r->outlen));
 	ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
 	    "parse error: no '=' or ':' in '%s%s'", r->bracket ? "[" : "", v);
-	free(v);
+	cu_free(v);
 	r->optname = false;
 }
 
@@ -384,7 +361,7 @@ rd_line(struct rd *r)
 		if (rb - r->out >= 2) {
 			hdr = xstrndup(r->out + 1, (size_t)(rb - r->out - 1));
 			rd_section(r, hdr);
-			free(hdr);
+			cu_free(hdr);
 			r->kind = RD_HEADER;
 			r->outlen = (size_t)(rb - r->out) + 1;
 			return true;
@@ -406,7 +383,7 @@ rd_line(struct rd *r)
 
 /* inih's fgets: the line rd_line shaped, in pieces if str is short. */
 static char *
-rd_reader(char *str, int num, void *stream)
+rd_read(char *str, int num, void *stream)
 {
 	struct rd	*r = stream;
 	size_t		 k, room = (size_t)num - 1;
@@ -447,7 +424,7 @@ rd_reader(char *str, int num, void *stream)
 }
 
 static int
-rd_handler(void *user, const char *section, const char *name,
+rd_handle(void *user, const char *section, const char *name,
     const char *value)
 {
 	struct rd	*r = user;
@@ -490,17 +467,17 @@ cont:
 		memcpy(j, o->val, len);
 		memset(j + len, '\n', (size_t)r->blanks + 1);
 		strcpy(j + len + r->blanks + 1, v);
-		free(o->val);
+		cu_free(o->val);
 		o->val = j;
 		store_mark_here(&r->ld->ini, r->sect, o);
 	}
 	r->blanks = 0;
-	free(v);
+	cu_free(v);
 	return 1;
 opt:
 	if (r->bracket) {
 		j = xasprintf("[%s", k);
-		free(k);
+		cu_free(k);
 		k = j;
 	}
 	if (*k == '\0') {
@@ -508,19 +485,65 @@ opt:
 		j = strip_dup(r->out, rd_cut(r->out, r->outlen));
 		ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
 		    "parse error: no key before '%c' in '%s'", *d, j);
-		free(j);
-		free(k);
-		free(v);
+		cu_free(j);
+		cu_free(k);
+		cu_free(v);
 		r->optname = false;
 		return 1;
 	}
 	lower(k);
-	free(r->key);
+	cu_free(r->key);
 	r->key = k;
 	sect_set(r->sect, r->key, v, r->file, r->lineno);
 	store_mark_here(&r->ld->ini, r->sect, sect_opt(r->sect, r->key));
 	r->optname = true;
 	return 1;
+}
+
+/*
+ * What inih calls.  Out of memory must not jump across inih, which would
+ * leak its line buffer: it ends the file (EOF) instead, and rd_file
+ * jumps on once inih has returned.
+ */
+static char *
+rd_reader(char *str, int num, void *stream)
+{
+	struct rd	*r = stream;
+	jmp_buf		 jb, *prev;
+	char		*line;
+
+	if (r->oom)
+		return NULL;
+	prev = cfg_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cfg_oom_catch(prev);
+		r->oom = true;
+		return NULL;
+	}
+	line = rd_read(str, num, stream);
+	cfg_oom_catch(prev);
+	return line;
+}
+
+static int
+rd_handler(void *user, const char *section, const char *name,
+    const char *value)
+{
+	struct rd	*r = user;
+	jmp_buf		 jb, *prev;
+	int		 rc;
+
+	if (r->oom)
+		return 0;
+	prev = cfg_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cfg_oom_catch(prev);
+		r->oom = true;
+		return 0;
+	}
+	rc = rd_handle(user, section, name, value);
+	cfg_oom_catch(prev);
+	return rc;
 }
 
 static void
@@ -671,10 +694,12 @@ rd_file(struct ld *ld, const char *file, bool included)
 	r.len = len;
 	inih_setup();
 	rc = ini_parse_stream(rd_reader, &r, rd_handler, &r);
+	if (r.oom)
+		cfg_oom();
 	rd_done(&r);
-	/* The lines inih refused are reported already. */
-	if (rc < 0)
-		ld_err(ld, file, 0, NULL, NULL, "out of memory");
-	free(r.key);
+	/* The lines inih refused are reported already; -2: its malloc. */
+	if (rc == -2)
+		cfg_oom();
+	cu_free(r.key);
 	return 0;
 }

@@ -55,6 +55,7 @@ struct ini {
 struct ld {
 	struct cfg	*c;
 	struct cfg_msgs	*errs;
+	struct cfg_msgs	*caller;	/* the caller's errors, on the heap */
 	struct cfg_msgs	 warns;
 	struct ini	 ini;
 	const char	*here;
@@ -71,10 +72,9 @@ void	store_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o);
 struct ini_opt *	sect_opt(const struct ini_sect *s, const char *key);
 void	sect_set(struct ini_sect *s, const char *key, char *val, const char *file,
     int line);
-void	store_free(struct ini *ini);
-void	ld_msg(struct cfg_msgs *m, const char *file, int line, const char *sect,
-    const char *key, const char *fmt, va_list ap)
-	__attribute__((format(printf, 6, 0)));
+void	ld_msg(struct ld *ld, struct cfg_msgs *m, const char *file, int line,
+    const char *sect, const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
 void	ld_err(struct ld *ld, const char *file, int line, const char *sect,
     const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

@@ -23,6 +23,7 @@
 
 #include "supervisord/config.h"
 #include "supervisord/config_util.h"
+#include "supervisord/config_mem.h"
 #include "supervisord/config_ini.h"
 #include "supervisord/config_expand.h"
 #include "supervisord/config_types.h"
@@ -52,7 +53,7 @@ kerr(struct ld *ld, const struct ini_sect *s, const char *key,
 
 	o = key != NULL ? opt_get(ld, s, key) : NULL;
 	va_start(ap, fmt);
-	ld_msg(ld->errs, o != NULL ? o->file : s->file,
+	ld_msg(ld, ld->errs, o != NULL ? o->file : s->file,
 	    o != NULL ? o->line : s->line, s->name, key, fmt, ap);
 	va_end(ap);
 	ld->nerr++;
@@ -81,45 +82,14 @@ sget(struct ld *ld, const struct ini_sect *s, const char *key,
 	}
 	if ((*out = x_expand(x, v, &e)) == NULL) {
 		kerr(ld, s, key, "format string '%s' %s", v, e);
-		free(e);
+		cu_free(e);
 		return -1;
 	}
 	return 0;
 }
 
-/* Append key's text (taken) to a list of clamped numbers; NULL: none. */
-void
-big_add(struct cfg_bignum **v, size_t *n, const char *key, char *text)
-{
-	if (text == NULL)
-		return;
-	*v = xrealloc(*v, *n + 1, sizeof(**v));
-	(*v)[*n].key = xstrdup(key);
-	(*v)[(*n)++].text = text;
-}
 
-void
-big_free(struct cfg_bignum *v, size_t n)
-{
-	size_t	i;
 
-	for (i = 0; i < n; i++) {
-		free(v[i].key);
-		free(v[i].text);
-	}
-	free(v);
-}
-
-const char *
-cfg_big(const struct cfg_bignum *big, size_t n, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(big[i].key, key) == 0)
-			return big[i].text;
-	return NULL;
-}
 
 /*
  * An integer key, read by int() as supervisor reads it.  A value outside
@@ -157,8 +127,8 @@ get_int(struct ld *ld, const struct ini_sect *s, const char *key,
 		*out = pi.v < lo ? lo : pi.v > hi ? hi : pi.v;
 		*big = pyint_text(&pi);
 	}
-	free(pi.digits);
-	free(v);
+	cu_free(pi.digits);
+	cu_free(v);
 	return rc;
 }
 
@@ -206,17 +176,17 @@ set_exitcodes(const char *v, int **codes, size_t *n, char **err)
 		if (ty_int(item, &c) == -1 || c < 0 || c > 255) {
 			*err = xasprintf("invalid list of exit codes '%s' "
 			    "(numbers 0 to 255, comma-separated)", v);
-			free(item);
-			free(l);
+			cu_free(item);
+			cu_free(l);
 			return -1;
 		}
-		free(item);
+		cu_free(item);
 		l = xrealloc(l, k + 1, sizeof(*l));
 		l[k++] = (int)c;
 		if (q == NULL)
 			break;
 	}
-	free(*codes);
+	cu_free(*codes);
 	*codes = l;
 	*n = k;
 	return 0;
@@ -244,7 +214,7 @@ set_int(const char *v, long long lo, long long hi, long long *out,
 		*out = pi.v < lo ? lo : pi.v > hi ? hi : pi.v;
 		*big = pyint_text(&pi);
 	}
-	free(pi.digits);
+	cu_free(pi.digits);
 	return 0;
 }
 
@@ -316,7 +286,7 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 		break;
 	case CFG_T_USER:
 		if ((rc = ty_uid(v, &uid, &gid, err)) == 0) {
-			free(*(char **)f);
+			cu_free(*(char **)f);
 			*(char **)f = xstrdup(v);
 			*FIELD(base, k->aux[0], bool) = true;
 			*FIELD(base, k->aux[1], uid_t) = uid;
@@ -324,13 +294,13 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 		}
 		break;
 	case CFG_T_STR:
-		free(*(char **)f);
+		cu_free(*(char **)f);
 		*(char **)f = xstrdup(v);
 		break;
 	case CFG_T_PATH:
 		if ((p = ty_directory(v, err)) == NULL)
 			return -1;
-		free(*(char **)f);
+		cu_free(*(char **)f);
 		*(char **)f = p;
 		break;
 	case CFG_T_FILE:
@@ -340,16 +310,16 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 		/* realize(): normalize_path, except for "syslog". */
 		if (k->type == CFG_T_SDLOG && (strcasecmp(p, "none") == 0 ||
 		    strcasecmp(p, "off") == 0)) {
-			free(p);
+			cu_free(p);
 			p = NULL;
 		} else if (k->type != CFG_T_SDLOG ||
 		    strcmp(p, "syslog") != 0) {
 			t = abspath(p);
-			free(p);
+			cu_free(p);
 			p = t;
 			t = NULL;
 		}
-		free(*(char **)f);
+		cu_free(*(char **)f);
 		*(char **)f = p;
 		break;
 	case CFG_T_LOGFILE:
@@ -363,7 +333,7 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 			return -1;
 		else {
 			((struct cfg_log *)f)->kind = CFG_LOG_PATH;
-			free(((struct cfg_log *)f)->path);
+			cu_free(((struct cfg_log *)f)->path);
 			((struct cfg_log *)f)->path = p;
 		}
 		break;
@@ -371,7 +341,7 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 		p = xstrdup(v);
 		lower(p);
 		m = loglevel_parse(p);
-		free(p);
+		cu_free(p);
 		if (m == -1) {
 			*err = xasprintf("bad logging level name '%s' "
 			    "(critical, error, warn, info, debug, trace, "
@@ -387,7 +357,7 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 	if (big != NULL && rc == 0)
 		*big = t;
 	else
-		free(t);
+		cu_free(t);
 	return rc;
 }
 
@@ -406,23 +376,23 @@ cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
 		/* supervisor expands a log file name a second time. */
 		if ((v2 = x_expand(x, v, &e)) == NULL) {
 			kerr(ld, s, k->name, "format string '%s' %s", v, e);
-			free(e);
-			free(v);
+			cu_free(e);
+			cu_free(v);
 			return -1;
 		}
-		free(v);
+		cu_free(v);
 		v = v2;
 	}
 	if ((rc = cfg_key_set(k, base, v, &e, &t)) == -1) {
 		kerr(ld, s, k->name, "%s", e);
-		free(e);
+		cu_free(e);
 	} else if (k->type == CFG_T_LOGFILE &&
 	    FIELD(base, k->off, struct cfg_log)->kind == CFG_LOG_SYSLOG)
 		/* Deprecated; supervisor rewrites it as NONE + _syslog. */
 		ld_warn(ld, s->file, s->line, s->name, k->name, "%s=syslog is "
 		    "deprecated: use %.6s_syslog=true", k->name, k->name);
 	big_add(big, nbig, k->name, t);
-	free(v);
+	cu_free(v);
 	return rc;
 }
 

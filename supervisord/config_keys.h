@@ -21,8 +21,6 @@ void	kerr(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int	sget(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, char **out);
-void	big_add(struct cfg_bignum **v, size_t *n, const char *key, char *text);
-void	big_free(struct cfg_bignum *v, size_t n);
 int	get_int(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, long long lo, long long hi,
     long long *out, char **big);

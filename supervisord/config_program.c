@@ -23,6 +23,7 @@
 #include "libproc/signame.h"
 #include "supervisord/config.h"
 #include "supervisord/config_util.h"
+#include "supervisord/config_mem.h"
 #include "supervisord/config_ini.h"
 #include "supervisord/config_expand.h"
 #include "supervisord/config_types.h"
@@ -32,33 +33,6 @@
 
 /* Programs: processes_from_section. */
 
-void
-cfg_program_free(struct cfg_program *p)
-{
-	size_t	i;
-
-	if (p == NULL)
-		return;
-	free(p->name);
-	free(p->group);
-	free(p->section);
-	free(p->file);
-	free(p->command);
-	free(p->directory);
-	free(p->user);
-	free(p->out.path);
-	free(p->err.path);
-	for (i = 0; i < p->nenv; i++) {
-		free(p->env_keys[i]);
-		free(p->env_vals[i]);
-	}
-	free(p->env_keys);
-	free(p->env_vals);
-	free(p->serverurl);
-	free(p->exitcodes);
-	big_free(p->big, p->nbig);
-	free(p);
-}
 
 static int
 prog_cmp(const void *a, const void *b)
@@ -96,7 +70,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	t.umask = -1;
 	if ((prog = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
 		kerr(ld, s, NULL, "%s", e);
-		free(e);
+		cu_free(e);
 		return -1;
 	}
 	memset(&x, 0, sizeof(x));
@@ -116,7 +90,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	    &numprocs, &v) == -1)
 		goto out;
 	/* Below LLONG_MIN: no process at all, as any value below 1. */
-	free(v);
+	cu_free(v);
 	if (numprocs > 1000000) {
 		kerr(ld, s, "numprocs", "%lld is more than this daemon's limit "
 		    "of 1000000 processes per section", numprocs);
@@ -142,18 +116,18 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		char *st = strip_dup(surl, strlen(surl));
 
 		if (strcasecmp(st, "auto") == 0 || *surl == '\0') {
-			free(surl);
+			cu_free(surl);
 			surl = NULL;
 		}
-		free(st);
+		cu_free(st);
 	}
 	if (sget(ld, s, "process_name", "%(program_name)s", NULL, &v) == -1)
 		goto out;
 	pname = ty_name(v, &e);
-	free(v);
+	cu_free(v);
 	if (pname == NULL) {
 		kerr(ld, s, "process_name", "%s", e);
-		free(e);
+		cu_free(e);
 		goto out;
 	}
 	if (numprocs > 1 && strstr(pname, "%(process_num)") == NULL) {
@@ -176,23 +150,23 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		if ((v = x_expand(&x, envs, &e)) == NULL) {
 			kerr(ld, s, "environment", "format string '%s' %s",
 			    envs, e);
-			free(e);
+			cu_free(e);
 			goto out;
 		}
 		if (ty_env(v, &penv, &e) == -1) {
 			kerr(ld, s, "environment", "%s", e);
-			free(e);
-			free(v);
+			cu_free(e);
+			cu_free(v);
 			goto out;
 		}
-		free(v);
+		cu_free(v);
 		/* %(ENV_X)s of the program's own environment. */
 		pe = xcalloc(1, sizeof(*pe));
 		for (k = 0; k < penv.n; k++) {
 			char *n = xasprintf("ENV_%s", penv.k[k]);
 
 			kvl_set(pe, n, penv.v[k]);
-			free(n);
+			cu_free(n);
 		}
 		x.env[1] = pe;
 		p = xcalloc(1, sizeof(*p));
@@ -249,7 +223,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 					ld_warn(ld, s->file, s->line, s->name,
 					    "stderr_logfile", "redirect_stderr="
 					    "true: the file name is ignored");
-				free(p->err.path);
+				cu_free(p->err.path);
 				p->err.path = NULL;
 				p->err.kind = CFG_LOG_NONE;
 			}
@@ -263,7 +237,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 			if ((name = x_expand(&x, pname, &e)) == NULL) {
 				kerr(ld, s, "process_name", "format string "
 				    "'%s' %s", pname, e);
-				free(e);
+				cu_free(e);
 				rc = -1;
 			} else
 				p->name = name;
@@ -282,7 +256,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 			memset(&merged, 0, sizeof(merged));
 		}
 		kvl_free(pe);
-		free(pe);
+		cu_free(pe);
 		pe = NULL;
 		x.env[1] = NULL;
 		if (rc == -1)
@@ -299,16 +273,16 @@ out:
 	}
 	if (pe != NULL) {
 		kvl_free(pe);
-		free(pe);
+		cu_free(pe);
 	}
 	kvl_free(&penv);
 	kvl_free(&merged);
-	free(t.exitcodes);
-	free(t.user);
+	cu_free(t.exitcodes);
+	cu_free(t.user);
 	big_free(t.big, t.nbig);
-	free(pname);
-	free(prog);
-	free(envs);
-	free(surl);
+	cu_free(pname);
+	cu_free(prog);
+	cu_free(envs);
+	cu_free(surl);
 	return rc;
 }

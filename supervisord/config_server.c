@@ -82,7 +82,7 @@ sd_defaults(struct cfg_supervisord *sd)
 	for (i = 0; i < t->nown; i++)
 		if (t->own[i].def != NULL && (t->own[i].flags & CFG_F_READ) &&
 		    cfg_key_set(&t->own[i], sd, t->own[i].def, &e, NULL) == -1)
-			free(e);
+			cu_free(e);
 	sd->childlogdir = abspath(tempdir());
 }
 
@@ -110,9 +110,9 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 			continue;
 		if (cfg_key_set(k, &ld->c->sd, v, &e, NULL) == -1) {
 			kerr(ld, s, k->name, "%s", e);
-			free(e);
+			cu_free(e);
 		}
-		free(v);
+		cu_free(v);
 	}
 	/* environment= is expanded twice, the second time with the host. */
 	if (sget(ld, s, "environment", "", &x, &v) == -1)
@@ -120,16 +120,16 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 	x2.host = ld->host;
 	if ((v2 = x_expand(&x2, v, &e)) == NULL) {
 		kerr(ld, s, "environment", "format string '%s' %s", v, e);
-		free(e);
-		free(v);
+		cu_free(e);
+		cu_free(v);
 		return;
 	}
-	free(v);
+	cu_free(v);
 	if (ty_env(v2, &env, &e) == -1) {
 		/* The pairs read before the bad one are dropped too. */
 		kvl_free(&env);
 		kerr(ld, s, "environment", "%s", e);
-		free(e);
+		cu_free(e);
 	} else {
 		struct cfg_supervisord *sd = &ld->c->sd;
 
@@ -139,16 +139,16 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 			char *n = xasprintf("ENV_%s", env.k[i]);
 
 			kvl_set(&ld->envx, n, env.v[i]);
-			free(n);
+			cu_free(n);
 			sd->env_keys[i] = env.k[i];
 			sd->env_vals[i] = env.v[i];
 		}
 		sd->nenv = env.n;
-		free(env.k);
-		free(env.v);
+		cu_free(env.k);
+		cu_free(env.v);
 		memset(&env, 0, sizeof(env));
 	}
-	free(v2);
+	cu_free(v2);
 }
 
 /* Servers: server_configs_from_parser, and [supervisorctl]. */
@@ -167,8 +167,8 @@ ld_auth(struct ld *ld, struct ini_sect *s, bool keep)
 		return;
 	}
 	if (keep && u != NULL) {
-		free(ld->c->http_username);
-		free(ld->c->http_password);
+		cu_free(ld->c->http_username);
+		cu_free(ld->c->http_password);
 		ld->c->http_username = xstrdup(u->val);
 		ld->c->http_password = xstrdup(p->val);
 	}
@@ -208,7 +208,7 @@ ld_servers(struct ld *ld)
 		    n > 65535)
 			kerr(ld, s, "port", "invalid port '%s' (a number 1 to "
 			    "65535, optionally after host:)", v);
-		free(v);
+		cu_free(v);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
@@ -223,16 +223,16 @@ ld_servers(struct ld *ld)
 			continue;
 		}
 		sv = strip_dup(v, strlen(v));
-		free(v);
+		cu_free(v);
 		v = expanduser(sv);
-		free(sv);
+		cu_free(sv);
 		sv = abspath(v);
-		free(v);
+		cu_free(v);
 		ld_auth(ld, s, ld->c->unix_socket == NULL);
 		if (ld->c->unix_socket == NULL)
 			ld->c->unix_socket = sv;
 		else
-			free(sv);
+			cu_free(sv);
 		if (sget(ld, s, "chown", NULL, &xe, &v) == -1)
 			continue;
 		if (v != NULL) {
@@ -247,15 +247,15 @@ ld_servers(struct ld *ld)
 					*c = ':';
 				kerr(ld, s, "chown", "invalid sockchown value "
 				    "%s (user or user:group)", v);
-				free(e);
-				free(v);
+				cu_free(e);
+				cu_free(v);
 				continue;
 			}
 			if (c != NULL)
 				*c = ':';
 			if (ld->c->unix_socket_owner == NULL)
 				ld->c->unix_socket_owner = xstrdup(v);
-			free(v);
+			cu_free(v);
 		}
 		if (sget(ld, s, "chmod", NULL, &xe, &v) == -1)
 			continue;
@@ -266,8 +266,8 @@ ld_servers(struct ld *ld)
 				    v);
 			else
 				ld->c->unix_socket_mode = mode;
-			free(e);
-			free(v);
+			cu_free(e);
+			cu_free(v);
 		}
 	}
 	if ((s = store_find(&ld->ini, "supervisorctl")) != NULL) {
@@ -301,16 +301,16 @@ ld_rpc(struct ld *ld)
 			kerr(ld, s, fk, "%s cannot be resolved: %s", v,
 			    spec_ok(v) ? "this daemon runs no Python code" :
 			    "not a Python import spec (module:attribute)");
-			free(v);
+			cu_free(v);
 			continue;
 		}
-		free(v);
+		cu_free(v);
 		/* The other keys are the factory's arguments. */
 		for (k = 0; k < s->n; k++) {
 			if (strcmp(s->o[k].key, fk) == 0)
 				continue;
 			if (sget(ld, s, s->o[k].key, NULL, &x, &v) == 0)
-				free(v);
+				cu_free(v);
 		}
 	}
 }

@@ -153,7 +153,7 @@ py_int(const char *v, int base, struct pyint *pi)
 	/* Transform to ASCII first, as int() does. */
 	while (*p != '\0') {
 		if ((c = u8_next(&p)) == -1) {
-			free(a.s);
+			cu_free(a.s);
 			return -1;
 		}
 		sb_addc(&a, (char)py_ascii(c));
@@ -186,12 +186,12 @@ py_int(const char *v, int base, struct pyint *pi)
 		q++;
 	if (ndig == 0 || *q != '\0' ||
 	    (pi->toolong = base == 10 && ndig > PY_INT_MAX_DIGITS)) {
-		free(a.s);
-		free(pi->digits);
+		cu_free(a.s);
+		cu_free(pi->digits);
 		pi->digits = NULL;
 		return -1;
 	}
-	free(a.s);
+	cu_free(a.s);
 	if (len == 0) {
 		pi->digits[0] = '0';
 		pi->neg = false;
@@ -211,7 +211,7 @@ ty_int(const char *v, long long *out)
 
 	if (py_int(v, 10, &pi) == -1)
 		return -1;
-	free(pi.digits);
+	cu_free(pi.digits);
 	*out = pi.v;
 	return 0;
 }
@@ -278,7 +278,7 @@ ty_bytes(const char *v, long long *out, char **text)
 	}
 	d = xstrndup(v, n - cut);
 	rc = py_int(d, 10, &pi);
-	free(d);
+	cu_free(d);
 	if (rc == -1)
 		return -1;
 	if (!pi.clamped && pi.v <= LLONG_MAX / m && pi.v >= LLONG_MIN / m)
@@ -289,9 +289,9 @@ ty_bytes(const char *v, long long *out, char **text)
 		memcpy(d, pi.digits, strlen(pi.digits));
 		dec_mul(d, (unsigned long)m);
 		*text = xasprintf("%s%s", pi.neg ? "-" : "", d);
-		free(d);
+		cu_free(d);
 	}
-	free(pi.digits);
+	cu_free(pi.digits);
 	return 0;
 }
 
@@ -314,7 +314,7 @@ ty_octal(const char *v, int ndig, int *out, char **text)
 		return -1;
 	if (!pi.neg && !pi.clamped && pi.v <= INT_MAX) {
 		*out = (int)pi.v;
-		free(pi.digits);
+		cu_free(pi.digits);
 		return 0;
 	}
 	n = strlen(pi.digits);
@@ -324,7 +324,7 @@ ty_octal(const char *v, int ndig, int *out, char **text)
 	pad = ndig - (pi.neg ? 1 : 0) - (int)n;
 	*text = xasprintf("%s%.*s%s", pi.neg ? "-" : "", pad > 0 ? pad : 0,
 	    "0000", pi.digits);
-	free(pi.digits);
+	cu_free(pi.digits);
 	return 0;
 }
 
@@ -376,11 +376,11 @@ ty_dirpath(const char *v, char **err)
 	if (*d != '\0' && !is_dir(d)) {
 		*err = xasprintf("the directory named as part of the path %s "
 		    "does not exist", v);
-		free(d);
-		free(nv);
+		cu_free(d);
+		cu_free(nv);
 		return NULL;
 	}
-	free(d);
+	cu_free(d);
 	return nv;
 }
 
@@ -392,7 +392,7 @@ ty_directory(const char *v, char **err)
 	nv = expanduser(v);
 	if (!is_dir(nv)) {
 		*err = xasprintf("%s is not an existing directory", v);
-		free(nv);
+		cu_free(nv);
 		return NULL;
 	}
 	return nv;
@@ -410,7 +410,7 @@ ty_name(const char *v, char **err)
 		if (strchr(s, *bad) != NULL) {
 			*err = xasprintf("invalid name '%s': it contains '%c'",
 			    v, *bad);
-			free(s);
+			cu_free(s);
 			return NULL;
 		}
 	return s;
@@ -431,7 +431,7 @@ ty_signal(const char *v, int *out)
 	} else {
 		s = strip_dup(v, strlen(v));
 		sig = proc_sig_num(s);
-		free(s);
+		cu_free(s);
 	}
 	if (sig <= 0)
 		return -1;
@@ -511,7 +511,7 @@ shlex_split(const char *s, struct tokl *tl, char **err)
 		} else if (state == '\'' || state == '"') {
 			if (c == '\0') {
 				*err = xasprintf("no closing quotation");
-				free(tok.s);
+				cu_free(tok.s);
 				return -1;
 			}
 			sb_addc(&tok, c);
@@ -553,8 +553,8 @@ tokl_free(struct tokl *tl)
 	size_t	i;
 
 	for (i = 0; i < tl->n; i++)
-		free(tl->t[i]);
-	free(tl->t);
+		cu_free(tl->t[i]);
+	cu_free(tl->t);
 }
 
 static char *
@@ -592,7 +592,7 @@ ty_env(const char *s, struct kvl *out, char **err)
 		}
 		v = strip_quotes(tl.t[i + 2]);
 		kvl_set(out, tl.t[i], v);
-		free(v);
+		cu_free(v);
 	}
 	tokl_free(&tl);
 	return 0;

@@ -1,11 +1,14 @@
 /*
- * config_util: allocation that aborts, messages, growable strings, an ordered map, and
- * the os.path functions supervisor calls.
+ * config_util: allocation (in a load's arena, out of memory caught),
+ * messages, growable strings, an ordered map, and the os.path functions
+ * supervisor calls.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -25,14 +28,50 @@
 #include "supervisord/config.h"
 #include "supervisord/config_util.h"
 
-/* Small helpers. */
+/*
+ * Allocation.  During a load every x* allocation comes from the load's
+ * arena (cu_arena_use), and cu_arena_free frees all of it at once when
+ * the load ends, whether it succeeds (its result copied out to the heap
+ * first), fails, or runs out of memory half-way, with temporaries still
+ * held in the frames that longjmp left.  Inside, blocks are cut from
+ * chunks and, when cu_free gives them back, kept on a free list by size
+ * class for the next allocation of that class, so that the load's many
+ * temporaries take no more room than they would in malloc.  Each block
+ * starts with its size (its class's), so xrealloc of a block that has
+ * room returns it.  Outside a load the x* functions are malloc's, and
+ * cu_free is free.
+ */
+#define CU_HDR		16		/* the block's size, and alignment */
+#define CU_SMALL	1024		/* classes of 16 bytes up to this */
+#define CU_NSMALL	(CU_SMALL / 16)
+#define CU_NCLASS	(CU_NSMALL + 48)	/* then powers of 2 */
+#define CU_CHUNK_MIN	(64 * 1024)
+#define CU_CHUNK_MAX	(2 * 1024 * 1024)	/* a huge page */
 
-static jmp_buf	*oom_jmp;	/* the load in progress, or NULL */
+struct cu_chunk {
+	struct cu_chunk	*next;
+	size_t		 size, used;	/* of data */
+	size_t		 map;		/* mmap'ed: its length; 0: malloc'ed */
+	unsigned char	 data[];
+};
 
-void
+struct cu_arena {
+	struct cu_chunk	*head;		/* the chunk allocated from */
+	size_t		 next;		/* the next chunk's size */
+	void		*free[CU_NCLASS]; /* blocks given back, by class */
+};
+
+static jmp_buf		*oom_jmp;	/* the load in progress, or NULL */
+static struct cu_arena	*cu_cur;	/* the load's arena, or NULL */
+static long		 cu_fail_n;	/* cu_fail_after: 0 off */
+
+jmp_buf *
 cfg_oom_catch(jmp_buf *jb)
 {
+	jmp_buf	*prev = oom_jmp;
+
 	oom_jmp = jb;
+	return prev;
 }
 
 void
@@ -43,12 +82,191 @@ cfg_oom(void)
 	abort();
 }
 
+long
+cu_fail_after(long n)
+{
+	long	left = cu_fail_n;
+
+	cu_fail_n = n;
+	return left;
+}
+
+/* Whether the allocation about to be made is to fail (cu_fail_after). */
+static bool
+cu_failing(void)
+{
+	return cu_fail_n > 0 && --cu_fail_n == 0;
+}
+
+struct cu_arena *
+cu_arena_new(void)
+{
+	struct cu_arena	*a;
+
+	if (cu_failing() || (a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->next = CU_CHUNK_MIN;
+	return a;
+}
+
+struct cu_arena *
+cu_arena_use(struct cu_arena *a)
+{
+	struct cu_arena	*prev = cu_cur;
+
+	cu_cur = a;
+	return prev;
+}
+
+/*
+ * A chunk of sz bytes of data.  The large ones are huge pages where the
+ * system has them (madvise): a large configuration's load takes tens of
+ * megabytes, and faulting them in 4 KiB at a time, at every load, cost
+ * more than the parse itself.
+ */
+static struct cu_chunk *
+cu_chunk_new(size_t sz)
+{
+	struct cu_chunk	*c;
+	unsigned char	*m;
+	size_t		 len, pre;
+
+	if (sizeof(*c) + sz != CU_CHUNK_MAX) {
+		if ((c = malloc(sizeof(*c) + sz)) == NULL)
+			return NULL;
+		c->map = 0;
+		return c;
+	}
+	len = CU_CHUNK_MAX * 2;
+	if ((m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		return NULL;
+	/* Aligned on its size, the rest unmapped. */
+	pre = (CU_CHUNK_MAX - (uintptr_t)m % CU_CHUNK_MAX) % CU_CHUNK_MAX;
+	if (pre > 0)
+		(void)munmap(m, pre);
+	(void)munmap(m + pre + CU_CHUNK_MAX, len - pre - CU_CHUNK_MAX);
+	c = (struct cu_chunk *)(void *)(m + pre);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(c, CU_CHUNK_MAX, MADV_HUGEPAGE);
+#endif
+	c->map = CU_CHUNK_MAX;
+	return c;
+}
+
+void
+cu_arena_free(struct cu_arena *a)
+{
+	struct cu_chunk	*c, *n;
+
+	if (a == NULL)
+		return;
+	assert(cu_cur != a);
+	for (c = a->head; c != NULL; c = n) {
+		n = c->next;
+		if (c->map > 0)
+			(void)munmap(c, c->map);
+		else
+			free(c);
+	}
+	free(a);
+}
+
+/* The class of a block of n bytes, and its size in *sz. */
+static size_t
+cu_class(size_t n, size_t *sz)
+{
+	size_t	k, s;
+
+	if (n <= CU_SMALL) {
+		k = n == 0 ? 0 : (n - 1) / 16;
+		*sz = (k + 1) * 16;
+		return k;
+	}
+	for (k = CU_NSMALL, s = CU_SMALL * 2; s < n; k++, s *= 2)
+		if (k + 1 == CU_NCLASS || s > SIZE_MAX / 4)
+			cfg_oom();
+	*sz = s;
+	return k;
+}
+
+/* n bytes of the current arena, after their size. */
+static void *
+cu_arena_alloc(size_t n)
+{
+	struct cu_arena	*a = cu_cur;
+	struct cu_chunk	*c = a->head;
+	unsigned char	*p;
+	size_t		 k, sz, need, csz;
+
+	k = cu_class(n, &sz);
+	if (cu_failing())
+		cfg_oom();
+	if ((p = a->free[k]) != NULL) {
+		a->free[k] = *(void **)(void *)p;
+		return p;
+	}
+	need = sz + CU_HDR;
+	if (c == NULL || c->size - c->used < need) {
+		csz = need > a->next / 4 ? need : a->next - sizeof(*c);
+		if ((c = cu_chunk_new(csz)) == NULL)
+			cfg_oom();
+		c->size = csz;
+		c->used = 0;
+		if (csz == need && a->head != NULL) {
+			/* A large block: its own chunk, behind the head. */
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+			if (a->next < CU_CHUNK_MAX)
+				a->next *= 2;
+		}
+	}
+	p = c->data + c->used;
+	c->used += need;
+	*(size_t *)(void *)p = sz;
+	return p + CU_HDR;
+}
+
+static size_t
+cu_size(const void *p)
+{
+	return *(const size_t *)(const void *)((const unsigned char *)p -
+	    CU_HDR);
+}
+
+void
+cu_free(void *p)
+{
+	size_t	k, sz;
+
+	if (cu_cur == NULL) {
+		free(p);
+		return;
+	}
+	if (p == NULL)
+		return;
+	k = cu_class(cu_size(p), &sz);
+	*(void **)p = cu_cur->free[k];
+	cu_cur->free[k] = p;
+}
+
 void *
 xcalloc(size_t n, size_t sz)
 {
 	void	*p;
 
-	if ((p = calloc(n == 0 ? 1 : n, sz == 0 ? 1 : sz)) == NULL)
+	if (sz != 0 && n > SIZE_MAX / sz)
+		cfg_oom();
+	if (cu_cur != NULL) {
+		p = cu_arena_alloc(n * sz);
+		memset(p, 0, n * sz);
+		return p;
+	}
+	if (cu_failing() ||
+	    (p = calloc(n == 0 ? 1 : n, sz == 0 ? 1 : sz)) == NULL)
 		cfg_oom();
 	return p;
 }
@@ -57,22 +275,22 @@ void *
 xrealloc(void *o, size_t n, size_t sz)
 {
 	void	*p;
+	size_t	 have;
 
 	if (sz != 0 && n > SIZE_MAX / sz)
 		cfg_oom();
-	if ((p = realloc(o, n * sz == 0 ? 1 : n * sz)) == NULL)
-		cfg_oom();
-	return p;
-}
-
-char *
-xstrdup(const char *s)
-{
-	char	*p;
-
-	if (s == NULL)
-		return NULL;
-	if ((p = strdup(s)) == NULL)
+	if (cu_cur != NULL) {
+		if (o == NULL)
+			return cu_arena_alloc(n * sz);
+		if (n * sz <= (have = cu_size(o)))
+			return o;
+		p = cu_arena_alloc(n * sz);
+		memcpy(p, o, have);
+		cu_free(o);
+		return p;
+	}
+	if (cu_failing() ||
+	    (p = realloc(o, n * sz == 0 ? 1 : n * sz)) == NULL)
 		cfg_oom();
 	return p;
 }
@@ -82,9 +300,40 @@ xstrndup(const char *s, size_t n)
 {
 	char	*p;
 
-	if ((p = strndup(s, n)) == NULL)
+	n = strnlen(s, n);
+	p = cu_cur != NULL ? cu_arena_alloc(n + 1) : NULL;
+	if (p == NULL && (cu_failing() || (p = malloc(n + 1)) == NULL))
 		cfg_oom();
+	memcpy(p, s, n);
+	p[n] = '\0';
 	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list	 aq;
+	char	 buf[256], *s;
+	int	 n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		cfg_oom();
+	if ((size_t)n < sizeof(buf))
+		return xstrndup(buf, (size_t)n);
+	s = xcalloc((size_t)n + 1, 1);
+	(void)vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
 }
 
 char *
@@ -94,10 +343,26 @@ xasprintf(const char *fmt, ...)
 	char	*s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		cfg_oom();
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+/* Append s (copied to the heap, whatever the arena) to m, the caller's. */
+void
+msgs_add_heap(struct cfg_msgs *m, const char *s)
+{
+	char	**v, *d;
+
+	if (cu_failing() || (d = strdup(s)) == NULL)
+		cfg_oom();
+	if (cu_failing() ||
+	    (v = reallocarray(m->v, m->n + 1, sizeof(*v))) == NULL) {
+		free(d);
+		cfg_oom();
+	}
+	m->v = v;
+	m->v[m->n++] = d;
 }
 
 void
@@ -107,19 +372,6 @@ msgs_add(struct cfg_msgs *m, char *s)
 	m->v[m->n++] = s;
 }
 
-void
-cfg_msgs_free(struct cfg_msgs *m)
-{
-	size_t	i;
-
-	if (m == NULL)
-		return;
-	for (i = 0; i < m->n; i++)
-		free(m->v[i]);
-	free(m->v);
-	m->v = NULL;
-	m->n = 0;
-}
 
 void
 sb_addn(struct sbuf *b, const char *s, size_t n)
@@ -163,7 +415,7 @@ kvl_set(struct kvl *l, const char *k, const char *v)
 
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->k[i], k) == 0) {
-			free(l->v[i]);
+			cu_free(l->v[i]);
 			l->v[i] = xstrdup(v);
 			return;
 		}
@@ -193,11 +445,11 @@ kvl_free(struct kvl *l)
 	size_t	i;
 
 	for (i = 0; i < l->n; i++) {
-		free(l->k[i]);
-		free(l->v[i]);
+		cu_free(l->k[i]);
+		cu_free(l->v[i]);
 	}
-	free(l->k);
-	free(l->v);
+	cu_free(l->k);
+	cu_free(l->v);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -250,7 +502,7 @@ expanduser(const char *v)
 	} else {
 		name = xstrndup(v + 1, (size_t)(rest - v - 1));
 		pw = getpwnam(name);
-		free(name);
+		cu_free(name);
 		if (pw == NULL)
 			return xstrdup(v);
 		home = pw->pw_dir;
@@ -305,8 +557,8 @@ normpath(const char *p)
 			sb_addc(&out, '/');
 		sb_addn(&out, parts[i], lens[i]);
 	}
-	free(parts);
-	free(lens);
+	cu_free(parts);
+	cu_free(lens);
 	if (out.len == 0)
 		sb_addc(&out, '.');
 	return sb_take(&out);
@@ -324,7 +576,7 @@ abspath(const char *p)
 		snprintf(cwd, sizeof(cwd), "%s", ".");
 	j = xasprintf("%s/%s", cwd, p);
 	r = normpath(j);
-	free(j);
+	cu_free(j);
 	return r;
 }
 
@@ -363,10 +615,9 @@ dircache_clear(void)
 {
 	size_t	i;
 
-	for (i = 0; i < DIRCACHE_N; i++) {
-		free(dircache[i].path);
+	/* The paths were the load's, in its arena. */
+	for (i = 0; i < DIRCACHE_N; i++)
 		dircache[i].path = NULL;
-	}
 	dircache_next = 0;
 }
 
@@ -383,7 +634,7 @@ is_dir(const char *p)
 			return dircache[i].dir;
 	dir = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 	if (dircache_on) {
-		free(dircache[dircache_next].path);
+		cu_free(dircache[dircache_next].path);
 		dircache[dircache_next].path = xstrdup(p);
 		dircache[dircache_next].dir = dir;
 		dircache_next = (dircache_next + 1) % DIRCACHE_N;
@@ -441,6 +692,6 @@ strv_free(char **l, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		free(l[i]);
-	free(l);
+		cu_free(l[i]);
+	cu_free(l);
 }

@@ -1,6 +1,7 @@
 /*
- * config_util: allocation that aborts, messages, growable strings, an ordered map, and
- * the os.path functions supervisor calls.
+ * config_util: allocation (in a load's arena, out of memory caught),
+ * messages, growable strings, an ordered map, and the os.path functions
+ * supervisor calls.
  * Internal to the configuration reader (config*.c).
  */
 #ifndef SUPERVISORD_CONFIG_UTIL_H
@@ -30,11 +31,36 @@ struct kvl {
 
 /*
  * Out of memory: jump to jb of cfg_oom_catch (a load in progress, which
- * then returns NULL and leaves what it had allocated), else abort.  The
- * x* functions below call it.  NULL: no load in progress.
+ * then frees its arena and returns NULL), else abort.  The x* functions
+ * below call it.  NULL: no load in progress.  Returns the previous jb,
+ * for a catch that cleans up and jumps on (cfg_oom again).
  */
-void	cfg_oom_catch(jmp_buf *jb);
+jmp_buf *cfg_oom_catch(jmp_buf *jb);
 void	cfg_oom(void) __attribute__((noreturn));
+
+/*
+ * A load's arena: while it is in use (cu_arena_use), the x* functions
+ * allocate from it and cu_free does nothing; cu_arena_free frees every
+ * block at once.  Outside (cu_arena_use(NULL)) they are malloc's, and
+ * cu_free is free.  cu_arena_new: NULL when out of memory.
+ * cu_arena_use returns the arena that was in use.
+ */
+struct cu_arena;
+struct cu_arena *cu_arena_new(void);
+struct cu_arena *cu_arena_use(struct cu_arena *a);
+void	cu_arena_free(struct cu_arena *a);
+void	cu_free(void *p);
+/*
+ * Tests only: the n-th allocation of the x* functions from now (arena
+ * blocks and heap blocks alike) fails as out of memory; 0: none.
+ * Returns how many were left of the previous count (0: it failed, or
+ * none was set).
+ */
+long	cu_fail_after(long n);
+/* Append a heap copy of s to m (a caller's, which outlives any arena). */
+void	msgs_add_heap(struct cfg_msgs *m, const char *s);
+char *	xvasprintf(const char *fmt, va_list ap)
+	    __attribute__((format(printf, 1, 0)));
 
 void *	xcalloc(size_t n, size_t sz);
 void *	xrealloc(void *o, size_t n, size_t sz);

@@ -12,6 +12,18 @@
 
 #include "supervisord/config.h"
 #include "supervisord/config_table.h"
+#include "supervisord/config_util.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WITH_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WITH_ASAN	1
+#endif
+#endif
+#ifdef WITH_ASAN
+#include <sanitizer/lsan_interface.h>
+#endif
 
 /*
  * options.py 4.2.5, by hand: every key each section reads, and its
@@ -254,12 +266,8 @@ END_TEST
  */
 START_TEST(test_load_oom)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef WITH_ASAN
 	return;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-	return;
-#endif
 #endif
 	struct rlimit	 rl;
 	struct cfg_msgs	 errs = { NULL, 0 };
@@ -285,6 +293,115 @@ START_TEST(test_load_oom)
 }
 END_TEST
 
+/*
+ * Out of memory at every allocation of a load in turn (cu_fail_after):
+ * NULL and "out of memory" each time, and nothing left allocated (the
+ * arena goes whole; under ASan, LeakSanitizer checks).  The files use
+ * what allocates outside the arena too: an include (glob), errors kept
+ * by the caller, the copy of the result to the heap.
+ */
+static const char *const oom_files[][2] = {
+	{ "supervisord.conf", "[supervisord]\nenvironment=A=\"1\",B=2\n"
+	    "[include]\nfiles=*.inc\n"
+	    "[unix_http_server]\nfile=%(here)s/s.sock\n"
+	    "[supervisorctl]\nserverurl=unix://%(here)s/s.sock\n"
+	    "[group:g]\nprograms=a,b\npriority=5\n"
+	    "[eventlistener:l]\ncommand=/bin/cat\nevents=TICK_5\n" },
+	{ "a.inc", "[program:a]\ncommand=/bin/sleep %(process_num)d\n"
+	    "process_name=%(program_name)s_%(process_num)d\nnumprocs=3\n"
+	    "environment=X=\"%(process_num)d\"\nexitcodes=0,2\n"
+	    "startsecs=99999999999999999999\nunknown=1\n"
+	    "stdout_logfile=%(here)s/%(program_name)s.log\n" },
+	{ "b.inc", "[program:b]\ncommand=/bin/true\nuser=root\n"
+	    "umask=-1\nstdout_logfile=syslog\n" },
+};
+
+static char *
+oom_tree(char *dir)
+{
+	char	 path[512];
+	FILE	*fp;
+	size_t	 i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (i = 0; i < sizeof(oom_files) / sizeof(oom_files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, oom_files[i][0]);
+		ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+		fputs(oom_files[i][1], fp);
+		fclose(fp);
+	}
+	snprintf(path, sizeof(path), "%s/supervisord.conf", dir);
+	return strdup(path);
+}
+
+static void
+oom_tree_rm(const char *dir)
+{
+	char	path[512];
+	size_t	i;
+
+	for (i = 0; i < sizeof(oom_files) / sizeof(oom_files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, oom_files[i][0]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+START_TEST(test_load_fail_each)
+{
+	char		 dir[] = "/tmp/check_config_oom.XXXXXX";
+	struct cfg_msgs	 errs = { NULL, 0 };
+	struct cfg_ctl	*cc;
+	struct cfg	*c;
+	char		*path;
+	long		 n, left;
+
+	path = oom_tree(dir);
+	/* The file is good: with enough memory, a config. */
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	ck_assert_int_eq(c->nprograms, 5);
+	cfg_free(c);
+	for (n = 1;; n++) {
+		cu_fail_after(n);
+		c = cfg_load(path, &errs);
+		left = cu_fail_after(0);
+		if (left > 0) {		/* fewer allocations than n */
+			ck_assert_ptr_nonnull(c);
+			ck_assert_uint_eq(errs.n, 0);
+			cfg_free(c);
+			break;
+		}
+		ck_assert_msg(c == NULL, "allocation %ld failed, and a config",
+		    n);
+		ck_assert_uint_eq(errs.n, 1);
+		ck_assert_str_eq(errs.v[0], "out of memory");
+		cfg_msgs_free(&errs);
+	}
+	ck_assert_int_gt(n, 100);
+	for (n = 1;; n++) {
+		cu_fail_after(n);
+		cc = cfg_ctl_load(path, &errs);
+		left = cu_fail_after(0);
+		if (left > 0) {
+			ck_assert_ptr_nonnull(cc);
+			ck_assert_ptr_nonnull(cc->serverurl);
+			cfg_ctl_free(cc);
+			break;
+		}
+		ck_assert_ptr_null(cc);
+		ck_assert_str_eq(errs.v[errs.n - 1], "out of memory");
+		cfg_msgs_free(&errs);
+	}
+	cfg_msgs_free(&errs);
+	oom_tree_rm(dir);
+	free(path);
+#ifdef WITH_ASAN
+	ck_assert_int_eq(__lsan_do_recoverable_leak_check(), 0);
+#endif
+}
+END_TEST
+
 Suite	*config_table_suite(void);
 
 Suite *
@@ -300,6 +417,7 @@ config_table_suite(void)
 	    (int)(sizeof(diffs) / sizeof(diffs[0])));
 	tcase_add_test(tc, test_program_diff_covers);
 	tcase_add_test(tc, test_load_oom);
+	tcase_add_test(tc, test_load_fail_each);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

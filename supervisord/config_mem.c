@@ -1,0 +1,346 @@
+/*
+ * config_mem: the memory of a parsed configuration.  A load allocates
+ * in its arena (config_util.h) and, when it succeeds, copies its result
+ * out to the heap (cfg_copy), block by block, so that each struct
+ * cfg_program can be moved to a running program and freed alone
+ * (cfg_program_free) and the rest with cfg_free; then the arena goes
+ * whole, as it does after an error or out of memory.  Also the lists of
+ * messages and of clamped numbers.
+ */
+#include <sys/types.h>
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "supervisord/config.h"
+#include "supervisord/config_util.h"
+#include "supervisord/config_mem.h"
+
+/* Append key's text (taken) to a list of clamped numbers; NULL: none. */
+void
+big_add(struct cfg_bignum **v, size_t *n, const char *key, char *text)
+{
+	if (text == NULL)
+		return;
+	*v = xrealloc(*v, *n + 1, sizeof(**v));
+	(*v)[*n].key = xstrdup(key);
+	(*v)[(*n)++].text = text;
+}
+
+void
+big_free(struct cfg_bignum *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		cu_free(v[i].key);
+		cu_free(v[i].text);
+	}
+	cu_free(v);
+}
+
+const char *
+cfg_big(const struct cfg_bignum *big, size_t n, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(big[i].key, key) == 0)
+			return big[i].text;
+	return NULL;
+}
+
+void
+cfg_msgs_free(struct cfg_msgs *m)
+{
+	size_t	i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		free(m->v[i]);
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+void
+cfg_program_free(struct cfg_program *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	cu_free(p->name);
+	cu_free(p->group);
+	cu_free(p->section);
+	cu_free(p->file);
+	cu_free(p->command);
+	cu_free(p->directory);
+	cu_free(p->user);
+	cu_free(p->out.path);
+	cu_free(p->err.path);
+	for (i = 0; i < p->nenv; i++) {
+		cu_free(p->env_keys[i]);
+		cu_free(p->env_vals[i]);
+	}
+	cu_free(p->env_keys);
+	cu_free(p->env_vals);
+	cu_free(p->serverurl);
+	cu_free(p->exitcodes);
+	big_free(p->big, p->nbig);
+	cu_free(p);
+}
+
+void
+group_fields_free(struct cfg_group *g)
+{
+	size_t	i;
+
+	cu_free(g->name);
+	for (i = 0; i < g->nevents; i++)
+		cu_free(g->events[i]);
+	cu_free(g->events);
+	cu_free(g->result_handler);
+	cu_free(g->socket);
+	big_free(g->big, g->nbig);
+}
+
+static void
+cfg_contents_free(struct cfg *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nprograms; i++)
+		cfg_program_free(c->programs[i]);
+	cu_free(c->programs);
+	for (i = 0; i < c->ngroups; i++)
+		group_fields_free(&c->groups[i]);
+	cu_free(c->groups);
+	cu_free(c->sd.logfile);
+	cu_free(c->sd.pidfile);
+	cu_free(c->sd.directory);
+	cu_free(c->sd.user);
+	cu_free(c->sd.identifier);
+	cu_free(c->sd.childlogdir);
+	for (i = 0; i < c->sd.nenv; i++) {
+		cu_free(c->sd.env_keys[i]);
+		cu_free(c->sd.env_vals[i]);
+	}
+	cu_free(c->sd.env_keys);
+	cu_free(c->sd.env_vals);
+	cu_free(c->unix_socket);
+	cu_free(c->unix_socket_owner);
+	cu_free(c->http_username);
+	cu_free(c->http_password);
+	cu_free(c->ctl_serverurl);
+	cfg_msgs_free(&c->warnings);
+	cu_free(c->path);
+	cu_free(c->here);
+}
+
+void
+cfg_free(struct cfg *c)
+{
+	if (c == NULL)
+		return;
+	cfg_contents_free(c);
+	cu_free(c);
+}
+
+void
+cfg_ctl_free(struct cfg_ctl *cc)
+{
+	if (cc == NULL)
+		return;
+	cu_free(cc->serverurl);
+	cu_free(cc->username);
+	cu_free(cc->password);
+	cu_free(cc->unix_file);
+	cu_free(cc->unix_username);
+	cu_free(cc->unix_password);
+	cu_free(cc);
+}
+
+/*
+ * The copies: each block is hung in its place as soon as it is
+ * allocated, so that out of memory half-way leaves a structure that
+ * cfg_free (cfg_program_free, cfg_ctl_free) frees whole.
+ */
+static void
+strv_fill(char **d, char *const *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		d[i] = xstrdup(s[i]);
+}
+
+static void
+big_copy(struct cfg_bignum **d, size_t *dn, const struct cfg_bignum *s,
+    size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return;
+	*d = xcalloc(n, sizeof(**d));
+	*dn = n;
+	for (i = 0; i < n; i++) {
+		(*d)[i].key = xstrdup(s[i].key);
+		(*d)[i].text = xstrdup(s[i].text);
+	}
+}
+
+static void
+env_copy(char ***dk, char ***dv, size_t *dn, char *const *sk,
+    char *const *sv, size_t n)
+{
+	*dk = xcalloc(n, sizeof(char *));
+	*dv = xcalloc(n, sizeof(char *));
+	*dn = n;
+	strv_fill(*dk, sk, n);
+	strv_fill(*dv, sv, n);
+}
+
+static void
+prog_copy(struct cfg_program **slot, const struct cfg_program *s)
+{
+	struct cfg_program	*p;
+
+	*slot = p = xcalloc(1, sizeof(*p));
+	/* The numbers; every pointer is the arena's, NULL until copied. */
+	*p = *s;
+	p->name = p->group = p->section = p->file = NULL;
+	p->command = p->directory = p->user = p->serverurl = NULL;
+	p->out.path = p->err.path = NULL;
+	p->env_keys = p->env_vals = NULL;
+	p->nenv = 0;
+	p->exitcodes = NULL;
+	p->big = NULL;
+	p->nbig = 0;
+	p->name = xstrdup(s->name);
+	p->group = xstrdup(s->group);
+	p->section = xstrdup(s->section);
+	p->file = xstrdup(s->file);
+	p->command = xstrdup(s->command);
+	p->directory = xstrdup(s->directory);
+	p->user = xstrdup(s->user);
+	p->serverurl = xstrdup(s->serverurl);
+	p->out.path = xstrdup(s->out.path);
+	p->err.path = xstrdup(s->err.path);
+	env_copy(&p->env_keys, &p->env_vals, &p->nenv, s->env_keys,
+	    s->env_vals, s->nenv);
+	p->exitcodes = xcalloc(s->nexitcodes, sizeof(int));
+	if (s->nexitcodes > 0)
+		memcpy(p->exitcodes, s->exitcodes,
+		    s->nexitcodes * sizeof(int));
+	big_copy(&p->big, &p->nbig, s->big, s->nbig);
+}
+
+static void
+group_copy(struct cfg_group *g, const struct cfg_group *s)
+{
+	*g = *s;
+	g->name = g->result_handler = g->socket = NULL;
+	g->events = NULL;
+	g->nevents = 0;
+	g->big = NULL;
+	g->nbig = 0;
+	g->name = xstrdup(s->name);
+	g->result_handler = xstrdup(s->result_handler);
+	g->socket = xstrdup(s->socket);
+	if (s->nevents > 0) {
+		g->events = xcalloc(s->nevents, sizeof(char *));
+		g->nevents = s->nevents;
+		strv_fill(g->events, s->events, s->nevents);
+	}
+	big_copy(&g->big, &g->nbig, s->big, s->nbig);
+}
+
+static void
+cfg_copy_into(struct cfg *h, const struct cfg *a)
+{
+	const struct cfg_supervisord	*ss = &a->sd;
+	struct cfg_supervisord		*sd = &h->sd;
+	size_t				 i;
+
+	h->path = xstrdup(a->path);
+	h->here = xstrdup(a->here);
+	*sd = *ss;
+	sd->logfile = sd->pidfile = sd->directory = sd->user = NULL;
+	sd->identifier = sd->childlogdir = NULL;
+	sd->env_keys = sd->env_vals = NULL;
+	sd->nenv = 0;
+	sd->logfile = xstrdup(ss->logfile);
+	sd->pidfile = xstrdup(ss->pidfile);
+	sd->directory = xstrdup(ss->directory);
+	sd->user = xstrdup(ss->user);
+	sd->identifier = xstrdup(ss->identifier);
+	sd->childlogdir = xstrdup(ss->childlogdir);
+	env_copy(&sd->env_keys, &sd->env_vals, &sd->nenv, ss->env_keys,
+	    ss->env_vals, ss->nenv);
+	h->programs = xcalloc(a->nprograms, sizeof(*h->programs));
+	h->nprograms = a->nprograms;
+	for (i = 0; i < a->nprograms; i++)
+		prog_copy(&h->programs[i], a->programs[i]);
+	h->groups = xcalloc(a->ngroups, sizeof(*h->groups));
+	h->ngroups = a->ngroups;
+	for (i = 0; i < a->ngroups; i++)
+		group_copy(&h->groups[i], &a->groups[i]);
+	h->unix_socket = xstrdup(a->unix_socket);
+	h->unix_socket_mode = a->unix_socket_mode;
+	h->unix_socket_owner = xstrdup(a->unix_socket_owner);
+	h->http_username = xstrdup(a->http_username);
+	h->http_password = xstrdup(a->http_password);
+	h->ctl_serverurl = xstrdup(a->ctl_serverurl);
+	if (a->warnings.n > 0) {
+		h->warnings.v = xcalloc(a->warnings.n, sizeof(char *));
+		h->warnings.n = a->warnings.n;
+		strv_fill(h->warnings.v, a->warnings.v, a->warnings.n);
+	}
+}
+
+struct cfg *
+cfg_copy(const struct cfg *a)
+{
+	struct cfg *volatile	 h = NULL;
+	jmp_buf			 jb, *prev;
+
+	prev = cfg_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cfg_oom_catch(prev);
+		cfg_free(h);
+		cfg_oom();
+	}
+	h = xcalloc(1, sizeof(*h));
+	cfg_copy_into(h, a);
+	cfg_oom_catch(prev);
+	return h;
+}
+
+struct cfg_ctl *
+cfg_ctl_copy(const struct cfg_ctl *a)
+{
+	struct cfg_ctl *volatile h = NULL;
+	jmp_buf			 jb, *prev;
+
+	prev = cfg_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cfg_oom_catch(prev);
+		cfg_ctl_free(h);
+		cfg_oom();
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->serverurl = xstrdup(a->serverurl);
+	h->username = xstrdup(a->username);
+	h->password = xstrdup(a->password);
+	h->unix_file = xstrdup(a->unix_file);
+	h->unix_username = xstrdup(a->unix_username);
+	h->unix_password = xstrdup(a->unix_password);
+	cfg_oom_catch(prev);
+	return h;
+}

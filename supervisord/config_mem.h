@@ -1,0 +1,26 @@
+/*
+ * config_mem: the memory of a parsed configuration: freeing it, copying a
+ * load's result out of its arena, the lists of clamped numbers.
+ * Internal to the configuration reader (config*.c).
+ */
+#ifndef SUPERVISORD_CONFIG_MEM_H
+#define SUPERVISORD_CONFIG_MEM_H
+
+#include <stddef.h>
+
+#include "supervisord/config.h"
+
+/* Append key's text (taken) to a list of clamped numbers; NULL: none. */
+void	big_add(struct cfg_bignum **v, size_t *n, const char *key, char *text);
+void	big_free(struct cfg_bignum *v, size_t n);
+/* What a group holds (not the struct itself). */
+void	group_fields_free(struct cfg_group *g);
+/*
+ * A heap copy of a (a load's result, in its arena), block by block, for
+ * cfg_free and cfg_program_free.  Out of memory: what was copied is freed,
+ * then cfg_oom().  Called outside the arena (cu_arena_use(NULL)).
+ */
+struct cfg *cfg_copy(const struct cfg *a);
+struct cfg_ctl *cfg_ctl_copy(const struct cfg_ctl *a);
+
+#endif /* SUPERVISORD_CONFIG_MEM_H */
