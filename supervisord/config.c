@@ -40,7 +40,6 @@
 #include "supervisord/config_mem.h"
 #include "supervisord/config_ini.h"
 #include "supervisord/config_expand.h"
-#include "supervisord/config_types.h"
 #include "supervisord/config_keys.h"
 #include "supervisord/config_program.h"
 #include "supervisord/config_group.h"

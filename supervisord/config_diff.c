@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "supervisord/config.h"
 #include "supervisord/config_table.h"
+#include "supervisord/config_diff.h"
 
 static bool
 str_eq(const char *a, const char *b)

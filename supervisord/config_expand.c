@@ -20,9 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "supervisord/config.h"
 #include "supervisord/config_util.h"
-#include "supervisord/config_ini.h"
 #include "supervisord/config_expand.h"
 
 /*

@@ -11,7 +11,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "supervisord/config.h"
 #include "supervisord/config_util.h"
 
 struct xctx {

@@ -20,8 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libproc/signame.h"
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 #include "supervisord/config_util.h"
 #include "supervisord/config_mem.h"
 #include "supervisord/config_ini.h"

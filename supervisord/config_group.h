@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 #include "supervisord/config_ini.h"
 #include "supervisord/config_program.h"
 

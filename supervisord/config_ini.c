@@ -24,7 +24,7 @@
 
 #include <ini.h>
 
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 #include "supervisord/config_util.h"
 #include "supervisord/config_ini.h"
 

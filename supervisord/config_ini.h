@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 #include "supervisord/config_util.h"
 
 struct ini_opt {

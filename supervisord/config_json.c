@@ -14,8 +14,9 @@
 #include <string.h>
 
 #include "libproc/signame.h"
-#include "supervisord/config.h"
+#include "supervisord/config_mem.h"
 #include "supervisord/config_table.h"
+#include "supervisord/config_json.h"
 
 static void
 cfg_json_str(FILE *fp, const char *s)

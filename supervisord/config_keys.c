@@ -21,14 +21,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 #include "supervisord/config_util.h"
 #include "supervisord/config_mem.h"
 #include "supervisord/config_ini.h"
 #include "supervisord/config_expand.h"
 #include "supervisord/config_types.h"
-#include "supervisord/config_keys.h"
 #include "supervisord/config_table.h"
+#include "supervisord/config_keys.h"
 #include "supervisord/loglevel.h"
 
 /* Reading options of a section. */

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "supervisord/config.h"
 #include "supervisord/config_util.h"
 #include "supervisord/config_mem.h"
 

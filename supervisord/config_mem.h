@@ -1,14 +1,27 @@
 /*
  * config_mem: the memory of a parsed configuration: freeing it, copying a
- * load's result out of its arena, the lists of clamped numbers.
- * Internal to the configuration reader (config*.c).
+ * load's result out of its arena, the lists of clamped numbers.  The cfg_
+ * functions are public, through config.h; the others are internal to the
+ * configuration reader (config*.c).
  */
 #ifndef SUPERVISORD_CONFIG_MEM_H
 #define SUPERVISORD_CONFIG_MEM_H
 
 #include <stddef.h>
 
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
+
+/*
+ * Free what cfg_load (cfg_ctl_load) returned, a stanza moved out of it
+ * (STYLE.md §4), a list of messages; each accepts NULL.
+ */
+void	cfg_free(struct cfg *c);
+void	cfg_program_free(struct cfg_program *p);
+void	cfg_ctl_free(struct cfg_ctl *cc);
+void	cfg_msgs_free(struct cfg_msgs *m);
+
+/* The text of key among big (a clamped number), or NULL. */
+const char *cfg_big(const struct cfg_bignum *big, size_t n, const char *key);
 
 /* Append key's text (taken) to a list of clamped numbers; NULL: none. */
 void	big_add(struct cfg_bignum **v, size_t *n, const char *key, char *text);

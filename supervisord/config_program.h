@@ -10,9 +10,9 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 #include "supervisord/config_ini.h"
+
 
 /* A group while it is built, with what only some kinds have. */
 struct bgroup {

@@ -11,9 +11,9 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 #include "supervisord/config_ini.h"
+
 
 int	sd_apply(struct cfg_supervisord *sd, const char *key, const char *v,
     char **err);

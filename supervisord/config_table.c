@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 #include "supervisord/config_table.h"
 
 #define F(m)	offsetof(struct cfg_program, m)

@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 
 enum cfg_ktype {
 	CFG_T_STR = 0,		/* text, expanded */

@@ -21,10 +21,7 @@
 #include <unistd.h>
 
 #include "libproc/signame.h"
-#include "supervisord/config.h"
 #include "supervisord/config_util.h"
-#include "supervisord/config_ini.h"
-#include "supervisord/config_expand.h"
 #include "supervisord/config_types.h"
 
 /* Value types of datatypes.py, with our messages. */

@@ -11,7 +11,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "supervisord/config.h"
 #include "supervisord/config_util.h"
 
 /* Python 3.11 refuses int(str) of more decimal digits (ValueError). */

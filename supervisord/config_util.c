@@ -25,7 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "supervisord/config.h"
 #include "supervisord/config_util.h"
 
 /*

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "supervisord/config.h"
+#include "supervisord/config_defs.h"
 
 /* A growable string. */
 struct sbuf {
