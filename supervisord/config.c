@@ -53,15 +53,15 @@ static char *cfg_hostname;	/* cfg_set_hostname(), NULL: uname */
 static char *
 here_sub(const char *v, const char *here)
 {
-	struct sbuf	 b = { 0 };
+	struct cu_sbuf	 b = { 0 };
 	const char	*p, *q;
 
 	for (p = v; (q = strstr(p, "%(here)s")) != NULL; p = q + 8) {
-		sb_addn(&b, p, (size_t)(q - p));
-		sb_add(&b, here);
+		cu_sb_addn(&b, p, (size_t)(q - p));
+		cu_sb_add(&b, here);
 	}
-	sb_add(&b, p);
-	return sb_take(&b);
+	cu_sb_add(&b, p);
+	return cu_sb_take(&b);
 }
 
 /*
@@ -134,19 +134,19 @@ ld_glob_names(glob_t *gl, size_t *n)
 	char	**names;
 	size_t	  i;
 
-	prev = cfg_oom_catch(&jb);
+	prev = cu_oom_catch(&jb);
 	if (setjmp(jb) != 0) {
-		cfg_oom_catch(prev);
+		cu_oom_catch(prev);
 		globfree(gl);
-		cfg_oom();
+		cu_oom();
 	}
-	names = xcalloc(gl->gl_pathc, sizeof(*names));
+	names = cu_calloc(gl->gl_pathc, sizeof(*names));
 	for (i = 0; i < gl->gl_pathc; i++)
-		names[i] = xstrdup(gl->gl_pathv[i]);
-	cfg_oom_catch(prev);
+		names[i] = cu_strdup(gl->gl_pathv[i]);
+	cu_oom_catch(prev);
 	*n = gl->gl_pathc;
 	globfree(gl);
-	qsort(names, *n, sizeof(char *), str_cmp);
+	qsort(names, *n, sizeof(char *), cu_strcmp);
 	return names;
 }
 
@@ -167,25 +167,25 @@ ld_include(struct ld *ld, const char *path)
 		return 0;
 	ld_expand_here(ld, ld->here);
 	if ((o = sect_opt(inc, "files")) == NULL) {
-		kerr(ld, inc, NULL, "has no files= setting");
+		cfg_kerr(ld, inc, NULL, "has no files= setting");
 		return -1;
 	}
 	if ((files = x_expand(&x, o->val, &e)) == NULL) {
-		kerr(ld, inc, "files", "format string '%s' %s", o->val, e);
+		cfg_kerr(ld, inc, "files", "format string '%s' %s", o->val, e);
 		cu_free(e);
 		return -1;
 	}
-	a = abspath(path);
-	base = dirname_dup(a);
+	a = cu_abspath(path);
+	base = cu_dirname(a);
 	cu_free(a);
 	for (tok = strtok_r(files, " \t\r\n\v\f", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t\r\n\v\f", &save)) {
 		if (tok[0] == '/')
-			pat = xstrdup(tok);
+			pat = cu_strdup(tok);
 		else if (*base == '\0' || base[strlen(base) - 1] == '/')
-			pat = xasprintf("%s%s", base, tok);
+			pat = cu_asprintf("%s%s", base, tok);
 		else
-			pat = xasprintf("%s/%s", base, tok);
+			pat = cu_asprintf("%s/%s", base, tok);
 		memset(&gl, 0, sizeof(gl));
 		rc = glob(pat, GLOB_NOSORT | GLOB_NOESCAPE, NULL, &gl);
 		if (rc != 0 || gl.gl_pathc == 0) {
@@ -212,8 +212,8 @@ ld_include(struct ld *ld, const char *path)
 					    "%s: skipped", strerror(errno));
 				continue;
 			}
-			a = abspath(names[i]);
-			e = dirname_dup(a);
+			a = cu_abspath(names[i]);
+			e = cu_dirname(a);
 			ld_expand_here(ld, e);
 			cu_free(e);
 			cu_free(a);
@@ -233,7 +233,7 @@ void
 cfg_set_hostname(const char *name)
 {
 	cu_free(cfg_hostname);
-	cfg_hostname = name != NULL ? xstrdup(name) : NULL;
+	cfg_hostname = name != NULL ? cu_strdup(name) : NULL;
 }
 
 
@@ -251,7 +251,7 @@ cfg_drop_unrun(struct cfg *c)
 				cfg_program_free(c->programs[j]);
 				c->programs[j] = NULL;
 			}
-			group_fields_free(g);
+			cfg_group_fields_free(g);
 			continue;
 		}
 		/* Groups hold their processes in a run: move both down. */
@@ -277,25 +277,25 @@ ld_init(struct ld *ld, const char *path, struct cfg_msgs *errors)
 	const char	*eq;
 
 	memset(ld, 0, sizeof(*ld));
-	dircache_clear();
-	dircache_on = true;
-	c = xcalloc(1, sizeof(*c));
+	cu_dircache_clear();
+	cu_dircache_on = true;
+	c = cu_calloc(1, sizeof(*c));
 	ld->c = c;
 	ld->errs = ld->caller = errors;
-	c->path = xstrdup(path);
-	a = abspath(path);
-	c->here = dirname_dup(a);
+	c->path = cu_strdup(path);
+	a = cu_abspath(path);
+	c->here = cu_dirname(a);
 	cu_free(a);
 	ld->here = c->here;
 	c->unix_socket_mode = 0700;
 	if (cfg_hostname != NULL)
 		ld->host = cfg_hostname;
 	else if (uname(&un) == 0)
-		ld->host = ld->hostbuf = xstrdup(un.nodename);
+		ld->host = ld->hostbuf = cu_strdup(un.nodename);
 	for (ep = environ; ep != NULL && *ep != NULL; ep++)
 		if ((eq = strchr(*ep, '=')) != NULL) {
-			n = xasprintf("ENV_%.*s", (int)(eq - *ep), *ep);
-			kvl_set(&ld->envx, n, eq + 1);
+			n = cu_asprintf("ENV_%.*s", (int)(eq - *ep), *ep);
+			cu_kvl_set(&ld->envx, n, eq + 1);
 			cu_free(n);
 		}
 }
@@ -329,10 +329,10 @@ ld_fail(struct cu_arena *a, struct cfg_msgs *errors, bool oom)
 {
 	char	**v, *m;
 
-	cfg_oom_catch(NULL);
+	cu_oom_catch(NULL);
 	(void)cu_arena_use(NULL);
-	dircache_on = false;
-	dircache_clear();
+	cu_dircache_on = false;
+	cu_dircache_clear();
 	cu_arena_free(a);
 	if (oom && (m = strdup("out of memory")) != NULL) {
 		if ((v = reallocarray(errors->v, errors->n + 1,
@@ -353,8 +353,8 @@ ld_fail(struct cu_arena *a, struct cfg_msgs *errors, bool oom)
 static struct cfg *
 ld_fini(struct ld *ld)
 {
-	dircache_on = false;
-	dircache_clear();
+	cu_dircache_on = false;
+	cu_dircache_clear();
 	ld->c->warnings = ld->warns;
 	return ld->nerr > 0 ? NULL : ld->c;
 }
@@ -374,7 +374,7 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 		return ld_fail(NULL, errors, true);
 	if (setjmp(jb) != 0)
 		return ld_fail(a, errors, true);
-	cfg_oom_catch(&jb);
+	cu_oom_catch(&jb);
 	(void)cu_arena_use(a);
 	ld_init(&ld, path, errors);
 	c = ld.c;
@@ -388,7 +388,7 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 		goto done;
 	}
 	if ((sd = store_find(&ld.ini, "include")) != NULL)
-		warn_unknown(&ld, sd, "include");
+		cfg_warn_unknown(&ld, sd, "include");
 	ld_supervisord(&ld, store_find(&ld.ini, "supervisord"));
 	ld_rpc(&ld);
 	ld_groups(&ld, &gs);
@@ -398,8 +398,8 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 	/* Flatten the groups into start order. */
 	for (i = 0; i < gs.n; i++)
 		c->nprograms += gs.g[i].n;
-	c->programs = xcalloc(c->nprograms, sizeof(*c->programs));
-	c->groups = xcalloc(gs.n, sizeof(*c->groups));
+	c->programs = cu_calloc(c->nprograms, sizeof(*c->programs));
+	c->groups = cu_calloc(gs.n, sizeof(*c->groups));
 	c->nprograms = 0;
 	for (i = 0; i < gs.n; i++) {
 		c->groups[i] = gs.g[i].g;
@@ -415,7 +415,7 @@ done:
 	/* The result to the heap, out of memory still caught; then done. */
 	(void)cu_arena_use(NULL);
 	c = cfg_copy(c);
-	cfg_oom_catch(NULL);
+	cu_oom_catch(NULL);
 	cu_arena_free(a);
 	return c;
 }
@@ -433,7 +433,7 @@ ctl_get(struct ld *ld, struct ini_sect *s, const char *key, bool must,
 	char		*v;
 	int		 nerr = ld->nerr;
 
-	if (s == NULL || sget(ld, s, key, NULL, expand ? &x : NULL,
+	if (s == NULL || cfg_sget(ld, s, key, NULL, expand ? &x : NULL,
 	    &v) == -1) {
 		/* Only [supervisorctl] stops the client, as in Python. */
 		if (!must)
@@ -457,10 +457,10 @@ cfg_ctl_load(const char *path, struct cfg_msgs *errors)
 		return ld_fail(NULL, errors, true);
 	if (setjmp(jb) != 0)
 		return ld_fail(a, errors, true);
-	cfg_oom_catch(&jb);
+	cu_oom_catch(&jb);
 	(void)cu_arena_use(a);
 	ld_init(&ld, path, errors);
-	cc = xcalloc(1, sizeof(*cc));
+	cc = cu_calloc(1, sizeof(*cc));
 	if (ld_read(&ld, path) == 0) {
 		s = store_find(&ld.ini, "supervisorctl");
 		cc->serverurl = ctl_get(&ld, s, "serverurl", true, true);
@@ -479,7 +479,7 @@ cfg_ctl_load(const char *path, struct cfg_msgs *errors)
 		return ld_fail(a, errors, false);
 	(void)cu_arena_use(NULL);
 	cc = cfg_ctl_copy(cc);
-	cfg_oom_catch(NULL);
+	cu_oom_catch(NULL);
 	cu_arena_free(a);
 	return cc;
 }
@@ -502,7 +502,7 @@ int
 cfg_find_default(char *buf, size_t len)
 {
 	char		 exe[PATH_MAX], *d1, *d2, *paths[6];
-	struct sbuf	 tried = { 0 };
+	struct cu_sbuf	 tried = { 0 };
 	ssize_t		 n;
 	size_t		 i;
 	int		 rc = -1;
@@ -512,24 +512,24 @@ cfg_find_default(char *buf, size_t len)
 	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) == -1)
 		n = 0;
 	exe[n] = '\0';
-	d1 = dirname_dup(exe);
-	d2 = dirname_dup(d1);
-	paths[0] = xasprintf("%s%setc/supervisord.conf", d2,
+	d1 = cu_dirname(exe);
+	d2 = cu_dirname(d1);
+	paths[0] = cu_asprintf("%s%setc/supervisord.conf", d2,
 	    *d2 == '\0' || strcmp(d2, "/") == 0 ? "" : "/");
-	paths[1] = xasprintf("%s%ssupervisord.conf", d2,
+	paths[1] = cu_asprintf("%s%ssupervisord.conf", d2,
 	    *d2 == '\0' || strcmp(d2, "/") == 0 ? "" : "/");
-	paths[2] = xstrdup("supervisord.conf");
-	paths[3] = xstrdup("etc/supervisord.conf");
-	paths[4] = xstrdup("/etc/supervisord.conf");
-	paths[5] = xstrdup("/etc/supervisor/supervisord.conf");
+	paths[2] = cu_strdup("supervisord.conf");
+	paths[3] = cu_strdup("etc/supervisord.conf");
+	paths[4] = cu_strdup("/etc/supervisord.conf");
+	paths[5] = cu_strdup("/etc/supervisor/supervisord.conf");
 	for (i = 0; i < 6; i++) {
 		if (rc == -1 && access(paths[i], F_OK) == 0) {
 			snprintf(buf, len, "%s", paths[i]);
 			rc = 0;
 		}
 		if (i > 0)
-			sb_add(&tried, ", ");
-		sb_add(&tried, paths[i]);
+			cu_sb_add(&tried, ", ");
+		cu_sb_add(&tried, paths[i]);
 	}
 	if (rc == -1)
 		snprintf(buf, len, "%s", tried.s);

@@ -64,7 +64,7 @@ enum cfg_kind {
  * (see STYLE.md §4); freed with cfg_program_free.
  */
 struct cfg_program {
-	char		*name;		/* process name (process_name expanded) */
+	char		*name;		/* process_name, expanded */
 	char		*group;		/* its group's name */
 	char		*section;	/* "program:web" */
 	char		*file;		/* where the section starts */
@@ -84,8 +84,8 @@ struct cfg_program {
 	bool		 redirect_stderr;
 	struct cfg_log	 out;		/* stdout_logfile and friends */
 	struct cfg_log	 err;		/* stderr_logfile and friends */
-	char		**env_keys;	/* environment, [supervisord]'s merged */
-	char		**env_vals;	/* in, in the order supervisor keeps */
+	char		**env_keys;	/* environment= over [supervisord]'s, */
+	char		**env_vals;	/* in supervisor's order */
 	size_t		 nenv;
 	char		*serverurl;	/* NULL: AUTO */
 
@@ -120,7 +120,7 @@ struct cfg_group {
 	size_t		 nevents;
 	char		*result_handler; /* "module:attr" */
 	/* CFG_KIND_FCGI only: */
-	char		*socket;	/* "unix:///path" or "tcp://host:port" */
+	char		*socket;	/* "unix:///path", "tcp://host:port" */
 	int		 socket_mode;	/* -1: unset (unix: 0700) */
 	int		 socket_backlog; /* -1: unset */
 	bool		 has_socket_owner;

@@ -40,7 +40,7 @@ x_lookup(const struct xctx *x, const char *name, const char **s,
 
 	if (strncmp(name, "ENV_", 4) == 0) {
 		for (k = 1; k >= 0; k--)
-			if ((v = kvl_get(x->env[k], name)) != NULL) {
+			if ((v = cu_kvl_get(x->env[k], name)) != NULL) {
 				*s = v;
 				return 1;
 			}
@@ -66,7 +66,7 @@ x_lookup(const struct xctx *x, const char *name, const char **s,
 }
 
 static void
-x_names(const struct xctx *x, struct sbuf *b)
+x_names(const struct xctx *x, struct cu_sbuf *b)
 {
 	const char	*names[] = { "group_name", "here", "host_node_name",
 	    "numprocs", "process_num", "program_name" };
@@ -78,13 +78,13 @@ x_names(const struct xctx *x, struct sbuf *b)
 	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
 		if (x_lookup(x, names[k], &s, &i) != 0) {
 			if (!first)
-				sb_add(b, ", ");
-			sb_add(b, names[k]);
+				cu_sb_add(b, ", ");
+			cu_sb_add(b, names[k]);
 			first = false;
 		}
 	if (!first)
-		sb_add(b, ", ");
-	sb_add(b, "ENV_ and the name of any environment variable");
+		cu_sb_add(b, ", ");
+	cu_sb_add(b, "ENV_ and the name of any environment variable");
 }
 
 /* Characters in s, as Python counts them: UTF-8 lead bytes. */
@@ -104,33 +104,33 @@ u8_chars(const char *s)
  * zeros after a sign (and after a 0x or 0o prefix, which sign holds).
  */
 static void
-x_pad(struct sbuf *b, const char *flags, int width, const char *sign,
+x_pad(struct cu_sbuf *b, const char *flags, int width, const char *sign,
     const char *body, bool numeric)
 {
 	size_t	len = u8_chars(sign) + u8_chars(body);
 	int	pad = width > (int)len ? width - (int)len : 0;
 
 	if (strchr(flags, '-') != NULL) {
-		sb_add(b, sign);
-		sb_add(b, body);
+		cu_sb_add(b, sign);
+		cu_sb_add(b, body);
 		for (; pad > 0; pad--)
-			sb_addc(b, ' ');
+			cu_sb_addc(b, ' ');
 	} else if (numeric && strchr(flags, '0') != NULL) {
-		sb_add(b, sign);
+		cu_sb_add(b, sign);
 		for (; pad > 0; pad--)
-			sb_addc(b, '0');
-		sb_add(b, body);
+			cu_sb_addc(b, '0');
+		cu_sb_add(b, body);
 	} else {
 		for (; pad > 0; pad--)
-			sb_addc(b, ' ');
-		sb_add(b, sign);
-		sb_add(b, body);
+			cu_sb_addc(b, ' ');
+		cu_sb_add(b, sign);
+		cu_sb_add(b, body);
 	}
 }
 
 /* One conversion of a string (kind 1) or an integer (kind 2). */
 static int
-x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
+x_conv(struct cu_sbuf *b, const char *flags, int width, int prec, char conv,
     int kind, const char *sv, long long iv, char **errp)
 {
 	char			 num[400], sign[8], *t;
@@ -143,7 +143,7 @@ x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
 	if (conv == 'c' && kind == 1) {
 		/* Python: one character, not a longer string. */
 		if (sv[0] == '\0' || u8_chars(sv) != 1) {
-			*errp = xasprintf("badly formatted: %%c requires int "
+			*errp = cu_asprintf("badly formatted: %%c requires int "
 			    "or char");
 			return -1;
 		}
@@ -156,12 +156,12 @@ x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
 		 * also takes cannot stand in a C string or in UTF-8: refused.
 		 */
 		if (iv < 0 || iv > 0x10ffff) {
-			*errp = xasprintf("badly formatted: %%c arg not in "
+			*errp = cu_asprintf("badly formatted: %%c arg not in "
 			    "range(0x110000)");
 			return -1;
 		}
 		if (iv == 0 || (iv >= 0xd800 && iv <= 0xdfff)) {
-			*errp = xasprintf("badly formatted: %%c of %lld "
+			*errp = cu_asprintf("badly formatted: %%c of %lld "
 			    "is no character here", iv);
 			return -1;
 		}
@@ -190,15 +190,16 @@ x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
 	}
 	if (kind == 1 || strchr("sra", conv) != NULL) {
 		if (kind == 1 && strchr("sra", conv) == NULL) {
-			*errp = xasprintf("badly formatted: %%%c format: a "
+			*errp = cu_asprintf("badly formatted: %%%c format: a "
 			    "real number is required, not str", conv);
 			return -1;
 		}
 		if (kind == 2) {
 			snprintf(num, sizeof(num), "%lld", iv);
-			t = xstrdup(num);
+			t = cu_strdup(num);
 		} else
-			t = conv == 's' ? xstrdup(sv) : xasprintf("'%s'", sv);
+			t = conv == 's' ? cu_strdup(sv) : cu_asprintf("'%s'",
+			    sv);
 		/* The precision counts characters, as Python's does. */
 		if (prec >= 0) {
 			for (cut = 0; t[cut] != '\0'; cut++)
@@ -266,7 +267,7 @@ x_conv(struct sbuf *b, const char *flags, int width, int prec, char conv,
 char *
 x_expand(const struct xctx *x, const char *s, char **errp)
 {
-	struct sbuf	 b = { 0 }, nb = { 0 };
+	struct cu_sbuf	 b = { 0 }, nb = { 0 };
 	const char	*p, *q, *sv = NULL;
 	char		 flags[8], conv, *name;
 	long long	 iv = 0;
@@ -275,28 +276,28 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 
 	*errp = NULL;
 	if (strchr(s, '%') == NULL)
-		return xstrdup(s);
+		return cu_strdup(s);
 	for (p = s; *p != '\0'; p++) {
 		if (*p != '%') {
 			/* The text up to the next '%' in one copy. */
 			q = strchrnul(p, '%');
-			sb_addn(&b, p, (size_t)(q - p));
+			cu_sb_addn(&b, p, (size_t)(q - p));
 			p = q - 1;
 			continue;
 		}
 		q = p + 1;
 		if (*q == '%') {
-			sb_addc(&b, '%');
+			cu_sb_addc(&b, '%');
 			p = q;
 			continue;
 		}
 		if (*q != '(') {
 			if (*q == '\0')
-				*errp = xasprintf("badly formatted: "
+				*errp = cu_asprintf("badly formatted: "
 				    "incomplete format (a bare %% at the end: "
 				    "write %%%% for a %%)");
 			else
-				*errp = xasprintf("badly formatted: '%%%c' "
+				*errp = cu_asprintf("badly formatted: '%%%c' "
 				    "at index %d names no value (write "
 				    "%%(name)s, or %%%% for a %%)", *q,
 				    (int)(p - s));
@@ -308,11 +309,11 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 			else if (*q == ')')
 				depth--;
 		if (depth > 0) {
-			*errp = xasprintf("badly formatted: incomplete format "
-			    "key at index %d", (int)(p - s));
+			*errp = cu_asprintf("badly formatted: incomplete "
+			    "format key at index %d", (int)(p - s));
 			goto bad;
 		}
-		name = xstrndup(p + 2, (size_t)(q - p - 3));
+		name = cu_strndup(p + 2, (size_t)(q - p - 3));
 		nf = 0;
 		flags[0] = '\0';
 		while (*q != '\0' && strchr("-+ #0", *q) != NULL) {
@@ -325,8 +326,8 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 		width = prec = -1;
 		if (*q == '*') {
 			cu_free(name);
-			*errp = xasprintf("badly formatted: '*' width at index "
-			    "%d needs a tuple", (int)(p - s));
+			*errp = cu_asprintf("badly formatted: '*' width at "
+			    "index %d needs a tuple", (int)(p - s));
 			goto bad;
 		}
 		if (isdigit((unsigned char)*q)) {
@@ -349,10 +350,10 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 		 */
 		if (conv == '\0' || strchr("diouxXeEfFgGcrsa", conv) == NULL) {
 			if (conv == '\0')
-				*errp = xasprintf("badly formatted: "
+				*errp = cu_asprintf("badly formatted: "
 				    "incomplete format");
 			else
-				*errp = xasprintf("badly formatted: "
+				*errp = cu_asprintf("badly formatted: "
 				    "unsupported format character '%c' (0x%x) "
 				    "at index %d", conv, (unsigned char)conv,
 				    (int)(q - s));
@@ -360,10 +361,10 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 			goto bad;
 		}
 		if ((kind = x_lookup(x, name, &sv, &iv)) == 0) {
-			sb_add(&nb, "");
+			cu_sb_add(&nb, "");
 			x_names(x, &nb);
-			*errp = xasprintf("%%(%s) cannot be expanded: no such "
-			    "name (available: %s)", name, nb.s);
+			*errp = cu_asprintf("%%(%s) cannot be expanded: no "
+			    "such name (available: %s)", name, nb.s);
 			cu_free(nb.s);
 			cu_free(name);
 			goto bad;
@@ -374,7 +375,7 @@ x_expand(const struct xctx *x, const char *s, char **errp)
 			goto bad;
 		p = q;
 	}
-	return sb_take(&b);
+	return cu_sb_take(&b);
 bad:
 	cu_free(b.s);
 	return NULL;

@@ -14,7 +14,7 @@
 #include "supervisord/config_util.h"
 
 struct xctx {
-	const struct kvl *env[2];	/* ENV_X names; the later one wins */
+	const struct cu_kvl *env[2];	/* ENV_X names; the later one wins */
 	const char	*here;
 	const char	*program_name;
 	const char	*group_name;

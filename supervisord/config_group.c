@@ -1,5 +1,6 @@
 /*
- * config_group: process_groups_from_parser: groups, event listeners, FastCGI programs.
+ * config_group: process_groups_from_parser: groups, event listeners,
+ * FastCGI programs.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -38,10 +39,10 @@ groups_add(struct groups *gs, const char *name, enum cfg_kind kind,
 {
 	struct bgroup	*b;
 
-	gs->g = xrealloc(gs->g, gs->n + 1, sizeof(*gs->g));
+	gs->g = cu_realloc(gs->g, gs->n + 1, sizeof(*gs->g));
 	b = &gs->g[gs->n];
 	memset(b, 0, sizeof(*b));
-	b->g.name = xstrdup(name);
+	b->g.name = cu_strdup(name);
 	b->g.kind = kind;
 	b->g.priority = priority;
 	b->g.socket_mode = -1;
@@ -66,7 +67,8 @@ prio_cmp(const struct cfg_group *a, const struct cfg_group *b)
 	ta = cfg_big(a->big, a->nbig, "priority");
 	tb = cfg_big(b->big, b->nbig, "priority");
 	if (ta == NULL && tb == NULL)
-		return a->priority < b->priority ? -1 : a->priority > b->priority;
+		return a->priority < b->priority ? -1 :
+		    a->priority > b->priority;
 	if (ta == NULL) {
 		snprintf(ba, sizeof(ba), "%d", a->priority);
 		ta = ba;
@@ -141,40 +143,40 @@ ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	size_t		 nev, i, j, k;
 	int		 prio, bufsz;
 
-	if (get_iint(ld, s, "priority", "-1", &x, &prio, &bp) == -1 ||
-	    get_iint(ld, s, "buffer_size", "10", &x, &bufsz, &bb) == -1)
+	if (cfg_get_iint(ld, s, "priority", "-1", &x, &prio, &bp) == -1 ||
+	    cfg_get_iint(ld, s, "buffer_size", "10", &x, &bufsz, &bb) == -1)
 		goto bad;
 	if (bufsz < 1) {
 		if (bb != NULL)
-			kerr(ld, s, "buffer_size", "invalid buffer_size (%s): "
-			    "at least 1", bb);
+			cfg_kerr(ld, s, "buffer_size", "invalid buffer_size "
+			    "(%s): at least 1", bb);
 		else
-			kerr(ld, s, "buffer_size", "invalid buffer_size (%d): "
-			    "at least 1", bufsz);
+			cfg_kerr(ld, s, "buffer_size", "invalid buffer_size "
+			    "(%d): at least 1", bufsz);
 		goto bad;
 	}
-	if (sget(ld, s, "result_handler",
+	if (cfg_sget(ld, s, "result_handler",
 	    "supervisor.dispatchers:default_handler", &x, &v) == -1)
 		goto bad;
-	if (!spec_ok(v) || !spec_known(v)) {
-		kerr(ld, s, "result_handler", "%s cannot be resolved: %s", v,
-		    spec_ok(v) ? "this daemon runs no Python code" :
+	if (!ty_spec_ok(v) || !ty_spec_known(v)) {
+		cfg_kerr(ld, s, "result_handler", "%s cannot be resolved: %s",
+		    v, ty_spec_ok(v) ? "this daemon runs no Python code" :
 		    "not a Python import spec (module:attribute)");
 		cu_free(v);
 		goto bad;
 	}
 	b = groups_add(gs, name, CFG_KIND_EVENTLISTENER, prio);
-	big_add(&b->g.big, &b->g.nbig, "priority", bp);
-	big_add(&b->g.big, &b->g.nbig, "buffer_size", bb);
+	cfg_big_add(&b->g.big, &b->g.nbig, "priority", bp);
+	cfg_big_add(&b->g.big, &b->g.nbig, "buffer_size", bb);
 	bp = bb = NULL;
 	b->g.buffer_size = bufsz;
 	b->g.result_handler = v;
-	if (sget(ld, s, "events", "", &x, &v) == -1)
+	if (cfg_sget(ld, s, "events", "", &x, &v) == -1)
 		return -1;
-	ev = split_commas(v, &nev);
+	ev = cu_split_commas(v, &nev);
 	cu_free(v);
 	for (i = 0; i < nev; i++) {
-		lower(ev[i]);
+		cu_lower(ev[i]);
 		for (j = 0; ev[i][j] != '\0'; j++)
 			ev[i][j] = (char)toupper((unsigned char)ev[i][j]);
 		for (k = 0; k < sizeof(event_types) / sizeof(event_types[0]);
@@ -182,28 +184,29 @@ ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 			if (strcmp(event_types[k].name, ev[i]) == 0)
 				break;
 		if (k == sizeof(event_types) / sizeof(event_types[0])) {
-			kerr(ld, s, "events", "unknown event type %s", ev[i]);
-			strv_free(ev, nev);
+			cfg_kerr(ld, s, "events", "unknown event type %s",
+			    ev[i]);
+			cu_strv_free(ev, nev);
 			return -1;
 		}
 		for (j = 0; j < b->g.nevents; j++)
 			if (strcmp(b->g.events[j], event_types[k].cls) == 0)
 				break;
 		if (j == b->g.nevents) {
-			b->g.events = xrealloc(b->g.events, b->g.nevents + 1,
+			b->g.events = cu_realloc(b->g.events, b->g.nevents + 1,
 			    sizeof(char *));
 			b->g.events[b->g.nevents++] =
-			    xstrdup(event_types[k].cls);
+			    cu_strdup(event_types[k].cls);
 		}
 	}
-	strv_free(ev, nev);
+	cu_strv_free(ev, nev);
 	if (b->g.nevents == 0) {
-		kerr(ld, s, "events", "an [eventlistener:x] section requires "
-		    "an \"events\" line");
+		cfg_kerr(ld, s, "events", "an [eventlistener:x] section "
+		    "requires an \"events\" line");
 		return -1;
 	}
 	if (b->g.nevents > 1)
-		qsort(b->g.events, b->g.nevents, sizeof(char *), str_cmp);
+		qsort(b->g.events, b->g.nevents, sizeof(char *), cu_strcmp);
 	return ld_procs(ld, s, name, CFG_KIND_EVENTLISTENER, b);
 bad:
 	cu_free(bp);
@@ -225,17 +228,17 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	bool		 owner = false, has_puid = false;
 
 	if ((name = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
-		kerr(ld, s, NULL, "%s", e);
+		cfg_kerr(ld, s, NULL, "%s", e);
 		cu_free(e);
 		return -1;
 	}
-	if (get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1)
+	if (cfg_get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1)
 		goto bad;
-	if (sget(ld, s, "user", NULL, &x, &v) == -1)
+	if (cfg_sget(ld, s, "user", NULL, &x, &v) == -1)
 		goto bad;
 	if (v != NULL) {
 		if (ty_uid(v, &puid, &pgid, &e) == -1) {
-			kerr(ld, s, "user", "%s", e);
+			cfg_kerr(ld, s, "user", "%s", e);
 			cu_free(e);
 			cu_free(v);
 			goto bad;
@@ -243,13 +246,13 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		has_puid = true;
 		cu_free(v);
 	}
-	if (opt_get(ld, s, "socket_backlog") != NULL) {
-		if (get_int(ld, s, "socket_backlog", NULL, &x, 1, 65535,
+	if (cfg_opt(ld, s, "socket_backlog") != NULL) {
+		if (cfg_get_int(ld, s, "socket_backlog", NULL, &x, 1, 65535,
 		    &n, NULL) == -1)
 			goto bad;
 		backlog = (int)n;
 	}
-	if (sget(ld, s, "socket_owner", NULL, &x, &v) == -1)
+	if (cfg_sget(ld, s, "socket_owner", NULL, &x, &v) == -1)
 		goto bad;
 	if (v != NULL) {
 		char *c = strchr(v, ':');
@@ -262,7 +265,7 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		    (c != NULL && ty_gid(c + 1, &ogid) == -1)) {
 			if (c != NULL)
 				*c = ':';
-			kerr(ld, s, "socket_owner", "invalid socket_owner "
+			cfg_kerr(ld, s, "socket_owner", "invalid socket_owner "
 			    "value %s (user or user:group)", v);
 			cu_free(e);
 			cu_free(v);
@@ -271,33 +274,34 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		owner = true;
 		cu_free(v);
 	}
-	if (sget(ld, s, "socket_mode", NULL, &x, &v) == -1)
+	if (cfg_sget(ld, s, "socket_mode", NULL, &x, &v) == -1)
 		goto bad;
 	if (v != NULL && ty_octal(v, 4, &mode, &bm) == -1) {
-		kerr(ld, s, "socket_mode", "invalid socket_mode value %s", v);
+		cfg_kerr(ld, s, "socket_mode", "invalid socket_mode value %s",
+		    v);
 		cu_free(v);
 		goto bad;
 	}
 	cu_free(v);
 	x.program_name = name;
-	if (sget(ld, s, "socket", NULL, &x, &v) == -1)
+	if (cfg_sget(ld, s, "socket", NULL, &x, &v) == -1)
 		goto bad;
 	if (v == NULL || *v == '\0') {
-		kerr(ld, s, "socket", "an [fcgi-program:x] section requires "
-		    "a \"socket\" line");
+		cfg_kerr(ld, s, "socket", "an [fcgi-program:x] section "
+		    "requires a \"socket\" line");
 		cu_free(v);
 		goto bad;
 	}
-	if (has_prefix(v, "unix://")) {
+	if (cu_has_prefix(v, "unix://")) {
 		if (v[7] != '/') {
-			kerr(ld, s, "socket", "unix socket path %s is not an "
-			    "absolute path", v + 7);
+			cfg_kerr(ld, s, "socket", "unix socket path %s is not "
+			    "an absolute path", v + 7);
 			cu_free(v);
 			goto bad;
 		}
-		path = normpath(v + 7);
+		path = cu_normpath(v + 7);
 		cu_free(v);
-		v = xasprintf("unix://%s", path);
+		v = cu_asprintf("unix://%s", path);
 		cu_free(path);
 		if (!owner && has_puid && puid != getuid()) {
 			owner = true;
@@ -311,40 +315,40 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		char *h;
 
 		if (owner || mode != -1) {
-			kerr(ld, s, "socket", "socket_owner and socket_mode "
-			    "only apply to a unix domain socket");
+			cfg_kerr(ld, s, "socket", "socket_owner and "
+			    "socket_mode only apply to a unix domain socket");
 			cu_free(v);
 			goto bad;
 		}
-		if (has_prefix(v, "tcp://"))
+		if (cu_has_prefix(v, "tcp://"))
 			c = strrchr(v + 6, ':');
 		/* re's \d+: any Unicode decimal digit, then int(). */
 		q = c != NULL ? c + 1 : NULL;
 		while (q != NULL && *q != '\0') {
 			const unsigned char *u = (const unsigned char *)q;
-			long cp = u8_next(&u);
+			long cp = ty_u8_next(&u);
 
-			if (cp == -1 || py_ascii(cp) < '0' ||
-			    py_ascii(cp) > '9')
+			if (cp == -1 || ty_ascii(cp) < '0' ||
+			    ty_ascii(cp) > '9')
 				break;
 			q = (const char *)u;
 		}
 		if (c == NULL || c == v + 6 || c[1] == '\0' || *q != '\0' ||
 		    strpbrk(v + 6, " \t:") != c ||
 		    ty_int(c + 1, &n) == -1 || n < 1 || n > 65535) {
-			kerr(ld, s, "socket", "bad socket format %s", v);
+			cfg_kerr(ld, s, "socket", "bad socket format %s", v);
 			cu_free(v);
 			goto bad;
 		}
-		h = xstrndup(v + 6, (size_t)(c - v - 6));
-		lower(h);
+		h = cu_strndup(v + 6, (size_t)(c - v - 6));
+		cu_lower(h);
 		cu_free(v);
-		v = xasprintf("tcp://%s:%lld", h, n);
+		v = cu_asprintf("tcp://%s:%lld", h, n);
 		cu_free(h);
 	}
 	b = groups_add(gs, name, CFG_KIND_FCGI, prio);
-	big_add(&b->g.big, &b->g.nbig, "priority", bp);
-	big_add(&b->g.big, &b->g.nbig, "socket_mode", bm);
+	cfg_big_add(&b->g.big, &b->g.nbig, "priority", bp);
+	cfg_big_add(&b->g.big, &b->g.nbig, "socket_mode", bm);
 	bp = bm = NULL;
 	b->g.socket = v;
 	b->g.socket_mode = mode;
@@ -376,83 +380,85 @@ ld_groups(struct ld *ld, struct groups *gs)
 
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!has_prefix(s->name, "group:"))
+		if (!cu_has_prefix(s->name, "group:"))
 			continue;
-		warn_unknown(ld, s, "group");
+		cfg_warn_unknown(ld, s, "group");
 		if ((gname = ty_name(s->name + 6, &e)) == NULL) {
-			kerr(ld, s, NULL, "%s", e);
+			cfg_kerr(ld, s, NULL, "%s", e);
 			cu_free(e);
 			continue;
 		}
-		if (sget(ld, s, "programs", "", &x, &v) == -1 ||
-		    get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1) {
+		if (cfg_sget(ld, s, "programs", "", &x, &v) == -1 ||
+		    cfg_get_iint(ld, s, "priority", "999", &x, &prio,
+		    &bp) == -1) {
 			cu_free(v);
 			cu_free(gname);
 			continue;
 		}
-		progs = split_commas(v, &nprogs);
+		progs = cu_split_commas(v, &nprogs);
 		cu_free(v);
 		b = groups_add(gs, gname, CFG_KIND_GROUP, prio);
-		big_add(&b->g.big, &b->g.nbig, "priority", bp);
+		cfg_big_add(&b->g.big, &b->g.nbig, "priority", bp);
 		for (j = 0; j < nprogs; j++) {
-			sn = xasprintf("program:%s", progs[j]);
+			sn = cu_asprintf("program:%s", progs[j]);
 			ps = store_find(&ld->ini, sn);
 			cu_free(sn);
-			sn = xasprintf("fcgi-program:%s", progs[j]);
+			sn = cu_asprintf("fcgi-program:%s", progs[j]);
 			fs = store_find(&ld->ini, sn);
 			cu_free(sn);
 			if (ps == NULL && fs == NULL) {
-				kerr(ld, s, "programs", "names unknown program "
-				    "or fcgi-program %s", progs[j]);
+				cfg_kerr(ld, s, "programs", "names unknown "
+				    "program or fcgi-program %s", progs[j]);
 				continue;
 			}
 			if (ps != NULL && fs != NULL) {
-				kerr(ld, s, "programs", "name %s is ambiguous "
-				    "(exists as program and fcgi-program)",
-				    progs[j]);
+				cfg_kerr(ld, s, "programs", "name %s is "
+				    "ambiguous (exists as program and "
+				    "fcgi-program)", progs[j]);
 				continue;
 			}
 			ps = ps != NULL ? ps : fs;
-			excl = xrealloc(excl, nexcl + 1, sizeof(*excl));
+			excl = cu_realloc(excl, nexcl + 1, sizeof(*excl));
 			excl[nexcl++] = ps;
 			(void)ld_procs(ld, ps, gname, CFG_KIND_GROUP, b);
 		}
-		strv_free(progs, nprogs);
+		cu_strv_free(progs, nprogs);
 		cu_free(gname);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!has_prefix(s->name, "program:"))
+		if (!cu_has_prefix(s->name, "program:"))
 			continue;
-		warn_unknown(ld, s, "program");
+		cfg_warn_unknown(ld, s, "program");
 		for (j = 0; j < nexcl && excl[j] != s; j++)
 			;
 		if (j < nexcl)
 			continue;
 		if ((gname = ty_name(s->name + 8, &e)) == NULL) {
-			kerr(ld, s, NULL, "%s", e);
+			cfg_kerr(ld, s, NULL, "%s", e);
 			cu_free(e);
 			continue;
 		}
-		if (get_iint(ld, s, "priority", "999", &x, &prio, &bp) == 0) {
+		if (cfg_get_iint(ld, s, "priority", "999", &x, &prio,
+		    &bp) == 0) {
 			b = groups_add(gs, gname, CFG_KIND_PROGRAM, prio);
-			big_add(&b->g.big, &b->g.nbig, "priority", bp);
+			cfg_big_add(&b->g.big, &b->g.nbig, "priority", bp);
 			(void)ld_procs(ld, s, gname, CFG_KIND_PROGRAM, b);
 		}
 		cu_free(gname);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!has_prefix(s->name, "eventlistener:"))
+		if (!cu_has_prefix(s->name, "eventlistener:"))
 			continue;
-		warn_unknown(ld, s, "eventlistener");
+		cfg_warn_unknown(ld, s, "eventlistener");
 		(void)ld_listener(ld, s, gs);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!has_prefix(s->name, "fcgi-program:"))
+		if (!cu_has_prefix(s->name, "fcgi-program:"))
 			continue;
-		warn_unknown(ld, s, "fcgi-program");
+		cfg_warn_unknown(ld, s, "fcgi-program");
 		for (j = 0; j < nexcl && excl[j] != s; j++)
 			;
 		if (j < nexcl)

@@ -1,5 +1,6 @@
 /*
- * config_group: process_groups_from_parser: groups, event listeners, FastCGI programs.
+ * config_group: process_groups_from_parser: groups, event listeners,
+ * FastCGI programs.
  * Internal to the configuration reader (config*.c).
  */
 #ifndef SUPERVISORD_CONFIG_GROUP_H

@@ -1,6 +1,6 @@
 /*
- * config_ini: the section store (what ConfigParser keeps), the loader's messages,
- * and the reader that fills the store from one file through inih.
+ * config_ini: the section store (what ConfigParser keeps), the loader's
+ * messages, and the reader that fills the store from one file through inih.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -60,12 +60,12 @@ store_add(struct ini *ini, struct ini_sect *s)
 {
 	size_t	i, k;
 
-	ini->s = xrealloc(ini->s, ini->n + 1, sizeof(*ini->s));
+	ini->s = cu_realloc(ini->s, ini->n + 1, sizeof(*ini->s));
 	ini->s[ini->n++] = s;
 	if (ini->n * 2 > ini->hcap) {
 		cu_free(ini->hash);
 		ini->hcap = ini->hcap == 0 ? 64 : ini->hcap * 2;
-		ini->hash = xcalloc(ini->hcap, sizeof(*ini->hash));
+		ini->hash = cu_calloc(ini->hcap, sizeof(*ini->hash));
 		for (k = 0; k < ini->n; k++) {
 			for (i = store_hash(ini->s[k]->name) & (ini->hcap - 1);
 			    ini->hash[i] != NULL; i = (i + 1) & (ini->hcap - 1))
@@ -92,7 +92,7 @@ store_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o)
 		/* Room for 8, then doubled at each power of 2. */
 		if (ini->npend == 0 || (ini->npend >= 8 &&
 		    (ini->npend & (ini->npend - 1)) == 0))
-			ini->pend = xrealloc(ini->pend, ini->npend == 0 ? 8 :
+			ini->pend = cu_realloc(ini->pend, ini->npend == 0 ? 8 :
 			    ini->npend * 2, sizeof(*ini->pend));
 		ini->pend[ini->npend++] = s;
 	}
@@ -103,9 +103,9 @@ sect_new(const char *name, const char *file, int line, bool included)
 {
 	struct ini_sect	*s;
 
-	s = xcalloc(1, sizeof(*s));
-	s->name = xstrdup(name);
-	s->file = xstrdup(file);
+	s = cu_calloc(1, sizeof(*s));
+	s->name = cu_strdup(name);
+	s->file = cu_strdup(file);
 	s->line = line;
 	s->included = included;
 	return s;
@@ -134,10 +134,10 @@ sect_set(struct ini_sect *s, const char *key, char *val, const char *file,
 	if ((o = sect_opt(s, key)) == NULL) {
 		/* Room for 8, then doubled at each power of 2. */
 		if (s->n == 0 || (s->n >= 8 && (s->n & (s->n - 1)) == 0))
-			s->o = xrealloc(s->o, s->n == 0 ? 8 : s->n * 2,
+			s->o = cu_realloc(s->o, s->n == 0 ? 8 : s->n * 2,
 			    sizeof(*s->o));
 		o = &s->o[s->n++];
-		o->key = xstrdup(key);
+		o->key = cu_strdup(key);
 		o->here = false;
 	} else
 		cu_free(o->val);
@@ -160,21 +160,22 @@ ld_msg(struct ld *ld, struct cfg_msgs *m, const char *file, int line,
 {
 	char	*msg, *s;
 
-	msg = xvasprintf(fmt, ap);
+	msg = cu_vasprintf(fmt, ap);
 	/* Line 0: about the whole file (unreadable, a directory). */
 	if (line == 0 && sect == NULL)
-		s = xasprintf("%s: %s", file, msg);
+		s = cu_asprintf("%s: %s", file, msg);
 	else if (sect != NULL && key != NULL)
-		s = xasprintf("%s:%d: [%s] %s: %s", file, line, sect, key, msg);
+		s = cu_asprintf("%s:%d: [%s] %s: %s", file, line, sect, key,
+		    msg);
 	else if (sect != NULL)
-		s = xasprintf("%s:%d: [%s] %s", file, line, sect, msg);
+		s = cu_asprintf("%s:%d: [%s] %s", file, line, sect, msg);
 	else
-		s = xasprintf("%s:%d: %s", file, line, msg);
+		s = cu_asprintf("%s:%d: %s", file, line, msg);
 	cu_free(msg);
 	if (m != ld->caller)
-		msgs_add(m, s);
+		cu_msgs_add(m, s);
 	else {
-		msgs_add_heap(m, s);
+		cu_msgs_add_heap(m, s);
 		cu_free(s);
 	}
 }
@@ -255,7 +256,7 @@ rd_cut(const char *line, size_t n)
 
 	for (i = 0; i < n; i++)
 		if ((line[i] == ';' || line[i] == '#') &&
-		    (i == 0 || py_isspace((unsigned char)line[i - 1])))
+		    (i == 0 || cu_isspace((unsigned char)line[i - 1])))
 			return i;
 	return n;
 }
@@ -268,7 +269,7 @@ rd_done(struct rd *r)
 
 	if (r->kind != RD_OPTLINE || r->handled)
 		return;
-	v = strip_dup(r->out, rd_cut(r->out, r->outlen));
+	v = cu_strip(r->out, rd_cut(r->out, r->outlen));
 	ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
 	    "parse error: no '=' or ':' in '%s%s'", r->bracket ? "[" : "", v);
 	cu_free(v);
@@ -318,7 +319,7 @@ rd_line(struct rd *r)
 		e++;
 	r->pos = e < r->len ? e + 1 : e;
 	r->lineno++;
-	for (ind = 0; ind < n && py_isspace((unsigned char)line[ind]); ind++)
+	for (ind = 0; ind < n && cu_isspace((unsigned char)line[ind]); ind++)
 		;
 	r->out = line + ind;
 	r->outlen = n - ind;
@@ -353,13 +354,13 @@ rd_line(struct rd *r)
 	if (line[ind] == '[') {
 		/* SECTCRE: "[" .+ "]", the last "]", in the uncommented. */
 		cut = rd_cut(r->out, r->outlen);
-		while (cut > 0 && py_isspace((unsigned char)r->out[cut - 1]))
+		while (cut > 0 && cu_isspace((unsigned char)r->out[cut - 1]))
 			cut--;
 		for (rb = r->out + cut - 1; rb > r->out && *rb != ']'; rb--)
 			;
 		r->outlen = cut;
 		if (rb - r->out >= 2) {
-			hdr = xstrndup(r->out + 1, (size_t)(rb - r->out - 1));
+			hdr = cu_strndup(r->out + 1, (size_t)(rb - r->out - 1));
 			rd_section(r, hdr);
 			cu_free(hdr);
 			r->kind = RD_HEADER;
@@ -440,7 +441,7 @@ rd_handle(void *user, const char *section, const char *name,
 		/* The stand-in's name and value: the real ones, uncut. */
 		len = rd_cut(r->out, r->outlen);
 		if (r->kind == RD_CONT) {
-			v = strip_dup(r->out, len);
+			v = cu_strip(r->out, len);
 			goto cont;
 		}
 		for (d = r->out; d < r->out + len && *d != '=' && *d != ':';
@@ -450,20 +451,20 @@ rd_handle(void *user, const char *section, const char *name,
 			r->handled = false;
 			return 1;
 		}
-		k = strip_dup(r->out, (size_t)(d - r->out));
-		v = strip_dup(d + 1, len - (size_t)(d - r->out) - 1);
+		k = cu_strip(r->out, (size_t)(d - r->out));
+		v = cu_strip(d + 1, len - (size_t)(d - r->out) - 1);
 		goto opt;
 	}
 #endif
-	v = strip_dup(value, strlen(value));
+	v = cu_strip(value, strlen(value));
 	if (r->kind == RD_CONT)
 		goto cont;
-	k = strip_dup(name, strlen(name));
+	k = cu_strip(name, strlen(name));
 	goto opt;
 cont:
 	if ((o = sect_opt(r->sect, r->key)) != NULL) {
 		len = strlen(o->val);
-		j = xcalloc(len + (size_t)r->blanks + strlen(v) + 2, 1);
+		j = cu_calloc(len + (size_t)r->blanks + strlen(v) + 2, 1);
 		memcpy(j, o->val, len);
 		memset(j + len, '\n', (size_t)r->blanks + 1);
 		strcpy(j + len + r->blanks + 1, v);
@@ -476,13 +477,13 @@ cont:
 	return 1;
 opt:
 	if (r->bracket) {
-		j = xasprintf("[%s", k);
+		j = cu_asprintf("[%s", k);
 		cu_free(k);
 		k = j;
 	}
 	if (*k == '\0') {
 		d = r->out + strcspn(r->out, "=:");
-		j = strip_dup(r->out, rd_cut(r->out, r->outlen));
+		j = cu_strip(r->out, rd_cut(r->out, r->outlen));
 		ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
 		    "parse error: no key before '%c' in '%s'", *d, j);
 		cu_free(j);
@@ -491,7 +492,7 @@ opt:
 		r->optname = false;
 		return 1;
 	}
-	lower(k);
+	cu_lower(k);
 	cu_free(r->key);
 	r->key = k;
 	sect_set(r->sect, r->key, v, r->file, r->lineno);
@@ -514,14 +515,14 @@ rd_reader(char *str, int num, void *stream)
 
 	if (r->oom)
 		return NULL;
-	prev = cfg_oom_catch(&jb);
+	prev = cu_oom_catch(&jb);
 	if (setjmp(jb) != 0) {
-		cfg_oom_catch(prev);
+		cu_oom_catch(prev);
 		r->oom = true;
 		return NULL;
 	}
 	line = rd_read(str, num, stream);
-	cfg_oom_catch(prev);
+	cu_oom_catch(prev);
 	return line;
 }
 
@@ -535,14 +536,14 @@ rd_handler(void *user, const char *section, const char *name,
 
 	if (r->oom)
 		return 0;
-	prev = cfg_oom_catch(&jb);
+	prev = cu_oom_catch(&jb);
 	if (setjmp(jb) != 0) {
-		cfg_oom_catch(prev);
+		cu_oom_catch(prev);
 		r->oom = true;
 		return 0;
 	}
 	rc = rd_handle(user, section, name, value);
-	cfg_oom_catch(prev);
+	cu_oom_catch(prev);
 	return rc;
 }
 
@@ -634,7 +635,7 @@ read_whole(const char *path, char **bufp, size_t *capp, size_t *lenp)
 	for (;;) {
 		if (*capp - len < 4096) {
 			*capp = *capp * 2 + 8192;
-			*bufp = xrealloc(*bufp, *capp, 1);
+			*bufp = cu_realloc(*bufp, *capp, 1);
 		}
 		n = fread(*bufp + len, 1, *capp - len - 1, fp);
 		len += n;
@@ -682,9 +683,9 @@ rd_file(struct ld *ld, const char *file, bool included)
 		return 0;
 	}
 	/* The options read keep the file's name: one copy for them all. */
-	ld->ini.files = xrealloc(ld->ini.files, ld->ini.nfiles + 1,
+	ld->ini.files = cu_realloc(ld->ini.files, ld->ini.nfiles + 1,
 	    sizeof(*ld->ini.files));
-	ld->ini.files[ld->ini.nfiles++] = xstrdup(file);
+	ld->ini.files[ld->ini.nfiles++] = cu_strdup(file);
 	memset(&r, 0, sizeof(r));
 	r.outpos = 1;		/* rd_reader takes a line first */
 	r.ld = ld;
@@ -695,11 +696,11 @@ rd_file(struct ld *ld, const char *file, bool included)
 	inih_setup();
 	rc = ini_parse_stream(rd_reader, &r, rd_handler, &r);
 	if (r.oom)
-		cfg_oom();
+		cu_oom();
 	rd_done(&r);
 	/* The lines inih refused are reported already; -2: its malloc. */
 	if (rc == -2)
-		cfg_oom();
+		cu_oom();
 	cu_free(r.key);
 	return 0;
 }

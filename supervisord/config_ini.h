@@ -1,6 +1,6 @@
 /*
- * config_ini: the section store (what ConfigParser keeps), the loader's messages,
- * and the reader that fills the store from one file through inih.
+ * config_ini: the section store (what ConfigParser keeps), the loader's
+ * messages, and the reader that fills the store from one file through inih.
  * Internal to the configuration reader (config*.c).
  */
 #ifndef SUPERVISORD_CONFIG_INI_H
@@ -20,8 +20,8 @@ struct ini_opt {
 	char		*val;
 	const char	*file;		/* one of ini.files */
 	int		 line;
-	bool		 here;		/* may hold a %(here)s not yet expanded */
-	bool		 dflt;		/* copied from [DEFAULT] by expand_here */
+	bool		 here;		/* may hold a %(here)s not expanded */
+	bool		 dflt;		/* copied from [DEFAULT], expand_here */
 };
 
 struct ini_sect {
@@ -61,7 +61,7 @@ struct ld {
 	const char	*here;
 	const char	*host;
 	char		*hostbuf;	/* host, when it is ours to free */
-	struct kvl	 envx;		/* ENV_X expansions: environ + sd env */
+	struct cu_kvl	 envx;		/* ENV_X expansions: environ + sd env */
 	int		 nerr;
 	char		*rbuf;		/* read_whole's, for every file */
 	size_t		 rcap;
@@ -70,8 +70,8 @@ struct ld {
 struct ini_sect *	store_find(const struct ini *ini, const char *name);
 void	store_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o);
 struct ini_opt *	sect_opt(const struct ini_sect *s, const char *key);
-void	sect_set(struct ini_sect *s, const char *key, char *val, const char *file,
-    int line);
+void	sect_set(struct ini_sect *s, const char *key, char *val,
+	    const char *file, int line);
 void	ld_msg(struct ld *ld, struct cfg_msgs *m, const char *file, int line,
     const char *sect, const char *key, const char *fmt, va_list ap)
 	__attribute__((format(printf, 7, 0)));

@@ -1,6 +1,6 @@
 /*
- * config_keys: reading the options of a section: defaults, types, clamped numbers,
- * the keys each section knows.
+ * config_keys: reading the options of a section: defaults, types,
+ * clamped numbers, the keys each section knows.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -34,7 +34,7 @@
 /* Reading options of a section. */
 
 const struct ini_opt *
-opt_get(const struct ld *ld, const struct ini_sect *s, const char *key)
+cfg_opt(const struct ld *ld, const struct ini_sect *s, const char *key)
 {
 	const struct ini_opt	*o;
 
@@ -45,13 +45,13 @@ opt_get(const struct ld *ld, const struct ini_sect *s, const char *key)
 
 /* Report an error at key of s (its line, or the section's if unset). */
 void
-kerr(struct ld *ld, const struct ini_sect *s, const char *key,
+cfg_kerr(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *fmt, ...)
 {
 	const struct ini_opt	*o;
 	va_list			 ap;
 
-	o = key != NULL ? opt_get(ld, s, key) : NULL;
+	o = key != NULL ? cfg_opt(ld, s, key) : NULL;
 	va_start(ap, fmt);
 	ld_msg(ld, ld->errs, o != NULL ? o->file : s->file,
 	    o != NULL ? o->line : s->line, s->name, key, fmt, ap);
@@ -64,24 +64,24 @@ kerr(struct ld *ld, const struct ini_sect *s, const char *key,
  * NULL.  *out is NULL when neither is set.  -1 after an error.
  */
 int
-sget(struct ld *ld, const struct ini_sect *s, const char *key,
+cfg_sget(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, char **out)
 {
 	const struct ini_opt	*o;
 	const char		*v;
 	char			*e;
 
-	o = opt_get(ld, s, key);
+	o = cfg_opt(ld, s, key);
 	v = o != NULL ? o->val : def;
 	*out = NULL;
 	if (v == NULL)
 		return 0;
 	if (x == NULL) {
-		*out = xstrdup(v);
+		*out = cu_strdup(v);
 		return 0;
 	}
 	if ((*out = x_expand(x, v, &e)) == NULL) {
-		kerr(ld, s, key, "format string '%s' %s", v, e);
+		cfg_kerr(ld, s, key, "format string '%s' %s", v, e);
 		cu_free(e);
 		return -1;
 	}
@@ -98,55 +98,56 @@ sget(struct ld *ld, const struct ini_sect *s, const char *key,
  * (malloc'ed; NULL when in range) for --dump-config.
  */
 int
-get_int(struct ld *ld, const struct ini_sect *s, const char *key,
+cfg_get_int(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, long long lo, long long hi,
     long long *out, char **big)
 {
-	struct pyint	 pi;
+	struct ty_pyint	 pi;
 	char		*v;
 	int		 rc = 0;
 
 	if (big != NULL)
 		*big = NULL;
-	if (sget(ld, s, key, def, x, &v) == -1)
+	if (cfg_sget(ld, s, key, def, x, &v) == -1)
 		return -1;
-	if (py_int(v, 10, &pi) == -1) {
+	if (ty_pyint(v, 10, &pi) == -1) {
 		if (pi.toolong)
-			kerr(ld, s, key, "invalid integer '%.20s...': more than "
-			    "%d digits, which Python's int() refuses", v,
-			    PY_INT_MAX_DIGITS);
+			cfg_kerr(ld, s, key, "invalid integer '%.20s...': more "
+			    "than %d digits, which Python's int() refuses", v,
+			    TY_INT_MAX_DIGITS);
 		else
-			kerr(ld, s, key, "invalid integer '%s'", v);
+			cfg_kerr(ld, s, key, "invalid integer '%s'", v);
 		rc = -1;
 	} else if (!pi.clamped && pi.v >= lo && pi.v <= hi)
 		*out = pi.v;
 	else if (big == NULL) {
-		kerr(ld, s, key, "%s is out of range (%lld to %lld)", v, lo, hi);
+		cfg_kerr(ld, s, key, "%s is out of range (%lld to %lld)", v, lo,
+		    hi);
 		rc = -1;
 	} else {
 		*out = pi.v < lo ? lo : pi.v > hi ? hi : pi.v;
-		*big = pyint_text(&pi);
+		*big = ty_pyint_text(&pi);
 	}
 	cu_free(pi.digits);
 	cu_free(v);
 	return rc;
 }
 
-/* An int key that supervisor does not range-check: clamped, see get_int. */
+/* An int key that supervisor does not range-check: clamped, see cfg_get_int. */
 int
-get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
+cfg_get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, int *out, char **big)
 {
 	long long	v;
 
-	if (get_int(ld, s, key, def, x, INT_MIN, INT_MAX, &v, big) == -1)
+	if (cfg_get_int(ld, s, key, def, x, INT_MIN, INT_MAX, &v, big) == -1)
 		return -1;
 	*out = (int)v;
 	return 0;
 }
 
 void
-warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
+cfg_warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
 {
 	const struct cfg_ktable	*t = cfg_ktable(kind);
 	size_t			 i;
@@ -172,16 +173,16 @@ set_exitcodes(const char *v, int **codes, size_t *n, char **err)
 
 	for (p = v; *v != '\0'; p = q + 1) {	/* "": no code at all */
 		q = strchr(p, ',');
-		item = xstrndup(p, q == NULL ? strlen(p) : (size_t)(q - p));
+		item = cu_strndup(p, q == NULL ? strlen(p) : (size_t)(q - p));
 		if (ty_int(item, &c) == -1 || c < 0 || c > 255) {
-			*err = xasprintf("invalid list of exit codes '%s' "
+			*err = cu_asprintf("invalid list of exit codes '%s' "
 			    "(numbers 0 to 255, comma-separated)", v);
 			cu_free(item);
 			cu_free(l);
 			return -1;
 		}
 		cu_free(item);
-		l = xrealloc(l, k + 1, sizeof(*l));
+		l = cu_realloc(l, k + 1, sizeof(*l));
 		l[k++] = (int)c;
 		if (q == NULL)
 			break;
@@ -197,22 +198,22 @@ static int
 set_int(const char *v, long long lo, long long hi, long long *out,
     char **big, char **err)
 {
-	struct pyint	pi;
+	struct ty_pyint	pi;
 
-	if (py_int(v, 10, &pi) == -1) {
+	if (ty_pyint(v, 10, &pi) == -1) {
 		if (pi.toolong)
-			*err = xasprintf("invalid integer '%.20s...': more "
+			*err = cu_asprintf("invalid integer '%.20s...': more "
 			    "than %d digits, which Python's int() refuses", v,
-			    PY_INT_MAX_DIGITS);
+			    TY_INT_MAX_DIGITS);
 		else
-			*err = xasprintf("invalid integer '%s'", v);
+			*err = cu_asprintf("invalid integer '%s'", v);
 		return -1;
 	}
 	if (!pi.clamped && pi.v >= lo && pi.v <= hi)
 		*out = pi.v;
 	else {
 		*out = pi.v < lo ? lo : pi.v > hi ? hi : pi.v;
-		*big = pyint_text(&pi);
+		*big = ty_pyint_text(&pi);
 	}
 	cu_free(pi.digits);
 	return 0;
@@ -242,28 +243,28 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 		break;
 	case CFG_T_BOOL:
 		if (ty_bool(v, (bool *)f) == -1) {
-			*err = xasprintf("invalid boolean '%s' (true, false, "
+			*err = cu_asprintf("invalid boolean '%s' (true, false, "
 			    "yes, no, on, off, 1 or 0)", v);
 			rc = -1;
 		}
 		break;
 	case CFG_T_BYTES:
 		if (ty_bytes(v, (long long *)f, &t) == -1) {
-			*err = xasprintf("invalid byte size '%s' (a number, "
+			*err = cu_asprintf("invalid byte size '%s' (a number, "
 			    "with KB, MB or GB)", v);
 			rc = -1;
 		}
 		break;
 	case CFG_T_OCTAL:
 		if (ty_octal(v, 3, &m, &t) == -1) {
-			*err = xasprintf("invalid octal '%s'", v);
+			*err = cu_asprintf("invalid octal '%s'", v);
 			rc = -1;
 		} else
 			*(int *)f = m;
 		break;
 	case CFG_T_SIGNAL:
 		if (ty_signal(v, &m) == -1) {
-			*err = xasprintf("invalid signal '%s'", v);
+			*err = cu_asprintf("invalid signal '%s'", v);
 			rc = -1;
 		} else
 			*(int *)f = m;
@@ -275,7 +276,7 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 		else if (strcasecmp(v, "unexpected") == 0)
 			*(enum cfg_autorestart *)f = CFG_AR_UNEXPECTED;
 		else {
-			*err = xasprintf("invalid value '%s' (true, false or "
+			*err = cu_asprintf("invalid value '%s' (true, false or "
 			    "unexpected)", v);
 			rc = -1;
 		}
@@ -287,7 +288,7 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 	case CFG_T_USER:
 		if ((rc = ty_uid(v, &uid, &gid, err)) == 0) {
 			cu_free(*(char **)f);
-			*(char **)f = xstrdup(v);
+			*(char **)f = cu_strdup(v);
 			*FIELD(base, k->aux[0], bool) = true;
 			*FIELD(base, k->aux[1], uid_t) = uid;
 			*FIELD(base, k->aux[2], gid_t) = gid;
@@ -295,7 +296,7 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 		break;
 	case CFG_T_STR:
 		cu_free(*(char **)f);
-		*(char **)f = xstrdup(v);
+		*(char **)f = cu_strdup(v);
 		break;
 	case CFG_T_PATH:
 		if ((p = ty_directory(v, err)) == NULL)
@@ -314,7 +315,7 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 			p = NULL;
 		} else if (k->type != CFG_T_SDLOG ||
 		    strcmp(p, "syslog") != 0) {
-			t = abspath(p);
+			t = cu_abspath(p);
 			cu_free(p);
 			p = t;
 			t = NULL;
@@ -338,12 +339,12 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 		}
 		break;
 	case CFG_T_LEVEL:
-		p = xstrdup(v);
-		lower(p);
+		p = cu_strdup(v);
+		cu_lower(p);
 		m = loglevel_parse(p);
 		cu_free(p);
 		if (m == -1) {
-			*err = xasprintf("bad logging level name '%s' "
+			*err = cu_asprintf("bad logging level name '%s' "
 			    "(critical, error, warn, info, debug, trace, "
 			    "blather)", v);
 			rc = -1;
@@ -351,7 +352,7 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 			*(int *)f = m;
 		break;
 	default:
-		*err = xasprintf("no such option");
+		*err = cu_asprintf("no such option");
 		rc = -1;
 	}
 	if (big != NULL && rc == 0)
@@ -361,21 +362,26 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 	return rc;
 }
 
-int
+/*
+ * Read key k of s (or its default) expanded with x into its field of
+ * base; a clamped number's text is added to big.  -1 after an error, which
+ * is reported.
+ */
+static int
 cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
     const struct xctx *x, void *base, struct cfg_bignum **big, size_t *nbig)
 {
 	char	*v, *v2, *e, *t = NULL;
 	int	 rc;
 
-	if (sget(ld, s, k->name, k->def, x, &v) == -1)
+	if (cfg_sget(ld, s, k->name, k->def, x, &v) == -1)
 		return -1;
 	if (v == NULL)
 		return 0;
 	if (k->type == CFG_T_LOGFILE) {
 		/* supervisor expands a log file name a second time. */
 		if ((v2 = x_expand(x, v, &e)) == NULL) {
-			kerr(ld, s, k->name, "format string '%s' %s", v, e);
+			cfg_kerr(ld, s, k->name, "format string '%s' %s", v, e);
 			cu_free(e);
 			cu_free(v);
 			return -1;
@@ -384,14 +390,14 @@ cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
 		v = v2;
 	}
 	if ((rc = cfg_key_set(k, base, v, &e, &t)) == -1) {
-		kerr(ld, s, k->name, "%s", e);
+		cfg_kerr(ld, s, k->name, "%s", e);
 		cu_free(e);
 	} else if (k->type == CFG_T_LOGFILE &&
 	    FIELD(base, k->off, struct cfg_log)->kind == CFG_LOG_SYSLOG)
 		/* Deprecated; supervisor rewrites it as NONE + _syslog. */
 		ld_warn(ld, s->file, s->line, s->name, k->name, "%s=syslog is "
 		    "deprecated: use %.6s_syslog=true", k->name, k->name);
-	big_add(big, nbig, k->name, t);
+	cfg_big_add(big, nbig, k->name, t);
 	cu_free(v);
 	return rc;
 }

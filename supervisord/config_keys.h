@@ -1,6 +1,6 @@
 /*
- * config_keys: reading the options of a section: defaults, types, clamped numbers,
- * the keys each section knows.
+ * config_keys: reading the options of a section: defaults, types,
+ * clamped numbers, the keys each section knows.
  * Internal to the configuration reader (config*.c).
  */
 #ifndef SUPERVISORD_CONFIG_KEYS_H
@@ -16,15 +16,16 @@
 #include "supervisord/config_ini.h"
 #include "supervisord/config_expand.h"
 
-const struct ini_opt *	opt_get(const struct ld *ld, const struct ini_sect *s, const char *key);
-void	kerr(struct ld *ld, const struct ini_sect *s, const char *key,
+const struct ini_opt *cfg_opt(const struct ld *ld, const struct ini_sect *s,
+	    const char *key);
+void	cfg_kerr(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-int	sget(struct ld *ld, const struct ini_sect *s, const char *key,
+int	cfg_sget(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, char **out);
-int	get_int(struct ld *ld, const struct ini_sect *s, const char *key,
+int	cfg_get_int(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, long long lo, long long hi,
     long long *out, char **big);
-int	get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
+int	cfg_get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, int *out, char **big);
 struct cfg_key;
 struct cfg_ktable;
@@ -38,14 +39,6 @@ struct cfg_ktable;
 int	cfg_key_set(const struct cfg_key *k, void *base, const char *v,
 	    char **err, char **big);
 /*
- * Read key k of s (or its default) expanded with x into its field of
- * base; a clamped number's text is added to big.  -1 after an error, which
- * is reported.
- */
-int	cfg_key_read(struct ld *ld, const struct ini_sect *s,
-	    const struct cfg_key *k, const struct xctx *x, void *base,
-	    struct cfg_bignum **big, size_t *nbig);
-/*
  * Read every key of t's own rows whose CFG_F_READ and CFG_F_PROC flags are
  * flags, in the table's order, stopping at the first error (-1).
  */
@@ -53,7 +46,7 @@ int	cfg_keys_read(struct ld *ld, const struct ini_sect *s,
 	    const struct cfg_ktable *t, unsigned flags, const struct xctx *x,
 	    void *base, struct cfg_bignum **big, size_t *nbig);
 /* Warn of each key of s that kind's table (config_table.h) lacks. */
-void	warn_unknown(struct ld *ld, const struct ini_sect *s,
+void	cfg_warn_unknown(struct ld *ld, const struct ini_sect *s,
 	    const char *kind);
 
 #endif /* SUPERVISORD_CONFIG_KEYS_H */

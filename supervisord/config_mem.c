@@ -20,17 +20,17 @@
 
 /* Append key's text (taken) to a list of clamped numbers; NULL: none. */
 void
-big_add(struct cfg_bignum **v, size_t *n, const char *key, char *text)
+cfg_big_add(struct cfg_bignum **v, size_t *n, const char *key, char *text)
 {
 	if (text == NULL)
 		return;
-	*v = xrealloc(*v, *n + 1, sizeof(**v));
-	(*v)[*n].key = xstrdup(key);
+	*v = cu_realloc(*v, *n + 1, sizeof(**v));
+	(*v)[*n].key = cu_strdup(key);
 	(*v)[(*n)++].text = text;
 }
 
 void
-big_free(struct cfg_bignum *v, size_t n)
+cfg_big_free(struct cfg_bignum *v, size_t n)
 {
 	size_t	i;
 
@@ -90,12 +90,12 @@ cfg_program_free(struct cfg_program *p)
 	cu_free(p->env_vals);
 	cu_free(p->serverurl);
 	cu_free(p->exitcodes);
-	big_free(p->big, p->nbig);
+	cfg_big_free(p->big, p->nbig);
 	cu_free(p);
 }
 
 void
-group_fields_free(struct cfg_group *g)
+cfg_group_fields_free(struct cfg_group *g)
 {
 	size_t	i;
 
@@ -105,7 +105,7 @@ group_fields_free(struct cfg_group *g)
 	cu_free(g->events);
 	cu_free(g->result_handler);
 	cu_free(g->socket);
-	big_free(g->big, g->nbig);
+	cfg_big_free(g->big, g->nbig);
 }
 
 static void
@@ -117,7 +117,7 @@ cfg_contents_free(struct cfg *c)
 		cfg_program_free(c->programs[i]);
 	cu_free(c->programs);
 	for (i = 0; i < c->ngroups; i++)
-		group_fields_free(&c->groups[i]);
+		cfg_group_fields_free(&c->groups[i]);
 	cu_free(c->groups);
 	cu_free(c->sd.logfile);
 	cu_free(c->sd.pidfile);
@@ -175,22 +175,22 @@ strv_fill(char **d, char *const *s, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		d[i] = xstrdup(s[i]);
+		d[i] = cu_strdup(s[i]);
 }
 
 static void
-big_copy(struct cfg_bignum **d, size_t *dn, const struct cfg_bignum *s,
+cfg_big_copy(struct cfg_bignum **d, size_t *dn, const struct cfg_bignum *s,
     size_t n)
 {
 	size_t	i;
 
 	if (n == 0)
 		return;
-	*d = xcalloc(n, sizeof(**d));
+	*d = cu_calloc(n, sizeof(**d));
 	*dn = n;
 	for (i = 0; i < n; i++) {
-		(*d)[i].key = xstrdup(s[i].key);
-		(*d)[i].text = xstrdup(s[i].text);
+		(*d)[i].key = cu_strdup(s[i].key);
+		(*d)[i].text = cu_strdup(s[i].text);
 	}
 }
 
@@ -198,8 +198,8 @@ static void
 env_copy(char ***dk, char ***dv, size_t *dn, char *const *sk,
     char *const *sv, size_t n)
 {
-	*dk = xcalloc(n, sizeof(char *));
-	*dv = xcalloc(n, sizeof(char *));
+	*dk = cu_calloc(n, sizeof(char *));
+	*dv = cu_calloc(n, sizeof(char *));
 	*dn = n;
 	strv_fill(*dk, sk, n);
 	strv_fill(*dv, sv, n);
@@ -210,7 +210,7 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 {
 	struct cfg_program	*p;
 
-	*slot = p = xcalloc(1, sizeof(*p));
+	*slot = p = cu_calloc(1, sizeof(*p));
 	/* The numbers; every pointer is the arena's, NULL until copied. */
 	*p = *s;
 	p->name = p->group = p->section = p->file = NULL;
@@ -221,23 +221,23 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 	p->exitcodes = NULL;
 	p->big = NULL;
 	p->nbig = 0;
-	p->name = xstrdup(s->name);
-	p->group = xstrdup(s->group);
-	p->section = xstrdup(s->section);
-	p->file = xstrdup(s->file);
-	p->command = xstrdup(s->command);
-	p->directory = xstrdup(s->directory);
-	p->user = xstrdup(s->user);
-	p->serverurl = xstrdup(s->serverurl);
-	p->out.path = xstrdup(s->out.path);
-	p->err.path = xstrdup(s->err.path);
+	p->name = cu_strdup(s->name);
+	p->group = cu_strdup(s->group);
+	p->section = cu_strdup(s->section);
+	p->file = cu_strdup(s->file);
+	p->command = cu_strdup(s->command);
+	p->directory = cu_strdup(s->directory);
+	p->user = cu_strdup(s->user);
+	p->serverurl = cu_strdup(s->serverurl);
+	p->out.path = cu_strdup(s->out.path);
+	p->err.path = cu_strdup(s->err.path);
 	env_copy(&p->env_keys, &p->env_vals, &p->nenv, s->env_keys,
 	    s->env_vals, s->nenv);
-	p->exitcodes = xcalloc(s->nexitcodes, sizeof(int));
+	p->exitcodes = cu_calloc(s->nexitcodes, sizeof(int));
 	if (s->nexitcodes > 0)
 		memcpy(p->exitcodes, s->exitcodes,
 		    s->nexitcodes * sizeof(int));
-	big_copy(&p->big, &p->nbig, s->big, s->nbig);
+	cfg_big_copy(&p->big, &p->nbig, s->big, s->nbig);
 }
 
 static void
@@ -249,15 +249,15 @@ group_copy(struct cfg_group *g, const struct cfg_group *s)
 	g->nevents = 0;
 	g->big = NULL;
 	g->nbig = 0;
-	g->name = xstrdup(s->name);
-	g->result_handler = xstrdup(s->result_handler);
-	g->socket = xstrdup(s->socket);
+	g->name = cu_strdup(s->name);
+	g->result_handler = cu_strdup(s->result_handler);
+	g->socket = cu_strdup(s->socket);
 	if (s->nevents > 0) {
-		g->events = xcalloc(s->nevents, sizeof(char *));
+		g->events = cu_calloc(s->nevents, sizeof(char *));
 		g->nevents = s->nevents;
 		strv_fill(g->events, s->events, s->nevents);
 	}
-	big_copy(&g->big, &g->nbig, s->big, s->nbig);
+	cfg_big_copy(&g->big, &g->nbig, s->big, s->nbig);
 }
 
 static void
@@ -267,37 +267,37 @@ cfg_copy_into(struct cfg *h, const struct cfg *a)
 	struct cfg_supervisord		*sd = &h->sd;
 	size_t				 i;
 
-	h->path = xstrdup(a->path);
-	h->here = xstrdup(a->here);
+	h->path = cu_strdup(a->path);
+	h->here = cu_strdup(a->here);
 	*sd = *ss;
 	sd->logfile = sd->pidfile = sd->directory = sd->user = NULL;
 	sd->identifier = sd->childlogdir = NULL;
 	sd->env_keys = sd->env_vals = NULL;
 	sd->nenv = 0;
-	sd->logfile = xstrdup(ss->logfile);
-	sd->pidfile = xstrdup(ss->pidfile);
-	sd->directory = xstrdup(ss->directory);
-	sd->user = xstrdup(ss->user);
-	sd->identifier = xstrdup(ss->identifier);
-	sd->childlogdir = xstrdup(ss->childlogdir);
+	sd->logfile = cu_strdup(ss->logfile);
+	sd->pidfile = cu_strdup(ss->pidfile);
+	sd->directory = cu_strdup(ss->directory);
+	sd->user = cu_strdup(ss->user);
+	sd->identifier = cu_strdup(ss->identifier);
+	sd->childlogdir = cu_strdup(ss->childlogdir);
 	env_copy(&sd->env_keys, &sd->env_vals, &sd->nenv, ss->env_keys,
 	    ss->env_vals, ss->nenv);
-	h->programs = xcalloc(a->nprograms, sizeof(*h->programs));
+	h->programs = cu_calloc(a->nprograms, sizeof(*h->programs));
 	h->nprograms = a->nprograms;
 	for (i = 0; i < a->nprograms; i++)
 		prog_copy(&h->programs[i], a->programs[i]);
-	h->groups = xcalloc(a->ngroups, sizeof(*h->groups));
+	h->groups = cu_calloc(a->ngroups, sizeof(*h->groups));
 	h->ngroups = a->ngroups;
 	for (i = 0; i < a->ngroups; i++)
 		group_copy(&h->groups[i], &a->groups[i]);
-	h->unix_socket = xstrdup(a->unix_socket);
+	h->unix_socket = cu_strdup(a->unix_socket);
 	h->unix_socket_mode = a->unix_socket_mode;
-	h->unix_socket_owner = xstrdup(a->unix_socket_owner);
-	h->http_username = xstrdup(a->http_username);
-	h->http_password = xstrdup(a->http_password);
-	h->ctl_serverurl = xstrdup(a->ctl_serverurl);
+	h->unix_socket_owner = cu_strdup(a->unix_socket_owner);
+	h->http_username = cu_strdup(a->http_username);
+	h->http_password = cu_strdup(a->http_password);
+	h->ctl_serverurl = cu_strdup(a->ctl_serverurl);
 	if (a->warnings.n > 0) {
-		h->warnings.v = xcalloc(a->warnings.n, sizeof(char *));
+		h->warnings.v = cu_calloc(a->warnings.n, sizeof(char *));
 		h->warnings.n = a->warnings.n;
 		strv_fill(h->warnings.v, a->warnings.v, a->warnings.n);
 	}
@@ -309,15 +309,15 @@ cfg_copy(const struct cfg *a)
 	struct cfg *volatile	 h = NULL;
 	jmp_buf			 jb, *prev;
 
-	prev = cfg_oom_catch(&jb);
+	prev = cu_oom_catch(&jb);
 	if (setjmp(jb) != 0) {
-		cfg_oom_catch(prev);
+		cu_oom_catch(prev);
 		cfg_free(h);
-		cfg_oom();
+		cu_oom();
 	}
-	h = xcalloc(1, sizeof(*h));
+	h = cu_calloc(1, sizeof(*h));
 	cfg_copy_into(h, a);
-	cfg_oom_catch(prev);
+	cu_oom_catch(prev);
 	return h;
 }
 
@@ -327,19 +327,19 @@ cfg_ctl_copy(const struct cfg_ctl *a)
 	struct cfg_ctl *volatile h = NULL;
 	jmp_buf			 jb, *prev;
 
-	prev = cfg_oom_catch(&jb);
+	prev = cu_oom_catch(&jb);
 	if (setjmp(jb) != 0) {
-		cfg_oom_catch(prev);
+		cu_oom_catch(prev);
 		cfg_ctl_free(h);
-		cfg_oom();
+		cu_oom();
 	}
-	h = xcalloc(1, sizeof(*h));
-	h->serverurl = xstrdup(a->serverurl);
-	h->username = xstrdup(a->username);
-	h->password = xstrdup(a->password);
-	h->unix_file = xstrdup(a->unix_file);
-	h->unix_username = xstrdup(a->unix_username);
-	h->unix_password = xstrdup(a->unix_password);
-	cfg_oom_catch(prev);
+	h = cu_calloc(1, sizeof(*h));
+	h->serverurl = cu_strdup(a->serverurl);
+	h->username = cu_strdup(a->username);
+	h->password = cu_strdup(a->password);
+	h->unix_file = cu_strdup(a->unix_file);
+	h->unix_username = cu_strdup(a->unix_username);
+	h->unix_password = cu_strdup(a->unix_password);
+	cu_oom_catch(prev);
 	return h;
 }

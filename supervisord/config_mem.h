@@ -24,14 +24,15 @@ void	cfg_msgs_free(struct cfg_msgs *m);
 const char *cfg_big(const struct cfg_bignum *big, size_t n, const char *key);
 
 /* Append key's text (taken) to a list of clamped numbers; NULL: none. */
-void	big_add(struct cfg_bignum **v, size_t *n, const char *key, char *text);
-void	big_free(struct cfg_bignum *v, size_t n);
+void	cfg_big_add(struct cfg_bignum **v, size_t *n, const char *key,
+	    char *text);
+void	cfg_big_free(struct cfg_bignum *v, size_t n);
 /* What a group holds (not the struct itself). */
-void	group_fields_free(struct cfg_group *g);
+void	cfg_group_fields_free(struct cfg_group *g);
 /*
  * A heap copy of a (a load's result, in its arena), block by block, for
  * cfg_free and cfg_program_free.  Out of memory: what was copied is freed,
- * then cfg_oom().  Called outside the arena (cu_arena_use(NULL)).
+ * then cu_oom().  Called outside the arena (cu_arena_use(NULL)).
  */
 struct cfg *cfg_copy(const struct cfg *a);
 struct cfg_ctl *cfg_ctl_copy(const struct cfg_ctl *a);

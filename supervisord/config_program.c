@@ -58,7 +58,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	const struct cfg_ktable	*kt = cfg_ktable("program");
 	struct cfg_program	 t, *p;
 	struct xctx		 x;
-	struct kvl		 penv = { 0 }, merged = { 0 }, *pe = NULL;
+	struct cu_kvl		 penv = { 0 }, merged = { 0 }, *pe = NULL;
 	char			*pname = NULL, *prog = NULL, *envs = NULL;
 	char			*v, *e, *name, *surl = NULL;
 	long long		 numprocs, start, i;
@@ -68,7 +68,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	memset(&t, 0, sizeof(t));
 	t.umask = -1;
 	if ((prog = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
-		kerr(ld, s, NULL, "%s", e);
+		cfg_kerr(ld, s, NULL, "%s", e);
 		cu_free(e);
 		return -1;
 	}
@@ -83,36 +83,36 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	if (cfg_keys_read(ld, s, kt, CFG_F_READ, &x, &t, &t.big,
 	    &t.nbig) == -1)
 		goto out;
-	if (opt_get(ld, s, "killasgroup") == NULL)
+	if (cfg_opt(ld, s, "killasgroup") == NULL)
 		t.killasgroup = t.stopasgroup;
-	if (get_int(ld, s, "numprocs", "1", &x, LLONG_MIN, LLONG_MAX,
+	if (cfg_get_int(ld, s, "numprocs", "1", &x, LLONG_MIN, LLONG_MAX,
 	    &numprocs, &v) == -1)
 		goto out;
 	/* Below LLONG_MIN: no process at all, as any value below 1. */
 	cu_free(v);
 	if (numprocs > 1000000) {
-		kerr(ld, s, "numprocs", "%lld is more than this daemon's limit "
-		    "of 1000000 processes per section", numprocs);
+		cfg_kerr(ld, s, "numprocs", "%lld is more than this daemon's "
+		    "limit of 1000000 processes per section", numprocs);
 		goto out;
 	}
 	/*
 	 * Ours, not supervisor's: process_num is an int here, and a clamped
 	 * one would give other names.
 	 */
-	if (get_int(ld, s, "numprocs_start", "0", &x, INT_MIN,
+	if (cfg_get_int(ld, s, "numprocs_start", "0", &x, INT_MIN,
 	    INT_MAX - (numprocs > 0 ? numprocs : 0), &start, NULL) == -1)
 		goto out;
 	if (kind == CFG_KIND_EVENTLISTENER && t.redirect_stderr) {
-		kerr(ld, s, "redirect_stderr", "redirect_stderr=true is not "
-		    "allowed in an event listener: it would interfere with "
+		cfg_kerr(ld, s, "redirect_stderr", "redirect_stderr=true is "
+		    "not allowed in an event listener: it would interfere with "
 		    "the eventlistener protocol");
 		goto out;
 	}
-	if (sget(ld, s, "environment", "", NULL, &envs) == -1 ||
-	    sget(ld, s, "serverurl", NULL, &x, &surl) == -1)
+	if (cfg_sget(ld, s, "environment", "", NULL, &envs) == -1 ||
+	    cfg_sget(ld, s, "serverurl", NULL, &x, &surl) == -1)
 		goto out;
 	if (surl != NULL) {
-		char *st = strip_dup(surl, strlen(surl));
+		char *st = cu_strip(surl, strlen(surl));
 
 		if (strcasecmp(st, "auto") == 0 || *surl == '\0') {
 			cu_free(surl);
@@ -120,23 +120,23 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		}
 		cu_free(st);
 	}
-	if (sget(ld, s, "process_name", "%(program_name)s", NULL, &v) == -1)
+	if (cfg_sget(ld, s, "process_name", "%(program_name)s", NULL, &v) == -1)
 		goto out;
 	pname = ty_name(v, &e);
 	cu_free(v);
 	if (pname == NULL) {
-		kerr(ld, s, "process_name", "%s", e);
+		cfg_kerr(ld, s, "process_name", "%s", e);
 		cu_free(e);
 		goto out;
 	}
 	if (numprocs > 1 && strstr(pname, "%(process_num)") == NULL) {
-		kerr(ld, s, "process_name", "%%(process_num) must be present "
-		    "within process_name when numprocs > 1");
+		cfg_kerr(ld, s, "process_name", "%%(process_num) must be "
+		    "present within process_name when numprocs > 1");
 		goto out;
 	}
 	if (t.stopasgroup && !t.killasgroup) {
-		kerr(ld, s, "killasgroup", "cannot set stopasgroup=true and "
-		    "killasgroup=false");
+		cfg_kerr(ld, s, "killasgroup", "cannot set stopasgroup=true "
+		    "and killasgroup=false");
 		goto out;
 	}
 
@@ -145,54 +145,54 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		x.process_num = i;
 		x.numprocs = numprocs;
 		x.env[1] = NULL;
-		kvl_free(&penv);
+		cu_kvl_free(&penv);
 		if ((v = x_expand(&x, envs, &e)) == NULL) {
-			kerr(ld, s, "environment", "format string '%s' %s",
+			cfg_kerr(ld, s, "environment", "format string '%s' %s",
 			    envs, e);
 			cu_free(e);
 			goto out;
 		}
 		if (ty_env(v, &penv, &e) == -1) {
-			kerr(ld, s, "environment", "%s", e);
+			cfg_kerr(ld, s, "environment", "%s", e);
 			cu_free(e);
 			cu_free(v);
 			goto out;
 		}
 		cu_free(v);
 		/* %(ENV_X)s of the program's own environment. */
-		pe = xcalloc(1, sizeof(*pe));
+		pe = cu_calloc(1, sizeof(*pe));
 		for (k = 0; k < penv.n; k++) {
-			char *n = xasprintf("ENV_%s", penv.k[k]);
+			char *n = cu_asprintf("ENV_%s", penv.k[k]);
 
-			kvl_set(pe, n, penv.v[k]);
+			cu_kvl_set(pe, n, penv.v[k]);
 			cu_free(n);
 		}
 		x.env[1] = pe;
-		p = xcalloc(1, sizeof(*p));
+		p = cu_calloc(1, sizeof(*p));
 		*p = t;
 		p->big = NULL;
 		p->nbig = 0;
 		p->user = NULL;
 		p->exitcodes = NULL;
-		bg->p = xrealloc(bg->p, bg->n + 1, sizeof(*bg->p));
+		bg->p = cu_realloc(bg->p, bg->n + 1, sizeof(*bg->p));
 		bg->p[bg->n++] = p;
 		for (k = 0; k < t.nbig; k++)
-			big_add(&p->big, &p->nbig, t.big[k].key,
-			    xstrdup(t.big[k].text));
-		p->exitcodes = xcalloc(t.nexitcodes, sizeof(int));
-		/* exitcodes= (empty) is no code at all, and t.exitcodes NULL. */
+			cfg_big_add(&p->big, &p->nbig, t.big[k].key,
+			    cu_strdup(t.big[k].text));
+		p->exitcodes = cu_calloc(t.nexitcodes, sizeof(int));
+		/* exitcodes= (empty): no code at all, t.exitcodes NULL. */
 		if (t.nexitcodes > 0)
 			memcpy(p->exitcodes, t.exitcodes,
 			    t.nexitcodes * sizeof(int));
-		p->user = xstrdup(t.user);
-		p->group = xstrdup(group);
-		p->section = xstrdup(s->name);
-		p->file = xstrdup(s->file);
+		p->user = cu_strdup(t.user);
+		p->group = cu_strdup(group);
+		p->section = cu_strdup(s->name);
+		p->file = cu_strdup(s->file);
 		p->line = s->line;
 		p->kind = kind;
 		p->numprocs = (int)numprocs;
 		p->process_num = (int)i;
-		p->serverurl = xstrdup(surl);
+		p->serverurl = cu_strdup(surl);
 
 		/* The table's keys read for each process. */
 		rc = cfg_keys_read(ld, s, kt, CFG_F_READ | CFG_F_PROC, &x, p,
@@ -228,13 +228,13 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 			}
 		}
 		if (rc == 0 && p->command == NULL) {
-			kerr(ld, s, "command", "program section %s does not "
-			    "specify a command", s->name);
+			cfg_kerr(ld, s, "command", "program section %s does "
+			    "not specify a command", s->name);
 			rc = -1;
 		}
 		if (rc == 0) {
 			if ((name = x_expand(&x, pname, &e)) == NULL) {
-				kerr(ld, s, "process_name", "format string "
+				cfg_kerr(ld, s, "process_name", "format string "
 				    "'%s' %s", pname, e);
 				cu_free(e);
 				rc = -1;
@@ -243,18 +243,18 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		}
 		if (rc == 0) {
 			/* [supervisord]'s environment, updated by ours. */
-			kvl_free(&merged);
+			cu_kvl_free(&merged);
 			for (k = 0; k < ld->c->sd.nenv; k++)
-				kvl_set(&merged, ld->c->sd.env_keys[k],
+				cu_kvl_set(&merged, ld->c->sd.env_keys[k],
 				    ld->c->sd.env_vals[k]);
 			for (k = 0; k < penv.n; k++)
-				kvl_set(&merged, penv.k[k], penv.v[k]);
+				cu_kvl_set(&merged, penv.k[k], penv.v[k]);
 			p->env_keys = merged.k;
 			p->env_vals = merged.v;
 			p->nenv = merged.n;
 			memset(&merged, 0, sizeof(merged));
 		}
-		kvl_free(pe);
+		cu_kvl_free(pe);
 		cu_free(pe);
 		pe = NULL;
 		x.env[1] = NULL;
@@ -271,14 +271,14 @@ out:
 			cfg_program_free(bg->p[--bg->n]);
 	}
 	if (pe != NULL) {
-		kvl_free(pe);
+		cu_kvl_free(pe);
 		cu_free(pe);
 	}
-	kvl_free(&penv);
-	kvl_free(&merged);
+	cu_kvl_free(&penv);
+	cu_kvl_free(&merged);
 	cu_free(t.exitcodes);
 	cu_free(t.user);
-	big_free(t.big, t.nbig);
+	cfg_big_free(t.big, t.nbig);
 	cu_free(pname);
 	cu_free(prog);
 	cu_free(envs);

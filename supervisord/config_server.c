@@ -40,7 +40,7 @@ tempdir(void)
 	size_t		 i;
 
 	for (i = 0; i < 3; i++)
-		if ((d = getenv(vars[i])) != NULL && *d != '\0' && is_dir(d))
+		if ((d = getenv(vars[i])) != NULL && *d != '\0' && cu_is_dir(d))
 			return d;
 	return "/tmp";
 }
@@ -62,7 +62,7 @@ sd_apply(struct cfg_supervisord *sd, const char *key, const char *v,
 	 */
 	k = cfg_key_find(cfg_ktable("supervisord"), key);
 	if (k == NULL || !(k->flags & CFG_F_READ)) {
-		*err = xasprintf("no such option");
+		*err = cu_asprintf("no such option");
 		return -1;
 	}
 	return cfg_key_set(k, sd, v, err, NULL);
@@ -80,7 +80,7 @@ sd_defaults(struct cfg_supervisord *sd)
 		if (t->own[i].def != NULL && (t->own[i].flags & CFG_F_READ) &&
 		    cfg_key_set(&t->own[i], sd, t->own[i].def, &e, NULL) == -1)
 			cu_free(e);
-	sd->childlogdir = abspath(tempdir());
+	sd->childlogdir = cu_abspath(tempdir());
 }
 
 void
@@ -91,32 +91,32 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct xctx	 x2 = x;
-	struct kvl	 env = { 0 };
+	struct cu_kvl	 env = { 0 };
 	char		*v, *v2, *e;
 	size_t		 i;
 
-	warn_unknown(ld, s, "supervisord");
+	cfg_warn_unknown(ld, s, "supervisord");
 	/* read_config's order, the table's: the first error is supervisor's. */
 	for (i = 0; i < t->nown; i++) {
 		k = &t->own[i];
 		if (!(k->flags & CFG_F_READ))
 			continue;
-		if (sget(ld, s, k->name, k->def, &x, &v) == -1)
+		if (cfg_sget(ld, s, k->name, k->def, &x, &v) == -1)
 			continue;
 		if (v == NULL)
 			continue;
 		if (cfg_key_set(k, &ld->c->sd, v, &e, NULL) == -1) {
-			kerr(ld, s, k->name, "%s", e);
+			cfg_kerr(ld, s, k->name, "%s", e);
 			cu_free(e);
 		}
 		cu_free(v);
 	}
 	/* environment= is expanded twice, the second time with the host. */
-	if (sget(ld, s, "environment", "", &x, &v) == -1)
+	if (cfg_sget(ld, s, "environment", "", &x, &v) == -1)
 		return;
 	x2.host = ld->host;
 	if ((v2 = x_expand(&x2, v, &e)) == NULL) {
-		kerr(ld, s, "environment", "format string '%s' %s", v, e);
+		cfg_kerr(ld, s, "environment", "format string '%s' %s", v, e);
 		cu_free(e);
 		cu_free(v);
 		return;
@@ -124,18 +124,18 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 	cu_free(v);
 	if (ty_env(v2, &env, &e) == -1) {
 		/* The pairs read before the bad one are dropped too. */
-		kvl_free(&env);
-		kerr(ld, s, "environment", "%s", e);
+		cu_kvl_free(&env);
+		cfg_kerr(ld, s, "environment", "%s", e);
 		cu_free(e);
 	} else {
 		struct cfg_supervisord *sd = &ld->c->sd;
 
-		sd->env_keys = xcalloc(env.n, sizeof(char *));
-		sd->env_vals = xcalloc(env.n, sizeof(char *));
+		sd->env_keys = cu_calloc(env.n, sizeof(char *));
+		sd->env_vals = cu_calloc(env.n, sizeof(char *));
 		for (i = 0; i < env.n; i++) {
-			char *n = xasprintf("ENV_%s", env.k[i]);
+			char *n = cu_asprintf("ENV_%s", env.k[i]);
 
-			kvl_set(&ld->envx, n, env.v[i]);
+			cu_kvl_set(&ld->envx, n, env.v[i]);
 			cu_free(n);
 			sd->env_keys[i] = env.k[i];
 			sd->env_vals[i] = env.v[i];
@@ -155,10 +155,10 @@ ld_auth(struct ld *ld, struct ini_sect *s, bool keep)
 {
 	const struct ini_opt	*u, *p;
 
-	u = opt_get(ld, s, "username");
-	p = opt_get(ld, s, "password");
+	u = cfg_opt(ld, s, "username");
+	p = cfg_opt(ld, s, "password");
 	if ((u == NULL) != (p == NULL)) {
-		kerr(ld, s, u == NULL ? "password" : "username",
+		cfg_kerr(ld, s, u == NULL ? "password" : "username",
 		    "incomplete authentication: a username and a password "
 		    "go together");
 		return;
@@ -166,8 +166,8 @@ ld_auth(struct ld *ld, struct ini_sect *s, bool keep)
 	if (keep && u != NULL) {
 		cu_free(ld->c->http_username);
 		cu_free(ld->c->http_password);
-		ld->c->http_username = xstrdup(u->val);
-		ld->c->http_password = xstrdup(p->val);
+		ld->c->http_username = cu_strdup(u->val);
+		ld->c->http_password = cu_strdup(p->val);
 	}
 }
 
@@ -189,48 +189,48 @@ ld_servers(struct ld *ld)
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
 		if (strcmp(s->name, "inet_http_server") != 0 &&
-		    !has_prefix(s->name, "inet_http_server:"))
+		    !cu_has_prefix(s->name, "inet_http_server:"))
 			continue;
-		warn_unknown(ld, s, "inet_http_server");
+		cfg_warn_unknown(ld, s, "inet_http_server");
 		ld_auth(ld, s, false);
-		if (sget(ld, s, "port", NULL, &xe, &v) == -1)
+		if (cfg_sget(ld, s, "port", NULL, &xe, &v) == -1)
 			continue;
 		if (v == NULL) {
-			kerr(ld, s, NULL, "has no port value");
+			cfg_kerr(ld, s, NULL, "has no port value");
 			continue;
 		}
 		c = strrchr(v, ':');
 		if ((c != NULL && c[1] == '\0') ||
 		    ty_int(c != NULL ? c + 1 : v, &n) == -1 || n < 1 ||
 		    n > 65535)
-			kerr(ld, s, "port", "invalid port '%s' (a number 1 to "
-			    "65535, optionally after host:)", v);
+			cfg_kerr(ld, s, "port", "invalid port '%s' (a number 1 "
+			    "to 65535, optionally after host:)", v);
 		cu_free(v);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
 		if (strcmp(s->name, "unix_http_server") != 0 &&
-		    !has_prefix(s->name, "unix_http_server:"))
+		    !cu_has_prefix(s->name, "unix_http_server:"))
 			continue;
-		warn_unknown(ld, s, "unix_http_server");
-		if (sget(ld, s, "file", NULL, &x, &v) == -1)
+		cfg_warn_unknown(ld, s, "unix_http_server");
+		if (cfg_sget(ld, s, "file", NULL, &x, &v) == -1)
 			continue;
 		if (v == NULL) {
-			kerr(ld, s, NULL, "has no file value");
+			cfg_kerr(ld, s, NULL, "has no file value");
 			continue;
 		}
-		sv = strip_dup(v, strlen(v));
+		sv = cu_strip(v, strlen(v));
 		cu_free(v);
-		v = expanduser(sv);
+		v = cu_expanduser(sv);
 		cu_free(sv);
-		sv = abspath(v);
+		sv = cu_abspath(v);
 		cu_free(v);
 		ld_auth(ld, s, ld->c->unix_socket == NULL);
 		if (ld->c->unix_socket == NULL)
 			ld->c->unix_socket = sv;
 		else
 			cu_free(sv);
-		if (sget(ld, s, "chown", NULL, &xe, &v) == -1)
+		if (cfg_sget(ld, s, "chown", NULL, &xe, &v) == -1)
 			continue;
 		if (v != NULL) {
 			c = strchr(v, ':');
@@ -242,8 +242,8 @@ ld_servers(struct ld *ld)
 			    (c != NULL && ty_gid(c + 1, &gid) == -1)) {
 				if (c != NULL)
 					*c = ':';
-				kerr(ld, s, "chown", "invalid sockchown value "
-				    "%s (user or user:group)", v);
+				cfg_kerr(ld, s, "chown", "invalid sockchown "
+				    "value %s (user or user:group)", v);
 				cu_free(e);
 				cu_free(v);
 				continue;
@@ -251,16 +251,16 @@ ld_servers(struct ld *ld)
 			if (c != NULL)
 				*c = ':';
 			if (ld->c->unix_socket_owner == NULL)
-				ld->c->unix_socket_owner = xstrdup(v);
+				ld->c->unix_socket_owner = cu_strdup(v);
 			cu_free(v);
 		}
-		if (sget(ld, s, "chmod", NULL, &xe, &v) == -1)
+		if (cfg_sget(ld, s, "chmod", NULL, &xe, &v) == -1)
 			continue;
 		if (v != NULL) {
 			/* Beyond an int: its low bits, as umask=. */
 			if (ty_octal(v, 4, &mode, &e) == -1)
-				kerr(ld, s, "chmod", "invalid chmod value %s",
-				    v);
+				cfg_kerr(ld, s, "chmod", "invalid chmod value "
+				    "%s", v);
 			else
 				ld->c->unix_socket_mode = mode;
 			cu_free(e);
@@ -268,9 +268,9 @@ ld_servers(struct ld *ld)
 		}
 	}
 	if ((s = store_find(&ld->ini, "supervisorctl")) != NULL) {
-		warn_unknown(ld, s, "supervisorctl");
-		ld->c->ctl_serverurl = xstrdup(opt_get(ld, s, "serverurl") ?
-		    opt_get(ld, s, "serverurl")->val : NULL);
+		cfg_warn_unknown(ld, s, "supervisorctl");
+		ld->c->ctl_serverurl = cu_strdup(cfg_opt(ld, s, "serverurl") ?
+		    cfg_opt(ld, s, "serverurl")->val : NULL);
 	}
 }
 
@@ -286,17 +286,17 @@ ld_rpc(struct ld *ld)
 
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!has_prefix(s->name, "rpcinterface:"))
+		if (!cu_has_prefix(s->name, "rpcinterface:"))
 			continue;
-		if (sget(ld, s, fk, NULL, &x, &v) == -1)
+		if (cfg_sget(ld, s, fk, NULL, &x, &v) == -1)
 			continue;
 		if (v == NULL) {
-			kerr(ld, s, NULL, "does not specify a %s", fk);
+			cfg_kerr(ld, s, NULL, "does not specify a %s", fk);
 			continue;
 		}
-		if (!spec_ok(v) || !spec_known(v)) {
-			kerr(ld, s, fk, "%s cannot be resolved: %s", v,
-			    spec_ok(v) ? "this daemon runs no Python code" :
+		if (!ty_spec_ok(v) || !ty_spec_known(v)) {
+			cfg_kerr(ld, s, fk, "%s cannot be resolved: %s", v,
+			    ty_spec_ok(v) ? "this daemon runs no Python code" :
 			    "not a Python import spec (module:attribute)");
 			cu_free(v);
 			continue;
@@ -306,7 +306,7 @@ ld_rpc(struct ld *ld)
 		for (k = 0; k < s->n; k++) {
 			if (strcmp(s->o[k].key, fk) == 0)
 				continue;
-			if (sget(ld, s, s->o[k].key, NULL, &x, &v) == 0)
+			if (cfg_sget(ld, s, s->o[k].key, NULL, &x, &v) == 0)
 				cu_free(v);
 		}
 	}
@@ -326,15 +326,15 @@ ld_ignored(struct ld *ld)
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
 		for (k = 0; pfx[k] != NULL; k++)
-			if (has_prefix(s->name, pfx[k]))
+			if (cu_has_prefix(s->name, pfx[k]))
 				break;
 		if (pfx[k] != NULL) {
 			/* cfg_drop_unrun() leaves their processes out. */
-			if (has_prefix(s->name, "eventlistener:"))
+			if (cu_has_prefix(s->name, "eventlistener:"))
 				ld_warn(ld, s->file, s->line, s->name, NULL,
 				    "checked, but not run: this daemon sends "
 				    "no events");
-			else if (has_prefix(s->name, "fcgi-program:"))
+			else if (cu_has_prefix(s->name, "fcgi-program:"))
 				ld_warn(ld, s->file, s->line, s->name, NULL,
 				    "checked, but not run: this daemon opens "
 				    "no FastCGI socket");
@@ -347,9 +347,9 @@ ld_ignored(struct ld *ld)
 		known = strcmp(s->name, "supervisord") == 0 ||
 		    strcmp(s->name, "include") == 0 ||
 		    strcmp(s->name, "unix_http_server") == 0 ||
-		    has_prefix(s->name, "unix_http_server:") ||
-		    has_prefix(s->name, "program:") ||
-		    has_prefix(s->name, "group:");
+		    cu_has_prefix(s->name, "unix_http_server:") ||
+		    cu_has_prefix(s->name, "program:") ||
+		    cu_has_prefix(s->name, "group:");
 		if (!known)
 			ld_warn(ld, s->file, s->line, s->name, NULL,
 			    "unknown section, ignored (supervisor ignores it "

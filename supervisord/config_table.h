@@ -36,7 +36,7 @@ enum cfg_ktype {
 	CFG_T_PATH,		/* existing_directory() */
 	CFG_T_LONG,		/* integer() into a long long */
 	CFG_T_FILE,		/* existing_dirpath(), made absolute */
-	CFG_T_SDLOG		/* [supervisord] logfile: a file, NONE, syslog */
+	CFG_T_SDLOG		/* [supervisord] logfile: NONE, syslog, path */
 };
 
 /* What a changed program key does on reload. */
@@ -87,7 +87,7 @@ struct cfg_key {
 	enum cfg_kclass	 cls;		/* program keys only */
 	enum cfg_kcmp	 cmp;
 	size_t		 off;		/* of the field in cfg_program (program
-					   keys), cfg_supervisord ([supervisord]) */
+					   keys) or cfg_supervisord */
 	const size_t	*aux;		/* the further fields the type sets:
 					   CFG_T_USER has_uid, uid, gid;
 					   CFG_T_EXITCODES the count */

@@ -1,5 +1,6 @@
 /*
- * config_types: the value types of supervisor's datatypes.py, with our messages.
+ * config_types: the value types of supervisor's datatypes.py, with our
+ * messages.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -73,7 +74,7 @@ static const uint32_t u_spaces[] = {
 
 /* The next code point of UTF-8 text, advancing *pp; -1 if malformed. */
 long
-u8_next(const unsigned char **pp)
+ty_u8_next(const unsigned char **pp)
 {
 	const unsigned char	*p = *pp;
 	long			 c;
@@ -106,7 +107,7 @@ u8_next(const unsigned char **pp)
  * ASCII digit, anything else as '?' (which no number contains).
  */
 int
-py_ascii(long c)
+ty_ascii(long c)
 {
 	size_t	i;
 
@@ -116,7 +117,8 @@ py_ascii(long c)
 		if ((uint32_t)c == u_spaces[i])
 			return ' ';
 	for (i = 0; i < sizeof(nd_zeros) / sizeof(nd_zeros[0]); i++)
-		if ((uint32_t)c >= nd_zeros[i] && (uint32_t)c < nd_zeros[i] + 10)
+		if ((uint32_t)c >= nd_zeros[i] &&
+		    (uint32_t)c < nd_zeros[i] + 10)
 			return '0' + (int)((uint32_t)c - nd_zeros[i]);
 	return '?';
 }
@@ -137,10 +139,10 @@ py_blank(int c)
  * the limit is why).
  */
 int
-py_int(const char *v, int base, struct pyint *pi)
+ty_pyint(const char *v, int base, struct ty_pyint *pi)
 {
 	const unsigned char	*p = (const unsigned char *)v;
-	struct sbuf		 a = { 0 };
+	struct cu_sbuf		 a = { 0 };
 	const char		*q;
 	unsigned long long	 n = 0, lim;
 	size_t			 ndig = 0, len = 0;
@@ -149,13 +151,13 @@ py_int(const char *v, int base, struct pyint *pi)
 	memset(pi, 0, sizeof(*pi));
 	/* Transform to ASCII first, as int() does. */
 	while (*p != '\0') {
-		if ((c = u8_next(&p)) == -1) {
+		if ((c = ty_u8_next(&p)) == -1) {
 			cu_free(a.s);
 			return -1;
 		}
-		sb_addc(&a, (char)py_ascii(c));
+		cu_sb_addc(&a, (char)ty_ascii(c));
 	}
-	sb_addc(&a, '\0');
+	cu_sb_addc(&a, '\0');
 	q = a.s;
 	while (py_blank(*q))
 		q++;
@@ -166,7 +168,7 @@ py_int(const char *v, int base, struct pyint *pi)
 		if (*q == '_')
 			q++;
 	}
-	pi->digits = xcalloc(strlen(q) + 2, 1);
+	pi->digits = cu_calloc(strlen(q) + 2, 1);
 	lim = pi->neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
 	for (; *q >= '0' && *q < '0' + base; q++) {
 		ndig++;
@@ -182,7 +184,7 @@ py_int(const char *v, int base, struct pyint *pi)
 	while (py_blank(*q))
 		q++;
 	if (ndig == 0 || *q != '\0' ||
-	    (pi->toolong = base == 10 && ndig > PY_INT_MAX_DIGITS)) {
+	    (pi->toolong = base == 10 && ndig > TY_INT_MAX_DIGITS)) {
 		cu_free(a.s);
 		cu_free(pi->digits);
 		pi->digits = NULL;
@@ -204,9 +206,9 @@ py_int(const char *v, int base, struct pyint *pi)
 int
 ty_int(const char *v, long long *out)
 {
-	struct pyint	pi;
+	struct ty_pyint	pi;
 
-	if (py_int(v, 10, &pi) == -1)
+	if (ty_pyint(v, 10, &pi) == -1)
 		return -1;
 	cu_free(pi.digits);
 	*out = pi.v;
@@ -215,9 +217,9 @@ ty_int(const char *v, long long *out)
 
 /* str() of the value read, in decimal: malloc'ed. */
 char *
-pyint_text(const struct pyint *pi)
+ty_pyint_text(const struct ty_pyint *pi)
 {
-	return xasprintf("%s%s", pi->neg ? "-" : "", pi->digits);
+	return cu_asprintf("%s%s", pi->neg ? "-" : "", pi->digits);
 }
 
 /* Decimal digits times m, in place (the buffer has room for 10 more). */
@@ -245,14 +247,14 @@ dec_mul(char *d, unsigned long m)
 
 /*
  * byte_size: int() of v, times 1024, 1024^2 or 1024^3 after a kb, mb or
- * gb suffix in any case (as v.lower() finds it: the KELVIN SIGN lowers to
+ * gb suffix in any case (as v.cu_lower() finds it: the KELVIN SIGN lowers to
  * k).  *out clamped; *text the decimal value when it does not fit a long
  * long (malloc'ed), else NULL.  0, or -1.
  */
 int
 ty_bytes(const char *v, long long *out, char **text)
 {
-	struct pyint	 pi;
+	struct ty_pyint	 pi;
 	size_t		 n = strlen(v), cut = 0;
 	long long	 m = 1;
 	char		*d;
@@ -273,8 +275,8 @@ ty_bytes(const char *v, long long *out, char **text)
 		} else
 			cut = 0;
 	}
-	d = xstrndup(v, n - cut);
-	rc = py_int(d, 10, &pi);
+	d = cu_strndup(v, n - cut);
+	rc = ty_pyint(d, 10, &pi);
 	cu_free(d);
 	if (rc == -1)
 		return -1;
@@ -282,10 +284,10 @@ ty_bytes(const char *v, long long *out, char **text)
 		*out = pi.v * m;
 	else {
 		*out = pi.neg ? LLONG_MIN : LLONG_MAX;
-		d = xcalloc(strlen(pi.digits) + 12, 1);
+		d = cu_calloc(strlen(pi.digits) + 12, 1);
 		memcpy(d, pi.digits, strlen(pi.digits));
 		dec_mul(d, (unsigned long)m);
-		*text = xasprintf("%s%s", pi.neg ? "-" : "", d);
+		*text = cu_asprintf("%s%s", pi.neg ? "-" : "", d);
 		cu_free(d);
 	}
 	cu_free(pi.digits);
@@ -302,12 +304,12 @@ ty_bytes(const char *v, long long *out, char **text)
 int
 ty_octal(const char *v, int ndig, int *out, char **text)
 {
-	struct pyint	 pi;
+	struct ty_pyint	 pi;
 	size_t		 n;
 	int		 low = 0, mod = 1 << (3 * ndig), pad, i;
 
 	*text = NULL;
-	if (py_int(v, 8, &pi) == -1)
+	if (ty_pyint(v, 8, &pi) == -1)
 		return -1;
 	if (!pi.neg && !pi.clamped && pi.v <= INT_MAX) {
 		*out = (int)pi.v;
@@ -319,7 +321,7 @@ ty_octal(const char *v, int ndig, int *out, char **text)
 		low = low * 8 + (pi.digits[i] - '0');
 	*out = pi.neg ? (mod - low) % mod : low;
 	pad = ndig - (pi.neg ? 1 : 0) - (int)n;
-	*text = xasprintf("%s%.*s%s", pi.neg ? "-" : "", pad > 0 ? pad : 0,
+	*text = cu_asprintf("%s%.*s%s", pi.neg ? "-" : "", pad > 0 ? pad : 0,
 	    "0000", pi.digits);
 	cu_free(pi.digits);
 	return 0;
@@ -335,11 +337,12 @@ ty_uid(const char *v, uid_t *uid, gid_t *gid, char **err)
 	if (ty_int(v, &n) == 0) {
 		if (n < 0 || n > (long long)UINT32_MAX - 1 ||
 		    (pw = getpwuid((uid_t)n)) == NULL) {
-			*err = xasprintf("invalid user id %s: no such user", v);
+			*err = cu_asprintf("invalid user id %s: no such user",
+			    v);
 			return -1;
 		}
 	} else if ((pw = getpwnam(v)) == NULL) {
-		*err = xasprintf("invalid user name %s: no such user", v);
+		*err = cu_asprintf("invalid user name %s: no such user", v);
 		return -1;
 	}
 	*uid = pw->pw_uid;
@@ -368,10 +371,10 @@ ty_dirpath(const char *v, char **err)
 {
 	char	*nv, *d;
 
-	nv = expanduser(v);
-	d = dirname_dup(nv);
-	if (*d != '\0' && !is_dir(d)) {
-		*err = xasprintf("the directory named as part of the path %s "
+	nv = cu_expanduser(v);
+	d = cu_dirname(nv);
+	if (*d != '\0' && !cu_is_dir(d)) {
+		*err = cu_asprintf("the directory named as part of the path %s "
 		    "does not exist", v);
 		cu_free(d);
 		cu_free(nv);
@@ -386,9 +389,9 @@ ty_directory(const char *v, char **err)
 {
 	char	*nv;
 
-	nv = expanduser(v);
-	if (!is_dir(nv)) {
-		*err = xasprintf("%s is not an existing directory", v);
+	nv = cu_expanduser(v);
+	if (!cu_is_dir(nv)) {
+		*err = cu_asprintf("%s is not an existing directory", v);
 		cu_free(nv);
 		return NULL;
 	}
@@ -402,11 +405,11 @@ ty_name(const char *v, char **err)
 	char	*s;
 	const char *bad;
 
-	s = strip_dup(v, strlen(v));
+	s = cu_strip(v, strlen(v));
 	for (bad = " :/"; *bad != '\0'; bad++)
 		if (strchr(s, *bad) != NULL) {
-			*err = xasprintf("invalid name '%s': it contains '%c'",
-			    v, *bad);
+			*err = cu_asprintf("invalid name '%s': it contains "
+			    "'%c'", v, *bad);
 			cu_free(s);
 			return NULL;
 		}
@@ -426,7 +429,7 @@ ty_signal(const char *v, int *out)
 		snprintf(num, sizeof(num), "%lld", n);
 		sig = n >= 1 && n < NSIG ? proc_sig_num(num) : -1;
 	} else {
-		s = strip_dup(v, strlen(v));
+		s = cu_strip(v, strlen(v));
 		sig = proc_sig_num(s);
 		cu_free(s);
 	}
@@ -470,7 +473,7 @@ static int
 shlex_split(const char *s, struct tokl *tl, char **err)
 {
 	const char	*p = s;
-	struct sbuf	 tok = { 0 };
+	struct cu_sbuf	 tok = { 0 };
 	char		 state = ' ';
 	size_t		 n;
 
@@ -490,28 +493,28 @@ shlex_split(const char *s, struct tokl *tl, char **err)
 				continue;
 			}
 			if (sh_word((unsigned char)c)) {
-				sb_addc(&tok, c);
+				cu_sb_addc(&tok, c);
 				state = 'a';
 				p++;
 				continue;
 			}
 			if (c == '\'' || c == '"') {
-				sb_addc(&tok, c);
+				cu_sb_addc(&tok, c);
 				state = c;
 				p++;
 				continue;
 			}
 			n = u8len(p);
-			sb_addn(&tok, p, n);
+			cu_sb_addn(&tok, p, n);
 			p += n;
 			goto emit;
 		} else if (state == '\'' || state == '"') {
 			if (c == '\0') {
-				*err = xasprintf("no closing quotation");
+				*err = cu_asprintf("no closing quotation");
 				cu_free(tok.s);
 				return -1;
 			}
-			sb_addc(&tok, c);
+			cu_sb_addc(&tok, c);
 			p++;
 			if (c == state)
 				goto emit;
@@ -530,15 +533,15 @@ shlex_split(const char *s, struct tokl *tl, char **err)
 			}
 			if (sh_word((unsigned char)c) || c == '\'' ||
 			    c == '"') {
-				sb_addc(&tok, c);
+				cu_sb_addc(&tok, c);
 				p++;
 				continue;
 			}
 			goto emit;
 		}
 emit:
-		tl->t = xrealloc(tl->t, tl->n + 1, sizeof(*tl->t));
-		tl->t[tl->n++] = sb_take(&tok);
+		tl->t = cu_realloc(tl->t, tl->n + 1, sizeof(*tl->t));
+		tl->t[tl->n++] = cu_sb_take(&tok);
 		state = ' ';
 	}
 	return 0;
@@ -565,11 +568,11 @@ strip_quotes(const char *s)
 	}
 	while (n > 0 && (s[n - 1] == '\'' || s[n - 1] == '"'))
 		n--;
-	return xstrndup(s, n);
+	return cu_strndup(s, n);
 }
 
 int
-ty_env(const char *s, struct kvl *out, char **err)
+ty_env(const char *s, struct cu_kvl *out, char **err)
 {
 	struct tokl	tl = { 0 };
 	size_t		i;
@@ -581,14 +584,14 @@ ty_env(const char *s, struct kvl *out, char **err)
 	}
 	for (i = 0; i < tl.n; i += 4) {
 		if (i + 2 >= tl.n || strcmp(tl.t[i + 1], "=") != 0) {
-			*err = xasprintf("unexpected end of key/value pairs "
+			*err = cu_asprintf("unexpected end of key/value pairs "
 			    "in value '%s' (KEY=value, comma-separated; "
 			    "quote values with other characters)", s);
 			tokl_free(&tl);
 			return -1;
 		}
 		v = strip_quotes(tl.t[i + 2]);
-		kvl_set(out, tl.t[i], v);
+		cu_kvl_set(out, tl.t[i], v);
 		cu_free(v);
 	}
 	tokl_free(&tl);
@@ -597,7 +600,7 @@ ty_env(const char *s, struct kvl *out, char **err)
 
 /* A Python import spec "module:attr" or "module"; syntax only. */
 bool
-spec_ok(const char *v)
+ty_spec_ok(const char *v)
 {
 	const char	*p;
 	bool		 start = true;
@@ -626,7 +629,7 @@ spec_ok(const char *v)
  * supervisor rejects it unless that code is installed.
  */
 bool
-spec_known(const char *v)
+ty_spec_known(const char *v)
 {
 	static const char *const known[] = {
 		"supervisor.dispatchers:default_handler",
@@ -634,5 +637,5 @@ spec_known(const char *v)
 		NULL
 	};
 
-	return in_list(known, v);
+	return cu_in_list(known, v);
 }

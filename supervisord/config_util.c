@@ -36,7 +36,7 @@
  * chunks and, when cu_free gives them back, kept on a free list by size
  * class for the next allocation of that class, so that the load's many
  * temporaries take no more room than they would in malloc.  Each block
- * starts with its size (its class's), so xrealloc of a block that has
+ * starts with its size (its class's), so cu_realloc of a block that has
  * room returns it.  Outside a load the x* functions are malloc's, and
  * cu_free is free.
  */
@@ -65,7 +65,7 @@ static struct cu_arena	*cu_cur;	/* the load's arena, or NULL */
 static long		 cu_fail_n;	/* cu_fail_after: 0 off */
 
 jmp_buf *
-cfg_oom_catch(jmp_buf *jb)
+cu_oom_catch(jmp_buf *jb)
 {
 	jmp_buf	*prev = oom_jmp;
 
@@ -74,7 +74,7 @@ cfg_oom_catch(jmp_buf *jb)
 }
 
 void
-cfg_oom(void)
+cu_oom(void)
 {
 	if (oom_jmp != NULL)
 		longjmp(*oom_jmp, 1);
@@ -184,7 +184,7 @@ cu_class(size_t n, size_t *sz)
 	}
 	for (k = CU_NSMALL, s = CU_SMALL * 2; s < n; k++, s *= 2)
 		if (k + 1 == CU_NCLASS || s > SIZE_MAX / 4)
-			cfg_oom();
+			cu_oom();
 	*sz = s;
 	return k;
 }
@@ -200,7 +200,7 @@ cu_arena_alloc(size_t n)
 
 	k = cu_class(n, &sz);
 	if (cu_failing())
-		cfg_oom();
+		cu_oom();
 	if ((p = a->free[k]) != NULL) {
 		a->free[k] = *(void **)(void *)p;
 		return p;
@@ -209,7 +209,7 @@ cu_arena_alloc(size_t n)
 	if (c == NULL || c->size - c->used < need) {
 		csz = need > a->next / 4 ? need : a->next - sizeof(*c);
 		if ((c = cu_chunk_new(csz)) == NULL)
-			cfg_oom();
+			cu_oom();
 		c->size = csz;
 		c->used = 0;
 		if (csz == need && a->head != NULL) {
@@ -253,12 +253,12 @@ cu_free(void *p)
 }
 
 void *
-xcalloc(size_t n, size_t sz)
+cu_calloc(size_t n, size_t sz)
 {
 	void	*p;
 
 	if (sz != 0 && n > SIZE_MAX / sz)
-		cfg_oom();
+		cu_oom();
 	if (cu_cur != NULL) {
 		p = cu_arena_alloc(n * sz);
 		memset(p, 0, n * sz);
@@ -266,18 +266,18 @@ xcalloc(size_t n, size_t sz)
 	}
 	if (cu_failing() ||
 	    (p = calloc(n == 0 ? 1 : n, sz == 0 ? 1 : sz)) == NULL)
-		cfg_oom();
+		cu_oom();
 	return p;
 }
 
 void *
-xrealloc(void *o, size_t n, size_t sz)
+cu_realloc(void *o, size_t n, size_t sz)
 {
 	void	*p;
 	size_t	 have;
 
 	if (sz != 0 && n > SIZE_MAX / sz)
-		cfg_oom();
+		cu_oom();
 	if (cu_cur != NULL) {
 		if (o == NULL)
 			return cu_arena_alloc(n * sz);
@@ -290,34 +290,34 @@ xrealloc(void *o, size_t n, size_t sz)
 	}
 	if (cu_failing() ||
 	    (p = realloc(o, n * sz == 0 ? 1 : n * sz)) == NULL)
-		cfg_oom();
+		cu_oom();
 	return p;
 }
 
 char *
-xstrndup(const char *s, size_t n)
+cu_strndup(const char *s, size_t n)
 {
 	char	*p;
 
 	n = strnlen(s, n);
 	p = cu_cur != NULL ? cu_arena_alloc(n + 1) : NULL;
 	if (p == NULL && (cu_failing() || (p = malloc(n + 1)) == NULL))
-		cfg_oom();
+		cu_oom();
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
 
 char *
-xstrdup(const char *s)
+cu_strdup(const char *s)
 {
 	if (s == NULL)
 		return NULL;
-	return xstrndup(s, strlen(s));
+	return cu_strndup(s, strlen(s));
 }
 
 char *
-xvasprintf(const char *fmt, va_list ap)
+cu_vasprintf(const char *fmt, va_list ap)
 {
 	va_list	 aq;
 	char	 buf[256], *s;
@@ -327,57 +327,57 @@ xvasprintf(const char *fmt, va_list ap)
 	n = vsnprintf(buf, sizeof(buf), fmt, aq);
 	va_end(aq);
 	if (n < 0)
-		cfg_oom();
+		cu_oom();
 	if ((size_t)n < sizeof(buf))
-		return xstrndup(buf, (size_t)n);
-	s = xcalloc((size_t)n + 1, 1);
+		return cu_strndup(buf, (size_t)n);
+	s = cu_calloc((size_t)n + 1, 1);
 	(void)vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
 
 char *
-xasprintf(const char *fmt, ...)
+cu_asprintf(const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*s;
 
 	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
+	s = cu_vasprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }
 
 /* Append s (copied to the heap, whatever the arena) to m, the caller's. */
 void
-msgs_add_heap(struct cfg_msgs *m, const char *s)
+cu_msgs_add_heap(struct cfg_msgs *m, const char *s)
 {
 	char	**v, *d;
 
 	if (cu_failing() || (d = strdup(s)) == NULL)
-		cfg_oom();
+		cu_oom();
 	if (cu_failing() ||
 	    (v = reallocarray(m->v, m->n + 1, sizeof(*v))) == NULL) {
 		free(d);
-		cfg_oom();
+		cu_oom();
 	}
 	m->v = v;
 	m->v[m->n++] = d;
 }
 
 void
-msgs_add(struct cfg_msgs *m, char *s)
+cu_msgs_add(struct cfg_msgs *m, char *s)
 {
-	m->v = xrealloc(m->v, m->n + 1, sizeof(*m->v));
+	m->v = cu_realloc(m->v, m->n + 1, sizeof(*m->v));
 	m->v[m->n++] = s;
 }
 
 
 void
-sb_addn(struct sbuf *b, const char *s, size_t n)
+cu_sb_addn(struct cu_sbuf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap, 1);
+		b->s = cu_realloc(b->s, b->cap, 1);
 	}
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
@@ -385,48 +385,48 @@ sb_addn(struct sbuf *b, const char *s, size_t n)
 }
 
 void
-sb_add(struct sbuf *b, const char *s)
+cu_sb_add(struct cu_sbuf *b, const char *s)
 {
-	sb_addn(b, s, strlen(s));
+	cu_sb_addn(b, s, strlen(s));
 }
 
 void
-sb_addc(struct sbuf *b, char c)
+cu_sb_addc(struct cu_sbuf *b, char c)
 {
-	sb_addn(b, &c, 1);
+	cu_sb_addn(b, &c, 1);
 }
 
 char *
-sb_take(struct sbuf *b)
+cu_sb_take(struct cu_sbuf *b)
 {
 	char	*s;
 
-	s = b->s != NULL ? b->s : xstrdup("");
+	s = b->s != NULL ? b->s : cu_strdup("");
 	b->s = NULL;
 	b->len = b->cap = 0;
 	return s;
 }
 
 void
-kvl_set(struct kvl *l, const char *k, const char *v)
+cu_kvl_set(struct cu_kvl *l, const char *k, const char *v)
 {
 	size_t	i;
 
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->k[i], k) == 0) {
 			cu_free(l->v[i]);
-			l->v[i] = xstrdup(v);
+			l->v[i] = cu_strdup(v);
 			return;
 		}
-	l->k = xrealloc(l->k, l->n + 1, sizeof(*l->k));
-	l->v = xrealloc(l->v, l->n + 1, sizeof(*l->v));
-	l->k[l->n] = xstrdup(k);
-	l->v[l->n] = xstrdup(v);
+	l->k = cu_realloc(l->k, l->n + 1, sizeof(*l->k));
+	l->v = cu_realloc(l->v, l->n + 1, sizeof(*l->v));
+	l->k[l->n] = cu_strdup(k);
+	l->v[l->n] = cu_strdup(v);
 	l->n++;
 }
 
 const char *
-kvl_get(const struct kvl *l, const char *k)
+cu_kvl_get(const struct cu_kvl *l, const char *k)
 {
 	size_t	i;
 
@@ -439,7 +439,7 @@ kvl_get(const struct kvl *l, const char *k)
 }
 
 void
-kvl_free(struct kvl *l)
+cu_kvl_free(struct cu_kvl *l)
 {
 	size_t	i;
 
@@ -453,7 +453,7 @@ kvl_free(struct kvl *l)
 }
 
 bool
-py_isspace(int c)
+cu_isspace(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 	    c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1f);
@@ -461,73 +461,73 @@ py_isspace(int c)
 
 /* Python's str.strip(): a new string. */
 char *
-strip_dup(const char *s, size_t n)
+cu_strip(const char *s, size_t n)
 {
-	while (n > 0 && py_isspace((unsigned char)*s)) {
+	while (n > 0 && cu_isspace((unsigned char)*s)) {
 		s++;
 		n--;
 	}
-	while (n > 0 && py_isspace((unsigned char)s[n - 1]))
+	while (n > 0 && cu_isspace((unsigned char)s[n - 1]))
 		n--;
-	return xstrndup(s, n);
+	return cu_strndup(s, n);
 }
 
 void
-lower(char *s)
+cu_lower(char *s)
 {
 	for (; *s != '\0'; s++)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-/* os.path.expanduser */
+/* os.path.cu_expanduser */
 char *
-expanduser(const char *v)
+cu_expanduser(const char *v)
 {
 	const char	*home, *rest;
 	struct passwd	*pw;
 	char		*name;
 
 	if (v[0] != '~')
-		return xstrdup(v);
+		return cu_strdup(v);
 	rest = strchr(v, '/');
 	if (rest == NULL)
 		rest = v + strlen(v);
 	if (rest == v + 1) {
 		if ((home = getenv("HOME")) == NULL) {
 			if ((pw = getpwuid(getuid())) == NULL)
-				return xstrdup(v);
+				return cu_strdup(v);
 			home = pw->pw_dir;
 		}
 	} else {
-		name = xstrndup(v + 1, (size_t)(rest - v - 1));
+		name = cu_strndup(v + 1, (size_t)(rest - v - 1));
 		pw = getpwnam(name);
 		cu_free(name);
 		if (pw == NULL)
-			return xstrdup(v);
+			return cu_strdup(v);
 		home = pw->pw_dir;
 	}
 	if (strcmp(home, "/") == 0 && *rest == '/')
 		home = "";
-	return xasprintf("%s%s", home, rest);
+	return cu_asprintf("%s%s", home, rest);
 }
 
-/* os.path.normpath */
+/* os.path.cu_normpath */
 char *
-normpath(const char *p)
+cu_normpath(const char *p)
 {
-	struct sbuf	 out = { 0 };
+	struct cu_sbuf	 out = { 0 };
 	const char	**parts, *s, *e;
 	size_t		 n = 0, i, cap;
 	int		 initial;
 
 	if (*p == '\0')
-		return xstrdup(".");
+		return cu_strdup(".");
 	initial = 0;
 	if (p[0] == '/')
 		initial = (p[1] == '/' && p[2] != '/') ? 2 : 1;
 	cap = strlen(p) + 1;
-	parts = xcalloc(cap, sizeof(*parts));
-	size_t *lens = xcalloc(cap, sizeof(*lens));
+	parts = cu_calloc(cap, sizeof(*parts));
+	size_t *lens = cu_calloc(cap, sizeof(*lens));
 	for (s = p; *s != '\0'; s = e) {
 		while (*s == '/')
 			s++;
@@ -550,50 +550,50 @@ normpath(const char *p)
 		lens[n++] = (size_t)(e - s);
 	}
 	for (i = 0; i < (size_t)initial; i++)
-		sb_addc(&out, '/');
+		cu_sb_addc(&out, '/');
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			sb_addc(&out, '/');
-		sb_addn(&out, parts[i], lens[i]);
+			cu_sb_addc(&out, '/');
+		cu_sb_addn(&out, parts[i], lens[i]);
 	}
 	cu_free(parts);
 	cu_free(lens);
 	if (out.len == 0)
-		sb_addc(&out, '.');
-	return sb_take(&out);
+		cu_sb_addc(&out, '.');
+	return cu_sb_take(&out);
 }
 
-/* os.path.abspath */
+/* os.path.cu_abspath */
 char *
-abspath(const char *p)
+cu_abspath(const char *p)
 {
 	char	cwd[PATH_MAX], *j, *r;
 
 	if (p[0] == '/')
-		return normpath(p);
+		return cu_normpath(p);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		snprintf(cwd, sizeof(cwd), "%s", ".");
-	j = xasprintf("%s/%s", cwd, p);
-	r = normpath(j);
+	j = cu_asprintf("%s/%s", cwd, p);
+	r = cu_normpath(j);
 	cu_free(j);
 	return r;
 }
 
 /* os.path.dirname */
 char *
-dirname_dup(const char *p)
+cu_dirname(const char *p)
 {
 	const char	*sl;
 	size_t		 n;
 
 	if ((sl = strrchr(p, '/')) == NULL)
-		return xstrdup("");
+		return cu_strdup("");
 	n = (size_t)(sl - p) + 1;
 	while (n > 1 && p[n - 1] == '/')
 		n--;
 	if (n == 1 && p[0] == '/')
-		return xstrdup("/");
-	return xstrndup(p, n == 1 && p[0] != '/' ? n : n);
+		return cu_strdup("/");
+	return cu_strndup(p, n == 1 && p[0] != '/' ? n : n);
 }
 
 /*
@@ -601,54 +601,54 @@ dirname_dup(const char *p)
  * programs name the same few (directory=, their log files' directories),
  * and a stat each was a tenth of the load time.
  */
-#define DIRCACHE_N	4
+#define CU_DIRCACHE_N	4
 static struct {
 	char	*path;
 	bool	 dir;
-}		 dircache[DIRCACHE_N];
-static size_t	 dircache_next;
-bool	 dircache_on;		/* inside cfg_load */
+}		 cu_dircache[CU_DIRCACHE_N];
+static size_t	 cu_dircache_next;
+bool	 cu_dircache_on;		/* inside cfg_load */
 
 void
-dircache_clear(void)
+cu_dircache_clear(void)
 {
 	size_t	i;
 
 	/* The paths were the load's, in its arena. */
-	for (i = 0; i < DIRCACHE_N; i++)
-		dircache[i].path = NULL;
-	dircache_next = 0;
+	for (i = 0; i < CU_DIRCACHE_N; i++)
+		cu_dircache[i].path = NULL;
+	cu_dircache_next = 0;
 }
 
 bool
-is_dir(const char *p)
+cu_is_dir(const char *p)
 {
 	struct stat	st;
 	size_t		i;
 	bool		dir;
 
-	for (i = 0; dircache_on && i < DIRCACHE_N; i++)
-		if (dircache[i].path != NULL &&
-		    strcmp(dircache[i].path, p) == 0)
-			return dircache[i].dir;
+	for (i = 0; cu_dircache_on && i < CU_DIRCACHE_N; i++)
+		if (cu_dircache[i].path != NULL &&
+		    strcmp(cu_dircache[i].path, p) == 0)
+			return cu_dircache[i].dir;
 	dir = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-	if (dircache_on) {
-		cu_free(dircache[dircache_next].path);
-		dircache[dircache_next].path = xstrdup(p);
-		dircache[dircache_next].dir = dir;
-		dircache_next = (dircache_next + 1) % DIRCACHE_N;
+	if (cu_dircache_on) {
+		cu_free(cu_dircache[cu_dircache_next].path);
+		cu_dircache[cu_dircache_next].path = cu_strdup(p);
+		cu_dircache[cu_dircache_next].dir = dir;
+		cu_dircache_next = (cu_dircache_next + 1) % CU_DIRCACHE_N;
 	}
 	return dir;
 }
 
 bool
-has_prefix(const char *s, const char *p)
+cu_has_prefix(const char *s, const char *p)
 {
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
 bool
-in_list(const char *const *l, const char *k)
+cu_in_list(const char *const *l, const char *k)
 {
 	if (l == NULL)
 		return false;
@@ -659,14 +659,14 @@ in_list(const char *const *l, const char *k)
 }
 
 int
-str_cmp(const void *a, const void *b)
+cu_strcmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* list_of_strings: comma-separated, each stripped; "" is no item. */
 char **
-split_commas(const char *v, size_t *n)
+cu_split_commas(const char *v, size_t *n)
 {
 	char		**l = NULL;
 	const char	 *p, *q;
@@ -676,8 +676,8 @@ split_commas(const char *v, size_t *n)
 		return NULL;
 	for (p = v;; p = q + 1) {
 		q = strchr(p, ',');
-		l = xrealloc(l, *n + 1, sizeof(*l));
-		l[(*n)++] = strip_dup(p, q == NULL ? strlen(p) :
+		l = cu_realloc(l, *n + 1, sizeof(*l));
+		l[(*n)++] = cu_strip(p, q == NULL ? strlen(p) :
 		    (size_t)(q - p));
 		if (q == NULL)
 			break;
@@ -686,7 +686,7 @@ split_commas(const char *v, size_t *n)
 }
 
 void
-strv_free(char **l, size_t n)
+cu_strv_free(char **l, size_t n)
 {
 	size_t	i;
 

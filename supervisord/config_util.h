@@ -17,26 +17,26 @@
 #include "supervisord/config_defs.h"
 
 /* A growable string. */
-struct sbuf {
+struct cu_sbuf {
 	char	*s;
 	size_t	 len, cap;
 };
 
 /* An ordered string map; set keeps a key's first position, as a dict. */
-struct kvl {
+struct cu_kvl {
 	char	**k;
 	char	**v;
 	size_t	  n;
 };
 
 /*
- * Out of memory: jump to jb of cfg_oom_catch (a load in progress, which
+ * Out of memory: jump to jb of cu_oom_catch (a load in progress, which
  * then frees its arena and returns NULL), else abort.  The x* functions
  * below call it.  NULL: no load in progress.  Returns the previous jb,
- * for a catch that cleans up and jumps on (cfg_oom again).
+ * for a catch that cleans up and jumps on (cu_oom again).
  */
-jmp_buf *cfg_oom_catch(jmp_buf *jb);
-void	cfg_oom(void) __attribute__((noreturn));
+jmp_buf *cu_oom_catch(jmp_buf *jb);
+void	cu_oom(void) __attribute__((noreturn));
 
 /*
  * A load's arena: while it is in use (cu_arena_use), the x* functions
@@ -58,37 +58,37 @@ void	cu_free(void *p);
  */
 long	cu_fail_after(long n);
 /* Append a heap copy of s to m (a caller's, which outlives any arena). */
-void	msgs_add_heap(struct cfg_msgs *m, const char *s);
-char *	xvasprintf(const char *fmt, va_list ap)
+void	cu_msgs_add_heap(struct cfg_msgs *m, const char *s);
+char *	cu_vasprintf(const char *fmt, va_list ap)
 	    __attribute__((format(printf, 1, 0)));
 
-void *	xcalloc(size_t n, size_t sz);
-void *	xrealloc(void *o, size_t n, size_t sz);
-char *	xstrdup(const char *s);
-char *	xstrndup(const char *s, size_t n);
-char *	xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	msgs_add(struct cfg_msgs *m, char *s);
-void	sb_addn(struct sbuf *b, const char *s, size_t n);
-void	sb_add(struct sbuf *b, const char *s);
-void	sb_addc(struct sbuf *b, char c);
-char *	sb_take(struct sbuf *b);
-void	kvl_set(struct kvl *l, const char *k, const char *v);
-const char *	kvl_get(const struct kvl *l, const char *k);
-void	kvl_free(struct kvl *l);
-bool	py_isspace(int c);
-char *	strip_dup(const char *s, size_t n);
-void	lower(char *s);
-char *	expanduser(const char *v);
-char *	normpath(const char *p);
-char *	abspath(const char *p);
-char *	dirname_dup(const char *p);
-extern bool	 dircache_on;
-void	dircache_clear(void);
-bool	is_dir(const char *p);
-bool	has_prefix(const char *s, const char *p);
-bool	in_list(const char *const *l, const char *k);
-int	str_cmp(const void *a, const void *b);
-char **	split_commas(const char *v, size_t *n);
-void	strv_free(char **l, size_t n);
+void *	cu_calloc(size_t n, size_t sz);
+void *	cu_realloc(void *o, size_t n, size_t sz);
+char *	cu_strdup(const char *s);
+char *	cu_strndup(const char *s, size_t n);
+char *	cu_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	cu_msgs_add(struct cfg_msgs *m, char *s);
+void	cu_sb_addn(struct cu_sbuf *b, const char *s, size_t n);
+void	cu_sb_add(struct cu_sbuf *b, const char *s);
+void	cu_sb_addc(struct cu_sbuf *b, char c);
+char *	cu_sb_take(struct cu_sbuf *b);
+void	cu_kvl_set(struct cu_kvl *l, const char *k, const char *v);
+const char *	cu_kvl_get(const struct cu_kvl *l, const char *k);
+void	cu_kvl_free(struct cu_kvl *l);
+bool	cu_isspace(int c);
+char *	cu_strip(const char *s, size_t n);
+void	cu_lower(char *s);
+char *	cu_expanduser(const char *v);
+char *	cu_normpath(const char *p);
+char *	cu_abspath(const char *p);
+char *	cu_dirname(const char *p);
+extern bool	 cu_dircache_on;
+void	cu_dircache_clear(void);
+bool	cu_is_dir(const char *p);
+bool	cu_has_prefix(const char *s, const char *p);
+bool	cu_in_list(const char *const *l, const char *k);
+int	cu_strcmp(const void *a, const void *b);
+char **	cu_split_commas(const char *v, size_t *n);
+void	cu_strv_free(char **l, size_t n);
 
 #endif /* SUPERVISORD_CONFIG_UTIL_H */
