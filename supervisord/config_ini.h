@@ -17,6 +17,7 @@
 
 struct ini_opt {
 	char		*key;		/* lower case, as optionxform */
+	size_t		 klen;		/* its length: lookups compare it first */
 	char		*val;
 	const char	*file;		/* one of ini.files */
 	int		 line;

@@ -149,16 +149,22 @@ ty_pyint(const char *v, int base, struct ty_pyint *pi)
 	long			 c;
 
 	memset(pi, 0, sizeof(*pi));
-	/* Transform to ASCII first, as int() does. */
-	while (*p != '\0') {
-		if ((c = ty_u8_next(&p)) == -1) {
-			cu_free(a.s);
-			return -1;
+	/* Transform to ASCII first, as int() does (most often, it is). */
+	while (*p != '\0' && *p < 127)
+		p++;
+	if (*p == '\0')
+		q = v;
+	else {
+		for (p = (const unsigned char *)v; *p != '\0';) {
+			if ((c = ty_u8_next(&p)) == -1) {
+				cu_free(a.s);
+				return -1;
+			}
+			cu_sb_addc(&a, (char)ty_ascii(c));
 		}
-		cu_sb_addc(&a, (char)ty_ascii(c));
+		cu_sb_addc(&a, '\0');
+		q = a.s;
 	}
-	cu_sb_addc(&a, '\0');
-	q = a.s;
 	while (py_blank(*q))
 		q++;
 	if (*q == '+' || *q == '-')

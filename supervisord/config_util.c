@@ -219,8 +219,8 @@ cu_arena_alloc(size_t n)
 		} else {
 			c->next = a->head;
 			a->head = c;
-			if (a->next < CU_CHUNK_MAX)
-				a->next *= 2;
+			/* A small load stays in 64 KiB; a large one goes huge. */
+			a->next = CU_CHUNK_MAX;
 		}
 	}
 	p = c->data + c->used;
