@@ -1,15 +1,23 @@
 /*
  * config: read supervisord.conf as Python supervisor 4.2.5 reads it.
  *
- * Three layers.  The reader (rd_*) splits a file into lines the way
- * Python's ConfigParser does as supervisor configures it (inline comments
- * after whitespace, "key: value" and "key = value", indented continuation
- * lines, CRLF) and hands them to inih's ini_parse_stream, whose handler
- * stores them with their file and line in a small section store (ini_*).
- * Then the interpretation layer (ld_*) follows options.py's read_config,
- * process_groups_from_parser, processes_from_section and
- * server_configs_from_parser key by key, with supervisor's defaults, types
- * and %(name)s expansions, into the structs of config.h.
+ * Three layers.  The reader (rd_*, config_ini) splits a file into lines
+ * the way Python's ConfigParser does as supervisor configures it (inline
+ * comments after whitespace, "key: value" and "key = value", indented
+ * continuation lines, CRLF) and hands them to inih's ini_parse_stream,
+ * whose handler stores them with their file and line in a small section
+ * store (store_*, sect_*).  Then the interpretation layer (ld_*) follows
+ * options.py's read_config, process_groups_from_parser,
+ * processes_from_section and server_configs_from_parser, with
+ * supervisor's defaults, types and %(name)s expansions, into the structs
+ * of config_defs.h: the regular keys row by row from the tables of
+ * config_table (cfg_keys_read), the irregular ones in code.
+ *
+ * This file is the top of the reader's modules: it includes them, none of
+ * them includes config.h.  A load allocates in an arena (config_util),
+ * copies its result out to the heap when it succeeds (config_mem), and
+ * frees the arena whole in every case: out of memory anywhere in a load
+ * (a SIGHUP reload) returns NULL and leaves nothing behind.
  *
  * Every error names FILE:LINE: [SECTION] KEY.  Unlike supervisor, which
  * stops at the first error, a bad section is skipped and the others are
