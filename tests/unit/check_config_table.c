@@ -260,6 +260,40 @@ START_TEST(test_program_diff_covers)
 END_TEST
 
 /*
+ * --dump-config shows every program row that says how it is dumped, under
+ * its name (or its json name), once per process: a key is one row.
+ */
+START_TEST(test_dump_rows)
+{
+	const struct cfg_ktable	*t = cfg_ktable("program");
+	const struct cfg_key	*k;
+	struct cfg		*c;
+	char			*buf = NULL, member[64];
+	size_t			 len = 0, i;
+	FILE			*fp;
+
+	c = load("[supervisord]\n[program:p]\ncommand=/bin/true\n");
+	ck_assert_ptr_nonnull(fp = open_memstream(&buf, &len));
+	ck_assert_int_eq(cfg_dump_json(c, fp), 0);
+	fclose(fp);
+	for (i = 0; i < t->nown; i++) {
+		k = &t->own[i];
+		if (k->dump == CFG_D_NONE)
+			continue;
+		snprintf(member, sizeof(member), "\"%s\": ",
+		    k->dump == CFG_D_USER ? "uid" : k->json != NULL ? k->json :
+		    k->name);
+		ck_assert_msg(strstr(buf, member) != NULL, "%s: not in the "
+		    "dump", k->name);
+	}
+	ck_assert_ptr_nonnull(strstr(buf, "\"user\": "));
+	ck_assert_ptr_nonnull(strstr(buf, "\"program\": \"program:p\""));
+	free(buf);
+	cfg_free(c);
+}
+END_TEST
+
+/*
  * Out of memory during a load: NULL and "out of memory", never an abort
  * (a reload then keeps the running configuration).  Not under ASan,
  * whose shadow memory a small address-space limit forbids.
@@ -416,6 +450,7 @@ config_table_suite(void)
 	tcase_add_loop_test(tc, test_program_diff, 0,
 	    (int)(sizeof(diffs) / sizeof(diffs[0])));
 	tcase_add_test(tc, test_program_diff_covers);
+	tcase_add_test(tc, test_dump_rows);
 	tcase_add_test(tc, test_load_oom);
 	tcase_add_test(tc, test_load_fail_each);
 	tcase_set_timeout(tc, 60);
