@@ -47,6 +47,11 @@ extern char **environ;
 
 #define MAX_OVERRIDES	32
 
+/* The signals the loop handles, each with an ev_signal watcher. */
+static const int sigs[] = {
+	SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2,
+};
+
 /* The daemon: what main knows besides the model.  One, in main(). */
 struct daemon {
 	const char	*configfile;	/* as given, or found */
@@ -528,11 +533,10 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 static void
 start_signals(struct daemon *dm)
 {
-	static const int sigs[] = {
-		SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2,
-	};
-	size_t	i;
+	sigset_t	mask;
+	size_t		i;
 
+	sigemptyset(&mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (sigs[i] == SIGCHLD)
 			ev_signal_init(&dm->sigs[i], sigchld_cb, SIGCHLD);
@@ -540,7 +544,11 @@ start_signals(struct daemon *dm)
 			ev_signal_init(&dm->sigs[i], signal_cb, sigs[i]);
 		dm->sigs[i].data = dm;
 		ev_signal_start(dm->sup.loop, &dm->sigs[i]);
+		sigaddset(&mask, sigs[i]);
 	}
+	/* Blocked since main began: what came meanwhile is delivered now,
+	 * to libev's handlers. */
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 }
 
 /* What the sink (our stdout and stderr) has to say goes to the log. */
@@ -637,16 +645,23 @@ main(int argc, char **argv)
 	struct cfg	*c;
 	char		 path[PATH_MAX * 8];
 	size_t		 i;
-	sigset_t	 none;
+	sigset_t	 mask;
 	int		 rc;
 
 	memset(&dm, 0, sizeof(dm));
 	pf_init(&dm.pf);
 	open_std_fds();
 	signal(SIGPIPE, SIG_IGN);
-	/* A daemon started with signals blocked would never see them. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/*
+	 * A daemon started with signals blocked would never see them; but
+	 * the ones the loop handles stay blocked until their watchers have
+	 * started (start_signals), so that a SIGTERM during startup waits
+	 * for the loop and stops us cleanly instead of killing us.
+	 */
+	sigemptyset(&mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&mask, sigs[i]);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 
 	parse_options(&dm, argc, argv);
 	if (dm.configfile == NULL) {

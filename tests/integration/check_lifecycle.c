@@ -304,6 +304,36 @@ START_TEST(test_term_int_quit_stop_all_and_exit_zero)
 }
 END_TEST
 
+/*
+ * A SIGTERM that comes while the daemon is still starting (its pidfile
+ * written, its loop not yet running) waits for the loop and stops it
+ * cleanly: the handled signals are blocked until their watchers start.
+ * Old AUTO logs for it to remove at startup hold it in that window.
+ */
+START_TEST(test_sigterm_during_startup_exits_zero)
+{
+	struct th	*h;
+	char		 name[64];
+	int		 i, j, st;
+
+	for (i = 0; i < 5; i++) {
+		h = th_new();
+		th_conf(h, "[program:a]\ncommand=sleep 1000\nstartsecs=0\n");
+		for (j = 0; j < 3000; j++) {
+			snprintf(name, sizeof(name),
+			    "old-stdout---supervisor-%d.log", j);
+			th_write(h, name, "");
+		}
+		th_start_conf(h);
+		ck_assert(th_wait_pid(h, "supervisord.pid", 5000) > 0);
+		ck_assert_int_eq(th_signal(h, SIGTERM), 0);
+		st = th_wait_exit(h, 5000);
+		ck_assert_msg(th_exited_ok(st), "run %d: status %#x", i, st);
+		th_free(h);
+	}
+}
+END_TEST
+
 START_TEST(test_sigusr1_dumps_status_lines)
 {
 	static const char long_name[] = "a_rather_long_program_name_xyz_12345";
@@ -383,6 +413,7 @@ lifecycle_suite(void)
 	suite_add_tcase(s, tc);
 	tc = th_tcase("shutdown", 20);
 	tcase_add_test(tc, test_sigterm_exits_zero_and_leaves_nothing);
+	tcase_add_test(tc, test_sigterm_during_startup_exits_zero);
 	tcase_add_loop_test(tc, test_term_int_quit_stop_all_and_exit_zero, 0,
 	    (int)(sizeof(stop_sigs) / sizeof(stop_sigs[0])));
 	suite_add_tcase(s, tc);
