@@ -203,6 +203,20 @@ all_reaped(struct th *h, void *arg)
 	return true;
 }
 
+/* Every orphan is alive with the daemon as its parent. */
+static bool
+all_adopted(struct th *h, void *arg)
+{
+	struct gone_arg	*g = arg;
+	int		 i;
+	pid_t		 pp;
+
+	for (i = 0; i < g->n; i++)
+		if (th_proc_state(g->pids[i], &pp) == 0 || pp != th_pid(h))
+			return false;
+	return true;
+}
+
 START_TEST(test_orphaned_grandchildren_are_reaped)
 {
 	struct th	*h = th_new();
@@ -229,7 +243,9 @@ START_TEST(test_orphaned_grandchildren_are_reaped)
 	}
 	ck_assert_int_eq(n, 5);
 	g.n = n;
-	/* Adopted by the daemon while they sleep (1 s). */
+	/* Adopted by the daemon while they sleep (1 s), once their
+	 * subshells have exited. */
+	ck_assert(th_wait(h, all_adopted, &g, 900));
 	for (i = 0; i < n; i++) {
 		char	 st = th_proc_state(orphans[i], &pp);
 
