@@ -380,16 +380,30 @@ drop_privileges(const struct cfg *c)
 		usage_error("Could not set user id of effective user");
 }
 
+/*
+ * Fork away from the caller.  The parent exits once the pidfile holds the
+ * daemon's own pid (the child says so through a pipe, or by dying), so
+ * that whoever started us (systemd's Type=forking, a script) reads the
+ * right pid as soon as we return.
+ */
 static void
-daemonize(const struct cfg *c)
+daemonize(struct daemon *dm, const struct cfg *c)
 {
+	char	b;
 	pid_t	pid;
-	int	fd;
+	int	fd, ready[2];
 
+	if (pipe2(ready, O_CLOEXEC) == -1)
+		usage_error("couldn't fork: %s", strerror(errno));
 	if ((pid = fork()) == -1)
 		usage_error("couldn't fork: %s", strerror(errno));
-	if (pid != 0)
+	if (pid != 0) {
+		close(ready[1]);
+		while (read(ready[0], &b, 1) == -1 && errno == EINTR)
+			continue;
 		_exit(0);
+	}
+	close(ready[0]);
 	if (c->sd.directory != NULL && chdir(c->sd.directory) == -1)
 		log_crit("can't chdir into '%s'", c->sd.directory);
 	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
@@ -401,6 +415,9 @@ daemonize(const struct cfg *c)
 	}
 	setsid();
 	umask((mode_t)c->sd.umask);
+	/* If this fails, pf_report says so once the log is open. */
+	(void)pf_update(&dm->pf);
+	close(ready[1]);
 }
 
 static void
@@ -708,7 +725,7 @@ main(int argc, char **argv)
 	drop_privileges(c);
 	/* As PID 1 (a container), forking away would end the container. */
 	if (!c->sd.nodaemon && getpid() != 1)
-		daemonize(c);
+		daemonize(&dm, c);
 	rc = run(&dm, c);
 	free_options(&dm);
 	return rc;

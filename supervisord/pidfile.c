@@ -39,13 +39,14 @@ same_file(int fd, const char *path)
 	    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino;
 }
 
-/* (Re)write our pid: at once, and again after the daemonizing fork. */
-static int
-pf_write(struct pidfile *pf)
+int
+pf_update(struct pidfile *pf)
 {
 	char	 buf[32];
 	int	 len;
 
+	if (pf->fd == -1)
+		return 0;
 	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 	if (ftruncate(pf->fd, 0) == -1 ||
 	    pwrite(pf->fd, buf, (size_t)len, 0) != len)
@@ -116,7 +117,7 @@ pf_lock(struct pidfile *pf, const char *path, bool set_mask, mode_t mask,
 	}
 	pf->fd = fd;
 	/* If this fails, pf_report tries again and says so. */
-	(void)pf_write(pf);
+	(void)pf_update(pf);
 	return 0;
 }
 
@@ -133,7 +134,7 @@ pf_report(struct pidfile *pf, const char *path)
 		    "supervisord on this configuration", path);
 		return;
 	}
-	if (pf->pid != getpid() && pf_write(pf) == -1) {
+	if (pf->pid != getpid() && pf_update(pf) == -1) {
 		log_crit("could not write pidfile %s: %s", pf->path,
 		    strerror(errno));
 		return;

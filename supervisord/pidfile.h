@@ -30,6 +30,10 @@ void	pf_init(struct pidfile *pf);
 int	pf_lock(struct pidfile *pf, const char *path, bool set_mask,
 	    mode_t mask, char *msg, size_t msglen);
 
+/* (Re)write our pid into the locked pidfile (nothing if it is not
+ * locked): after the daemonizing fork.  0, or -1 with errno. */
+int	pf_update(struct pidfile *pf);
+
 /*
  * Once the log is open (and after daemonizing): write our final pid, or
  * log that path could not be locked and that nothing then stops a second
