@@ -833,7 +833,7 @@ start_one(struct ctl_client *c, struct sv_program *p, const char *spec)
 		return;
 	}
 	if (item_add(c, p, spec, F_PENDING) != NULL)
-		sv_event(p, SV_EV_START);
+		(void)sup_start(sup, p);
 }
 
 static void
@@ -844,7 +844,7 @@ stop_one(struct ctl_client *c, struct sv_program *p, const char *spec)
 		return;
 	}
 	if (item_add(c, p, spec, F_PENDING) != NULL)
-		sv_event(p, SV_EV_STOP);
+		(void)sup_stop(sup, p);
 }
 
 static bool
@@ -939,7 +939,7 @@ signal_one(struct ctl_client *c, struct sv_program *p, const char *spec,
 		item_add(c, NULL, spec, F_NOT_RUNNING);
 		return;
 	}
-	if (p->pid <= 0 || kill(p->pid, sig) == -1) {
+	if (sup_signal(sup, p, sig) == -1) {
 		item_msg(c, 1, "%s: ERROR (failed)", spec);
 		return;
 	}
