@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@ struct proc_rlog {
 	off_t	 lineend;	/* size just after the last '\n' we wrote */
 	off_t	 unwound;	/* earlier bytes the last failure removed */
 	off_t	 maxbytes;	/* 0: never rotate */
+	bool	 regular;	/* a regular file: the only kind rotated */
 	int	 backups;	/* 0: truncate instead of rotating */
 	size_t	 namesz;	/* size of src and dst */
 	char	*src;		/* scratch for NAME.i */
@@ -60,6 +62,8 @@ rlog_openfd(struct proc_rlog *rl, int trunc)
 		return -1;
 	}
 	rl->fd = fd;
+	/* /dev/null, a tty, a fifo: never renamed away or truncated. */
+	rl->regular = S_ISREG(st.st_mode);
 	rl->size = st.st_size;
 	/* What was there before us is taken as whole lines. */
 	rl->lineend = st.st_size;
@@ -223,7 +227,8 @@ proc_rlog_write(struct proc_rlog *rl, const void *buf, size_t len)
 		if (rl->fd == -1 && rlog_openfd(rl, 0) == -1)
 			goto fail;
 		n = len - done;
-		if (rl->maxbytes > 0 && (off_t)n > rl->maxbytes - rl->size) {
+		if (rl->maxbytes > 0 && rl->regular &&
+		    (off_t)n > rl->maxbytes - rl->size) {
 			/* This piece would pass maxbytes: cut, then rotate. */
 			room = rl->maxbytes - rl->size;
 			if (room <= 0)

@@ -16,7 +16,8 @@ struct proc_rlog;
 /*
  * Open path for appending (O_APPEND|O_CREAT|O_CLOEXEC, mode 0666 & umask).
  * maxbytes 0 never rotates; backups 0 truncates the file instead of
- * rotating, as supervisor does.  Returns NULL with errno on failure
+ * rotating, as supervisor does.  What is not a regular file (/dev/null, a
+ * terminal, a fifo) is never rotated nor truncated.  Returns NULL with errno on failure
  * (EINVAL for a negative maxbytes or backups).
  *
  * The size is read with fstat here and at each (re)open, then counted as

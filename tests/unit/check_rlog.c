@@ -390,6 +390,45 @@ START_TEST(test_rlog_maxbytes_zero_never_rotates)
 }
 END_TEST
 
+/*
+ * stdout_logfile=/dev/null: what is not a regular file is never renamed
+ * away or truncated.  Through a link in the test's directory, so that a
+ * rotation would rename the link, never /dev/null itself.
+ */
+START_TEST(test_rlog_device_never_rotates)
+{
+	struct proc_rlog	*rl;
+	struct stat		 st;
+	char			 buf[100], name[PATH_MAX + 16], link[PATH_MAX];
+	ssize_t			 n;
+	int			 i;
+
+	memset(buf, 'z', sizeof(buf));
+	buf[sizeof(buf) - 1] = '\n';
+	ck_assert_int_eq(symlink("/dev/null", logpath), 0);
+	rl = proc_rlog_open(logpath, 150, 0);
+	ck_assert_ptr_nonnull(rl);
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(proc_rlog_write(rl, buf, sizeof(buf)),
+		    (ssize_t)sizeof(buf));
+	proc_rlog_close(rl);
+	rl = proc_rlog_open(logpath, 150, 3);
+	ck_assert_ptr_nonnull(rl);
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(proc_rlog_write(rl, buf, sizeof(buf)),
+		    (ssize_t)sizeof(buf));
+	proc_rlog_close(rl);
+	ck_assert_int_eq(lstat(logpath, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	n = readlink(logpath, link, sizeof(link) - 1);
+	ck_assert_int_gt(n, 0);
+	link[n] = '\0';
+	ck_assert_str_eq(link, "/dev/null");
+	backup_name(name, sizeof(name), 1);
+	assert_missing(name);
+}
+END_TEST
+
 /* The size counts from what is in the file at open. */
 START_TEST(test_rlog_size_from_existing_file)
 {
@@ -703,6 +742,7 @@ rlog_suite(void)
 	tcase_add_test(tc, test_rlog_backups_limit);
 	tcase_add_test(tc, test_rlog_no_backups_truncates);
 	tcase_add_test(tc, test_rlog_maxbytes_zero_never_rotates);
+	tcase_add_test(tc, test_rlog_device_never_rotates);
 	tcase_add_test(tc, test_rlog_size_from_existing_file);
 	tcase_add_test(tc, test_rlog_reopen_after_rename);
 	tcase_add_test(tc, test_rlog_removed_directory_resumes);
