@@ -610,6 +610,26 @@ ns_mkdirs(const char *path)
 }
 
 /*
+ * Make private the nearest mount point at or above dir: the mount our
+ * mounts under dir hang from.  0, or -1 if none could be (up to /).
+ */
+static int
+private_ancestor(const char *dir)
+{
+	char	p[PATH_MAX], *slash;
+
+	say(p, sizeof(p), "%s", dir);
+	for (;;) {
+		if (mount(NULL, p[0] != '\0' ? p : "/", NULL,
+		    MS_REC | MS_PRIVATE, NULL) == 0)
+			return 0;
+		if (p[0] == '\0' || (slash = strrchr(p, '/')) == NULL)
+			return -1;
+		*slash = '\0';
+	}
+}
+
+/*
  * Enter a private mount namespace (a user namespace too, where we are not
  * root) and build there, on a tmpfs at work/ovl, a root that shows this
  * machine's files read-only (mirror()); chroot into it.  What is made
@@ -626,13 +646,15 @@ ns_enter(const char *work, char *why, size_t wl)
 
 	/*
 	 * Our mounts must not reach this machine's namespace.  As root:
-	 * a mount namespace with / made private.  Where / is no mount point
-	 * (in a chroot), or we are not root: a user namespace too, in which
-	 * the mounts shared with the parent become slaves (mount_namespaces
-	 * (7)), so nothing propagates back.
+	 * a mount namespace with / made private, or where / is no mount
+	 * point (a chroot) the mount that holds work, under which all of
+	 * ours go.  Not root: a user namespace too, in which the mounts
+	 * shared with the parent become slaves (mount_namespaces(7)), so
+	 * nothing propagates back.
 	 */
 	if (unshare(CLONE_NEWNS) == -1 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
+	    (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 &&
+	    private_ancestor(work) == -1)) {
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) == -1) {
 			say(why, wl, "cannot make a private mount "
 			    "namespace: %s", strerror(errno));
