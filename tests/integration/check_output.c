@@ -25,6 +25,7 @@
 #include <check.h>
 
 #include "tests/harness.h"
+#include "tests/skip.h"
 
 Suite	*output_suite(void);
 
@@ -1150,8 +1151,8 @@ mount_small(struct th *h, const char *rel, const char *test)
 {
 	ck_assert_int_eq(mkdir(th_path(h, rel), 0755), 0);
 	if (mount("tmpfs", th_path(h, rel), "tmpfs", 0, "size=256k") == -1) {
-		fprintf(stderr, "SKIP %s: cannot mount a tmpfs here: %s\n",
-		    test, strerror(errno));
+		th_skip_at(test, "tmpfs", "cannot mount a tmpfs here: %s",
+		    strerror(errno));
 		return false;
 	}
 	return true;
@@ -1329,8 +1330,8 @@ START_TEST(test_read_only_log_path_until_remount)
 	ck_assert_int_eq(mkdir(th_path(h, "ro"), 0755), 0);
 	if (mount("tmpfs", th_path(h, "ro"), "tmpfs", MS_RDONLY, "size=1m")
 	    == -1) {
-		fprintf(stderr, "SKIP test_read_only_log_path_until_remount: "
-		    "cannot mount a tmpfs here: %s\n", strerror(errno));
+		th_skip("tmpfs", "cannot mount a tmpfs here: %s",
+		    strerror(errno));
 		th_free(h);
 		return;
 	}
