@@ -54,8 +54,9 @@ UNIT_LIB_OBJS	= $(UNIT_LIB_SRCS:%.c=$(OBJ)/%.o)
 INTEG_OBJS	= $(INTEG_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/tests/harness.o \
 		  $(OBJ)/tests/skip.o
 
-ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(CFLAGS) $(CPPFLAGS)
-DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS)
+ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(EXPAT_CFLAGS) $(CFLAGS) \
+		  $(CPPFLAGS)
+DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS) $(EXPAT_LIBS) $(HTTP_PARSER_LIBS)
 
 .PHONY: all check check-unit check-integration sanitize run install clean \
 	bench layering fuzz deb deb-test fresh-root
@@ -73,10 +74,10 @@ $(O)/supervisord: $(DAEMON_MAIN_OBJ) $(DAEMON_LIB_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
 
 # The client: the configuration reader (config*.o, which needs only
-# loglevel.o below it).
+# loglevel.o below it) and the XML-RPC codec.
 CTL_OBJS	= $(OBJ)/supervisord/supervisorctl.o \
 		  $(patsubst %.c,$(OBJ)/%.o,$(filter supervisord/config%.c \
-		    supervisord/loglevel.c,$(DAEMON_SRCS)))
+		    supervisord/loglevel.c supervisord/xmlrpc.c,$(DAEMON_SRCS)))
 $(O)/supervisorctl: $(CTL_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
 
