@@ -32,13 +32,17 @@
 Suite	*ctl_suite(void);
 
 #define CTL_MAXARGS	16
+#define RPCINTERFACE	"[rpcinterface:supervisor]\n" \
+	"supervisor.rpcinterface_factory = " \
+	"supervisor.rpcinterface:make_main_rpcinterface\n\n"
 
 static const char base_conf[] =
 	"[unix_http_server]\n"
 	"file=@DIR@/sock\n"
 	"chmod=0770\n\n"
 	"[supervisorctl]\n"
-	"serverurl=unix://@DIR@/sock\n\n";
+	"serverurl=unix://@DIR@/sock\n\n"
+	RPCINTERFACE;
 
 /* Start supervisorctl -c DIR/supervisord.conf ARGS, stdout to rel. */
 static pid_t
@@ -512,6 +516,7 @@ START_TEST(test_socket_mode_and_owner)
 	ck_assert(pw != NULL);
 	ck_assert(asprintf(&body,
 	    "[unix_http_server]\nfile=@DIR@/sock\nchmod=0760\nchown=%s\n\n"
+	    RPCINTERFACE
 	    "[program:a]\ncommand=sleep 1000\n", pw->pw_name) != -1);
 	th_conf(h, body);
 	free(body);
@@ -723,6 +728,7 @@ START_TEST(test_auth)
 	    "[unix_http_server]\nfile=@DIR@/sock\nusername=admin\n"
 	    "password=s3 cret%\n\n"
 	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n\n"
+	    RPCINTERFACE
 	    "[program:a]\ncommand=sleep 1000\nstartsecs=0\n");
 	th_start_conf(h);
 	ck_assert(th_wait(h, sock_exists, NULL, 5000));

@@ -533,7 +533,9 @@ conf_fwdlines(struct th *h, const char *extra)
 
 	ck_assert_int_ne(asprintf(&body, "%s"
 	    "[unix_http_server]\nfile=@DIR@/sock\n"
-	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n", extra), -1);
+	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n"
+	    "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
+	    "supervisor.rpcinterface:make_main_rpcinterface\n", extra), -1);
 	for (i = 0; i < NWRITERS; i++) {
 		ck_assert_int_ne(asprintf(&next, "%s"
 		    "[program:w%02d]\n"
@@ -839,6 +841,8 @@ START_TEST(test_stopping_program_is_read_while_reader_stalls)
 	    "loglevel=debug\n"
 	    "[unix_http_server]\nfile=@DIR@/sock\n"
 	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n"
+	    "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
+	    "supervisor.rpcinterface:make_main_rpcinterface\n"
 	    "[program:flood]\n"
 	    "command=@HELPERS@/fwdlines 1 1000 9000\n"
 	    "stdout_logfile=/dev/stdout\n"
@@ -1083,6 +1087,8 @@ START_TEST(test_auto_log_created_when_childlogdir_is_back)
 	    "pidfile=@DIR@/supervisord.pid\nchildlogdir=@DIR@/logs\n"
 	    "[unix_http_server]\nfile=@DIR@/sock\n"
 	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n"
+	    "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
+	    "supervisor.rpcinterface:make_main_rpcinterface\n"
 	    "[program:talk]\n" TICKER "autostart=false\n"
 	    "stdout_logfile=AUTO\n");
 	th_start_conf(h);

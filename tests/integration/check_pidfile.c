@@ -30,6 +30,10 @@ static const char one_program[] =
     "[unix_http_server]\n"
     "file=@DIR@/supervisor.sock\n"
     "\n"
+    "[rpcinterface:supervisor]\n"
+    "supervisor.rpcinterface_factory = "
+    "supervisor.rpcinterface:make_main_rpcinterface\n"
+    "\n"
     "[program:sleeper]\n"
     "command=sleep 1000\n"
     "startsecs=0\n";
