@@ -12,7 +12,16 @@
  * where it stopped, so that memory per call stays bounded.
  *
  * A method faults only before it writes anything, so that a fault is
- * always whole (xr_fault).
+ * always whole (xr_fault).  rpc_call_run writes the one value (or fault)
+ * and no envelope's end: the front end calls xr_out_finish after
+ * RPC_DONE.
+ *
+ * Memory per call is bounded whatever is asked: a log is read and sent
+ * RPC_READ_CHUNK bytes at a time; the long arrays keep one pointer per
+ * process (a snapshot taken when the call starts, taken again if a
+ * process goes meanwhile) or one item per process waited on.
+ *
+ * The fault codes, rpc_status and rpc_hooks are in rpc_types.h.
  */
 #ifndef SUPERVISORD_RPC_H
 #define SUPERVISORD_RPC_H
@@ -20,39 +29,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "supervisord/rpc_types.h"
 #include "supervisord/supervisor.h"
 #include "supervisord/xmlrpc.h"
-
-/* supervisor's xmlrpc.Faults. */
-enum rpc_fault {
-	RPC_UNKNOWN_METHOD = 1,
-	RPC_INCORRECT_PARAMETERS = 2,
-	RPC_BAD_ARGUMENTS = 3,
-	RPC_SIGNATURE_UNSUPPORTED = 4,
-	RPC_SHUTDOWN_STATE = 6,
-	RPC_BAD_NAME = 10,
-	RPC_BAD_SIGNAL = 11,
-	RPC_NO_FILE = 20,
-	RPC_NOT_EXECUTABLE = 21,
-	RPC_FAILED = 30,
-	RPC_ABNORMAL_TERMINATION = 40,
-	RPC_SPAWN_ERROR = 50,
-	RPC_ALREADY_STARTED = 60,
-	RPC_NOT_RUNNING = 70,
-	RPC_SUCCESS = 80,
-	RPC_ALREADY_ADDED = 90,
-	RPC_STILL_RUNNING = 91,
-	RPC_CANT_REREAD = 92
-};
-
-/* "BAD_NAME", ... ("UNKNOWN" for a code supervisor does not have). */
-const char *rpc_fault_name(int code);
-
-enum rpc_status {
-	RPC_DONE = 0,	/* the answer is written whole */
-	RPC_MORE,	/* room() said 0: run again once it has room */
-	RPC_WAIT	/* waits for the model: run again after wake */
-};
 
 /* The API's state, one per daemon (owned by main). */
 struct rpc;
@@ -76,16 +55,8 @@ void	rpc_program_gone(void *arg, struct sv_program *p);
 void	rpc_set_mood(struct rpc *r, int mood);
 int	rpc_mood(const struct rpc *r);
 
-/* What main does for shutdown() and restart(): set by main. */
-struct rpc_hooks {
-	void	(*shutdown)(void *arg);	/* supervisor.shutdown() */
-	void	(*restart)(void *arg);	/* supervisor.restart() */
-	/* The main log's path, or NULL: readLog, clearLog, /mainlogtail. */
-	const char *(*logfile)(void *arg);
-	/* Reopen the main log after clearLog truncated it. */
-	void	(*reopen_log)(void *arg);
-	void	*arg;
-};
+/* What main does for shutdown(), restart() and the main log
+ * (rpc_types.h). */
 void	rpc_set_hooks(struct rpc *r, const struct rpc_hooks *h);
 
 /* One call in progress. */
@@ -108,7 +79,26 @@ enum rpc_status rpc_call_run(struct rpc_call *c, struct xr_out *o);
 /* Free a call, finished or not (its client went away). */
 void	rpc_call_free(struct rpc_call *c);
 
-/* The method names, sorted (system.listMethods): a static array of n. */
+/*
+ * The method names, sorted (system.listMethods): a static array of n.
+ * supervisor 4.2.5's 41, and one of our own:
+ *
+ * diff.update(array names) re-reads the configuration and applies the
+ * difference to the named groups (none, or "all": every group), as a
+ * SIGHUP does: only what changed restarts, a policy change is made in
+ * place.  It answers an array of structs {name: the group, status: int,
+ * description: string}, in the order supervisorctl's update prints
+ * them: first each name that is no group, running or in the new
+ * configuration (status 10, BAD_NAME, description "no such group"), then
+ * removed groups ("stopped", then "removed process group"), changed ones
+ * ("stopped" when a process restarts or goes, then "updated process
+ * group"), added ones ("added process group"), all with status 80.  A
+ * configuration that does not load is the fault CANT_REREAD, its errors
+ * joined by newlines.  Our supervisorctl's update calls it.
+ */
 const char *const *rpc_method_names(size_t *n);
+
+/* Bytes of a log read at a time: what one call holds of a file. */
+#define RPC_READ_CHUNK	16384
 
 #endif /* SUPERVISORD_RPC_H */

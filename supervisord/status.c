@@ -31,9 +31,8 @@ st_uptime(long secs, char *buf, size_t len)
 	return buf;
 }
 
-/* getProcessInfo's description: "pid 123, uptime 0:01:02", ... */
-static const char *
-describe(const struct sv_program *p, time_t now, char *buf, size_t len)
+const char *
+st_describe(const struct sv_program *p, time_t now, char *buf, size_t len)
 {
 	char		up[64];
 	struct tm	tm;
@@ -75,7 +74,7 @@ st_line(const struct sv_program *p, size_t width, time_t now, char *buf,
 	char	spec[512], desc[512];
 
 	sv_namespec(p, spec, sizeof(spec));
-	describe(p, now, desc, sizeof(desc));
+	st_describe(p, now, desc, sizeof(desc));
 	snprintf(buf, len, "%-*s%-10s%s", (int)width + 3, spec,
 	    sv_state_name(p->state), desc);
 	return buf;

@@ -16,6 +16,14 @@
 /* timedelta's str(): "0:01:02", "1 day, 2:03:04", "3 days, 0:00:00". */
 const char *st_uptime(long secs, char *buf, size_t len);
 
+/*
+ * getProcessInfo's description at now, as rpcinterface.py's
+ * _interpretProcessInfo: "pid 123, uptime 0:01:02", the spawn error, the
+ * stop time ("Dec 03 02:18 PM"), "Not started", or "".
+ */
+const char *st_describe(const struct sv_program *p, time_t now, char *buf,
+	    size_t len);
+
 /* The namespec padded to width + 3, the state to 10, the description. */
 const char *st_line(const struct sv_program *p, size_t width, time_t now,
 	    char *buf, size_t len);

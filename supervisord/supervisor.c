@@ -386,8 +386,10 @@ sup_set_ctx(struct supervisor *s, char **env,
 void
 sup_set_cfg(struct supervisor *s, struct cfg *cfg)
 {
-	if (s->cfg != cfg)
+	if (s->cfg != cfg) {
 		cfg_free(s->cfg);
+		s->cfg_gen++;
+	}
 	s->cfg = cfg;
 	s->ctx.childlogdir = cfg->sd.childlogdir;
 	s->ctx.identifier = cfg->sd.identifier;

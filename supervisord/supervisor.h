@@ -41,6 +41,7 @@ struct sup_entry;
 struct supervisor {
 	struct ev_loop	*loop;
 	struct cfg	*cfg;		/* in force; its programs moved out */
+	unsigned long	 cfg_gen;	/* counts sup_set_cfg's changes */
 	struct sv_list	 programs;	/* start order */
 	size_t		 n;		/* programs in the set */
 	struct sv_ctx	 ctx;		/* what every program shares */
