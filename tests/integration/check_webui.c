@@ -245,7 +245,7 @@ START_TEST(test_status_page_lists_programs)
 	ck_assert_ptr_nonnull(strstr(a, "value=\"restart:sleeper\""));
 	ck_assert_ptr_nonnull(strstr(a, "href=\"logtail/sleeper/stderr\""));
 	/* Sorted by group, then name, as web.py sorts. */
-	ck_assert_ptr_lt(strstr(a, ">sleeper</a>"), strstr(a, ">ticker</a>"));
+	ck_assert(strstr(a, ">sleeper</a>") < strstr(a, ">ticker</a>"));
 	a = web_get(port, "/index.html?message=%3Cscript%3E");
 	ck_assert_ptr_nonnull(strstr(a, "&lt;script&gt;"));
 	ck_assert_ptr_null(strstr(a, "<script>"));
