@@ -116,8 +116,9 @@ lt_follow_free(struct lt_follow *f)
 bool
 lt_polling(const struct lt_follow *f)
 {
-	/* libev's ev_stat arms its embedded timer only when it must poll. */
-	return ev_is_active(&f->st.timer);
+	/* libev's ev_stat arms its embedded timer only when it must poll.
+	 * (ev_is_active casts away const.) */
+	return f->st.timer.active != 0;
 }
 
 static void
@@ -168,8 +169,8 @@ lt_pump(struct lt_follow *f, size_t room)
 	while (room > 0) {
 		if (f->note > 0) {
 			n = f->note < room ? f->note : room;
-			f->c.data(f->c.arg, LT_TRUNCATED +
-			    (sizeof(LT_TRUNCATED) - 1 - f->note), n);
+			f->c.data(f->c.arg, &LT_TRUNCATED[
+			    sizeof(LT_TRUNCATED) - 1 - f->note], n);
 			f->note -= n;
 			room -= n;
 			continue;
