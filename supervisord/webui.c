@@ -690,9 +690,11 @@ tailf_start(struct web *w, struct http_req *rq, const char *path,
 	c.ready = tailf_ready;
 	c.arg = t;
 	if ((t->f = lt_follow_new(w->s->loop, path, LT_HEAD, &c)) == NULL) {
+		int	save = errno;
+
 		log_warn("web: couldn't follow %s", path);
 		free(t);
-		http_error(rq, errno == ENOENT ? 404 : 500);
+		http_error(rq, save == ENOENT ? 404 : 500);
 		return;
 	}
 	prod.fill = tailf_fill;
