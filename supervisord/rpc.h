@@ -21,7 +21,8 @@
  * process (a snapshot taken when the call starts, taken again if a
  * process goes meanwhile) or one item per process waited on.
  *
- * The fault codes, rpc_status and rpc_hooks are in rpc_types.h.
+ * The fault codes, rpc_status, rpc_hooks and RPC_READ_CHUNK are in
+ * rpc_types.h.
  */
 #ifndef SUPERVISORD_RPC_H
 #define SUPERVISORD_RPC_H
@@ -97,8 +98,5 @@ void	rpc_call_free(struct rpc_call *c);
  * joined by newlines.  Our supervisorctl's update calls it.
  */
 const char *const *rpc_method_names(size_t *n);
-
-/* Bytes of a log read at a time: what one call holds of a file. */
-#define RPC_READ_CHUNK	16384
 
 #endif /* SUPERVISORD_RPC_H */

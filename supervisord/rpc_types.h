@@ -7,6 +7,9 @@
 #ifndef SUPERVISORD_RPC_TYPES_H
 #define SUPERVISORD_RPC_TYPES_H
 
+/* Bytes of a log read at a time: what one call holds of a file. */
+#define RPC_READ_CHUNK	16384
+
 /* supervisor's xmlrpc.Faults. */
 enum rpc_fault {
 	RPC_UNKNOWN_METHOD = 1,

@@ -1,0 +1,25 @@
+/*
+ * rpc_proc: rpcinterface.py's methods on processes: their info, start,
+ * stop and signal (one, a group, all), and sendProcessStdin.  Each is an
+ * rpc_method_fn, run by rpc.c once the arity and the mood are checked;
+ * the name says which of supervisor's methods it is.
+ */
+#ifndef SUPERVISORD_RPC_PROC_H
+#define SUPERVISORD_RPC_PROC_H
+
+#include "supervisord/rpc_core.h"
+
+rpc_method_fn	rpc_get_process_info;		/* getProcessInfo */
+rpc_method_fn	rpc_get_all_process_info;	/* getAllProcessInfo */
+rpc_method_fn	rpc_start_process;		/* startProcess */
+rpc_method_fn	rpc_start_process_group;	/* startProcessGroup */
+rpc_method_fn	rpc_start_all_processes;	/* startAllProcesses */
+rpc_method_fn	rpc_stop_process;		/* stopProcess */
+rpc_method_fn	rpc_stop_process_group;		/* stopProcessGroup */
+rpc_method_fn	rpc_stop_all_processes;		/* stopAllProcesses */
+rpc_method_fn	rpc_signal_process;		/* signalProcess */
+rpc_method_fn	rpc_signal_process_group;	/* signalProcessGroup */
+rpc_method_fn	rpc_signal_all_processes;	/* signalAllProcesses */
+rpc_method_fn	rpc_send_process_stdin;		/* sendProcessStdin */
+
+#endif /* SUPERVISORD_RPC_PROC_H */
