@@ -540,12 +540,26 @@ base64_decode(const char *s, size_t len, struct xr_val *v)
 	return 0;
 }
 
+/* A bad value's text for a one-line message: its start, controls as ?. */
+static const char *
+quote(const char *t, char *buf, size_t size)
+{
+	size_t	i;
+
+	for (i = 0; t[i] != '\0' && i + 1 < size; i++)
+		buf[i] = (unsigned char)t[i] < 0x20 || t[i] == 0x7f ? '?' :
+		    t[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 /* The value of a closed type element, from its text. */
 static struct xr_val *
 scalar(struct xr_dec *d, const struct xr_frame *f)
 {
 	const char	*t = d->tlen > 0 ? d->text : "";
 	struct xr_val	*v;
+	char		 q[41];
 	int		 r;
 
 	if (f->type == XR_STRING || f->type == XR_DATETIME) {
@@ -554,13 +568,15 @@ scalar(struct xr_dec *d, const struct xr_frame *f)
 	} else if ((v = val_new(f->type)) == NULL)
 		;
 	else if (f->type == XR_INT && parse_int(t, &v->i) == -1) {
-		dec_fail(d, "bad <%s> value '%.40s'", f->tag, t);
+		dec_fail(d, "bad <%s> value '%s'", f->tag,
+		    quote(t, q, sizeof(q)));
 		goto bad;
 	} else if (f->type == XR_BOOL)
 		/* supervisor 4.2.5: text == "1", anything else is false */
 		v->i = strcmp(t, "1") == 0;
 	else if (f->type == XR_DOUBLE && parse_double(t, &v->d) == -1) {
-		dec_fail(d, "bad <%s> value '%.40s'", f->tag, t);
+		dec_fail(d, "bad <%s> value '%s'", f->tag,
+		    quote(t, q, sizeof(q)));
 		goto bad;
 	} else if (f->type == XR_BASE64 &&
 	    (r = base64_decode(t, d->tlen, v)) != 0) {
