@@ -165,7 +165,7 @@ $(O)/bench/parse: tests/bench/parse.c $(UNIT_LIB_OBJS) $(O)/libproc.a
 	$(CC) $(ALL_CFLAGS) $(XLDFLAGS) $(LDFLAGS) -o $@ \
 	    $(filter %.c %.o %.a,$^) $(DAEMON_LIBS) $(LDLIBS)
 # Every figure of every issue: processes, output, control, configuration.
-BENCHES	?= run run-output run-ctl run-parse
+BENCHES	?= run run-output run-ctl run-parse run-rpc
 bench: $(O)/supervisord $(O)/supervisorctl $(BENCH_BINS)
 	@set -e; for b in $(BENCHES); do \
 	    echo "== tests/bench/$$b"; \
