@@ -883,6 +883,14 @@ cont_ok(const struct xr_out *o, unsigned char c)
 	return c >= lo && c <= hi;
 }
 
+/* U+FFFE or U+FFFF, which XML 1.0 does not allow. */
+static bool
+noncharacter(const struct xr_out *o)
+{
+	return o->ncarry == 3 && o->carry[0] == 0xef && o->carry[1] == 0xbf &&
+	    o->carry[2] >= 0xbe;
+}
+
 /*
  * Text, escaped as Python's escape() (& < > only) and cut down to XML
  * 1.0's characters: a C0 control but tab, newline and return, a byte
@@ -908,8 +916,7 @@ put_text(struct xr_out *o, const unsigned char *s, size_t n)
 						run = i + 1;
 					continue;
 				}
-				if (o->carry[0] == 0xef && o->carry[1] == 0xbf &&
-				    o->carry[2] >= 0xbe) {
+				if (noncharacter(o)) {
 					if (seq != SIZE_MAX)
 						emit(o, s + run, seq - run);
 					emits(o, XR_FFFD);
