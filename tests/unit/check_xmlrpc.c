@@ -5,8 +5,10 @@
  * dumps(params, methodname) for the requests, repr() for the doubles, and
  * for the sanitised strings dumps() of the text decoded with
  * errors='replace' and its C0 controls, U+FFFE and U+FFFF replaced by
- * U+FFFD.  Where we part from Python on purpose (<i8>, U+FFFD) the
- * expected bytes are written by hand and say so.
+ * U+FFFD.  They are embedded, not run at test time, so the suite needs
+ * no Python.  Where we part from Python on purpose (<i8>, U+FFFD at a
+ * string's end) the expected bytes are written by hand and say so, as
+ * are the tables of loose and refused requests.
  */
 #include <limits.h>
 #include <stdarg.h>
