@@ -395,6 +395,7 @@ rpc_items_new(struct rpc_call *c, size_t n)
 		c->items = NULL;
 		return -1;
 	}
+	c->iter0 = ev_iteration(c->r->s->loop);
 	return 0;
 }
 
@@ -423,6 +424,8 @@ rpc_item_settle(struct rpc_item *it, int code, const char *extra)
 	if (it->code > 0)
 		return;
 	it->code = code;
+	it->round = waited ? 1 + (ev_iteration(c->r->s->loop) - c->iter0) :
+	    0;
 	if (code != RPC_SUCCESS)
 		it->text = fault_text(code, extra);
 	c->order[c->nsettled++] = (size_t)(it - c->items);
@@ -527,12 +530,26 @@ rpc_core_gone(struct rpc *r, struct sv_program *p)
 	}
 }
 
+static int
+order_cmp(const void *a, const void *b, void *arg)
+{
+	const struct rpc_call *c = arg;
+	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (c->items[x].round != c->items[y].round)
+		return c->items[x].round < c->items[y].round ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 enum rpc_status
 rpc_put_results(struct rpc_call *c, struct xr_out *o)
 {
 	const struct rpc_item *it;
 
 	if (!c->begun) {
+		if (c->nsettled > 1)
+			qsort_r(c->order, c->nsettled, sizeof(*c->order),
+			    order_cmp, c);
 		xr_array_begin(o);
 		c->begun = true;
 	}

@@ -64,6 +64,7 @@ struct rpc_item {
 	int		 code;		/* 0 while waited on, then
 					   RPC_SUCCESS or a fault code */
 	char		*text;		/* the fault's text, or NULL */
+	unsigned long	 round;		/* when it settled (see below) */
 };
 
 /* A line of diff.update's answer. */
@@ -103,6 +104,7 @@ struct rpc_call {
 	struct rpc_item	*items;
 	size_t		 nitems, npending;
 	size_t		*order;		/* item indexes as they settled */
+	unsigned int	 iter0;		/* the loop's iteration at the start */
 	size_t		 nsettled;
 	size_t		 cursor;
 	bool		 begun;		/* the answer's array is open */
@@ -202,8 +204,12 @@ void	rpc_item_settle(struct rpc_item *it, int code, const char *extra);
 void	rpc_item_wait(struct rpc_item *it, enum rpc_wait w);
 void	rpc_items_free(struct rpc_call *c);
 
-/* The settled items' result structs, in the order they settled (a
- * cursor in c: RPC_MORE when room() said 0). */
+/*
+ * The settled items' result structs, in make_allfunc's order: those
+ * settled at once, then those waited for, round after round (a round
+ * being a turn of the loop), each round in the items' order.  A cursor
+ * in c: RPC_MORE when room() said 0.
+ */
 enum rpc_status rpc_put_results(struct rpc_call *c, struct xr_out *o);
 
 /*
