@@ -1034,6 +1034,128 @@ START_TEST(test_removed_while_waited_on)
 }
 END_TEST
 
+/* getAllProcessInfo goes on past a process removed between two runs. */
+START_TEST(test_all_process_info_after_a_removal)
+{
+	struct rpc_call	*c;
+	struct sink	 k = { 0 };
+	struct xr_out	 o;
+	struct xr_val	*v;
+	char		 progs[8192], err[128];
+	size_t		 i, off = 0;
+	bool		 fault;
+	int		 runs = 0;
+
+	for (i = 0; i < 10; i++)
+		off += (size_t)snprintf(progs + off, sizeof(progs) - off,
+		    "[program:p%zu]\ncommand=/bin/true\nautostart=false\n\n",
+		    i);
+	start(progs);
+	c = rpc_call_new(rpc, "supervisor.getAllProcessInfo", NULL, wake,
+	    NULL);
+	k.limit = 1;
+	xr_out_init(&o, sink_write, sink_room, &k);
+	for (i = 0; i < 3; i++) {
+		k.run = 0;
+		ck_assert_int_eq(rpc_call_run(c, &o), RPC_MORE);
+	}
+	sup_remove(&sup, sup_find(&sup, "p7", "p7"));
+	run_for(0.02);
+	ck_assert_ptr_null(sup_find(&sup, "p7", "p7"));
+	do {
+		k.run = 0;
+		ck_assert_int_lt(runs++, 100);
+	} while (rpc_call_run(c, &o) == RPC_MORE);
+	xr_out_finish(&o);
+	rpc_call_free(c);
+	ck_assert_int_eq(xr_decode_response(k.buf, k.len, &v, &fault, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(v->n, 9);
+	for (i = 0; i < 9; i++) {
+		snprintf(err, sizeof(err), "p%zu", i < 7 ? i : i + 1);
+		ck_assert_str_eq(xr_member(v->v[i], "name")->s, err);
+	}
+	xr_val_free(v);
+	free(k.buf);
+	stop_all();
+}
+END_TEST
+
+static const char *
+main_log(void *arg)
+{
+	return arg;
+}
+
+static int	reopened;
+
+static void
+reopen_log(void *arg)
+{
+	(void)arg;
+	reopened++;
+}
+
+/* readLog and clearLog through main's hooks; a process's stdin; the
+ * process logs cleared. */
+START_TEST(test_main_log_stdin_and_clear)
+{
+	struct rpc_hooks h = { 0 };
+	struct xr_val	*v;
+	char		 path[4300], buf[64], progs[4400];
+	bool		 fault;
+	FILE		*fp;
+	size_t		 n = 0;
+	int		 i;
+
+	snprintf(path, sizeof(path), "%s/main.log", dir);
+	start_sleeper();
+	fault_of("supervisor.readLog", args("ii", 0LL, 0LL), 20, "NO_FILE");
+	h.logfile = main_log;
+	h.reopen_log = reopen_log;
+	h.arg = path;
+	rpc_set_hooks(rpc, &h);
+	write_file("main.log", "line one\n", 9);
+	v = call("supervisor.readLog", args("ii", -4LL, 0LL), &fault);
+	ck_assert_str_eq(v->s, "one\n");
+	xr_val_free(v);
+	ck_assert(call_true("supervisor.clearLog", NULL));
+	ck_assert_int_eq(reopened, 1);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	stop_all();
+
+	snprintf(progs, sizeof(progs), "[program:cat]\ncommand=/bin/cat\n"
+	    "startsecs=0\nstdout_logfile=%s/cat.out\n", dir);
+	start(progs);
+	wait_state("cat", SV_RUNNING, 5.);
+	ck_assert(call_true("supervisor.sendProcessStdin",
+	    args("ss", "cat", "hello\n")));
+	fault_of("supervisor.sendProcessStdin", args("si", "cat", 5LL), 2,
+	    "INCORRECT_PARAMETERS: 5");
+	snprintf(path, sizeof(path), "%s/cat.out", dir);
+	for (i = 0; i < 250 && n < 6; i++) {
+		run_for(0.02);
+		if ((fp = fopen(path, "r")) != NULL) {
+			n = fread(buf, 1, sizeof(buf) - 1, fp);
+			buf[n] = '\0';
+			fclose(fp);
+		}
+	}
+	ck_assert_str_eq(buf, "hello\n");
+	v = call("supervisor.clearAllProcessLogs", NULL, &fault);
+	ck_assert_uint_eq(v->n, 1);
+	check_result(v->v[0], "cat", "cat", 80, "OK");
+	xr_val_free(v);
+	ck_assert_int_eq((fp = fopen(path, "r")) != NULL, 1);
+	ck_assert_uint_eq(fread(buf, 1, sizeof(buf), fp), 0);
+	fclose(fp);
+	ck_assert(call_true("supervisor.clearProcessLogs", args("s", "cat")));
+	fault_of("supervisor.clearProcessLogs", args("s", "cat:*"), 10,
+	    "BAD_NAME: cat:*");
+	stop_all();
+}
+END_TEST
+
 Suite *
 rpc_suite(void)
 {
@@ -1059,6 +1181,8 @@ rpc_suite(void)
 	tcase_add_test(tc, test_reload_add_remove);
 	tcase_add_test(tc, test_diff_update);
 	tcase_add_test(tc, test_removed_while_waited_on);
+	tcase_add_test(tc, test_all_process_info_after_a_removal);
+	tcase_add_test(tc, test_main_log_stdin_and_clear);
 	suite_add_tcase(s, tc);
 	return s;
 }
