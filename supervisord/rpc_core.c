@@ -266,11 +266,10 @@ rpc_lookup(const struct rpc *r, const char *spec, char *gbuf, size_t glen,
 		return RPC_BAD_NAME;
 	memcpy(gbuf, spec, gl);
 	gbuf[gl] = '\0';
-	if (!rpc_group_live(r, gbuf))
-		return RPC_BAD_NAME;
-	if (name == NULL)
+	/* Found through the index, the group is there: no scan. */
+	if (name != NULL && (*pp = rpc_find(r, gbuf, name)) != NULL)
 		return 0;
-	if ((*pp = rpc_find(r, gbuf, name)) == NULL)
+	if (!rpc_group_live(r, gbuf) || name != NULL)
 		return RPC_BAD_NAME;
 	return 0;
 }
