@@ -91,7 +91,10 @@ def serve_evil(base, name):
         def log_message(self, *a):
             pass
 
-    srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+    # Threads: Chromium keeps spare connections open, on which a single
+    # threaded server would wait for ever, and shutdown() with it.
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
 
