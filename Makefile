@@ -38,7 +38,7 @@ $(O)/config.mk: packaging/detect packaging/install-deps
 	@sh packaging/detect >$@.tmp && mv $@.tmp $@
 
 LIBPROC_SRCS	:= $(wildcard libproc/*.c)
-DAEMON_SRCS	:= $(filter-out supervisord/supervisorctl.c,$(wildcard supervisord/*.c))
+DAEMON_SRCS	:= $(filter-out supervisord/supervisorctl%.c,$(wildcard supervisord/*.c))
 DAEMON_LIB_SRCS	:= $(filter-out supervisord/main.c,$(DAEMON_SRCS))
 # What unit tests link: every module but main.c (there is no global).
 UNIT_LIB_SRCS	:= $(DAEMON_LIB_SRCS)
@@ -73,11 +73,12 @@ $(O)/libproc.a: $(LIBPROC_OBJS)
 $(O)/supervisord: $(DAEMON_MAIN_OBJ) $(DAEMON_LIB_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
 
-# The client: the configuration reader (config*.o, which needs only
-# loglevel.o below it) and the XML-RPC codec.
-CTL_OBJS	= $(OBJ)/supervisord/supervisorctl.o \
-		  $(patsubst %.c,$(OBJ)/%.o,$(filter supervisord/config%.c \
-		    supervisord/loglevel.c supervisord/xmlrpc.c,$(DAEMON_SRCS)))
+# The client: its own files (supervisorctl*.c), the configuration reader
+# (config*.o, which needs only loglevel.o below it) and the XML-RPC codec.
+CTL_OBJS	= $(patsubst %.c,$(OBJ)/%.o, \
+		    $(wildcard supervisord/supervisorctl*.c) \
+		    $(filter supervisord/config%.c supervisord/loglevel.c \
+		    supervisord/xmlrpc.c,$(DAEMON_SRCS)))
 $(O)/supervisorctl: $(CTL_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
 

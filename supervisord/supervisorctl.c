@@ -1,54 +1,26 @@
 /*
- * supervisorctl: the client of supervisord's control socket.  It finds
- * the socket as supervisorctl 4.2.5 finds its server (-s, or serverurl=
- * of [supervisorctl] in the configuration of -c or of the default search;
- * here also [unix_http_server] file= when serverurl= is absent), sends
- * one request line made of its arguments, prints what the daemon answers
- * and exits with the status the daemon gives: the daemon words every
- * answer as supervisorctl would (see supervisorctl(1), PROTOCOL).
+ * supervisorctl: the client of supervisord's XML-RPC interface, over
+ * unix:// or http://.  It finds its server as supervisorctl 4.2.5 does
+ * (-s, or serverurl= of [supervisorctl] in the configuration of -c or of
+ * the default search; here also [unix_http_server] file= when no
+ * serverurl is set), runs the words of its command line as one command,
+ * prints what Python's supervisorctl prints and exits with its status.
+ * This file reads the options and the configuration and runs the command
+ * as Controller.onecmd does; the commands, the wire and the words live
+ * in supervisorctl_*.c (see supervisorctl.h).
  */
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <sys/un.h>
-
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
-#include <stdbool.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "supervisord/config.h"
-
-struct opts {
-	char	*configfile;
-	char	*serverurl;		/* -s */
-	char	*username;		/* -u */
-	char	*password;		/* -p */
-	char	*ctl_url, *ctl_user, *ctl_pass;		/* [supervisorctl] */
-	char	*unix_file, *unix_user, *unix_pass;	/* [unix_http_server] */
-};
-
-static struct opts opt;
-
-static void
-opts_free(void)
-{
-	free(opt.configfile);
-	free(opt.serverurl);
-	free(opt.username);
-	free(opt.password);
-	free(opt.ctl_url);
-	free(opt.ctl_user);
-	free(opt.ctl_pass);
-	free(opt.unix_file);
-	free(opt.unix_user);
-	free(opt.unix_pass);
-}
+#include "supervisord/supervisorctl.h"
 
 static const char usage_text[] =
 "supervisorctl -- control applications run by supervisord from the cmd line.\n"
@@ -70,35 +42,502 @@ static const char usage_text[] =
 "Actions are commands like \"tail\" or \"stop\".  If -i is specified or no action is\n"
 "specified on the command line, a \"shell\" interpreting actions typed\n"
 "interactively is started.  Use the action \"help\" to find out about available\n"
-"actions.\n";
+"actions.\n"
+"\n";
 
+/* cmd.Cmd.print_topics of the default plugin's commands. */
 static const char help_text[] =
 "\n"
 "default commands (type help <topic>):\n"
 "=====================================\n"
-"add    clear  maintail  quit    reread   signal  status  update \n"
-"avail  exit   pid       reload  restart  start   stop    version\n"
-"remove shutdown  tail\n"
+"add    exit      open  reload  restart   start   tail   \n"
+"avail  fg        pid   remove  shutdown  status  update \n"
+"clear  maintail  quit  reread  signal    stop    version\n"
 "\n";
 
-static void __attribute__((noreturn))
-usage_error(const char *msg)
+/* Each help_NAME of supervisorctl.py, word for word. */
+static const struct {
+	const char	*name;
+	const char	*text;
+} helps[] = {
+	{ "add", "add <name> [...]\tActivates any updates in config for "
+	    "process/group\n" },
+	{ "avail", "avail\t\t\tDisplay all configured processes\n" },
+	{ "clear", "clear <name>\t\tClear a process' log files.\n"
+	    "clear <name> <name>\tClear multiple process' log files\n"
+	    "clear all\t\tClear all process' log files\n" },
+	{ "exit", "exit\tExit the supervisor shell.\n" },
+	{ "fg", "fg <process>\tConnect to a process in foreground mode\n"
+	    "\t\tCtrl-C to exit\n" },
+	{ "maintail", "maintail -f \tContinuous tail of supervisor main log "
+	    "file (Ctrl-C to exit)\n"
+	    "maintail -100\tlast 100 *bytes* of supervisord main log file\n"
+	    "maintail\tlast 1600 *bytes* of supervisor main log file\n\n" },
+	{ "open", "open <url>\tConnect to a remote supervisord process.\n"
+	    "\t\t(for UNIX domain socket, use unix:///socket/path)\n" },
+	{ "pid", "pid\t\t\tGet the PID of supervisord.\n"
+	    "pid <name>\t\tGet the PID of a single child process by name.\n"
+	    "pid all\t\t\tGet the PID of every child process, one per "
+	    "line.\n" },
+	{ "quit", "quit\tExit the supervisor shell.\n" },
+	{ "reload", "reload \t\tRestart the remote supervisord.\n" },
+	{ "remove", "remove <name> [...]\tRemoves process/group from active "
+	    "config\n" },
+	{ "reread", "reread \t\t\tReload the daemon's configuration files "
+	    "without add/remove\n" },
+	{ "restart", "restart <name>\t\tRestart a process\n"
+	    "restart <gname>:*\tRestart all processes in a group\n"
+	    "restart <name> <name>\tRestart multiple processes or groups\n"
+	    "restart all\t\tRestart all processes\n"
+	    "Note: restart does not reread config files. For that, see "
+	    "reread and update.\n" },
+	{ "shutdown", "shutdown \tShut the remote supervisord down.\n" },
+	{ "signal", "signal <signal name> <name>\t\tSignal a process\n"
+	    "signal <signal name> <gname>:*\t\tSignal all processes in a "
+	    "group\n"
+	    "signal <signal name> <name> <name>\tSignal multiple processes "
+	    "or groups\n"
+	    "signal <signal name> all\t\tSignal all processes\n" },
+	{ "start", "start <name>\t\tStart a process\n"
+	    "start <gname>:*\t\tStart all processes in a group\n"
+	    "start <name> <name>\tStart multiple processes or groups\n"
+	    "start all\t\tStart all processes\n" },
+	{ "status", "status <name>\t\tGet status for a single process\n"
+	    "status <gname>:*\tGet status for all processes in a group\n"
+	    "status <name> <name>\tGet status for multiple named processes\n"
+	    "status\t\t\tGet all process status info\n" },
+	{ "stop", "stop <name>\t\tStop a process\n"
+	    "stop <gname>:*\t\tStop all processes in a group\n"
+	    "stop <name> <name>\tStop multiple processes or groups\n"
+	    "stop all\t\tStop all processes\n" },
+	{ "tail", "tail [-f] <name> [stdout|stderr] (default stdout)\n"
+	    "Ex:\n"
+	    "tail -f <name>\t\tContinuous tail of named process stdout\n"
+	    "\t\t\tCtrl-C to exit.\n"
+	    "tail -100 <name>\tlast 100 *bytes* of process stdout\n"
+	    "tail <name> stderr\tlast 1600 *bytes* of process stderr\n" },
+	{ "update", "update\t\t\tReload config and add/remove as necessary, "
+	    "and will restart affected programs\n"
+	    "update all\t\tReload config and add/remove as necessary, and "
+	    "will restart affected programs\n"
+	    "update <gname> [...]\tUpdate specific groups\n" },
+	{ "version", "version\t\t\tShow the version of the remote "
+	    "supervisord process\n" },
+};
+
+static void cmd_help(struct ctl *, const char *);
+static void cmd_quit(struct ctl *, const char *);
+
+static const struct {
+	const char	*name;
+	ctl_cmd_fn	*fn;
+} cmds[] = {
+	{ "EOF", cmd_quit },		/* Controller.do_EOF */
+	{ "add", cmd_add },
+	{ "avail", cmd_avail },
+	{ "clear", cmd_clear },
+	{ "exit", cmd_quit },
+	{ "fg", cmd_fg },
+	{ "help", cmd_help },
+	{ "maintail", cmd_maintail },
+	{ "open", cmd_open },
+	{ "pid", cmd_pid },
+	{ "quit", cmd_quit },
+	{ "reload", cmd_reload },
+	{ "remove", cmd_remove },
+	{ "reread", cmd_reread },
+	{ "restart", cmd_restart },
+	{ "shutdown", cmd_shutdown },
+	{ "signal", cmd_signal },
+	{ "start", cmd_start },
+	{ "status", cmd_status },
+	{ "stop", cmd_stop },
+	{ "tail", cmd_tail },
+	{ "update", cmd_update },
+	{ "version", cmd_version },
+};
+
+void
+ctl_out(const char *fmt, ...)
 {
-	fprintf(stderr, "Error: %s\nFor help, use %s -h\n", msg,
-	    "supervisorctl");
-	exit(2);
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
 }
 
-static char *
-xstrdup(const char *s)
+bool
+ctl_help(const char *name)
 {
-	char	*r;
+	size_t	i;
 
-	if ((r = strdup(s)) == NULL) {
-		perror("supervisorctl");
-		exit(1);
+	for (i = 0; i < sizeof(helps) / sizeof(helps[0]); i++)
+		if (strcmp(helps[i].name, name) == 0) {
+			fputs(helps[i].text, stdout);
+			return true;
+		}
+	return false;
+}
+
+static void
+cmd_help(struct ctl *c, const char *arg)
+{
+	(void)c;
+	if (strcmp(arg, "help") == 0) {
+		ctl_out("help\t\tPrint a list of available actions");
+		ctl_out("help <action>\tPrint help for <action>");
+	} else if (*arg == '\0')
+		fputs(help_text, stdout);
+	else if (!ctl_help(arg))
+		ctl_out("*** No help on %s", arg);
+}
+
+static void
+cmd_quit(struct ctl *c, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	ctl_out("%s", "");
+}
+
+static void __attribute__((noreturn))
+oom(void)
+{
+	fputs("supervisorctl: out of memory\n", stderr);
+	exit(1);
+}
+
+void *
+ctl_keepmem(struct ctl *c, void *p)
+{
+	struct xr_val	**v, *w;
+
+	if (c->nkept == c->capkept) {
+		if ((v = reallocarray(c->kept, c->capkept * 2 + 16,
+		    sizeof(*v))) == NULL)
+			oom();
+		c->kept = v;
+		c->capkept = c->capkept * 2 + 16;
 	}
-	return r;
+	if (p == NULL)
+		return NULL;
+	/* An empty base64 value owns the block: freed with the rest. */
+	if ((w = xr_string("", 0)) == NULL)
+		oom();
+	free(w->s);
+	w->type = XR_BASE64;
+	w->s = p;
+	c->kept[c->nkept++] = w;
+	return p;
+}
+
+/* Python's str.isspace() for ASCII, as str.split() and strip() use it. */
+static bool
+py_space(unsigned char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r') ||
+	    (ch >= 0x1c && ch <= 0x1f);
+}
+
+char **
+ctl_split(struct ctl *c, const char *arg, size_t *np)
+{
+	char	**v, *s;
+	size_t	 n = 0, len = strlen(arg);
+
+	if ((v = malloc((len / 2 + 2) * sizeof(*v) + len + 1)) == NULL)
+		oom();
+	s = (char *)(v + len / 2 + 2);
+	memcpy(s, arg, len + 1);
+	for (;;) {
+		while (py_space((unsigned char)*s))
+			*s++ = '\0';
+		if (*s == '\0')
+			break;
+		v[n++] = s;
+		while (*s != '\0' && !py_space((unsigned char)*s))
+			s++;
+	}
+	v[n] = NULL;
+	if (np != NULL)
+		*np = n;
+	return ctl_keepmem(c, v);
+}
+
+struct xr_val *
+ctl_args(const char *fmt, ...)
+{
+	struct xr_val	*a, *v;
+	const char	*s;
+	va_list		 ap;
+
+	if ((a = xr_array()) == NULL)
+		oom();
+	va_start(ap, fmt);
+	for (; *fmt != '\0'; fmt++) {
+		if (*fmt == 's') {
+			s = va_arg(ap, const char *);
+			v = xr_string(s, strlen(s));
+		} else if (*fmt == 'i')
+			v = xr_int(va_arg(ap, int));
+		else
+			v = va_arg(ap, struct xr_val *);
+		if (xr_push(a, v) == -1)
+			oom();
+	}
+	va_end(ap);
+	return a;
+}
+
+int
+ctl_fault_code(const struct xr_val *fault)
+{
+	return (int)ctl_int(fault, "faultCode");
+}
+
+const char *
+ctl_fault_text(const struct xr_val *fault)
+{
+	return ctl_str(fault, "faultString");
+}
+
+/* Python's repr() of a str. */
+static void
+str_repr(char *buf, size_t len, const char *s)
+{
+	char	 q = strchr(s, '\'') != NULL && strchr(s, '"') == NULL ?
+		    '"' : '\'';
+	size_t	 o = 0;
+	int	 n;
+
+	n = snprintf(buf, len, "%c", q);
+	o = (size_t)n;
+	for (; *s != '\0' && o + 6 < len; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == (unsigned char)q || ch == '\\')
+			o += (size_t)snprintf(buf + o, len - o, "\\%c", ch);
+		else if (ch == '\n')
+			o += (size_t)snprintf(buf + o, len - o, "\\n");
+		else if (ch == '\r')
+			o += (size_t)snprintf(buf + o, len - o, "\\r");
+		else if (ch == '\t')
+			o += (size_t)snprintf(buf + o, len - o, "\\t");
+		else if (ch < 0x20 || ch == 0x7f)
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", ch);
+		else
+			buf[o++] = (char)ch;
+	}
+	snprintf(buf + o, len - o, "%c", q);
+}
+
+const char *
+ctl_fault_str(const struct xr_val *fault, char *buf, size_t len)
+{
+	char	r[400];
+
+	str_repr(r, sizeof(r), ctl_fault_text(fault));
+	snprintf(buf, len, "<Fault %d: %s>", ctl_fault_code(fault), r);
+	return buf;
+}
+
+const char *
+ctl_str(const struct xr_val *st, const char *key)
+{
+	const struct xr_val *v = xr_member(st, key);
+
+	return v != NULL && v->s != NULL ? v->s : "";
+}
+
+long long
+ctl_int(const struct xr_val *st, const char *key)
+{
+	const struct xr_val *v = xr_member(st, key);
+
+	if (v == NULL)
+		return 0;
+	if (v->type == XR_STRING && v->s != NULL)
+		return strtoll(v->s, NULL, 10);
+	return v->i;
+}
+
+void
+ctl_raise_fault(struct ctl *c, const struct xr_val *fault)
+{
+	char	buf[512];
+
+	ctl_out("error: <class 'xmlrpc.client.Fault'>, %s: file: "
+	    "/usr/lib/python3.11/xmlrpc/client.py line: 668",
+	    ctl_fault_str(fault, buf, sizeof(buf)));
+	c->exitstatus = CTL_GENERIC;
+	longjmp(*c->jb, 1);
+}
+
+void
+ctl_raise_value(struct ctl *c, const char *text, const char *file, int line)
+{
+	ctl_out("error: <class 'ValueError'>, %s: file: %s line: %d", text,
+	    file, line);
+	c->exitstatus = CTL_GENERIC;
+	longjmp(*c->jb, 1);
+}
+
+const char *
+ctl_namespec(const char *group, const char *name, char *buf, size_t len)
+{
+	if (name != NULL && strcmp(group, name) == 0)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%s:%s", group, name != NULL ? name :
+		    "None");
+	return buf;
+}
+
+void
+ctl_split_namespec(struct ctl *c, const char *spec, const char **group,
+    const char **name)
+{
+	char	*g, *colon;
+
+	if ((g = strdup(spec)) == NULL)
+		oom();
+	ctl_keepmem(c, g);
+	if ((colon = strchr(g, ':')) == NULL) {
+		*group = *name = g;
+		return;
+	}
+	*colon = '\0';
+	*group = g;
+	*name = colon[1] == '\0' || strcmp(colon + 1, "*") == 0 ? NULL :
+	    colon + 1;
+}
+
+void
+ctl_fault_status(struct ctl *c, int code, int ignored)
+{
+	if (code == ignored || code == F_SUCCESS)
+		return;
+	if (code == F_SPAWN_ERROR || code == F_ABNORMAL_TERMINATION ||
+	    code == F_NOT_RUNNING)
+		c->exitstatus = CTL_NOT_RUNNING;
+	else
+		c->exitstatus = CTL_GENERIC;
+}
+
+bool
+ctl_upcheck(struct ctl *c)
+{
+	const struct xr_val *r;
+	int	 rc;
+
+	ctl_proxy(c);
+	if ((rc = ctl_rpc_try(c, "supervisor.getVersion", NULL, &r)) == -1) {
+		if (c->err == CTL_E_SOCKET && c->errnum == ECONNREFUSED) {
+			ctl_out("%s refused connection", c->url);
+			c->exitstatus = CTL_PRIVILEGES;
+			return false;
+		}
+		if (c->err == CTL_E_SOCKET && c->errnum == ENOENT) {
+			ctl_out("%s no such file", c->url);
+			c->exitstatus = CTL_NOT_RUNNING;
+			return false;
+		}
+		ctl_raise_err(c);
+	}
+	if (rc == F_UNKNOWN_METHOD) {
+		ctl_out("Sorry, supervisord responded but did not recognize "
+		    "the supervisor namespace commands that supervisorctl "
+		    "uses to control it.  Please check that the "
+		    "[rpcinterface:supervisor] section is enabled in the "
+		    "configuration file (see sample.conf).");
+		c->exitstatus = CTL_UNIMPLEMENTED;
+		return false;
+	}
+	if (rc != 0)
+		ctl_raise_fault(c, r);
+	if (r->type != XR_STRING || strcmp(r->s, "3.0") != 0) {
+		ctl_out("Sorry, this version of supervisorctl expects to talk "
+		    "to a server with API version 3.0, but the remote version "
+		    "is %s.", r->type == XR_STRING ? r->s : "?");
+		c->exitstatus = CTL_NOT_INSTALLED;
+		return false;
+	}
+	return true;
+}
+
+static void
+kept_free(struct ctl *c)
+{
+	while (c->nkept > 0)
+		xr_val_free(c->kept[--c->nkept]);
+}
+
+/* Run fn(arg) under the jump a raise takes; the jump's value. */
+static int
+run_guarded(struct ctl *c, ctl_cmd_fn *fn, const char *arg)
+{
+	jmp_buf	jb;
+	int	rc;
+
+	c->jb = &jb;
+	if ((rc = setjmp(jb)) == 0)
+		fn(c, arg);
+	c->jb = NULL;
+	return rc;
+}
+
+/*
+ * Controller.onecmd with cmd.Cmd's parseline: the command is the
+ * leading identifier characters, its argument the rest, stripped.  A 401
+ * says "Server requires authentication" and runs the command again, as
+ * the non-interactive path of onecmd does, which then raises.
+ */
+static void
+onecmd(struct ctl *c, const char *text)
+{
+	const char	*arg, *e;
+	char		*line, *name;
+	ctl_cmd_fn	*fn = NULL;
+	size_t		 i, n;
+
+	while (py_space((unsigned char)*text))
+		text++;
+	n = strlen(text);
+	while (n > 0 && py_space((unsigned char)text[n - 1]))
+		n--;
+	if (n == 0)
+		return;
+	if (*text == '?') {
+		if (asprintf(&line, "help %.*s", (int)n - 1, text + 1) == -1)
+			oom();
+	} else if ((line = strndup(text, n)) == NULL)
+		oom();
+	for (e = line; (*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
+	    (*e >= '0' && *e <= '9') || *e == '_'; e++)
+		;
+	if ((name = strndup(line, (size_t)(e - line))) == NULL)
+		oom();
+	for (arg = e; py_space((unsigned char)*arg); arg++)
+		;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			fn = cmds[i].fn;
+	if (*line == '!' || fn == NULL) {
+		ctl_out("*** Unknown syntax: %s", line);
+		c->exitstatus = CTL_GENERIC;
+	} else if (run_guarded(c, fn, arg) == 2) {
+		kept_free(c);
+		ctl_out("Server requires authentication");
+		c->exitstatus = CTL_GENERIC;
+		c->retry = true;
+		(void)run_guarded(c, fn, arg);
+		c->retry = false;
+	}
+	kept_free(c);
+	free(name);
+	free(line);
 }
 
 /*
@@ -107,115 +546,98 @@ xstrdup(const char *s)
  * does not keep the client from reaching a running daemon.
  */
 static void
-read_config(struct opts *o)
+read_config(struct ctl *c, const char *file, const char *s_url,
+    const char *s_user, const char *s_pass)
 {
 	char		 path[PATH_MAX * 8];
 	struct cfg_msgs	 errs = { NULL, 0 };
-	struct cfg_ctl	*cc;
+	struct cfg_ctl	*cc = NULL;
+	const char	*url, *user, *pass;
 	size_t		 i;
 
-	if (o->configfile == NULL) {
-		if (cfg_find_default(path, sizeof(path)) == -1) {
-			if (o->serverurl != NULL)
-				return;
-			fprintf(stderr, "Error: No config file found at "
-			    "default paths (%s); use the -c option to specify "
-			    "a config file at a different path\n", path);
-			exit(2);
-		}
-		o->configfile = xstrdup(path);
+	if (file == NULL && cfg_find_default(path, sizeof(path)) == 0)
+		file = path;
+	else if (file == NULL && s_url == NULL) {
+		fprintf(stderr, "Error: No config file found at default paths "
+		    "(%s); use the -c option to specify a config file at a "
+		    "different path\n", path);
+		exit(2);
 	}
-	if ((cc = cfg_ctl_load(o->configfile, &errs)) == NULL) {
+	if (file != NULL && (cc = cfg_ctl_load(file, &errs)) == NULL) {
 		for (i = 0; i < errs.n; i++)
 			fprintf(stderr, "Error: %s\n", errs.v[i]);
 		if (errs.n == 0)
 			fprintf(stderr, "Error: could not read config file "
-			    "%s: out of memory\n", o->configfile);
+			    "%s: out of memory\n", file);
 		cfg_msgs_free(&errs);
 		exit(2);
 	}
-	o->ctl_url = cc->serverurl;
-	o->ctl_user = cc->username;
-	o->ctl_pass = cc->password;
-	o->unix_file = cc->unix_file;
-	o->unix_user = cc->unix_username;
-	o->unix_pass = cc->unix_password;
-	/* Moved: the options own the strings now. */
-	memset(cc, 0, sizeof(*cc));
+	url = s_url != NULL ? s_url : cc != NULL ? cc->serverurl : NULL;
+	user = cc != NULL ? cc->username : NULL;
+	pass = cc != NULL ? cc->password : NULL;
+	/* No serverurl anywhere: the daemon's own socket, its credentials. */
+	if (url == NULL && cc != NULL && cc->unix_file != NULL) {
+		if (asprintf(&c->url, "unix://%s", cc->unix_file) == -1)
+			oom();
+		if (user == NULL && pass == NULL) {
+			user = cc->unix_username;
+			pass = cc->unix_password;
+		}
+	} else if ((c->url = strdup(url != NULL ? url :
+	    "http://localhost:9001")) == NULL)
+		oom();
+	if (s_user != NULL)
+		user = s_user;
+	if (s_pass != NULL)
+		pass = s_pass;
+	if ((user != NULL && (c->user = strdup(user)) == NULL) ||
+	    (pass != NULL && (c->pass = strdup(pass)) == NULL))
+		oom();
 	cfg_ctl_free(cc);
 }
 
-/* "unix:///tmp/supervisor.sock" -> the path; NULL for anything else. */
+/* datatypes.url: a scheme, then a netloc or a path. */
+static bool
+is_url(const char *s)
+{
+	size_t	n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+	if (n == 0 || s[n] != ':' || !((*s >= 'a' && *s <= 'z') ||
+	    (*s >= 'A' && *s <= 'Z')))
+		return false;
+	s += n + 1;
+	return *s != '\0' && *s != '?' && *s != '#';
+}
+
+static void	usage_error(const char *, const char *, ...)
+		    __attribute__((noreturn, format(printf, 2, 3)));
+
+static void
+usage_error(const char *progname, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nFor help, use %s -h\n", progname);
+	exit(2);
+}
+
+/* How getopt names a bad option: "-x", or "--name" without its value. */
 static const char *
-url_path(const char *url)
+optname(const char *arg, int opt)
 {
-	if (strncmp(url, "unix://", 7) == 0)
-		return url + 7;
-	return NULL;
-}
+	static char	buf[256];
 
-/* %XX-encode what would break the auth line's words. */
-static void
-put_word(FILE *fp, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (isalnum((unsigned char)*s) || strchr("-._~@+", *s))
-			fputc(*s, fp);
-		else
-			fprintf(fp, "%%%02X", (unsigned char)*s);
-	}
-}
-
-static void
-on_sigint(int sig)
-{
-	(void)sig;
-	/* tail -f ends with Ctrl-C, as supervisorctl's: a newline, 0. */
-	if (write(STDOUT_FILENO, "\n", 1) == -1) {
-		/* exiting anyway */
-	}
-	_exit(0);
-}
-
-/* Read the answer: print it, return the status it ends with. */
-static int
-read_answer(FILE *in, const char *url)
-{
-	char	*line = NULL, buf[65536];
-	size_t	 cap = 0, want, n;
-	ssize_t	 len;
-	int	 status = -1;
-
-	while ((len = getline(&line, &cap, in)) != -1) {
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len >= 2 && line[0] == 'o' && line[1] == ' ') {
-			printf("%s\n", line + 2);
-		} else if (len >= 2 && line[0] == 'd' && line[1] == ' ') {
-			want = strtoul(line + 2, NULL, 10);
-			while (want > 0) {
-				n = fread(buf, 1, want < sizeof(buf) ? want :
-				    sizeof(buf), in);
-				if (n == 0)
-					break;
-				fwrite(buf, 1, n, stdout);
-				want -= n;
-			}
-			fflush(stdout);
-		} else if (len >= 2 && line[0] == '.' && line[1] == ' ') {
-			status = atoi(line + 2);
-			break;
-		}
-		if (line[0] == 'o' || line[0] == 'd')
-			fflush(stdout);
-	}
-	free(line);
-	if (status == -1) {
-		printf("ERROR: %s closed the connection before the answer "
-		    "ended\n", url);
-		status = 1;
-	}
-	return status;
+	if (strncmp(arg, "--", 2) != 0)
+		snprintf(buf, sizeof(buf), "-%c", opt);
+	else
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(arg, "="),
+		    arg);
+	return buf;
 }
 
 int
@@ -228,134 +650,90 @@ main(int argc, char **argv)
 		{ "serverurl",		required_argument,	NULL, 's' },
 		{ "username",		required_argument,	NULL, 'u' },
 		{ "password",		required_argument,	NULL, 'p' },
-		{ "history-file",	required_argument,	NULL, 'r' },
+		{ "history_file",	required_argument,	NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sockaddr_un sun;
-	const char	*url, *path, *user, *pass, *cmd;
-	char		 msg[512];
-	FILE		*fp, *in;
-	int		 c, fd, i, err;
-	bool		 is_status, is_shutdown;
+	struct ctl	 c;
+	const char	*file = NULL, *s_url = NULL, *s_user = NULL;
+	const char	*s_pass = NULL;
+	char		*line;
+	size_t		 len;
+	int		 ch, i, status;
+	unsigned	 seen = 0, bit;
+	int		 longidx = -1;
 
-	atexit(opts_free);
+	memset(&c, 0, sizeof(c));
+	c.fd = -1;
+	c.progname = argv[0];
 	opterr = 0;
 	/* "+": the action's own options (tail -f) are not ours. */
-	while ((c = getopt_long(argc, argv, "+c:his:u:p:r:", long_opts,
-	    NULL)) != -1) {
-		switch (c) {
+	while ((ch = getopt_long(argc, argv, "+:c:his:u:p:r:", long_opts,
+	    &longidx)) != -1) {
+		/* Options.realize: a second -c, -s, -u, -p, -i or -r. */
+		bit = ch == 'c' ? 1 : ch == 's' ? 2 : ch == 'u' ? 4 :
+		    ch == 'p' ? 8 : ch == 'i' ? 16 : ch == 'r' ? 32 : 0;
+		if (bit != 0 && (seen & bit) != 0 && (ch != 's' ||
+		    is_url(optarg)))
+			usage_error(argv[0], "conflicting command line option "
+			    "'%s%s'", longidx >= 0 ? "--" : "-", longidx >= 0 ?
+			    long_opts[longidx].name : (char []){ (char)ch, 0 });
+		seen |= bit;
+		longidx = -1;
+		switch (ch) {
 		case 'c':
-			opt.configfile = xstrdup(optarg);
+			file = optarg;
 			break;
 		case 'h':
-			printf(usage_text, "supervisorctl");
+			printf(usage_text, argv[0]);
 			return 0;
 		case 'i':
 		case 'r':
 			break;
 		case 's':
-			opt.serverurl = xstrdup(optarg);
+			if (!is_url(optarg))
+				usage_error(argv[0], "invalid value for -s "
+				    "'%s': value '%s' is not a URL", optarg,
+				    optarg);
+			s_url = optarg;
 			break;
 		case 'u':
-			opt.username = xstrdup(optarg);
+			s_user = optarg;
 			break;
 		case 'p':
-			opt.password = xstrdup(optarg);
+			s_pass = optarg;
 			break;
+		case ':':
+			usage_error(argv[0], "option %s requires argument",
+			    optname(argv[optind - 1], optopt));
 		default:
-			snprintf(msg, sizeof(msg), "option %s not recognized",
-			    argv[optind - 1]);
-			usage_error(msg);
+			usage_error(argv[0], "option %s not recognized",
+			    optname(argv[optind - 1], optopt));
 		}
 	}
-	cmd = optind < argc ? argv[optind] : "status";
-	if (strcmp(cmd, "help") == 0) {
-		fputs(help_text, stdout);
-		return 0;
-	}
-	if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "exit") == 0)
-		return 0;
-	is_status = strcmp(cmd, "status") == 0;
-	is_shutdown = strcmp(cmd, "shutdown") == 0;
-	read_config(&opt);
+	read_config(&c, file, s_url, s_user, s_pass);
 
-	url = opt.serverurl != NULL ? opt.serverurl : opt.ctl_url;
-	if (url == NULL && opt.unix_file != NULL) {
-		snprintf(msg, sizeof(msg), "unix://%s", opt.unix_file);
-		url = opt.ctl_url = xstrdup(msg);
-	}
-	if (url == NULL)
-		url = "http://localhost:9001";
-	user = opt.username != NULL ? opt.username :
-	    opt.ctl_user != NULL ? opt.ctl_user : opt.unix_user;
-	pass = opt.password != NULL ? opt.password :
-	    opt.ctl_pass != NULL ? opt.ctl_pass : opt.unix_pass;
-	if ((path = url_path(url)) == NULL) {
-		printf("ERROR: %s: this supervisord serves only a unix socket "
-		    "(unix:///path, [unix_http_server] file=), not TCP or "
-		    "XML-RPC\n", url);
-		return is_status ? 4 : 1;
-	}
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		printf("ERROR: %s: socket path too long\n", url);
-		return is_status ? 4 : 1;
-	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		err = errno;
-		if (is_shutdown && (err == ENOENT || err == ECONNREFUSED)) {
-			printf("ERROR: %s %s (already shut down?)\n", url,
-			    err == ENOENT ? "no such file" :
-			    "refused connection");
-			return 1;
-		}
-		if (err == ENOENT) {
-			printf("%s no such file\n", url);
-			return is_status ? 4 : 7;
-		}
-		if (err == ECONNREFUSED) {
-			printf("%s refused connection\n", url);
-			return 4;
-		}
-		printf("%s: %s\n", url, strerror(err));
-		return 4;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_sigint);
-	if ((fp = fdopen(fd, "w")) == NULL) {
-		perror("supervisorctl");
-		return 1;
-	}
-	if (user != NULL) {
-		fputs("auth ", fp);
-		put_word(fp, user);
-		fputc(' ', fp);
-		put_word(fp, pass != NULL ? pass : "");
-		fputc('\n', fp);
-	}
-	/* supervisorctl runs " ".join(args) as one command line. */
-	if (optind >= argc)
-		fputs("status", fp);
+	/* main(): " ".join(args); without any, status (there is no shell). */
+	for (len = 1, i = optind; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((line = malloc(len + 6)) == NULL)
+		oom();
+	strcpy(line, optind < argc ? "" : "status");
 	for (i = optind; i < argc; i++) {
-		if (strpbrk(argv[i], "\r\n") != NULL) {
-			printf("ERROR: an argument holds a newline\n");
-			return 1;
-		}
-		fprintf(fp, "%s%s", i > optind ? " " : "", argv[i]);
+		if (i > optind)
+			strcat(line, " ");
+		strcat(line, argv[i]);
 	}
-	fputc('\n', fp);
-	if (fflush(fp) == EOF) {
-		printf("ERROR: %s: %s\n", url, strerror(errno));
+	onecmd(&c, line);
+	status = c.exitstatus;
+	free(line);
+	if (c.fd != -1)
+		close(c.fd);
+	free(c.rbuf);
+	free(c.kept);
+	free(c.url);
+	free(c.user);
+	free(c.pass);
+	if (fflush(stdout) == EOF && errno != EPIPE)
 		return 1;
-	}
-	/* No half-close: the daemon takes EOF for a client gone away. */
-	if ((fd = dup(fd)) == -1 || (in = fdopen(fd, "r")) == NULL) {
-		perror("supervisorctl");
-		return 1;
-	}
-	return read_answer(in, url);
+	return status;
 }
