@@ -54,9 +54,10 @@ UNIT_LIB_OBJS	= $(UNIT_LIB_SRCS:%.c=$(OBJ)/%.o)
 INTEG_OBJS	= $(INTEG_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/tests/harness.o \
 		  $(OBJ)/tests/skip.o
 
-ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(EXPAT_CFLAGS) $(CFLAGS) \
-		  $(CPPFLAGS)
-DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS) $(EXPAT_LIBS) $(HTTP_PARSER_LIBS)
+ALL_CFLAGS	= $(XCFLAGS) $(EV_CFLAGS) $(INIH_CFLAGS) $(EXPAT_CFLAGS) \
+		  $(MD_CFLAGS) $(CFLAGS) $(CPPFLAGS)
+DAEMON_LIBS	= $(EV_LIBS) $(INIH_LIBS) $(EXPAT_LIBS) $(HTTP_PARSER_LIBS) \
+		  $(MD_LIBS)
 
 .PHONY: all check check-unit check-integration sanitize run install clean \
 	bench layering fuzz deb deb-test fresh-root

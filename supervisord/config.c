@@ -477,10 +477,10 @@ cfg_ctl_load(const char *path, struct cfg_msgs *errors)
 		/* Errors in the server sections are not the client's. */
 		ld.errs = &drop;	/* in the arena: gone with it */
 		s = store_find(&ld.ini, "unix_http_server");
-		/* As the daemon reads them: the credentials unexpanded. */
+		/* As the daemon reads them: the credentials expanded. */
 		cc->unix_file = ctl_get(&ld, s, "file", false, true);
-		cc->unix_username = ctl_get(&ld, s, "username", false, false);
-		cc->unix_password = ctl_get(&ld, s, "password", false, false);
+		cc->unix_username = ctl_get(&ld, s, "username", false, true);
+		cc->unix_password = ctl_get(&ld, s, "password", false, true);
 		ld.errs = errors;
 	}
 	if (ld_fini(&ld) == NULL)

@@ -170,8 +170,15 @@ struct cfg {
 	char		*unix_socket;	/* [unix_http_server] file=, or NULL */
 	int		 unix_socket_mode;	/* chmod=, default 0700 */
 	char		*unix_socket_owner;	/* chown=, or NULL */
-	char		*http_username;
+	char		*http_username;	/* [unix_http_server]'s, expanded */
 	char		*http_password;
+	char		*inet_port;	/* [inet_http_server] port= as given, or
+					   NULL: no inet server */
+	char		*inet_host;	/* its host, lowercased; "" for every
+					   interface (":9001", "*:9001", "9001") */
+	int		 inet_portnum;	/* 1 to 65535 */
+	char		*inet_username;	/* [inet_http_server]'s, expanded */
+	char		*inet_password;
 	char		*ctl_serverurl;	/* [supervisorctl] serverurl= */
 	struct cfg_msgs	 warnings;	/* unknown keys, ignored sections */
 };

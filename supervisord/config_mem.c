@@ -135,6 +135,10 @@ cfg_contents_free(struct cfg *c)
 	cu_free(c->unix_socket_owner);
 	cu_free(c->http_username);
 	cu_free(c->http_password);
+	cu_free(c->inet_port);
+	cu_free(c->inet_host);
+	cu_free(c->inet_username);
+	cu_free(c->inet_password);
 	cu_free(c->ctl_serverurl);
 	cfg_msgs_free(&c->warnings);
 	cu_free(c->path);
@@ -295,6 +299,11 @@ cfg_copy_into(struct cfg *h, const struct cfg *a)
 	h->unix_socket_owner = cu_strdup(a->unix_socket_owner);
 	h->http_username = cu_strdup(a->http_username);
 	h->http_password = cu_strdup(a->http_password);
+	h->inet_port = cu_strdup(a->inet_port);
+	h->inet_host = cu_strdup(a->inet_host);
+	h->inet_portnum = a->inet_portnum;
+	h->inet_username = cu_strdup(a->inet_username);
+	h->inet_password = cu_strdup(a->inet_password);
 	h->ctl_serverurl = cu_strdup(a->ctl_serverurl);
 	if (a->warnings.n > 0) {
 		h->warnings.v = cu_calloc(a->warnings.n, sizeof(char *));

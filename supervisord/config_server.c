@@ -150,25 +150,66 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 
 /* Servers: server_configs_from_parser, and [supervisorctl]. */
 
+/*
+ * username= and password=, expanded as supervisor's saneget does: both or
+ * neither.  Kept in *user and *pass when those are not NULL (the first
+ * section of its kind).
+ */
 static void
-ld_auth(struct ld *ld, struct ini_sect *s, bool keep)
+ld_auth(struct ld *ld, struct ini_sect *s, char **user, char **pass)
 {
-	const struct ini_opt	*u, *p;
+	struct xctx	 x = { { &ld->envx, NULL }, NULL, NULL, NULL, NULL,
+			    false, 0, 0 };
+	char		*u, *p;
 
-	u = cfg_opt(ld, s, "username");
-	p = cfg_opt(ld, s, "password");
+	if (cfg_sget(ld, s, "username", NULL, &x, &u) == -1)
+		return;
+	if (cfg_sget(ld, s, "password", NULL, &x, &p) == -1) {
+		cu_free(u);
+		return;
+	}
 	if ((u == NULL) != (p == NULL)) {
 		cfg_kerr(ld, s, u == NULL ? "password" : "username",
 		    "incomplete authentication: a username and a password "
 		    "go together");
+		cu_free(u);
+		cu_free(p);
 		return;
 	}
-	if (keep && u != NULL) {
-		cu_free(ld->c->http_username);
-		cu_free(ld->c->http_password);
-		ld->c->http_username = cu_strdup(u->val);
-		ld->c->http_password = cu_strdup(p->val);
+	if (user != NULL && u != NULL) {
+		cu_free(*user);
+		cu_free(*pass);
+		*user = u;
+		*pass = p;
+		return;
 	}
+	cu_free(u);
+	cu_free(p);
+}
+
+/*
+ * port= as supervisor's inet_address reads it: "host:port", "*:port",
+ * ":port" or a bare port; the host lowercased, "" for every interface.
+ * -1 when it is not one.
+ */
+static int
+ld_inet_address(const char *v, char **host, int *port)
+{
+	const char	*c;
+	long long	 n;
+
+	c = strrchr(v, ':');
+	if ((c != NULL && c[1] == '\0') ||
+	    ty_int(c != NULL ? c + 1 : v, &n) == -1 || n < 1 || n > 65535)
+		return -1;
+	*port = (int)n;
+	if (c == NULL || (c - v == 1 && v[0] == '*'))
+		*host = cu_strdup("");
+	else {
+		*host = cu_asprintf("%.*s", (int)(c - v), v);
+		cu_lower(*host);
+	}
+	return 0;
 }
 
 void
@@ -178,12 +219,12 @@ ld_servers(struct ld *ld)
 			    false, 0, 0 };
 	struct xctx	 xe = x;
 	struct ini_sect	*s;
-	char		*v, *e, *c, *sv;
+	char		*v, *e, *c, *sv, *h;
 	size_t		 i;
-	long long	 n;
 	uid_t		 uid;
 	gid_t		 gid;
-	int		 mode;
+	int		 mode, port;
+	bool		 first;
 
 	xe.here = NULL;
 	for (i = 0; i < ld->ini.n; i++) {
@@ -192,19 +233,28 @@ ld_servers(struct ld *ld)
 		    !cu_has_prefix(s->name, "inet_http_server:"))
 			continue;
 		cfg_warn_unknown(ld, s, "inet_http_server");
-		ld_auth(ld, s, false);
+		first = ld->c->inet_port == NULL;
+		ld_auth(ld, s, first ? &ld->c->inet_username : NULL,
+		    first ? &ld->c->inet_password : NULL);
 		if (cfg_sget(ld, s, "port", NULL, &xe, &v) == -1)
 			continue;
 		if (v == NULL) {
 			cfg_kerr(ld, s, NULL, "has no port value");
 			continue;
 		}
-		c = strrchr(v, ':');
-		if ((c != NULL && c[1] == '\0') ||
-		    ty_int(c != NULL ? c + 1 : v, &n) == -1 || n < 1 ||
-		    n > 65535)
+		if (ld_inet_address(v, &h, &port) == -1)
 			cfg_kerr(ld, s, "port", "invalid port '%s' (a number 1 "
 			    "to 65535, optionally after host:)", v);
+		else if (first) {
+			ld->c->inet_port = cu_strdup(v);
+			ld->c->inet_host = h;
+			ld->c->inet_portnum = port;
+		} else {
+			ld_warn(ld, s->file, s->line, s->name, NULL,
+			    "only the first inet HTTP server section is "
+			    "served");
+			cu_free(h);
+		}
 		cu_free(v);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
@@ -225,7 +275,9 @@ ld_servers(struct ld *ld)
 		cu_free(sv);
 		sv = cu_abspath(v);
 		cu_free(v);
-		ld_auth(ld, s, ld->c->unix_socket == NULL);
+		first = ld->c->unix_socket == NULL;
+		ld_auth(ld, s, first ? &ld->c->http_username : NULL,
+		    first ? &ld->c->http_password : NULL);
 		if (ld->c->unix_socket == NULL)
 			ld->c->unix_socket = sv;
 		else
@@ -316,8 +368,7 @@ ld_rpc(struct ld *ld)
 void
 ld_ignored(struct ld *ld)
 {
-	static const char *const pfx[] = { "inet_http_server",
-	    "eventlistener:", "fcgi-program:", "rpcinterface:",
+	static const char *const pfx[] = { "eventlistener:", "fcgi-program:", "rpcinterface:",
 	    "supervisorctl", "ctlplugin:", NULL };
 	struct ini_sect	*s;
 	size_t		 i, k;
@@ -348,6 +399,8 @@ ld_ignored(struct ld *ld)
 		    strcmp(s->name, "include") == 0 ||
 		    strcmp(s->name, "unix_http_server") == 0 ||
 		    cu_has_prefix(s->name, "unix_http_server:") ||
+		    strcmp(s->name, "inet_http_server") == 0 ||
+		    cu_has_prefix(s->name, "inet_http_server:") ||
 		    cu_has_prefix(s->name, "program:") ||
 		    cu_has_prefix(s->name, "group:");
 		if (!known)

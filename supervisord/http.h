@@ -21,6 +21,16 @@
 #include <ev.h>
 
 #include "supervisord/config.h"
+#include "supervisord/server.h"
+
+/*
+ * Bounds per request: the request line and headers (else 431), a body
+ * (else 413), an HTTP_STREAM_BUFFERED answer held before it goes out
+ * chunked.  Output beyond that waits in server.h's bound (SRV_OUT_HIGH).
+ */
+#define HTTP_HEAD_MAX	(8 * 1024)
+#define HTTP_BODY_MAX	(1024 * 1024)
+#define HTTP_HOLD_MAX	(64 * 1024)
 
 struct http_server;
 struct http_req;
@@ -124,14 +134,29 @@ void	http_start(struct http_server *hs);
 /* Recreate a deleted unix socket (SIGHUP, SIGUSR2). */
 void	http_recheck(struct http_server *hs);
 
-/* Take new credentials (a reload). */
+/* Take new credentials (a reload): the same for every socket. */
 void	http_set_auth(struct http_server *hs, const char *username,
 	    const char *password);
+/* Take each socket's credentials from c's sections (a reload). */
+void	http_set_auths(struct http_server *hs, const struct cfg *c);
 
 /* The URL children get as SUPERVISOR_SERVER_URL: unix://FILE, or
  * http://HOST:PORT when only [inet_http_server] is configured; NULL when
  * neither. */
 const char *http_serverurl(const struct http_server *hs);
+
+/* Timeouts and the connection cap (tests); see server.h. */
+void	http_set_limits(struct http_server *hs, const struct srv_limits *l);
+
+/* Connections open now; bytes held for them (buffers, bodies, holds). */
+size_t	http_nconns(const struct http_server *hs);
+size_t	http_buffered(const struct http_server *hs);
+
+/*
+ * Serve fd, a connected socket (tests, fuzzing), with the unix socket's
+ * credentials (unix_peer) or the inet one's.  0, or -1 (fd not closed).
+ */
+int	http_adopt(struct http_server *hs, int fd, bool unix_peer);
 
 /* Close every socket and connection (producers freed), free hs. */
 void	http_close(struct http_server *hs);

@@ -203,7 +203,12 @@ static const struct row rows[] = {
 	  "[supervisord] directory: /no/such/dir is not an existing directory"
 	},
 	{ "[supervisord]\n[inet_http_server]\nport=127.0.0.1:9001\n",
-	  "[inet_http_server] checked, but this daemon does not act", NULL },
+	  "\"warnings\": []", NULL },
+	{ "[supervisord]\n[inet_http_server]\nport=*:9001\nusername=u\n",
+	  NULL, "[inet_http_server] username: incomplete authentication" },
+	{ "[supervisord]\n[inet_http_server]\nport=:9001\n"
+	  "[inet_http_server:two]\nport=9002\n",
+	  "[inet_http_server:two] only the first inet HTTP server", NULL },
 	{ "[supervisord]\n[inet_http_server]\nport=127.0.0.1:http\n", NULL,
 	  "[inet_http_server] port: invalid port" },
 	/* Found by fuzzing: a bad group after a good user freed garbage. */
