@@ -39,6 +39,8 @@ struct answer {
 	long	 clen;		/* Content-Length, -1 if none */
 	bool	 chunked;
 	size_t	 cpos;		/* chunked: offset of the next size line */
+	char	*dec;		/* chunked: the decoded body */
+	size_t	 deccap;
 	int	 status;
 };
 
@@ -126,8 +128,8 @@ parse_head(struct answer *a, const char *end)
 }
 
 /*
- * Is the answer whole?  Chunked bodies are decoded in place as they come,
- * so that the body ends up contiguous at a->body.
+ * Is the answer whole?  Chunked bodies are decoded into a->dec as their
+ * chunks come whole.
  */
 static bool
 complete(struct answer *a)
@@ -154,13 +156,14 @@ complete(struct answer *a)
 			return a->len >= (size_t)(nl - a->buf) + 4;
 		if (a->len < (size_t)(nl - a->buf) + 2 + sz + 2)
 			return false;
-		/* Move the chunk's data down over its size line. */
-		memmove(a->buf + a->cpos, nl + 2, sz);
-		memmove(a->buf + a->cpos + sz, nl + 2 + sz + 2,
-		    a->len - ((size_t)(nl - a->buf) + 2 + sz + 2));
-		a->len -= (size_t)(nl - a->buf) + 2 + 2 - a->cpos;
-		a->cpos += sz;
-		a->bodylen = a->cpos - a->body;
+		if (a->deccap < a->bodylen + sz + 1) {
+			a->deccap = (a->bodylen + sz + 1) * 2;
+			if ((a->dec = realloc(a->dec, a->deccap)) == NULL)
+				die("out of memory");
+		}
+		memcpy(a->dec + a->bodylen, nl + 2, sz);
+		a->bodylen += sz;
+		a->cpos = (size_t)(nl - a->buf) + 2 + sz + 2;
 	}
 }
 
@@ -209,7 +212,7 @@ check(struct answer *a)
 		fprintf(stderr, "rpcping: HTTP status %d\n", a->status);
 		exit(1);
 	}
-	b = a->buf + a->body;
+	b = a->chunked ? a->dec : a->buf + a->body;
 	b[a->bodylen] = '\0';
 	if (strstr(b, "<methodResponse>") == NULL)
 		die("no methodResponse in the answer");
@@ -290,7 +293,8 @@ main(int argc, char *argv[])
 		close(fd);
 
 	structs = 0;
-	for (p = a.buf + a.body; (p = strstr(p, "statename")) != NULL; p++)
+	for (p = a.chunked ? a.dec : a.buf + a.body;
+	    (p = strstr(p, "statename")) != NULL; p++)
 		structs++;
 	qsort(us, (size_t)n, sizeof(*us), cmp);
 	printf("calls=%d median_us=%.0f min_us=%.0f max_us=%.0f "
@@ -298,6 +302,7 @@ main(int argc, char *argv[])
 	    us[0], us[n - 1], n / ((t1 - start) / 1e6), a.bodylen, structs);
 	free(us);
 	free(a.buf);
+	free(a.dec);
 	return 0;
 
 usage:
