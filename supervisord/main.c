@@ -1,8 +1,8 @@
 /*
  * supervisord: options, startup (limits, the pidfile, privileges,
  * daemonizing, the log), the one event loop with its signal watchers, and
- * the wiring: the model (supervisor.c) and who observes it (the control
- * socket, systemd's notify).  Programs and their state machine live in
+ * the wiring: the model (supervisor.c) and who observes it (the API
+ * behind the HTTP server, systemd's notify).  Programs and their state machine live in
  * program.c; reading the configuration in config.c.
  */
 #include <sys/prctl.h>
@@ -31,17 +31,20 @@
 #include "libproc/reap.h"
 #include "libproc/signame.h"
 #include "supervisord/config.h"
-#include "supervisord/control.h"
+#include "supervisord/http.h"
 #include "supervisord/log.h"
 #include "supervisord/notify.h"
 #include "supervisord/output.h"
 #include "supervisord/pidfile.h"
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
+#include "supervisord/rpc.h"
+#include "supervisord/rpc_http.h"
 #include "supervisord/sink.h"
 #include "supervisord/status.h"
 #include "supervisord/supervisor.h"
 #include "supervisord/version.h"
+#include "supervisord/webui.h"
 
 extern char **environ;
 
@@ -69,6 +72,12 @@ struct daemon {
 	bool		 raised_nofile;	/* ours is higher than theirs */
 	struct pidfile	 pf;
 	struct supervisor sup;		/* the model */
+	struct ev_loop	*loop;
+	struct http_server *http;	/* NULL: no server configured */
+	struct rpc	*rpc;
+	struct web	*web;		/* the web page's state */
+	ev_timer	 later;		/* an API's shutdown() or restart() */
+	bool		 later_restart;
 	ev_signal	 sigs[8];
 	ev_periodic	 clockwatch;
 };
@@ -531,6 +540,12 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		log_warnx("received SIGHUP indicating restart request");
 		ntf_reloading();
 		rl_reload(&dm->sup);
+		if (dm->http != NULL) {
+			/* New credentials apply at once; new sockets at
+			 * the next start. */
+			http_set_auths(dm->http, dm->sup.cfg);
+			http_recheck(dm->http);
+		}
 		ntf_ready();
 		break;
 	case SIGUSR1:
@@ -541,6 +556,8 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		if (log_reopen() == -1)
 			log_warn("couldn't reopen the log file");
 		sup_reopen_logs(&dm->sup);
+		if (dm->http != NULL)
+			http_recheck(dm->http);
 		break;
 	default:
 		break;
@@ -575,18 +592,130 @@ sink_report(int level, const char *msg)
 	log_msg(level, "%s", msg);
 }
 
+/* The API's shutdown() and restart(), run from the loop once the call
+ * that asked has answered. */
+static void
+later_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon	*dm = w->data;
+	struct cfg_msgs	 errors;
+	struct cfg	*nc;
+	size_t		 i;
+
+	(void)loop;
+	(void)revents;
+	if (!dm->later_restart) {
+		sup_shutdown(&dm->sup);
+		return;
+	}
+	dm->later_restart = false;
+	if ((nc = dm->sup.load(dm->sup.load_arg, &errors)) == NULL) {
+		for (i = 0; i < errors.n; i++)
+			log_warnx("%s", errors.v[i]);
+		cfg_msgs_free(&errors);
+		log_warnx("restart refused: the configuration in force is kept");
+		rpc_set_mood(dm->rpc, 1);
+		return;
+	}
+	log_warnx("restart requested: every process restarts");
+	ntf_reloading();
+	rl_apply_groups(&dm->sup, nc, NULL, 0, true);
+	ntf_ready();
+	rpc_set_mood(dm->rpc, 1);
+}
+
+static void
+api_shutdown(void *arg)
+{
+	struct daemon	*dm = arg;
+
+	log_warnx("received shutdown request over XML-RPC");
+	rpc_set_mood(dm->rpc, -1);
+	dm->later_restart = false;
+	ev_timer_start(dm->loop, &dm->later);
+}
+
+static void
+api_restart(void *arg)
+{
+	struct daemon	*dm = arg;
+
+	if (dm->sup.shutting_down)
+		return;
+	rpc_set_mood(dm->rpc, 0);
+	dm->later_restart = true;
+	ev_timer_start(dm->loop, &dm->later);
+}
+
+static const char *
+api_logfile(void *arg)
+{
+	struct daemon	*dm = arg;
+
+	return dm->sup.cfg != NULL ? dm->sup.cfg->sd.logfile : NULL;
+}
+
+static void
+api_reopen_log(void *arg)
+{
+	(void)arg;
+	if (log_reopen() == -1)
+		log_warn("couldn't reopen the log file");
+}
+
+static void
+api_stopping(void *arg)
+{
+	struct daemon	*dm = arg;
+
+	rpc_set_mood(dm->rpc, -1);
+}
+
+/* The API and its routes, in supervisor's order: /RPC2, the tails, the
+ * page.  0, or -1 (logged) when memory ran out. */
+static int
+start_api(struct daemon *dm)
+{
+	const struct rpc_hooks hooks = {
+		.shutdown = api_shutdown, .restart = api_restart,
+		.logfile = api_logfile, .reopen_log = api_reopen_log,
+		.arg = dm
+	};
+	struct sup_observer obs = {
+		.changed = rpc_program_changed, .removed = rpc_program_gone
+	};
+	struct sup_observer mood = { .stopping = api_stopping, .arg = dm };
+
+	if ((dm->rpc = rpc_new(&dm->sup)) == NULL) {
+		log_crit("couldn't start the XML-RPC interface: out of memory");
+		return -1;
+	}
+	rpc_set_hooks(dm->rpc, &hooks);
+	obs.arg = dm->rpc;
+	(void)sup_observe(&dm->sup, &obs);
+	(void)sup_observe(&dm->sup, &mood);
+	ev_timer_init(&dm->later, later_cb, 0., 0.);
+	dm->later.data = dm;
+	if (dm->http == NULL)
+		return 0;
+	if (rh_route(dm->http, dm->rpc) == -1 ||
+	    (dm->web = web_routes(dm->http, dm->rpc, &dm->sup)) == NULL) {
+		log_crit("couldn't start the HTTP server: out of memory");
+		return -1;
+	}
+	http_start(dm->http);
+	return 0;
+}
+
 /* Run the loop on c (owned from now on) until shutdown; the exit code. */
 static int
 run(struct daemon *dm, struct cfg *c)
 {
-	const struct sup_observer ctl_obs = {
-		.changed = ctl_program_changed, .removed = ctl_program_gone
-	};
 	const struct sup_observer ntf_obs = {
 		.changed = ntf_changed, .stopping = ntf_stopping
 	};
 	struct proc_rlimit rl;
-	struct ev_loop	*loop;
+	struct ev_loop	*loop = dm->loop;
 	size_t		 i;
 
 	sink_set_report(sink_report);
@@ -603,11 +732,6 @@ run(struct daemon *dm, struct cfg *c)
 	clear_autochildlogdir(c);
 	pf_report(&dm->pf, c->sd.pidfile);
 
-	if ((loop = ev_loop_new(EVFLAG_AUTO)) == NULL) {
-		log_crit("couldn't create the event loop");
-		cfg_free(c);
-		return 2;
-	}
 	if (sup_init(&dm->sup, loop, c) == -1) {
 		log_crit("couldn't start: out of memory");
 		cfg_free(c);
@@ -618,9 +742,10 @@ run(struct daemon *dm, struct cfg *c)
 	dm->sup.load_arg = dm;
 	rl.resource = RLIMIT_NOFILE;
 	rl.limit = dm->child_nofile;
-	/* As supervisor: SUPERVISOR_SERVER_URL names the socket. */
+	/* As supervisor: SUPERVISOR_SERVER_URL names the unix socket, or
+	 * the inet server when there is no unix one. */
 	sup_set_ctx(&dm->sup, environ, &rl, dm->raised_nofile ? 1 : 0,
-	    ctl_serverurl());
+	    dm->http != NULL ? http_serverurl(dm->http) : NULL);
 	/*
 	 * An ev_periodic gives libev a timerfd to notice clock jumps with;
 	 * without one it wakes every ~60 s to check the clock itself.
@@ -630,16 +755,27 @@ run(struct daemon *dm, struct cfg *c)
 	out_init(loop, c->sd.strip_ansi);
 	start_signals(dm);
 	(void)ntf_init(&dm->sup);
-	(void)sup_observe(&dm->sup, &ctl_obs);
 	(void)sup_observe(&dm->sup, &ntf_obs);
+	if (start_api(dm) == -1) {
+		http_close(dm->http);
+		dm->http = NULL;
+		web_free(dm->web);
+		dm->web = NULL;
+	}
 	sup_add_all(&dm->sup);
-	ctl_start(&dm->sup);
 	ntf_ready();
 
 	ev_run(loop, 0);
 
 	log_info("supervisord exiting");
-	ctl_close();
+	if (dm->http != NULL)
+		http_close(dm->http);
+	dm->http = NULL;
+	web_free(dm->web);
+	dm->web = NULL;
+	ev_timer_stop(loop, &dm->later);
+	rpc_free(dm->rpc);
+	dm->rpc = NULL;
 	ntf_close();
 	for (i = 0; i < sizeof(dm->sigs) / sizeof(dm->sigs[0]); i++)
 		if (dm->sigs[i].signum != 0)
@@ -719,13 +855,20 @@ main(int argc, char **argv)
 	if (c->sd.pidfile != NULL && pf_lock(&dm.pf, c->sd.pidfile,
 	    !c->sd.nodaemon, (mode_t)c->sd.umask, path, sizeof(path)) == -1)
 		usage_error("%s", path);
-	/* As supervisord: the socket's errors go to stderr, with chown=. */
-	if (ctl_open(c, path, sizeof(path)) == -1)
+	if ((dm.loop = ev_loop_new(EVFLAG_AUTO)) == NULL) {
+		fprintf(stderr, "Error: couldn't create the event loop\n");
+		exit(2);
+	}
+	/* As supervisord: the sockets' errors go to stderr, with chown=. */
+	if ((c->unix_socket != NULL || c->inet_port != NULL) &&
+	    (dm.http = http_open(dm.loop, c, path, sizeof(path))) == NULL)
 		usage_error("%s", path);
 	drop_privileges(c);
 	/* As PID 1 (a container), forking away would end the container. */
-	if (!c->sd.nodaemon && getpid() != 1)
+	if (!c->sd.nodaemon && getpid() != 1) {
 		daemonize(&dm, c);
+		ev_loop_fork(dm.loop);
+	}
 	rc = run(&dm, c);
 	free_options(&dm);
 	return rc;

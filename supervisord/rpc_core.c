@@ -394,7 +394,6 @@ rpc_items_new(struct rpc_call *c, size_t n)
 		c->items = NULL;
 		return -1;
 	}
-	c->iter0 = ev_iteration(c->r->s->loop);
 	return 0;
 }
 
@@ -423,8 +422,13 @@ rpc_item_settle(struct rpc_item *it, int code, const char *extra)
 	if (it->code > 0)
 		return;
 	it->code = code;
-	it->round = waited ? 1 + (ev_iteration(c->r->s->loop) - c->iter0) :
-	    0;
+	/*
+	 * make_allfunc answers what settled at once first, then what it
+	 * waited for, each poll's in list order; its polls are a second
+	 * apart, so the processes stopped together come back together, in
+	 * list order.  So do ours, whatever turn of the loop reaped them.
+	 */
+	it->round = waited ? 1 : 0;
 	if (code != RPC_SUCCESS)
 		it->text = fault_text(code, extra);
 	c->order[c->nsettled++] = (size_t)(it - c->items);

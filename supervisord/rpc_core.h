@@ -104,7 +104,6 @@ struct rpc_call {
 	struct rpc_item	*items;
 	size_t		 nitems, npending;
 	size_t		*order;		/* item indexes as they settled */
-	unsigned int	 iter0;		/* the loop's iteration at the start */
 	size_t		 nsettled;
 	size_t		 cursor;
 	bool		 begun;		/* the answer's array is open */

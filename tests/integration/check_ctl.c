@@ -634,91 +634,6 @@ START_TEST(test_stale_and_live_socket)
 }
 END_TEST
 
-static int
-raw_connect(struct th *h)
-{
-	struct sockaddr_un sun;
-	int	fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
-	    th_path(h, "sock"));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ne(fd, -1);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)),
-	    0);
-	return fd;
-}
-
-START_TEST(test_bad_clients)
-{
-	struct th	*h = start_daemon(__func__,
-	    "[program:a]\ncommand=sleep 1000\nstartsecs=0\n\n"
-	    "[program:slow]\ncommand=sleep 1000\nautostart=false\n"
-	    "startsecs=2\n\n"
-	    "[program:noisy]\n"
-	    "command=/bin/sh -c 'while :; do echo xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; done'\n"
-	    "stdout_logfile=@DIR@/noisy.log\n"
-	    "stdout_logfile_maxbytes=1MB\n"
-	    "startsecs=0\n");
-	const char	*out;
-	char		 buf[256], big[20000];
-	int		 silent, garbage, leaver, toolong, follower, nul;
-	int		 queued = 0;
-	long long	 t0, deadline;
-	ssize_t		 n;
-
-	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
-	silent = raw_connect(h);
-	garbage = raw_connect(h);
-	ck_assert(write(garbage, "\x01\xff garbage !!\n", 14) == 14);
-	n = read(garbage, buf, sizeof(buf) - 1);
-	ck_assert_int_gt(n, 0);
-	buf[n] = '\0';
-	ck_assert_msg(strstr(buf, "o *** Unknown syntax") == buf, "%s", buf);
-	nul = raw_connect(h);
-	ck_assert(write(nul, "status\0x\n", 9) == 9);
-	toolong = raw_connect(h);
-	memset(big, 'a', sizeof(big));
-	ck_assert(write(toolong, big, sizeof(big)) > 0);
-	/* Leaves while its start waits for startsecs. */
-	leaver = raw_connect(h);
-	ck_assert(write(leaver, "start slow\n", 11) == 11);
-	ck_assert(th_wait_log(h, "spawned: 'slow'", 5000));
-	close(leaver);
-	/* Follows a fast log without ever reading. */
-	follower = raw_connect(h);
-	ck_assert(write(follower, "tail -f noisy\n", 14) == 14);
-
-	t0 = th_now_ms();
-	ck_assert_int_eq(ctl(h, &out, "status", "a", NULL), 0);
-	ck_assert_msg(th_now_ms() - t0 < 2000, "status took %lld ms",
-	    th_now_ms() - t0);
-	ck_assert(th_wait_log(h, "success: slow entered RUNNING", 5000));
-	ck_assert_int_eq(ctl(h, &out, "status", "slow", NULL), 0);
-	/* The follower, which never reads, has a full socket by now. */
-	deadline = th_now_ms() + 5000;
-	while ((ioctl(follower, FIONREAD, &queued) == -1 || queued < 32768) &&
-	    th_now_ms() < deadline)
-		usleep(10000);
-	ck_assert_int_ge(queued, 32768);
-	t0 = th_now_ms();
-	ck_assert_int_eq(ctl(h, &out, "status", "a", NULL), 0);
-	ck_assert_msg(th_now_ms() - t0 < 2000, "status took %lld ms",
-	    th_now_ms() - t0);
-	close(silent);
-	close(garbage);
-	close(nul);
-	close(toolong);
-	close(follower);
-	ck_assert_int_eq(ctl(h, &out, "status", "a", NULL), 0);
-	ck_assert(th_exited_ok(th_stop(h)));
-	th_free(h);
-}
-END_TEST
-
 START_TEST(test_auth)
 {
 	struct th	*h = th_new();
@@ -802,7 +717,6 @@ ctl_suite(void)
 	tcase_add_test(tc, test_socket_mode_and_owner);
 	tcase_add_test(tc, test_other_uid_refused);
 	tcase_add_test(tc, test_stale_and_live_socket);
-	tcase_add_test(tc, test_bad_clients);
 	tcase_add_test(tc, test_auth);
 	tcase_add_test(tc, test_child_serverurl);
 	tcase_add_test(tc, test_sigusr1_dump);
