@@ -9,9 +9,9 @@
  *		a fresh connection, or all on one keep-alive connection with
  *		-k.  Prints one line of key=value pairs: the median, minimum
  *		and maximum microseconds per call, calls per second over the
- *		whole run, the size of the last answer's body, and how many
- *		"statename" members it held (the structs of a
- *		getAllProcessInfo).
+ *		whole run, the size of the last answer's body, the number
+ *		of its chunks (0: not chunked), and how many "statename"
+ *		members it held (the structs of a getAllProcessInfo).
  *
  * Answers are read as HTTP/1.0 or 1.1: Content-Length, chunked, or to
  * the end of the connection.  The probe judges nothing but the protocol:
@@ -41,6 +41,7 @@ struct answer {
 	size_t	 cpos;		/* chunked: offset of the next size line */
 	char	*dec;		/* chunked: the decoded body */
 	size_t	 deccap;
+	size_t	 nchunks;	/* chunked: how many chunks so far */
 	int	 status;
 };
 
@@ -163,6 +164,7 @@ complete(struct answer *a)
 		}
 		memcpy(a->dec + a->bodylen, nl + 2, sz);
 		a->bodylen += sz;
+		a->nchunks++;
 		a->cpos = (size_t)(nl - a->buf) + 2 + sz + 2;
 	}
 }
@@ -173,7 +175,7 @@ read_answer(int fd, struct answer *a)
 {
 	ssize_t r;
 
-	a->len = a->body = a->bodylen = 0;
+	a->len = a->body = a->bodylen = a->nchunks = 0;
 	a->chunked = false;
 	a->status = 0;
 	for (;;) {
@@ -298,8 +300,9 @@ main(int argc, char *argv[])
 		structs++;
 	qsort(us, (size_t)n, sizeof(*us), cmp);
 	printf("calls=%d median_us=%.0f min_us=%.0f max_us=%.0f "
-	    "calls_per_s=%.0f body_bytes=%zu structs=%d\n", n, us[(n - 1) / 2],
-	    us[0], us[n - 1], n / ((t1 - start) / 1e6), a.bodylen, structs);
+	    "calls_per_s=%.0f body_bytes=%zu chunks=%zu structs=%d\n", n,
+	    us[(n - 1) / 2], us[0], us[n - 1], n / ((t1 - start) / 1e6),
+	    a.bodylen, a.nchunks, structs);
 	free(us);
 	free(a.buf);
 	free(a.dec);
