@@ -180,6 +180,7 @@ struct cfg {
 	char		*inet_username;	/* [inet_http_server]'s, expanded */
 	char		*inet_password;
 	char		*ctl_serverurl;	/* [supervisorctl] serverurl= */
+	bool		 has_rpcinterface; /* [rpcinterface:supervisor] */
 	struct cfg_msgs	 warnings;	/* unknown keys, ignored sections */
 };
 

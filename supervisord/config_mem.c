@@ -305,6 +305,7 @@ cfg_copy_into(struct cfg *h, const struct cfg *a)
 	h->inet_username = cu_strdup(a->inet_username);
 	h->inet_password = cu_strdup(a->inet_password);
 	h->ctl_serverurl = cu_strdup(a->ctl_serverurl);
+	h->has_rpcinterface = a->has_rpcinterface;
 	if (a->warnings.n > 0) {
 		h->warnings.v = cu_calloc(a->warnings.n, sizeof(char *));
 		h->warnings.n = a->warnings.n;

@@ -354,6 +354,9 @@ ld_rpc(struct ld *ld)
 			continue;
 		}
 		cu_free(v);
+		/* Served under the section's name: supervisor's is ours. */
+		if (strcmp(s->name, "rpcinterface:supervisor") == 0)
+			ld->c->has_rpcinterface = true;
 		/* The other keys are the factory's arguments. */
 		for (k = 0; k < s->n; k++) {
 			if (strcmp(s->o[k].key, fk) == 0)
@@ -368,8 +371,8 @@ ld_rpc(struct ld *ld)
 void
 ld_ignored(struct ld *ld)
 {
-	static const char *const pfx[] = { "eventlistener:", "fcgi-program:", "rpcinterface:",
-	    "supervisorctl", "ctlplugin:", NULL };
+	static const char *const pfx[] = { "eventlistener:", "fcgi-program:",
+	    "ctlplugin:", NULL };
 	struct ini_sect	*s;
 	size_t		 i, k;
 	bool		 known;
@@ -397,6 +400,8 @@ ld_ignored(struct ld *ld)
 		}
 		known = strcmp(s->name, "supervisord") == 0 ||
 		    strcmp(s->name, "include") == 0 ||
+		    strcmp(s->name, "supervisorctl") == 0 ||
+		    cu_has_prefix(s->name, "rpcinterface:") ||
 		    strcmp(s->name, "unix_http_server") == 0 ||
 		    cu_has_prefix(s->name, "unix_http_server:") ||
 		    strcmp(s->name, "inet_http_server") == 0 ||

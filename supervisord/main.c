@@ -696,8 +696,18 @@ start_api(struct daemon *dm)
 	(void)sup_observe(&dm->sup, &mood);
 	ev_timer_init(&dm->later, later_cb, 0., 0.);
 	dm->later.data = dm;
-	if (dm->http == NULL)
+	if (dm->http == NULL) {
+		log_info("no [unix_http_server] nor [inet_http_server]: "
+		    "supervisorctl cannot reach this daemon");
 		return 0;
+	}
+	if (!dm->sup.cfg->has_rpcinterface)
+		log_warnx("no [rpcinterface:supervisor] section: the "
+		    "supervisor namespace is served anyway (supervisor "
+		    "would answer UNKNOWN_METHOD), so that supervisorctl "
+		    "works with a configuration written before it was "
+		    "needed");
+	log_info("RPC interface 'supervisor' initialized");
 	if (rh_route(dm->http, dm->rpc) == -1 ||
 	    (dm->web = web_routes(dm->http, dm->rpc, &dm->sup)) == NULL) {
 		log_crit("couldn't start the HTTP server: out of memory");

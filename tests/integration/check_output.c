@@ -653,7 +653,7 @@ START_TEST(test_slow_reader_gets_every_line_and_ctl_answers)
 	start_piped(h, &pp, NULL);
 	r = start_reader(h, pp.rfd, "fwd.out", &pc);
 	close(pp.rfd);
-	ck_assert(th_wait_log(h, "control socket", 10000));
+	ck_assert(th_wait_log(h, "RPC interface 'supervisor' initialized", 10000));
 	status_until_done(h, "slow reader", "fwd.out.done", 60000);
 	ck_assert(th_wait_log_n(h, "exited: w", NWRITERS, 10000));
 	ck_assert(th_exited_ok(stop_piped(&pp, 20000)));
@@ -772,7 +772,7 @@ START_TEST(test_reader_stopped_for_a_minute_loses_nothing)
 	r = start_reader(h, pp.rfd, "fwd.out", &pc);
 	close(pp.rfd);
 	ck_assert(th_wait_log(h, "holding back the programs", 10000));
-	ck_assert(th_wait_log(h, "control socket", 10000));
+	ck_assert(th_wait_log(h, "RPC interface 'supervisor' initialized", 10000));
 	status_until_done(h, "stopped reader", "fwd.out.done", 100000);
 	ck_assert(th_wait_log_n(h, "exited: w", NWRITERS, 10000));
 	ck_assert(th_exited_ok(stop_piped(&pp, 20000)));
@@ -858,7 +858,7 @@ START_TEST(test_stopping_program_is_read_while_reader_stalls)
 	start_piped(h, &pp, NULL);
 	ck_assert(th_wait_log(h, "holding back the programs", 10000));
 	ck_assert(th_wait_log(h, "spawned: 'stopper'", 5000));
-	ck_assert(th_wait_log(h, "control socket", 10000));
+	ck_assert(th_wait_log(h, "RPC interface 'supervisor' initialized", 10000));
 	t0 = th_now_ms();
 	ms = ctl_ms(h, "stop", "stopper", &code);
 	ck_assert_msg(ms != -1 && code == 0, "supervisorctl stop: %lld ms, "

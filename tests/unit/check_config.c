@@ -230,7 +230,7 @@ static const struct row rows[] = {
 	{ "[supervisord]\n[rpcinterface:supervisor]\n"
 	  "supervisor.rpcinterface_factory = "
 	  "supervisor.rpcinterface:make_main_rpcinterface\n",
-	  "[rpcinterface:supervisor] checked", NULL },
+	  "\"warnings\": []", NULL },
 	{ "[supervisord]\n[rpcinterface:x]\n"
 	  "supervisor.rpcinterface_factory = not a spec\n", NULL,
 	  "[rpcinterface:x] supervisor.rpcinterface_factory: not a spec "
