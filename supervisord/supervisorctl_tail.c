@@ -148,15 +148,21 @@ stream_close(struct stream *st)
 static int
 status_line(struct stream *st, char *line)
 {
-	char	*w[3], *save = NULL, *p;
+	char	*w[3], *p = line;
 	int	 n = 0, status;
 
-	for (p = strtok_r(line, " \t", &save); p != NULL && n < 2;
-	    p = strtok_r(NULL, " \t", &save))
+	/* split(None, 2): two words, then the rest of the line. */
+	while (n < 3) {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
 		w[n++] = p;
-	/* split(None, 2): the third word is the rest of the line. */
-	if (n == 2 && save != NULL && *(save += strspn(save, " \t")) != '\0')
-		w[n++] = save;
+		if (n == 3)
+			break;
+		p += strcspn(p, " \t");
+		if (*p != '\0')
+			*p++ = '\0';
+	}
 	if (n < 3) {
 		stream_error(st, "Cannot connect, error: <class 'ValueError'> "
 		    "(not enough values to unpack (expected 3, got %d))", n);
@@ -313,14 +319,17 @@ stream_open(struct ctl *c, struct stream *st, const char *path)
 	return 0;
 }
 
-/* One line of stdin, as input() reads it: 1, 0 at EOF, -1 not yet. */
+/* One line of stdin, as input() reads it (reading once more first if
+ * may_read and no whole line is held): 1, 0 at EOF, -1 not yet. */
 static int
-stdin_line(char **buf, size_t *len, size_t *cap, char **line, bool *eof)
+stdin_line(char **buf, size_t *len, size_t *cap, char **line, bool *eof,
+    bool may_read)
 {
 	char	*e, *p;
 	ssize_t	 n;
 
-	if ((e = memchr(*buf, '\n', *len)) == NULL && !*eof) {
+	if ((e = *len > 0 ? memchr(*buf, '\n', *len) : NULL) == NULL &&
+	    !*eof && may_read) {
 		if (*cap - *len < 4096) {
 			if ((p = realloc(*buf, *cap * 2 + 4096)) == NULL)
 				return 0;
@@ -392,8 +401,8 @@ ctl_tailf(struct ctl *c, const char *const *paths, size_t npaths,
 	struct pollfd	 pfd[3];
 	char		*line;
 	size_t		 i, n;
-	bool		 eof = false, going = true;
-	int		 rc;
+	bool		 eof = false, going = true, more;
+	int		 rc, who[3];
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
@@ -404,14 +413,19 @@ ctl_tailf(struct ctl *c, const char *const *paths, size_t npaths,
 		(void)stream_open(c, &st[i], paths[i]);
 	for (;;) {
 		n = 0;
-		for (i = 0; i < npaths && i < 2; i++)
+		for (i = 0; i < npaths && i < 2; i++) {
+			who[i] = -1;
 			if (st[i].part != P_DONE) {
+				who[i] = (int)n;
 				pfd[n].fd = st[i].fd;
 				pfd[n++].events = POLLIN;
 			}
+		}
 		if (fg_name == NULL && n == 0)
 			break;
+		who[2] = -1;
 		if (fg_name != NULL && !eof) {
+			who[2] = (int)n;
 			pfd[n].fd = STDIN_FILENO;
 			pfd[n++].events = POLLIN;
 		}
@@ -422,16 +436,15 @@ ctl_tailf(struct ctl *c, const char *const *paths, size_t npaths,
 				continue;
 			break;
 		}
-		for (i = 0; i < npaths && i < 2; i++) {
-			if (st[i].part == P_DONE)
-				continue;
-			if (stream_read(&st[i]) == -1)
+		for (i = 0; i < npaths && i < 2; i++)
+			if (who[i] != -1 && pfd[who[i]].revents != 0 &&
+			    stream_read(&st[i]) == -1)
 				stream_close(&st[i]);
-		}
-		if (fg_name == NULL || eof)
+		if (who[2] == -1 || pfd[who[2]].revents == 0)
 			continue;
-		while ((rc = stdin_line(&in, &inlen, &incap, &line, &eof)) ==
-		    1) {
+		/* One read, then the whole lines it completed. */
+		for (more = true; (rc = stdin_line(&in, &inlen, &incap, &line,
+		    &eof, more)) == 1; more = false) {
 			ctl_keepmem(c, line);
 			if (!(going = fg_send(c, fg_name, line)))
 				break;
