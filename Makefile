@@ -79,7 +79,7 @@ $(O)/supervisord: $(DAEMON_MAIN_OBJ) $(DAEMON_LIB_OBJS) $(O)/libproc.a
 CTL_OBJS	= $(patsubst %.c,$(OBJ)/%.o, \
 		    $(wildcard supervisord/supervisorctl*.c) \
 		    $(filter supervisord/config%.c supervisord/loglevel.c \
-		    supervisord/xmlrpc.c,$(DAEMON_SRCS)))
+		    supervisord/xmlrpc%.c,$(DAEMON_SRCS)))
 $(O)/supervisorctl: $(CTL_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
 

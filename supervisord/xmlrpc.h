@@ -6,7 +6,8 @@
  * emits as it goes (struct xr_out) so that a large answer never has to be
  * built whole.  Text that is not valid XML 1.0 (C0 controls other than
  * tab, newline and carriage return; invalid UTF-8) is written as U+FFFD.
- * No loop, no socket: pure data in, bytes out.
+ * No loop, no socket: pure data in, bytes out.  Values and the decoder
+ * are xmlrpc.c, the writer xmlrpc_out.c; this header is both's.
  */
 #ifndef SUPERVISORD_XMLRPC_H
 #define SUPERVISORD_XMLRPC_H
