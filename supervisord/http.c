@@ -1,10 +1,10 @@
 /*
  * http: HTTP/1.x over server.c's connections, as medusa answers it
- * (PROTOCOLS.md 2.2-2.4): requests parsed by libhttp-parser behind the
- * four hp_ functions below; one request of a connection at a time, the
- * later ones (pipelined) held unparsed in the connection's input until
- * its answer is complete; Basic auth before any route; medusa's status
- * lines, headers and keep-alive rules.
+ * (PROTOCOLS.md 2.2-2.4): requests parsed as http_req.c reads them; one
+ * request of a connection at a time, the later ones (pipelined) held
+ * unparsed in the connection's input until its answer is complete;
+ * Basic auth (http_auth.c) before any route; medusa's status lines,
+ * headers and keep-alive rules.
  *
  * Bounds, per request: the header block (request line and headers) at
  * most HTTP_HEAD_MAX bytes, else 431; a body at most HTTP_BODY_MAX,
@@ -15,20 +15,17 @@
 #include <sys/types.h>
 
 #include <assert.h>
-#include <ctype.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <ev.h>
-#include <http_parser.h>
 
 #include "supervisord/config.h"
 #include "supervisord/http.h"
 #include "supervisord/http_auth.h"
+#include "supervisord/http_req.h"
 #include "supervisord/log.h"
 #include "supervisord/server.h"
 
@@ -59,157 +56,6 @@ struct http_server {
 	size_t		 held;		/* bytes in heads, bodies, holds */
 };
 
-enum rq_state {
-	RQ_NONE = 0,	/* between requests */
-	RQ_READING,	/* parsing one */
-	RQ_HANDLER,	/* in its handler */
-	RQ_STREAM,	/* its producer runs */
-	RQ_SENT		/* answered: done once the handler returns */
-};
-
-enum rq_out {
-	OUT_HOLD = 0,	/* buffered: held in hold */
-	OUT_CHUNKED,	/* chunks as they come */
-	OUT_RAW		/* raw until close */
-};
-
-struct http_req {
-	struct http_conn *hc;
-	struct http_req_info info;
-	enum rq_state	 state;
-	/* "URL\0name\0value\0...": the request as it arrives. */
-	char		*head;
-	size_t		 headlen, headcap;
-	size_t		 nfields;
-	int		 last;		/* 0 url, 1 field, 2 value */
-	char		*pathq;		/* path\0query\0, decoded */
-	char		*body;
-	size_t		 bodylen;
-	bool		 want_body, has_cl, complete;
-	int		 error;		/* status to answer, or 0 */
-	/* The answer. */
-	bool		 keep, head_only;
-	int		 code;
-	char		*ctype, *headers;
-	struct http_producer p;
-	enum rq_out	 out;
-	char		*hold;
-	size_t		 holdlen, holdcap;
-	bool		 in_fill, woken;
-};
-
-struct http_conn {
-	struct http_server *hs;
-	struct http_sock *sock;
-	struct srv_conn	*sc;
-	http_parser	 parser;
-	struct http_req	 rq;
-	bool		 eof;		/* the client sends nothing more */
-	bool		 closing;	/* no request after this answer */
-};
-
-static const struct {
-	int		 code;
-	const char	*reason;
-} reasons[] = {
-	/* medusa's http_server.responses, and RFC 6585's 431. */
-	{ 100, "Continue" }, { 101, "Switching Protocols" }, { 200, "OK" },
-	{ 201, "Created" }, { 202, "Accepted" },
-	{ 203, "Non-Authoritative Information" }, { 204, "No Content" },
-	{ 205, "Reset Content" }, { 206, "Partial Content" },
-	{ 300, "Multiple Choices" }, { 301, "Moved Permanently" },
-	{ 302, "Moved Temporarily" }, { 303, "See Other" },
-	{ 304, "Not Modified" }, { 305, "Use Proxy" },
-	{ 400, "Bad Request" }, { 401, "Unauthorized" },
-	{ 402, "Payment Required" }, { 403, "Forbidden" },
-	{ 404, "Not Found" }, { 405, "Method Not Allowed" },
-	{ 406, "Not Acceptable" }, { 407, "Proxy Authentication Required" },
-	{ 408, "Request Time-out" }, { 409, "Conflict" }, { 410, "Gone" },
-	{ 411, "Length Required" }, { 412, "Precondition Failed" },
-	{ 413, "Request Entity Too Large" }, { 414, "Request-URI Too Large" },
-	{ 415, "Unsupported Media Type" },
-	{ 431, "Request Header Fields Too Large" },
-	{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
-	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
-	{ 504, "Gateway Time-out" }, { 505, "HTTP Version not supported" },
-};
-
-static const char *
-reason(int code)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (reasons[i].code == code)
-			return reasons[i].reason;
-	return "Unknown";
-}
-
-/* medusa's http_date.build_http_date: RFC 1123, GMT, English names. */
-static void
-http_date(char *buf, size_t size)
-{
-	static const char days[] = "SunMonTueWedThuFriSat";
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	struct tm	 tm;
-	time_t		 t = time(NULL);
-
-	gmtime_r(&t, &tm);
-	snprintf(buf, size, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
-	    days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon,
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-/* The request so far. */
-
-static void
-rq_reset(struct http_req *rq)
-{
-	struct http_conn *hc = rq->hc;
-
-	if (rq->p.free != NULL)
-		rq->p.free(rq->p.arg);
-	hc->hs->held -= rq->headcap + rq->holdcap +
-	    (rq->body != NULL ? rq->info.bodylen + 1 : 0);
-	free(rq->head);
-	free(rq->pathq);
-	free(rq->body);
-	free(rq->ctype);
-	free(rq->headers);
-	free(rq->hold);
-	memset(rq, 0, sizeof(*rq));
-	rq->hc = hc;
-}
-
-/* Append to the head; false (431) beyond its bound. */
-static bool
-head_add(struct http_req *rq, const char *s, size_t n)
-{
-	size_t	 cap;
-	char	*p;
-
-	if (rq->headlen + n + 1 > HTTP_HEAD_MAX) {
-		rq->error = 431;
-		return false;
-	}
-	if (rq->headlen + n + 1 > rq->headcap) {
-		for (cap = rq->headcap > 0 ? rq->headcap : 512;
-		    cap < rq->headlen + n + 1; cap *= 2)
-			;
-		if ((p = realloc(rq->head, cap)) == NULL) {
-			rq->error = 500;
-			return false;
-		}
-		rq->hc->hs->held += cap - rq->headcap;
-		rq->head = p;
-		rq->headcap = cap;
-	}
-	memcpy(rq->head + rq->headlen, s, n);
-	rq->headlen += n;
-	rq->head[rq->headlen] = '\0';
-	return true;
-}
-
 const struct http_req_info *
 http_info(const struct http_req *rq)
 {
@@ -219,242 +65,7 @@ http_info(const struct http_req *rq)
 const char *
 http_header(const struct http_req *rq, const char *name)
 {
-	const char	*p, *end;
-	size_t		 i;
-
-	if (rq->head == NULL)
-		return NULL;
-	p = rq->head + strlen(rq->head) + 1;	/* past the URL */
-	end = rq->head + rq->headlen;
-	for (i = 0; i < rq->nfields && p < end; i++) {
-		const char *v = p + strlen(p) + 1;
-
-		if (v > end)
-			break;
-		if (strcasecmp(p, name) == 0)
-			return v;
-		p = v + strlen(v) + 1;
-	}
-	return NULL;
-}
-
-static int
-unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/*
- * Split the URL into its %-decoded path (medusa unquotes only the path)
- * and its raw query, without a fragment.  false when the path holds a
- * NUL once decoded.
- */
-static bool
-url_split(struct http_req *rq)
-{
-	const char	*url = rq->head, *q, *f;
-	size_t		 plen, qlen, i, j;
-	char		*d;
-
-	f = strchr(url, '#');
-	plen = strcspn(url, "?#");
-	q = url[plen] == '?' ? url + plen + 1 : NULL;
-	qlen = q == NULL ? 0 : f != NULL && f > q ? (size_t)(f - q) :
-	    strlen(q);
-	if ((d = malloc(plen + qlen + 2)) == NULL)
-		return false;
-	for (i = j = 0; i < plen; i++) {
-		if (url[i] == '%' && i + 2 < plen + 1 && unhex(url[i + 1]) >= 0 &&
-		    unhex(url[i + 2]) >= 0) {
-			d[j++] = (char)(unhex(url[i + 1]) * 16 +
-			    unhex(url[i + 2]));
-			i += 2;
-		} else
-			d[j++] = url[i];
-	}
-	d[j] = '\0';
-	if (strlen(d) != j) {
-		free(d);
-		return false;
-	}
-	rq->pathq = d;
-	rq->info.path = d;
-	memcpy(d + j + 1, q != NULL ? q : "", qlen);
-	d[j + 1 + qlen] = '\0';
-	rq->info.query = d + j + 1;
-	return true;
-}
-
-/* libhttp-parser, kept to hp_*: llhttp could take its place here. */
-
-static int
-hp_begin(http_parser *p)
-{
-	struct http_conn *hc = p->data;
-
-	rq_reset(&hc->rq);
-	hc->rq.state = RQ_READING;
-	srv_set_state(hc->sc, SRV_REQUEST);
-	return 0;
-}
-
-static int
-hp_url(http_parser *p, const char *at, size_t n)
-{
-	struct http_conn *hc = p->data;
-
-	return head_add(&hc->rq, at, n) ? 0 : -1;
-}
-
-static int
-hp_field(http_parser *p, const char *at, size_t n)
-{
-	struct http_req	*rq = &((struct http_conn *)p->data)->rq;
-
-	if (rq->last != 1) {
-		/* A new field: end the URL or the last value. */
-		if (!head_add(rq, "", 1))
-			return -1;
-		rq->last = 1;
-		rq->nfields++;
-	}
-	return head_add(rq, at, n) ? 0 : -1;
-}
-
-static int
-hp_value(http_parser *p, const char *at, size_t n)
-{
-	struct http_req	*rq = &((struct http_conn *)p->data)->rq;
-
-	if (rq->last != 2) {
-		if (!head_add(rq, "", 1))
-			return -1;
-		rq->last = 2;
-	}
-	return head_add(rq, at, n) ? 0 : -1;
-}
-
-static int
-hp_headers(http_parser *p)
-{
-	struct http_conn *hc = p->data;
-	struct http_req	*rq = &hc->rq;
-	struct http_req_info *in = &rq->info;
-
-	if (rq->head == NULL && !head_add(rq, "", 0))
-		return -1;
-	if (rq->last == 1 && !head_add(rq, "", 1))
-		return -1;
-	in->method = http_method_str((enum http_method)p->method);
-	in->major = p->http_major;
-	in->minor = p->http_minor;
-	in->unix_peer = srv_is_unix(hc->sc);
-	in->host = http_header(rq, "Host");
-	in->body = "";
-	rq->head_only = p->method == HTTP_HEAD;
-	if (!url_split(rq)) {
-		rq->error = 400;
-		return -1;
-	}
-	rq->has_cl = http_header(rq, "Content-Length") != NULL;
-	if (p->method == HTTP_POST && !rq->has_cl) {
-		rq->error = 411;
-		return -1;
-	}
-	if (rq->has_cl && p->content_length > HTTP_BODY_MAX) {
-		rq->error = 413;
-		return -1;
-	}
-	/* Only a POST's body is kept; another's is read and dropped. */
-	if (p->method == HTTP_POST) {
-		if ((rq->body = malloc(p->content_length + 1)) == NULL) {
-			rq->error = 500;
-			return -1;
-		}
-		hc->hs->held += p->content_length + 1;
-		in->bodylen = p->content_length;
-		rq->body[0] = '\0';
-		rq->want_body = true;
-	}
-	return 0;
-}
-
-static int
-hp_body(http_parser *p, const char *at, size_t n)
-{
-	struct http_req	*rq = &((struct http_conn *)p->data)->rq;
-
-	if (rq->bodylen + n > HTTP_BODY_MAX) {
-		rq->error = 413;
-		return -1;
-	}
-	if (rq->want_body) {
-		assert(rq->bodylen + n <= rq->info.bodylen);
-		memcpy(rq->body + rq->bodylen, at, n);
-	}
-	rq->bodylen += n;
-	return 0;
-}
-
-static int
-hp_complete(http_parser *p)
-{
-	struct http_conn *hc = p->data;
-	struct http_req	*rq = &hc->rq;
-
-	if (rq->want_body) {
-		rq->body[rq->bodylen] = '\0';
-		rq->info.body = rq->body;
-	}
-	rq->complete = true;
-	/* One request at a time: the next waits for this one's answer. */
-	http_parser_pause(p, 1);
-	return 0;
-}
-
-static const http_parser_settings hp_settings = {
-	.on_message_begin = hp_begin,
-	.on_url = hp_url,
-	.on_header_field = hp_field,
-	.on_header_value = hp_value,
-	.on_headers_complete = hp_headers,
-	.on_body = hp_body,
-	.on_message_complete = hp_complete,
-};
-
-static void
-hp_init(struct http_conn *hc)
-{
-	http_parser_init(&hc->parser, HTTP_REQUEST);
-	hc->parser.data = hc;
-}
-
-/*
- * Parse: the bytes taken; stops after a whole request (*done) or an
- * error (*status: 400, or the bound that was passed).
- */
-static size_t
-hp_feed(struct http_conn *hc, const char *buf, size_t len, bool *done,
-    int *status)
-{
-	size_t		 n;
-	enum http_errno	 e;
-
-	n = http_parser_execute(&hc->parser, &hp_settings, buf, len);
-	e = HTTP_PARSER_ERRNO(&hc->parser);
-	*done = false;
-	*status = 0;
-	if (e == HPE_PAUSED) {
-		http_parser_pause(&hc->parser, 0);
-		*done = true;
-	} else if (e == HPE_HEADER_OVERFLOW)
-		*status = 431;
-	else if (e != HPE_OK)
-		*status = hc->rq.error != 0 ? hc->rq.error : 400;
-	return n;
+	return hr_header(rq, name);
 }
 
 /* The answer's head. */
@@ -498,9 +109,9 @@ head_out(struct http_req *rq, int code, const char *ctype,
 		    how != LEN_NONE;
 	else
 		rq->keep = false;
-	http_date(date, sizeof(date));
+	hr_date(date, sizeof(date));
 	snprintf(buf, sizeof(buf), "HTTP/%s %d %s\r\nServer: Medusa/1.12\r\n"
-	    "Date: %s\r\n", v11 ? "1.1" : "1.0", code, reason(code), date);
+	    "Date: %s\r\n", v11 ? "1.1" : "1.0", code, hr_reason(code), date);
 	out_str(hc, buf);
 	if (ctype != NULL) {
 		out_str(hc, "Content-Type: ");
@@ -551,7 +162,7 @@ error_out(struct http_req *rq, int code, const char *headers)
 	n = snprintf(body, sizeof(body), "<head>\r\n<title>Error response"
 	    "</title>\r\n</head>\r\n<body>\r\n<h1>Error response</h1>\r\n"
 	    "<p>Error code %d.\r\n<p>Message: %s.\r\n</body>\r\n", code,
-	    reason(code));
+	    hr_reason(code));
 	head_out(rq, code, NULL, headers, LEN_KNOWN, (size_t)n,
 	    "Content-Type: text/html\r\n");
 	if (!rq->head_only)
@@ -580,7 +191,7 @@ fail(struct http_conn *hc, int code)
 		    http_errno_description(HTTP_PARSER_ERRNO(&hc->parser)));
 	hc->closing = true;
 	if (rq->state != RQ_READING) {
-		rq_reset(rq);
+		hr_reset(rq);
 		rq->state = RQ_READING;
 	}
 	error_out(rq, code, NULL);
@@ -591,7 +202,7 @@ fail(struct http_conn *hc, int code)
 static void
 hold_free(struct http_req *rq)
 {
-	rq->hc->hs->held -= rq->holdcap;
+	*rq->hc->held -= rq->holdcap;
 	free(rq->hold);
 	rq->hold = NULL;
 	rq->holdlen = rq->holdcap = 0;
@@ -640,7 +251,7 @@ http_write(struct http_req *rq, const void *buf, size_t len)
 				srv_close(hc->sc);
 				return;
 			}
-			hc->hs->held += cap - rq->holdcap;
+			*hc->held += cap - rq->holdcap;
 			rq->hold = p;
 			rq->holdcap = cap;
 		}
@@ -786,7 +397,7 @@ answer_done(struct http_req *rq)
 	struct http_conn *hc = rq->hc;
 	bool		 keep = rq->keep;
 
-	rq_reset(rq);
+	hr_reset(rq);
 	if (!keep || hc->eof)
 		hc->closing = true;
 	if (hc->closing) {
@@ -846,10 +457,11 @@ conn_open(void *arg, struct srv_conn *sc)
 	if ((hc = calloc(1, sizeof(*hc))) == NULL)
 		return NULL;
 	hc->hs = sock->hs;
+	hc->held = &sock->hs->held;
 	hc->sock = sock;
 	hc->sc = sc;
 	hc->rq.hc = hc;
-	hp_init(hc);
+	hr_init(hc);
 	return hc;
 }
 
@@ -867,7 +479,7 @@ conn_input(void *cs, const char *buf, size_t len)
 		/* Pipelined: held until this answer is complete. */
 		if (hc->rq.state != RQ_NONE && hc->rq.state != RQ_READING)
 			return off;
-		off += hp_feed(hc, buf + off, len - off, &done, &status);
+		off += hr_feed(hc, buf + off, len - off, &done, &status);
 		if (status != 0) {
 			fail(hc, status);
 			return len;
@@ -906,7 +518,7 @@ conn_close(void *cs)
 {
 	struct http_conn *hc = cs;
 
-	rq_reset(&hc->rq);
+	hr_reset(&hc->rq);
 	free(hc);
 }
 
@@ -921,7 +533,7 @@ conn_busy(void *arg, char *buf, size_t size)
 	int	 n;
 
 	(void)arg;
-	http_date(date, sizeof(date));
+	hr_date(date, sizeof(date));
 	n = snprintf(buf, size, "HTTP/1.0 503 Service Unavailable\r\n"
 	    "Server: Medusa/1.12\r\nDate: %s\r\nContent-Length: %zu\r\n"
 	    "Content-Type: text/html\r\n\r\n%s", date, sizeof(body) - 1,

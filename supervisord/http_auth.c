@@ -158,5 +158,5 @@ http_auth_check(const char *authorization, const char *username,
 		pass_ok = ct_equal(pw, strlen(pw), password, strlen(password));
 	explicit_bzero(raw, (size_t)n);
 	free(raw);
-	return user_ok & pass_ok ? 0 : 401;
+	return (user_ok & pass_ok) ? 0 : 401;
 }

@@ -47,50 +47,7 @@
 
 #include <ev.h>
 
-#define SRV_READ_SIZE	(16 * 1024)
-#define SRV_OUT_HIGH	(64 * 1024)
-#define SRV_MAX_CONNS	256
-
-struct srv;
-struct srv_conn;
-
-/* What the protocol above does with a connection. */
-struct srv_ops {
-	/*
-	 * A new connection on a socket opened with arg: its state, or NULL
-	 * to close it at once (out of memory).
-	 */
-	void	*(*open)(void *arg, struct srv_conn *c);
-	/*
-	 * Bytes arrived: how many were taken.  Fewer than len: the rest is
-	 * kept, and reading stops until srv_resume.
-	 */
-	size_t	 (*input)(void *cs, const char *buf, size_t len);
-	/* The client will send nothing more (after every byte was taken). */
-	void	 (*eof)(void *cs);
-	/* Go on: after srv_kick, or when room came back after srv_want_room. */
-	void	 (*run)(void *cs);
-	/* The connection is gone (any cause): free cs.  Called once. */
-	void	 (*close)(void *cs);
-	/* At the cap: the answer for a refused client, at most size bytes. */
-	size_t	 (*busy)(void *arg, char *buf, size_t size);
-};
-
-/* What a connection is doing, for its timeout and for the cap. */
-enum srv_cstate {
-	SRV_IDLE = 0,		/* between requests: may be replaced */
-	SRV_REQUEST,		/* a request is arriving */
-	SRV_ANSWER		/* answering, or waiting to */
-};
-
-struct srv_limits {
-	double	 idle;		/* seconds; see above */
-	double	 request;
-	double	 send;
-	double	 linger;
-	double	 retry;		/* after EMFILE, accept again in (1 s) */
-	size_t	 max_conns;	/* per listening socket */
-};
+#include "supervisord/server_conn.h"
 
 /* A server on loop for ops; nothing is opened yet.  NULL: no memory. */
 struct srv *srv_new(struct ev_loop *loop, const struct srv_ops *ops);
@@ -138,27 +95,5 @@ int	srv_adopt(struct srv *s, int fd, bool is_unix, void *arg);
  * socket, the unix socket's name if it is still ours; free s.  NULL ok.
  */
 void	srv_free(struct srv *s);
-
-/* A connection. */
-
-/* Append to the output; sent as the client takes it. */
-void	srv_write(struct srv_conn *c, const void *buf, size_t len);
-/* How much more fits below SRV_OUT_HIGH (0 when full). */
-size_t	srv_room(const struct srv_conn *c);
-/* Bytes waiting to be sent. */
-size_t	srv_pending(const struct srv_conn *c);
-/* Call ops->run once there is room again. */
-void	srv_want_room(struct srv_conn *c);
-/* Call ops->run soon, from the loop (never from inside this call). */
-void	srv_kick(struct srv_conn *c);
-/* Feed the kept input again (from the loop) and read on. */
-void	srv_resume(struct srv_conn *c);
-void	srv_set_state(struct srv_conn *c, enum srv_cstate st);
-/* Close once the output is sent (reading and dropping what comes). */
-void	srv_finish(struct srv_conn *c);
-/* Close now; ops->close follows (at once, or when the callback returns). */
-void	srv_close(struct srv_conn *c);
-/* Did it come on the unix socket? */
-bool	srv_is_unix(const struct srv_conn *c);
 
 #endif /* SUPERVISORD_SERVER_H */

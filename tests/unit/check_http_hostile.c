@@ -1,0 +1,374 @@
+/*
+ * The HTTP server against clients that misbehave (check_http.h's fixture):
+ * bad requests and requests over the bounds, half-closed, idle, slow,
+ * too many, descriptors running out, and 250 that ask for megabytes and
+ * never read.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "supervisord/http.h"
+#include "supervisord/server.h"
+#include "tests/unit/check_http.h"
+
+Suite	*http_hostile_suite(void);
+
+static const struct {
+	const char	*req;
+	int		 code;
+} bad_rows[] = {
+	{ "POST /echo HTTP/1.1\r\nHost: x\r\n\r\n", 411 },
+	{ "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 411 },
+	{ "POST /echo HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n", 413 },
+	{ "\x01\x02 garbage\r\n\r\n", 400 },
+	{ "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n", 400 },
+	{ "GET /%00 HTTP/1.1\r\n\r\n", 400 },
+};
+
+START_TEST(test_bad_requests)
+{
+	struct ht_resp	 r;
+	int		 fd;
+
+	ht_start(&ht_plain);
+	fd = ht_conn_unix();
+	ht_send(fd, bad_rows[_i].req);
+	ht_read(fd, &r);
+	ck_assert_int_eq(r.code, bad_rows[_i].code);
+	ck_assert_ptr_nonnull(strstr(r.head, "Content-Type: text/html"));
+	ht_resp_free(&r);
+	/* Each ends the connection. */
+	ck_assert(ht_closed_within(fd, 2000));
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_header_block_bound)
+{
+	struct ht_resp	 r;
+	char		*req;
+	int		 fd;
+
+	ht_start(&ht_plain);
+	req = malloc(HTTP_HEAD_MAX + 200);
+	memset(req, 'a', HTTP_HEAD_MAX + 100);
+	memcpy(req, "GET /hello HTTP/1.1\r\nX-Big: ", 28);
+	strcpy(req + HTTP_HEAD_MAX + 100, "\r\n\r\n");
+	fd = ht_conn_unix();
+	ht_send(fd, req);
+	ht_read(fd, &r);
+	ck_assert_int_eq(r.code, 431);
+	ck_assert_ptr_nonnull(strstr(r.head,
+	    " 431 Request Header Fields Too Large\r\n"));
+	ht_resp_free(&r);
+	ck_assert(ht_closed_within(fd, 2000));
+	close(fd);
+	free(req);
+	/* Just under the bound is fine. */
+	ht_ask("POST /echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(r.bodylen, 3);
+	ht_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_body_bound)
+{
+	struct ht_resp	 r;
+	char		 hdr[128], *body;
+	int		 fd;
+
+	ht_start(&ht_plain);
+	/* A body of exactly the bound is taken, one byte more is not. */
+	body = malloc(HTTP_BODY_MAX + 1);
+	memset(body, 'b', HTTP_BODY_MAX);
+	body[HTTP_BODY_MAX] = '\0';
+	fd = ht_conn_inet();
+	snprintf(hdr, sizeof(hdr), "POST /echo HTTP/1.1\r\nContent-Length: "
+	    "%d\r\n\r\n", HTTP_BODY_MAX);
+	ht_send(fd, hdr);
+	ht_send(fd, body);
+	ht_read(fd, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(r.bodylen, HTTP_BODY_MAX);
+	ht_resp_free(&r);
+	snprintf(hdr, sizeof(hdr), "POST /echo HTTP/1.1\r\nContent-Length: "
+	    "%d\r\n\r\n", HTTP_BODY_MAX + 1);
+	ht_send(fd, hdr);
+	ht_read(fd, &r);
+	ck_assert_int_eq(r.code, 413);
+	ht_resp_free(&r);
+	close(fd);
+	free(body);
+}
+END_TEST
+
+START_TEST(test_half_close_gets_whole_answer)
+{
+	struct ht_resp	 r;
+	int		 fd, fd2;
+
+	ht_start(&ht_plain);
+	fd = ht_conn_unix();
+	ht_send(fd, "GET /wait HTTP/1.1\r\n\r\nGET /big?200000 HTTP/1.1\r\n"
+	    "\r\n");
+	ck_assert_int_eq(shutdown(fd, SHUT_WR), 0);
+	usleep(100000);
+	fd2 = ht_conn_inet();
+	ht_send(fd2, "GET /release HTTP/1.0\r\n\r\n");
+	ht_read(fd2, &r);
+	ht_resp_free(&r);
+	close(fd2);
+	ht_read(fd, &r);
+	ck_assert_int_eq(memcmp(r.body, "released", 8), 0);
+	ht_resp_free(&r);
+	ht_read(fd, &r);
+	ck_assert_int_eq(r.bodylen, 200000);
+	ht_resp_free(&r);
+	ck_assert(ht_closed_within(fd, 2000));
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_timeouts)
+{
+	struct ht_opts	 o = ht_plain;
+	struct ht_resp	 r;
+	int		 idle, half, busy, fd2;
+
+	o.idle = 0.3;
+	o.request = 0.3;
+	ht_start(&o);
+	idle = ht_conn_unix();
+	half = ht_conn_unix();
+	ht_send(half, "GET /hello HTTP/1.1\r\nHost:");
+	busy = ht_conn_unix();
+	ht_send(busy, "GET /wait HTTP/1.1\r\n\r\n");
+	/* Idle and half-sent: closed after 0.3 s; 3 s is plenty. */
+	ck_assert(ht_closed_within(idle, 3000));
+	ck_assert(ht_closed_within(half, 3000));
+	/* Waiting on its answer: kept (1 s is three timeouts). */
+	ck_assert(!ht_closed_within(busy, 1000));
+	fd2 = ht_conn_inet();
+	ht_send(fd2, "GET /release HTTP/1.0\r\n\r\n");
+	ht_read(fd2, &r);
+	ht_resp_free(&r);
+	close(fd2);
+	ht_read(busy, &r);
+	ck_assert_int_eq(memcmp(r.body, "released", 8), 0);
+	ht_resp_free(&r);
+	close(idle);
+	close(half);
+	close(busy);
+}
+END_TEST
+
+static bool
+log_has(const char *what, int *count)
+{
+	char	 line[1024];
+	FILE	*fp;
+
+	*count = 0;
+	if ((fp = fopen(ht_log_path, "r")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, what) != NULL)
+			(*count)++;
+	fclose(fp);
+	return *count > 0;
+}
+
+START_TEST(test_connection_cap)
+{
+	struct ht_opts	 o = ht_plain;
+	struct ht_resp	 r;
+	int		 fds[4], fd, i, n;
+
+	o.max_conns = 4;
+	ht_start(&o);
+	for (i = 0; i < 4; i++) {
+		fds[i] = ht_conn_unix();
+		ht_send(fds[i], "GET /hello HTTP/1.1\r\n\r\n");
+		ht_read(fds[i], &r);
+		ht_resp_free(&r);
+		usleep(20000);	/* so that the first is the longest idle */
+	}
+	/* A fifth: the longest-idle one goes, the new one is served. */
+	ht_ask("GET /hello HTTP/1.1\r\n\r\n", &r);
+	ck_assert_int_eq(r.code, 200);
+	ht_resp_free(&r);
+	ck_assert(ht_closed_within(fds[0], 2000));
+	close(fds[0]);
+	/* All four busy: 503. */
+	fds[0] = ht_conn_unix();
+	for (i = 0; i < 4; i++)
+		ht_send(fds[i], "GET /wait HTTP/1.1\r\n\r\n");
+	usleep(100000);
+	for (n = 0; n < 3; n++) {
+		ht_ask("GET /hello HTTP/1.1\r\n\r\n", &r);
+		ck_assert_int_eq(r.code, 503);
+		ck_assert_ptr_nonnull(strstr(r.body, "Error code 503."));
+		ht_resp_free(&r);
+	}
+	/* The other socket has its own cap. */
+	fd = ht_conn_inet();
+	ht_send(fd, "GET /release HTTP/1.0\r\n\r\n");
+	ht_read(fd, &r);
+	ck_assert_int_eq(r.code, 200);
+	ht_resp_free(&r);
+	close(fd);
+	for (i = 0; i < 4; i++) {
+		ht_read(fds[i], &r);
+		ht_resp_free(&r);
+		close(fds[i]);
+	}
+	/* Logged once for the episode, then once at its end. */
+	for (i = 0; i < 200 && !log_has("below the most", &n); i++)
+		usleep(10000);
+	ck_assert(log_has("closing the longest-idle", &n));
+	ck_assert_int_eq(n, 1);
+	ck_assert(log_has("below the most it serves again (", &n));
+	ck_assert_int_eq(n, 1);
+	ck_assert(log_has("idle ones closed, 3 clients refused)", &n));
+}
+END_TEST
+
+static double
+cpu_seconds(pid_t pid)
+{
+	char	 path[64], buf[1024], *p;
+	unsigned long ut, st;
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	p = strrchr(buf, ')');
+	ck_assert_int_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
+	    "%*u %*u %lu %lu", &ut, &st), 2);
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+START_TEST(test_emfile_no_spin)
+{
+	struct ht_opts	 o = ht_plain;
+	struct ht_resp	 r;
+	int		 fds[64], i, n;
+	double		 c0, c1;
+
+	/* Room for the loop's own descriptors and a few clients. */
+	o.nofile = 16;
+	ht_start(&o);
+	for (i = 0; i < 64; i++) {
+		fds[i] = ht_conn_unix();
+		ck_assert_int_ne(fds[i], -1);
+		ht_send(fds[i], "GET /wait HTTP/1.1\r\n\r\n");
+	}
+	for (i = 0; i < 300 && !log_has("couldn't accept", &n); i++)
+		usleep(10000);
+	ck_assert_msg(n == 1, "the EMFILE episode logged %d times", n);
+	/* Stopped, not spinning: 1.5 s of it uses little CPU. */
+	c0 = cpu_seconds(ht_child);
+	usleep(1500000);
+	c1 = cpu_seconds(ht_child);
+	ck_assert_msg(c1 - c0 < 0.3, "%.2f s of CPU in 1.5 s", c1 - c0);
+	ck_assert(log_has("couldn't accept", &n));
+	ck_assert_int_eq(n, 1);
+	/* Free the descriptors: it accepts again and serves everyone. */
+	for (i = 0; i < 64; i++)
+		close(fds[i]);
+	for (i = 0; i < 300 && !log_has("accepting connections again", &n);
+	    i++) {
+		int fd = ht_conn_unix();
+
+		if (fd != -1)
+			close(fd);
+		usleep(10000);
+	}
+	ck_assert_int_eq(n, 1);
+	ht_ask("GET /hello HTTP/1.1\r\n\r\n", &r);
+	ck_assert_int_eq(r.code, 200);
+	ht_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_bounded_memory_with_clients_that_never_read)
+{
+	struct ht_resp	 r;
+	int		 fds[250], i;
+	size_t		 nconns = 0, held = 0;
+	long		 rss_kib = 0;
+	char		 path[64], line[256];
+	FILE		*fp;
+
+	ht_start(&ht_plain);
+	/* 250 clients each ht_ask for 8 MB, and never read. */
+	for (i = 0; i < 250; i++) {
+		fds[i] = ht_conn_unix();
+		ck_assert_int_ne(fds[i], -1);
+		ht_send(fds[i], i % 2 ? "GET /chunked?8000000 HTTP/1.1\r\n\r\n" :
+		    "GET /big?8000000 HTTP/1.1\r\n\r\n");
+	}
+	/* Until the sockets are full and every producer stopped. */
+	for (i = 0; i < 100; i++) {
+		usleep(50000);
+		ht_stats(&nconns, &held);
+		if (nconns >= 251 && held > 250 * (size_t)SRV_OUT_HIGH / 2)
+			break;
+	}
+	ck_assert_uint_ge(nconns, 251);
+	/* Per connection: the output bound and one write past it. */
+	ck_assert_msg(held <= 250 * (size_t)(SRV_OUT_HIGH + 8192 + 4096),
+	    "%zu bytes held for 250 connections", held);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)ht_child);
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "VmRSS: %ld", &rss_kib) == 1)
+			break;
+	fclose(fp);
+	ck_assert_msg(rss_kib < 64 * 1024, "RSS %ld KiB", rss_kib);
+	for (i = 0; i < 250; i++)
+		close(fds[i]);
+	/* Still serving, and the buffers are gone with the clients. */
+	ht_ask("GET /hello HTTP/1.1\r\n\r\n", &r);
+	ck_assert_int_eq(r.code, 200);
+	ht_resp_free(&r);
+	for (i = 0; i < 200; i++) {
+		ht_stats(&nconns, &held);
+		if (nconns == 1)
+			break;
+		usleep(10000);
+	}
+	ck_assert_uint_eq(nconns, 1);
+}
+END_TEST
+
+Suite *
+http_hostile_suite(void)
+{
+	Suite	*s = suite_create("http_hostile");
+
+	tcase_add_loop_test(ht_tcase(s, "http_bad"), test_bad_requests, 0,
+	    sizeof(bad_rows) / sizeof(bad_rows[0]));
+	tcase_add_test(ht_tcase(s, "http_bounds"), test_header_block_bound);
+	tcase_add_test(ht_tcase(s, "http_bounds"), test_body_bound);
+	tcase_add_test(ht_tcase(s, "http_halfclose"),
+	    test_half_close_gets_whole_answer);
+	tcase_add_test(ht_tcase(s, "http_timeouts"), test_timeouts);
+	tcase_add_test(ht_tcase(s, "http_cap"), test_connection_cap);
+	tcase_add_test(ht_tcase(s, "http_emfile"), test_emfile_no_spin);
+	tcase_add_test(ht_tcase(s, "http_memory"),
+	    test_bounded_memory_with_clients_that_never_read);
+	return s;
+}
