@@ -424,11 +424,19 @@ rpc_item_settle(struct rpc_item *it, int code, const char *extra)
 	it->code = code;
 	/*
 	 * make_allfunc answers what settled at once first, then what it
-	 * waited for, each poll's in list order; its polls are a second
-	 * apart, so the processes stopped together come back together, in
-	 * list order.  So do ours, whatever turn of the loop reaped them.
+	 * waited for, each poll's in list order.  Its polls are far apart
+	 * next to a process's exit or a startsecs=0 start (RUNNING at once
+	 * there, here once the exec is confirmed): those come back
+	 * together, in list order, and the starts that waited startsecs
+	 * after them, whatever turns of our loop settled them.
 	 */
-	it->round = waited ? 1 : 0;
+	if (!waited)
+		it->round = 0;
+	else if (it->wait == RPC_W_START && it->p != NULL &&
+	    it->p->cfg->startsecs > 0)
+		it->round = 2;
+	else
+		it->round = 1;
 	if (code != RPC_SUCCESS)
 		it->text = fault_text(code, extra);
 	c->order[c->nsettled++] = (size_t)(it - c->items);

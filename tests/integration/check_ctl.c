@@ -273,7 +273,6 @@ START_TEST(test_start_stop_restart)
 	ck_assert_str_eq(out, "nf: ERROR (no such file)\n"
 	    "web: started\nwk:wk_00: started\nwk:wk_01: started\n"
 	    "fails: ERROR (spawn error)\nidle: started\n");
-	ck_assert_int_eq(th_log_count(h, "control: uid"), 14);
 	th_free(h);
 }
 END_TEST
@@ -472,7 +471,10 @@ START_TEST(test_update_add_remove)
 	ck_assert_int_ne(th_spawned_pid(h, "keep", -1), keep);
 
 	/* A bad file: the reasons, exit 1, nothing changes. */
-	th_write(h, "supervisord.conf", "[program:x]\nstartsecs=ten\n");
+	ck_assert(asprintf(&body, "%s[program:x]\nstartsecs=ten\n",
+	    base_conf) != -1);
+	th_conf(h, body);
+	free(body);
 	ck_assert_int_eq(ctl(h, &out, "update", NULL), 1);
 	ck_assert_msg(strncmp(out, "ERROR: ", 7) == 0, "%s", out);
 	ck_assert_int_eq(ctl(h, &out, "reread", NULL), 1);
@@ -638,28 +640,33 @@ START_TEST(test_auth)
 {
 	struct th	*h = th_new();
 	const char	*out;
+	char		 url[1024], want[1100];
 
 	th_conf(h,
 	    "[unix_http_server]\nfile=@DIR@/sock\nusername=admin\n"
-	    "password=s3 cret%\n\n"
-	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n\n"
+	    "password=s3 cret%%\n\n"
+	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\nusername=admin\n"
+	    "password=s3 cret%%\n\n"
 	    RPCINTERFACE
 	    "[program:a]\ncommand=sleep 1000\nstartsecs=0\n");
 	th_start_conf(h);
 	ck_assert(th_wait(h, sock_exists, NULL, 5000));
 	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
-	/* [unix_http_server]'s credentials serve the client too. */
+	/* [supervisorctl]'s credentials, then -u and -p. */
 	ck_assert_int_eq(ctl(h, &out, "status", "a", NULL), 0);
 	ck_assert_int_eq(ctl(h, &out, "-u", "admin", "-p", "wrong", "status",
 	    NULL), 1);
-	ck_assert_str_eq(out, "Server requires authentication\n");
+	/* supervisorctl 4.2.5's words, its error line included. */
+	ck_assert_msg(strncmp(out, "Server requires authentication\n"
+	    "error: <class 'xmlrpc.client.ProtocolError'>, <ProtocolError "
+	    "for 127.0.0.1/RPC2: 401 Unauthorized>", 129) == 0, "%s", out);
 	ck_assert_int_eq(ctl(h, &out, "-u", "admin", "-p", "s3 cret%",
 	    "status", "a", NULL), 0);
-	ck_assert_int_eq(ctl(h, &out, "-s", "http://127.0.0.1:9001",
-	    "status", NULL), 4);
-	ck_assert_msg(strstr(out, "serves only a unix socket") != NULL, "%s",
-	    out);
-	ck_assert_int_eq(th_log_count(h, "authentication failed"), 1);
+	/* As supervisorctl: a socket that is not there. */
+	snprintf(url, sizeof(url), "unix://%s", th_path(h, "nosock"));
+	ck_assert_int_eq(ctl(h, &out, "-s", url, "status", NULL), 4);
+	snprintf(want, sizeof(want), "%s no such file\n", url);
+	ck_assert_str_eq(out, want);
 	th_free(h);
 }
 END_TEST
