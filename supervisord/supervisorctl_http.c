@@ -315,7 +315,8 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 
 	*body = NULL;
 	*nothing = true;
-	while ((p = memmem(c->rbuf, c->rlen, "\r\n\r\n", 4)) == NULL) {
+	while ((p = c->rlen > 0 ? memmem(c->rbuf, c->rlen, "\r\n\r\n", 4) :
+	    NULL) == NULL) {
 		if (c->rlen > MAX_HEAD)
 			return bad_reply(c, "headers too long");
 		if ((n = fill(c)) <= 0) {
