@@ -427,14 +427,13 @@ dispatch(struct http_conn *hc)
 		error_out(rq, code, code == 401 ? "Connection: close\r\n"
 		    "WWW-Authenticate: Basic realm=\"default\"\r\n" : NULL);
 	} else {
-		for (i = 0; i < hs->nroutes; i++) {
-			r = &hs->routes[i];
-			if (r->how == HTTP_EXACT ?
-			    strcmp(rq->info.path, r->pattern) == 0 :
-			    strncmp(rq->info.path, r->pattern, r->len) == 0)
-				break;
-		}
-		if (i < hs->nroutes)
+		for (i = 0, r = NULL; i < hs->nroutes && r == NULL; i++)
+			if (hs->routes[i].how == HTTP_EXACT ?
+			    strcmp(rq->info.path, hs->routes[i].pattern) == 0 :
+			    strncmp(rq->info.path, hs->routes[i].pattern,
+			    hs->routes[i].len) == 0)
+				r = &hs->routes[i];
+		if (r != NULL)
 			r->fn(r->arg, rq);
 		else
 			error_out(rq, 404, NULL);

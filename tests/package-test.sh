@@ -8,6 +8,8 @@
 #    replaces Debian's supervisor;
 #  - the extracted supervisord passes --test on the packaged configuration,
 #    and systemd-analyze verify accepts the unit (where systemd is);
+#  - it depends on the libraries it links (libexpat1, libhttp-parser2.9,
+#    libmd0), which are installed first when missing (as root, apt-get);
 #  - installed, supervisord --test passes with no -c when run from /:
 #    with dpkg -i (then purged) where Debian's supervisor is not installed
 #    (it is never removed: the other tests compare with it); elsewhere in
@@ -122,6 +124,26 @@ check "Conflicts: supervisor" \
     sh -c "dpkg-deb -f '$deb' Conflicts | grep -w supervisor"
 check "Replaces: supervisor" \
     sh -c "dpkg-deb -f '$deb' Replaces | grep -w supervisor"
+
+# Its run-time dependencies (dpkg -i installs none), before the
+# package's binaries run: named in Depends, and installed when missing.
+deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' |
+    sed -e 's/([^)]*)//g' -e 's/|.*//' -e 's/[[:space:]]//g' |
+    grep -v '^$')
+missing=
+for d in $deps; do
+	dpkg-query -W -f='${Status}' "$d" 2>/dev/null |
+	    grep -q 'install ok installed' || missing="$missing $d"
+done
+if [ -n "$missing" ] && command -v apt-get >/dev/null 2>&1; then
+	check "run-time dependencies installed:$missing" \
+	    env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    --no-install-recommends $missing
+fi
+check "the package names its run-time libraries" sh -c "
+	dpkg-deb -f '$deb' Depends | grep -w libexpat1 &&
+	dpkg-deb -f '$deb' Depends | grep -w libhttp-parser2.9 &&
+	dpkg-deb -f '$deb' Depends | grep -w libmd0"
 
 # -- the extracted files ----------------------------------------------
 root=$work/root

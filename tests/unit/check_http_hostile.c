@@ -22,6 +22,18 @@
 
 Suite	*http_hostile_suite(void);
 
+/* The server's RSS with 250 clients: ASan's allocator adds its own. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_MAX_KIB	(512 * 1024)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RSS_MAX_KIB	(512 * 1024)
+#endif
+#endif
+#ifndef RSS_MAX_KIB
+#define RSS_MAX_KIB	(64 * 1024)
+#endif
+
 static const struct {
 	const char	*req;
 	int		 code;
@@ -337,7 +349,10 @@ START_TEST(test_bounded_memory_with_clients_that_never_read)
 		if (sscanf(line, "VmRSS: %ld", &rss_kib) == 1)
 			break;
 	fclose(fp);
-	ck_assert_msg(rss_kib < 64 * 1024, "RSS %ld KiB", rss_kib);
+	printf("http_memory: 250 clients that never read: %zu KiB held, "
+	    "RSS %ld KiB\n", held / 1024, rss_kib);
+	/* 250 answers of 8 MB, built whole, would be 2 GB. */
+	ck_assert_msg(rss_kib < RSS_MAX_KIB, "RSS %ld KiB", rss_kib);
 	for (i = 0; i < 250; i++)
 		close(fds[i]);
 	/* Still serving, and the buffers are gone with the clients. */
