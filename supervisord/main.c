@@ -620,6 +620,8 @@ later_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	log_warnx("restart requested: every process restarts");
 	ntf_reloading();
 	rl_apply_groups(&dm->sup, nc, NULL, 0, true);
+	if (dm->http != NULL)
+		http_set_auths(dm->http, dm->sup.cfg);
 	ntf_ready();
 	rpc_set_mood(dm->rpc, 1);
 }

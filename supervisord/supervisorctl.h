@@ -80,6 +80,7 @@ struct ctl {
 	int		 fd;
 	char		*rbuf;		/* bytes read past the last answer */
 	size_t		 rlen, rcap;
+	size_t		 roff;		/* consumed: rbuf[roff..rlen) unread */
 
 	/* The last failure, for ctl_raise_err. */
 	enum ctl_err	 err;

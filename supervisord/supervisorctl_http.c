@@ -229,7 +229,7 @@ conn_close(struct ctl *c)
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
-	c->rlen = 0;
+	c->rlen = c->roff = 0;
 }
 
 void
@@ -245,6 +245,12 @@ fill(struct ctl *c)
 	ssize_t	n;
 	char	*p;
 
+	/* What was consumed goes once per read, not once per chunk. */
+	if (c->roff > 0) {
+		memmove(c->rbuf, c->rbuf + c->roff, c->rlen - c->roff);
+		c->rlen -= c->roff;
+		c->roff = 0;
+	}
 	if (c->rcap - c->rlen < 16384) {
 		if ((p = realloc(c->rbuf, c->rcap * 2 + 16384)) == NULL)
 			return -1;
@@ -262,8 +268,9 @@ fill(struct ctl *c)
 static void
 consume(struct ctl *c, size_t n)
 {
-	memmove(c->rbuf, c->rbuf + n, c->rlen - n);
-	c->rlen -= n;
+	c->roff += n;
+	if (c->roff == c->rlen)
+		c->rlen = c->roff = 0;
 }
 
 /* A header's value in the block head (lines after the first), or NULL. */
@@ -304,6 +311,10 @@ bad_reply(struct ctl *c, const char *why)
  * (*fresh: nothing at all came back, so a reused connection may have
  * been closed by the server meanwhile).
  */
+/* The unread bytes of c->rbuf. */
+#define RB	(c->rbuf + c->roff)
+#define RL	(c->rlen - c->roff)
+
 static int
 read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 {
@@ -315,12 +326,12 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 
 	*body = NULL;
 	*nothing = true;
-	while ((p = c->rlen > 0 ? memmem(c->rbuf, c->rlen, "\r\n\r\n", 4) :
+	while ((p = RL > 0 ? memmem(RB, RL, "\r\n\r\n", 4) :
 	    NULL) == NULL) {
-		if (c->rlen > MAX_HEAD)
+		if (RL > MAX_HEAD)
 			return bad_reply(c, "headers too long");
 		if ((n = fill(c)) <= 0) {
-			if (n == 0 && c->rlen == 0)
+			if (n == 0 && RL == 0)
 				set_err(c, CTL_E_BADREPLY, 294,
 				    "Remote end closed connection without "
 				    "response");
@@ -329,7 +340,7 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 				    "incomplete headers");
 			else
 				set_err(c, CTL_E_SOCKET, errno, PY_SOCKET);
-			if (c->rlen > 0)
+			if (RL > 0)
 				*nothing = false;
 			conn_close(c);
 			return -1;
@@ -337,8 +348,8 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 		*nothing = false;
 	}
 	*nothing = false;
-	hl = (size_t)(p - c->rbuf) + 4;
-	if ((head = strndup(c->rbuf, hl)) == NULL)
+	hl = (size_t)(p - RB) + 4;
+	if ((head = strndup(RB, hl)) == NULL)
 		return bad_reply(c, "out of memory");
 	consume(c, hl);
 	reason[0] = '\0';
@@ -365,20 +376,20 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 	}
 	for (;;) {
 		if (chunked) {
-			while ((e = memmem(c->rbuf, c->rlen, "\r\n", 2)) ==
+			while ((e = memmem(RB, RL, "\r\n", 2)) ==
 			    NULL)
 				if (fill(c) <= 0)
 					return bad_reply(c, "incomplete "
 					    "chunked read");
-			need = strtoul(c->rbuf, NULL, 16);
-			consume(c, (size_t)(e - c->rbuf) + 2);
+			need = strtoul(RB, NULL, 16);
+			consume(c, (size_t)(e - RB) + 2);
 			if (need == 0) {
 				/* The trailer, to its empty line. */
-				while ((e = memmem(c->rbuf, c->rlen, "\r\n",
-				    2)) == NULL || e != c->rbuf) {
+				while ((e = memmem(RB, RL, "\r\n",
+				    2)) == NULL || e != RB) {
 					if (e != NULL) {
 						consume(c, (size_t)(e -
-						    c->rbuf) + 2);
+						    RB) + 2);
 						continue;
 					}
 					if (fill(c) <= 0)
@@ -393,9 +404,9 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 			need = cl;
 		else
 			need = SIZE_MAX;
-		while (c->rlen < need) {
+		while (RL < need) {
 			if ((n = fill(c)) == 0 && !has_cl && !chunked) {
-				need = c->rlen;
+				need = RL;
 				keep = false;
 				break;
 			}
@@ -408,7 +419,8 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 		if (chunked)
 			need -= 2;
 		if (got + need + 1 > cap) {
-			cap = got + need + 1;
+			cap = cap * 2 > got + need + 1 ? cap * 2 :
+			    got + need + 1;
 			if ((p = realloc(*body, cap)) == NULL) {
 				free(*body);
 				*body = NULL;
@@ -416,7 +428,7 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 			}
 			*body = p;
 		}
-		memcpy(*body + got, c->rbuf, need);
+		memcpy(*body + got, RB, need);
 		got += need;
 		(*body)[got] = '\0';
 		consume(c, chunked ? need + 2 : need);
@@ -430,6 +442,9 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 		conn_close(c);
 	return 0;
 }
+
+#undef RB
+#undef RL
 
 /* POST body to /RPC2; the answer's body, or -1 with c->err. */
 static int
@@ -465,7 +480,7 @@ post(struct ctl *c, const char *xml, size_t len, char **body, size_t *blen)
 		if (c->fd == -1) {
 			if ((c->fd = ctl_dial(c, &u)) == -1)
 				break;
-			c->rlen = 0;
+			c->rlen = c->roff = 0;
 		}
 		if (ctl_write_all(c->fd, req, (size_t)n) == -1 ||
 		    ctl_write_all(c->fd, xml, len) == -1) {

@@ -315,7 +315,7 @@ cmp_lines(const void *a, const void *b)
 }
 
 /* The lines of s sorted, in place: Python's daemon answers the "all"
- * calls in the order the processes finish, which varies. */
+ * and "group:*" calls in the order the processes finish, which varies. */
 static void
 sort_lines(char *s)
 {
@@ -364,7 +364,7 @@ same_prep(struct cc *c, const char *via, const char *reset,
 	    line);
 	po = normalise(th_read(c->h, "py.out", NULL), c->py);
 	oo = normalise(th_read(c->h, "ours.out", NULL), NULL);
-	if (strstr(line, " all") != NULL) {
+	if (strstr(line, " all") != NULL || strstr(line, ":*") != NULL) {
 		sort_lines(po);
 		sort_lines(oo);
 	}
