@@ -230,43 +230,85 @@ spill(struct http_req *rq)
 	hold_free(rq);
 }
 
+/*
+ * A chunked answer's writes are gathered into chunks of up to
+ * HTTP_CHUNK_MAX, sent when one is full and after every fill: a
+ * producer's many small writes (a struct member, a table cell) would
+ * otherwise each cost a chunk's framing, more bytes than they carry.
+ */
+static void
+chunk_flush(struct http_req *rq)
+{
+	struct http_conn *hc = rq->hc;
+	char		 sz[24];
+
+	if (rq->out != OUT_CHUNKED || rq->holdlen == 0)
+		return;
+	snprintf(sz, sizeof(sz), "%zx\r\n", rq->holdlen);
+	out_str(hc, sz);
+	srv_write(hc->sc, rq->hold, rq->holdlen);
+	out_str(hc, "\r\n");
+	/* Held only during a fill: a stalled tail holds nothing here. */
+	hold_free(rq);
+}
+
+/* Append to the hold (the held answer, or the chunk being gathered). */
+static int
+hold_add(struct http_req *rq, const void *buf, size_t len)
+{
+	struct http_conn *hc = rq->hc;
+	size_t		 cap;
+	char		*p;
+
+	if (rq->holdlen + len > rq->holdcap) {
+		cap = rq->holdcap > 0 ? rq->holdcap :
+		    rq->out == OUT_CHUNKED ? HTTP_CHUNK_MAX : 1024;
+		while (cap < rq->holdlen + len)
+			cap *= 2;
+		if ((p = realloc(rq->hold, cap)) == NULL) {
+			log_warnx("an HTTP answer: out of memory");
+			srv_close(hc->sc);
+			return -1;
+		}
+		*hc->held += cap - rq->holdcap;
+		rq->hold = p;
+		rq->holdcap = cap;
+	}
+	memcpy(rq->hold + rq->holdlen, buf, len);
+	rq->holdlen += len;
+	return 0;
+}
+
 void
 http_write(struct http_req *rq, const void *buf, size_t len)
 {
 	struct http_conn *hc = rq->hc;
-	size_t		 cap;
-	char		 sz[24], *p;
+	size_t		 n;
 
 	assert(rq->state == RQ_STREAM);
 	if (len == 0)
 		return;
 	switch (rq->out) {
 	case OUT_HOLD:
-		if (rq->holdlen + len > rq->holdcap) {
-			for (cap = rq->holdcap > 0 ? rq->holdcap : 1024;
-			    cap < rq->holdlen + len; cap *= 2)
-				;
-			if ((p = realloc(rq->hold, cap)) == NULL) {
-				log_warnx("an HTTP answer: out of memory");
-				srv_close(hc->sc);
-				return;
-			}
-			*hc->held += cap - rq->holdcap;
-			rq->hold = p;
-			rq->holdcap = cap;
-		}
-		memcpy(rq->hold + rq->holdlen, buf, len);
-		rq->holdlen += len;
+		if (hold_add(rq, buf, len) == -1)
+			return;
 		if (rq->holdlen >= HTTP_HOLD_MAX)
 			spill(rq);
 		break;
 	case OUT_CHUNKED:
 		if (rq->head_only)
 			break;
-		snprintf(sz, sizeof(sz), "%zx\r\n", len);
-		out_str(hc, sz);
-		srv_write(hc->sc, buf, len);
-		out_str(hc, "\r\n");
+		while (len > 0) {
+			n = HTTP_CHUNK_MAX - rq->holdlen;
+			if (n > len)
+				n = len;
+			if (hold_add(rq, buf, n) == -1)
+				return;
+			buf = (const char *)buf + n;
+			len -= n;
+			if (rq->holdlen >= HTTP_CHUNK_MAX)
+				chunk_flush(rq);
+		}
 		break;
 	case OUT_RAW:
 		if (!rq->head_only)
@@ -278,10 +320,15 @@ http_write(struct http_req *rq, const void *buf, size_t len)
 size_t
 http_room(const struct http_req *rq)
 {
+	size_t	room;
+
 	if (rq->out == OUT_HOLD)
 		return rq->holdlen >= HTTP_HOLD_MAX ? 0 :
 		    HTTP_HOLD_MAX - rq->holdlen;
-	return srv_room(rq->hc->sc);
+	room = srv_room(rq->hc->sc);
+	if (rq->out == OUT_CHUNKED)	/* the chunk being gathered too */
+		return room > rq->holdlen ? room - rq->holdlen : 0;
+	return room;
 }
 
 static void
@@ -295,6 +342,7 @@ stream_end(struct http_req *rq)
 			srv_write(rq->hc->sc, rq->hold, rq->holdlen);
 		break;
 	case OUT_CHUNKED:
+		chunk_flush(rq);
 		if (!rq->head_only)
 			out_str(rq->hc, "0\r\n\r\n");
 		break;
@@ -324,6 +372,7 @@ pump(struct http_conn *hc)
 		rq->in_fill = true;
 		r = rq->p.fill(rq->p.arg, rq);
 		rq->in_fill = false;
+		chunk_flush(rq);
 		switch (r) {
 		case HTTP_FILL_DONE:
 			stream_end(rq);

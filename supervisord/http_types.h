@@ -16,6 +16,7 @@
 #define HTTP_HEAD_MAX	(8 * 1024)
 #define HTTP_BODY_MAX	(1024 * 1024)
 #define HTTP_HOLD_MAX	(64 * 1024)
+#define HTTP_CHUNK_MAX	(16 * 1024)	/* a gathered chunk, at most */
 
 struct http_req;
 
