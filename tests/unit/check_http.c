@@ -37,7 +37,8 @@
 
 Suite	*http_suite(void);
 
-static char	 dir[4096], sock_path[4200];
+static char	 dir[4096];
+char		 ht_sock_path[4200];
 static int	 port;
 char		 ht_log_path[4200];
 pid_t		 ht_child = -1;
@@ -182,13 +183,23 @@ child_term_cb(struct ev_loop *l, ev_signal *w, int revents)
 }
 
 static void
+child_hup_cb(struct ev_loop *l, ev_signal *w, int revents)
+{
+	(void)l;
+	(void)w;
+	(void)revents;
+	http_recheck(hs);
+}
+
+static void
 serve(const struct ht_opts *o)
 {
 	struct ev_loop	*loop;
 	struct cfg	 c;
 	struct srv_limits lim;
 	struct rlimit	 rl;
-	ev_signal	 term;
+	ev_signal	 term, hup;
+	sigset_t	 set;
 	char		 err[512], portbuf[16];
 	static int	 chunked = 1;
 
@@ -200,8 +211,8 @@ serve(const struct ht_opts *o)
 	}
 	loop = ev_loop_new(EVFLAG_AUTO);
 	memset(&c, 0, sizeof(c));
-	c.unix_socket = sock_path;
-	c.unix_socket_mode = 0700;
+	c.unix_socket = ht_sock_path;
+	c.unix_socket_mode = o->mode != 0 ? o->mode : 0700;
 	snprintf(portbuf, sizeof(portbuf), "127.0.0.1:%d", port);
 	c.inet_port = portbuf;
 	c.inet_host = (char *)(uintptr_t)"127.0.0.1";
@@ -228,6 +239,13 @@ serve(const struct ht_opts *o)
 		_exit(5);
 	ev_signal_init(&term, child_term_cb, SIGTERM);
 	ev_signal_start(loop, &term);
+	ev_signal_init(&hup, child_hup_cb, SIGHUP);
+	ev_signal_start(loop, &hup);
+	/* Blocked since the fork, so that none came before its watcher. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	http_start(hs);
 	ev_run(loop, 0);
 	http_close(hs);
@@ -258,6 +276,7 @@ ht_start(const struct ht_opts *o)
 	close(fd);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	ht_child = fork();
 	ck_assert_int_ne(ht_child, -1);
@@ -266,7 +285,7 @@ ht_start(const struct ht_opts *o)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	/* Up when the socket answers: 5 s at most. */
 	for (i = 0; i < 500; i++) {
-		if (access(sock_path, F_OK) == 0 && (fd = ht_conn_unix()) != -1) {
+		if (access(ht_sock_path, F_OK) == 0 && (fd = ht_conn_unix()) != -1) {
 			close(fd);
 			return;
 		}
@@ -283,7 +302,7 @@ ht_setup(void)
 	snprintf(dir, sizeof(dir), "%s/http.XXXXXX",
 	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(sock_path, sizeof(sock_path), "%s/sock", dir);
+	snprintf(ht_sock_path, sizeof(ht_sock_path), "%s/sock", dir);
 	/* HTTP_TEST_LOG=FILE: the server's log there, kept. */
 	if (getenv("HTTP_TEST_LOG") != NULL)
 		snprintf(ht_log_path, sizeof(ht_log_path), "%s",
@@ -308,7 +327,7 @@ ht_teardown(void)
 			waitpid(ht_child, &st, 0);
 		}
 	}
-	unlink(sock_path);
+	unlink(ht_sock_path);
 	if (getenv("HTTP_TEST_LOG") == NULL)
 		unlink(ht_log_path);
 	rmdir(dir);
@@ -322,9 +341,9 @@ ht_conn_unix(void)
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	if (strlen(sock_path) >= sizeof(sun.sun_path))
+	if (strlen(ht_sock_path) >= sizeof(sun.sun_path))
 		return -1;
-	memcpy(sun.sun_path, sock_path, strlen(sock_path) + 1);
+	memcpy(sun.sun_path, ht_sock_path, strlen(ht_sock_path) + 1);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
@@ -525,7 +544,7 @@ ht_stats(size_t *nconns, size_t *held)
 	ht_resp_free(&r);
 }
 
-const struct ht_opts ht_plain = { NULL, NULL, 0, 0, 0, 0 };
+const struct ht_opts ht_plain = { NULL, NULL, 0, 0, 0, 0, 0 };
 
 /* Tests. */
 
@@ -637,6 +656,22 @@ START_TEST(test_pipelined_held_behind_waiting_producer)
 	close(fd);
 }
 END_TEST
+
+bool
+ht_log_has(const char *what, int *count)
+{
+	char	 line[1024];
+	FILE	*fp;
+
+	*count = 0;
+	if ((fp = fopen(ht_log_path, "r")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strstr(line, what) != NULL)
+			(*count)++;
+	fclose(fp);
+	return *count > 0;
+}
 
 static const char *const sha_secret =
     "{SHA}e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4";	/* "secret" */

@@ -21,6 +21,7 @@ struct ht_opts {
 	double		 idle, request;
 	size_t		 max_conns;
 	rlim_t		 nofile;		/* 0: unchanged */
+	int		 mode;			/* chmod=; 0: 0700 */
 };
 
 extern const struct ht_opts ht_plain;	/* no auth, default limits */
@@ -35,13 +36,17 @@ struct ht_resp {
 };
 
 extern char	 ht_log_path[];		/* the child's log */
+extern char	 ht_sock_path[];		/* its unix socket */
 extern pid_t	 ht_child;
 
 /* A test case with the fixture and a timeout. */
 TCase	*ht_tcase(Suite *s, const char *name);
 void	 ht_setup(void);
 void	 ht_teardown(void);
-/* Fork the server with o; back once its unix socket answers. */
+/*
+ * Fork the server with o; back once its unix socket answers.  It takes
+ * SIGHUP as the daemon does: the socket made again if deleted.
+ */
 void	 ht_start(const struct ht_opts *o);
 
 int	 ht_conn_unix(void);		/* -1 when refused */
@@ -59,5 +64,7 @@ bool	 ht_closed_within(int fd, int ms);
 void	 ht_ask(const char *req, struct ht_resp *r);
 /* The child's connections and bytes held, asked on the inet socket. */
 void	 ht_stats(size_t *nconns, size_t *held);
+/* Lines of the child's log that hold what (their count in *count). */
+bool	 ht_log_has(const char *what, int *count);
 
 #endif /* TESTS_UNIT_CHECK_HTTP_H */

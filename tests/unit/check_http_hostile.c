@@ -5,9 +5,12 @@
  * never read.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +18,9 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <ev.h>
 
+#include "supervisord/config.h"
 #include "supervisord/http.h"
 #include "supervisord/server.h"
 #include "tests/unit/check_http.h"
@@ -184,22 +189,6 @@ START_TEST(test_timeouts)
 }
 END_TEST
 
-static bool
-log_has(const char *what, int *count)
-{
-	char	 line[1024];
-	FILE	*fp;
-
-	*count = 0;
-	if ((fp = fopen(ht_log_path, "r")) == NULL)
-		return false;
-	while (fgets(line, sizeof(line), fp) != NULL)
-		if (strstr(line, what) != NULL)
-			(*count)++;
-	fclose(fp);
-	return *count > 0;
-}
-
 START_TEST(test_connection_cap)
 {
 	struct ht_opts	 o = ht_plain;
@@ -245,13 +234,13 @@ START_TEST(test_connection_cap)
 		close(fds[i]);
 	}
 	/* Logged once for the episode, then once at its end. */
-	for (i = 0; i < 200 && !log_has("below the most", &n); i++)
+	for (i = 0; i < 200 && !ht_log_has("below the most", &n); i++)
 		usleep(10000);
-	ck_assert(log_has("closing the longest-idle", &n));
+	ck_assert(ht_log_has("closing the longest-idle", &n));
 	ck_assert_int_eq(n, 1);
-	ck_assert(log_has("below the most it serves again (", &n));
+	ck_assert(ht_log_has("below the most it serves again (", &n));
 	ck_assert_int_eq(n, 1);
-	ck_assert(log_has("idle ones closed, 3 clients refused)", &n));
+	ck_assert(ht_log_has("idle ones closed, 3 clients refused)", &n));
 }
 END_TEST
 
@@ -287,7 +276,7 @@ START_TEST(test_emfile_no_spin)
 		ck_assert_int_ne(fds[i], -1);
 		ht_send(fds[i], "GET /wait HTTP/1.1\r\n\r\n");
 	}
-	for (i = 0; i < 300 && !log_has("couldn't accept", &n); i++)
+	for (i = 0; i < 300 && !ht_log_has("couldn't accept", &n); i++)
 		usleep(10000);
 	ck_assert_msg(n == 1, "the EMFILE episode logged %d times", n);
 	/* Stopped, not spinning: 1.5 s of it uses little CPU. */
@@ -295,12 +284,12 @@ START_TEST(test_emfile_no_spin)
 	usleep(1500000);
 	c1 = cpu_seconds(ht_child);
 	ck_assert_msg(c1 - c0 < 0.3, "%.2f s of CPU in 1.5 s", c1 - c0);
-	ck_assert(log_has("couldn't accept", &n));
+	ck_assert(ht_log_has("couldn't accept", &n));
 	ck_assert_int_eq(n, 1);
 	/* Free the descriptors: it accepts again and serves everyone. */
 	for (i = 0; i < 64; i++)
 		close(fds[i]);
-	for (i = 0; i < 300 && !log_has("accepting connections again", &n);
+	for (i = 0; i < 300 && !ht_log_has("accepting connections again", &n);
 	    i++) {
 		int fd = ht_conn_unix();
 
@@ -369,6 +358,100 @@ START_TEST(test_bounded_memory_with_clients_that_never_read)
 }
 END_TEST
 
+/* supervisor's checkused: a dead socket is replaced, a live one is not. */
+START_TEST(test_unix_socket_stale_live_and_mode)
+{
+	struct ht_opts	 o = ht_plain;
+	struct sockaddr_un sun;
+	struct ht_resp	 r;
+	struct stat	 st;
+	int		 fd, n;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	ck_assert_uint_lt(strlen(ht_sock_path), sizeof(sun.sun_path));
+	memcpy(sun.sun_path, ht_sock_path, strlen(ht_sock_path) + 1);
+	/* A socket nobody listens on any more. */
+	ck_assert_int_ne(fd = socket(AF_UNIX, SOCK_STREAM, 0), -1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);
+	o.mode = 0770;
+	ht_start(&o);
+	ck_assert(ht_log_has("Unlinking stale socket", &n));
+	ck_assert_int_eq(stat(ht_sock_path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0770);
+	ht_ask("GET /hello HTTP/1.0\r\n\r\n", &r);
+	ck_assert_int_eq(r.code, 200);
+	ht_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_unix_socket_in_use_is_refused)
+{
+	struct ev_loop	*loop;
+	struct sockaddr_un sun;
+	struct http_server *hs;
+	struct cfg	 c;
+	char		 err[512];
+	int		 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, ht_sock_path, strlen(ht_sock_path) + 1);
+	/* Listening, never answering: still someone's (1 s probe). */
+	ck_assert_int_ne(fd = socket(AF_UNIX, SOCK_STREAM, 0), -1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	memset(&c, 0, sizeof(c));
+	c.unix_socket = ht_sock_path;
+	c.unix_socket_mode = 0700;
+	ck_assert_ptr_nonnull(loop = ev_loop_new(EVFLAG_AUTO));
+	hs = http_open(loop, &c, err, sizeof(err));
+	ck_assert_ptr_null(hs);
+	ck_assert_msg(strstr(err, "Another program is already listening") !=
+	    NULL, "%s", err);
+	close(fd);
+	ev_loop_destroy(loop);
+}
+END_TEST
+
+/* SIGHUP and SIGUSR2 in the daemon: a deleted socket is made again. */
+START_TEST(test_recheck_makes_a_deleted_socket_again)
+{
+	struct ht_resp	 r;
+	struct stat	 st;
+	int		 fd, i, n;
+
+	ht_start(&ht_plain);
+	/* A client of the old socket (accepted: answered) keeps it. */
+	fd = ht_conn_unix();
+	ck_assert_int_ne(fd, -1);
+	ht_send(fd, "GET /hello HTTP/1.1\r\n\r\n");
+	ht_read(fd, &r);
+	ht_resp_free(&r);
+	ck_assert_int_eq(unlink(ht_sock_path), 0);
+	ck_assert_int_eq(kill(ht_child, SIGHUP), 0);
+	for (i = 0; i < 300 && stat(ht_sock_path, &st) == -1; i++)
+		usleep(10000);
+	ck_assert_int_eq(stat(ht_sock_path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0700);
+	ht_ask("GET /hello HTTP/1.0\r\n\r\n", &r);
+	ck_assert_int_eq(r.code, 200);
+	ht_resp_free(&r);
+	ht_send(fd, "GET /hello HTTP/1.1\r\n\r\n");
+	ht_read(fd, &r);
+	ck_assert_int_eq(r.code, 200);
+	ht_resp_free(&r);
+	close(fd);
+	ck_assert(ht_log_has("was deleted: made again", &n));
+	/* Present: nothing to do. */
+	ck_assert_int_eq(kill(ht_child, SIGHUP), 0);
+	usleep(100000);
+	ck_assert(ht_log_has("was deleted: made again", &n));
+	ck_assert_int_eq(n, 1);
+}
+END_TEST
+
 Suite *
 http_hostile_suite(void)
 {
@@ -385,5 +468,11 @@ http_hostile_suite(void)
 	tcase_add_test(ht_tcase(s, "http_emfile"), test_emfile_no_spin);
 	tcase_add_test(ht_tcase(s, "http_memory"),
 	    test_bounded_memory_with_clients_that_never_read);
+	tcase_add_test(ht_tcase(s, "http_socket"),
+	    test_unix_socket_stale_live_and_mode);
+	tcase_add_test(ht_tcase(s, "http_socket"),
+	    test_unix_socket_in_use_is_refused);
+	tcase_add_test(ht_tcase(s, "http_socket"),
+	    test_recheck_makes_a_deleted_socket_again);
 	return s;
 }
