@@ -90,7 +90,7 @@ gen(void *arg, struct http_req *rq)
 		http_error(rq, 500);
 		return;
 	}
-	g->left = strtoul(http_info(rq)->query, NULL, 10) % 200000;
+	g->left = strtoul(http_info(rq)->query, NULL, 10) % 70000;
 	p.fill = gen_fill;
 	p.free = free;
 	p.arg = g;

@@ -56,6 +56,21 @@ hello(void *arg, struct http_req *rq)
 	http_reply(rq, 200, "text/ht_plain", "X-Test: 1\r\n", "hello", 5);
 }
 
+/* /hdr: the request's User-agent: and Host: headers and its path. */
+static void
+hdr(void *arg, struct http_req *rq)
+{
+	const struct http_req_info *in = http_info(rq);
+	const char	*ua = http_header(rq, "user-agent");
+	char		 b[512];
+	int		 n;
+
+	(void)arg;
+	n = snprintf(b, sizeof(b), "[%s] [%s] [%s] [%s]", ua != NULL ? ua :
+	    "-", in->host != NULL ? in->host : "-", in->path, in->query);
+	http_reply(rq, 200, "text/plain", NULL, b, (size_t)n);
+}
+
 static void
 stats(void *arg, struct http_req *rq)
 {
@@ -231,6 +246,7 @@ serve(const struct ht_opts *o)
 	http_set_limits(hs, &lim);
 	if (http_route(hs, "/hello", HTTP_EXACT, hello, NULL) == -1 ||
 	    http_route(hs, "/stats", HTTP_EXACT, stats, NULL) == -1 ||
+	    http_route(hs, "/hdr", HTTP_PREFIX, hdr, NULL) == -1 ||
 	    http_route(hs, "/echo", HTTP_EXACT, echo, NULL) == -1 ||
 	    http_route(hs, "/wait", HTTP_EXACT, waitr, NULL) == -1 ||
 	    http_route(hs, "/release", HTTP_EXACT, release, NULL) == -1 ||
@@ -583,6 +599,29 @@ START_TEST(test_reply_headers_and_date)
 }
 END_TEST
 
+/* supervisorctl's tail request, byte for byte: an empty Host:. */
+START_TEST(test_headers_path_and_query)
+{
+	struct ht_resp	 r;
+
+	ht_start(&ht_plain);
+	ht_ask("GET /hdr/echoer/stdout HTTP/1.1\r\nHost: \r\n"
+	    "Accept-Encoding: chunked\r\nAccept: */*\r\n"
+	    "User-agent: Supervisor HTTP Client\r\n\r\n\r\n", &r);
+	ck_assert_int_eq(r.code, 200);
+	r.body[r.bodylen] = '\0';
+	ck_assert_str_eq(r.body, "[Supervisor HTTP Client] [] "
+	    "[/hdr/echoer/stdout] []");
+	ht_resp_free(&r);
+	/* The path %-decoded, the query raw, no fragment. */
+	ht_ask("GET /hdr/a%20b%2x?x=%20y#frag HTTP/1.0\r\nHost: h:1\r\n\r\n",
+	    &r);
+	r.body[r.bodylen] = '\0';
+	ck_assert_str_eq(r.body, "[-] [h:1] [/hdr/a b%2x] [x=%20y]");
+	ht_resp_free(&r);
+}
+END_TEST
+
 START_TEST(test_keep_alive_rules)
 {
 	struct ht_resp	 r;
@@ -798,6 +837,7 @@ http_suite(void)
 	Suite	*s = suite_create("http");
 
 	tcase_add_test(ht_tcase(s, "http_reply"), test_reply_headers_and_date);
+	tcase_add_test(ht_tcase(s, "http_reply"), test_headers_path_and_query);
 	tcase_add_test(ht_tcase(s, "http_keepalive"), test_keep_alive_rules);
 	tcase_add_test(ht_tcase(s, "http_pipelining"),
 	    test_pipelined_held_behind_waiting_producer);
