@@ -138,9 +138,12 @@ check: check-unit check-integration
 check-unit: $(O)/unit-tests $(HELPERS)
 	$(TEST_ENV) TH_SKIPS=$(abspath $(O))/unit-tests.skips \
 	    TH_SUMMARY=$(abspath $(O))/unit-tests.summary $(O)/unit-tests
+# The integration suites mostly wait on daemons: TH_JOBS of them at once.
+TH_JOBS	?= 2
 check-integration: $(O)/integration-tests $(O)/supervisord \
     $(O)/supervisorctl $(HELPERS)
-	$(TEST_ENV) TH_SKIPS=$(abspath $(O))/integration-tests.skips \
+	$(TEST_ENV) TH_JOBS=$(TH_JOBS) \
+	    TH_SKIPS=$(abspath $(O))/integration-tests.skips \
 	    TH_SUMMARY=$(abspath $(O))/integration-tests.summary \
 	    $(O)/integration-tests
 
