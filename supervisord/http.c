@@ -265,6 +265,11 @@ hold_add(struct http_req *rq, const void *buf, size_t len)
 		    rq->out == OUT_CHUNKED ? HTTP_CHUNK_MAX : 1024;
 		while (cap < rq->holdlen + len)
 			cap *= 2;
+		/* The write that passes the bound: not twice the bound. */
+		if (cap > HTTP_HOLD_MAX && rq->holdlen + len <= HTTP_HOLD_MAX +
+		    SRV_READ_SIZE)
+			cap = rq->holdlen + len > HTTP_HOLD_MAX ?
+			    rq->holdlen + len : HTTP_HOLD_MAX;
 		if ((p = realloc(rq->hold, cap)) == NULL) {
 			log_warnx("an HTTP answer: out of memory");
 			srv_close(hc->sc);
