@@ -452,6 +452,44 @@ START_TEST(test_recheck_makes_a_deleted_socket_again)
 }
 END_TEST
 
+static long
+ctxt_switches(pid_t pid)
+{
+	char	 path[64], line[256];
+	long	 v = -1, n;
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	ck_assert_ptr_nonnull(fp = fopen(path, "r"));
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &n) == 1)
+			v = n;
+	fclose(fp);
+	return v;
+}
+
+/* With no client, the server sleeps: no timer, no wakeup. */
+START_TEST(test_no_wakeup_without_clients)
+{
+	struct ht_resp	 r;
+	long		 before;
+	int		 fd;
+
+	ht_start(&ht_plain);
+	/* A client came and went, another left mid-request. */
+	ht_ask("GET /hello HTTP/1.1\r\n\r\n", &r);
+	ht_resp_free(&r);
+	fd = ht_conn_unix();
+	ht_send(fd, "GET /hel");
+	close(fd);
+	usleep(200000);
+	before = ctxt_switches(ht_child);
+	/* 2 s: any timer of ours (1 s retry, 5 s probe) would show. */
+	usleep(2000000);
+	ck_assert_int_eq(ctxt_switches(ht_child), before);
+}
+END_TEST
+
 Suite *
 http_hostile_suite(void)
 {
@@ -474,5 +512,6 @@ http_hostile_suite(void)
 	    test_unix_socket_in_use_is_refused);
 	tcase_add_test(ht_tcase(s, "http_socket"),
 	    test_recheck_makes_a_deleted_socket_again);
+	tcase_add_test(ht_tcase(s, "http_idle"), test_no_wakeup_without_clients);
 	return s;
 }
