@@ -411,7 +411,7 @@ lifecycle_suite(void)
 	tcase_add_test(tc,
 	    test_child_clean_when_daemon_started_with_signals_ignored_blocked);
 	suite_add_tcase(s, tc);
-	tc = th_tcase("shutdown", 20);
+	tc = th_tcase("shutdown", 60);
 	tcase_add_test(tc, test_sigterm_exits_zero_and_leaves_nothing);
 	tcase_add_test(tc, test_sigterm_during_startup_exits_zero);
 	tcase_add_loop_test(tc, test_term_int_quit_stop_all_and_exit_zero, 0,
