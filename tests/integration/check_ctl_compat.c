@@ -22,8 +22,8 @@
  * against (2) is our daemon's XML-RPC as supervisor's own client sees
  * it; (2) against (3) is our client.  (1) and (2) run at once, on their
  * two daemons.  A command that changes state is preceded, for each run,
- * by the commands that restore the state it starts from, run by
- * Python's client on that run's daemon.  Without Python supervisor
+ * by the commands that restore the state it starts from, run on that
+ * run's daemon by Python's client (by ours before (3)).  Without Python supervisor
  * installed the cases are skipped (need "supervisor").
  */
 #include <sys/socket.h>
@@ -324,11 +324,12 @@ words(char *buf, char **args)
 }
 
 /*
- * Run the ';'-separated lines with Python's client (output ignored) on
+ * Run the ';'-separated lines with the client bin (output ignored) on
  * each daemon of ds[0..n-1], the daemons at once: a state to restore.
  */
 static void
-py_run_on(struct cc *c, struct dmn *const *ds, int n, const char *lines)
+run_on(struct cc *c, const char *bin, struct dmn *const *ds, int n,
+    const char *lines)
 {
 	char	 buf[1024], e[2][LINE], *args[2][MAXARGS + 1], *save = NULL;
 	char	*line;
@@ -342,7 +343,7 @@ py_run_on(struct cc *c, struct dmn *const *ds, int n, const char *lines)
 		for (i = 0; i < n; i++) {
 			expand(ds[i], line, e[i], sizeof(e[i]));
 			words(e[i], args[i]);
-			pid[i] = client_spawn(c, ds[i], c->py, args[i],
+			pid[i] = client_spawn(c, ds[i], bin, args[i],
 			    "reset.out", -1);
 		}
 		for (i = 0; i < n; i++)
@@ -356,13 +357,13 @@ py_run(struct cc *c, const char *lines)
 {
 	struct dmn	*ds[2] = { &c->pd, &c->od };
 
-	py_run_on(c, ds, 2, lines);
+	run_on(c, c->py, ds, 2, lines);
 }
 
 static void
 py_run_one(struct cc *c, struct dmn *d, const char *lines)
 {
-	py_run_on(c, &d, 1, lines);
+	run_on(c, c->py, &d, 1, lines);
 }
 
 static bool
@@ -538,8 +539,13 @@ same_prep(struct cc *c, const char *via, const char *reset, prep_fn *prep,
 		pid[i] = client_spawn(c, d[i], bin[i], args[i], rel[i], -1);
 	for (i = 0; i < 2; i++)
 		rc[i] = client_wait(pid[i], t);
+	/*
+	 * (3)'s reset by our client: Python's takes a good part of a second
+	 * to start, and the reset runs three times per line where it ran
+	 * twice; a reset that failed would show in (3)'s output.
+	 */
 	if (reset != NULL)
-		py_run_one(c, d[2], reset);
+		run_on(c, c->ours, &d[2], 1, reset);
 	if (prep != NULL)
 		prep(c, d[2], 1);
 	rc[2] = client_wait(client_spawn(c, d[2], bin[2], args[2], rel[2],
