@@ -1,9 +1,11 @@
 /*
- * The HTTP server in a ht_child process of the test (its own loop, on a unix
+ * The HTTP server in a child process of the test (its own loop, on a unix
  * socket in a temp dir and on 127.0.0.1), with test routes; the test is
  * its client, over real sockets, with deadlines on every wait.  The
- * ht_child's counters (connections, bytes held) come from its /stats route,
- * asked on the socket the test is not filling.
+ * child's counters (connections, bytes held) come from its /stats route,
+ * asked on the socket the test is not filling.  This file: the fixture
+ * (check_http.h) and the protocol; check_http_hostile.c: big answers and
+ * clients that misbehave.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -766,60 +768,6 @@ START_TEST(test_basic_auth)
 }
 END_TEST
 
-START_TEST(test_buffered_length_then_chunked)
-{
-	struct ht_resp	 r;
-	size_t		 i;
-	int		 fd;
-
-	ht_start(&ht_plain);
-	/* Short: held, then sent with its length. */
-	ht_ask("GET /big?1000 HTTP/1.1\r\n\r\n", &r);
-	ck_assert_ptr_nonnull(strstr(r.head, "Content-Length: 1000\r\n"));
-	ck_assert_int_eq(r.bodylen, 1000);
-	ht_resp_free(&r);
-	/* Beyond the hold bound: chunked on HTTP/1.1 ... */
-	fd = ht_conn_unix();
-	ht_send(fd, "GET /big?300000 HTTP/1.1\r\n\r\n");
-	ht_read(fd, &r);
-	ck_assert_ptr_nonnull(strstr(r.head, "Transfer-Encoding: chunked"));
-	ck_assert_ptr_null(strstr(r.head, "Content-Length"));
-	ck_assert_int_eq(r.bodylen, 300000);
-	for (i = 0; i < r.bodylen; i++)
-		ck_assert_int_eq(r.body[i], 'x');
-	ht_resp_free(&r);
-	/* ... and the connection goes on. */
-	ht_send(fd, "GET /hello HTTP/1.1\r\n\r\n");
-	ht_read(fd, &r);
-	ck_assert_int_eq(r.code, 200);
-	ht_resp_free(&r);
-	close(fd);
-	/* HTTP/1.0: until close. */
-	ht_ask("GET /big?300000 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", &r);
-	ck_assert_ptr_null(strstr(r.head, "Transfer-Encoding"));
-	ck_assert_ptr_null(strstr(r.head, "Content-Length"));
-	ck_assert(r.closed);
-	ck_assert_int_eq(r.bodylen, 300000);
-	ht_resp_free(&r);
-}
-END_TEST
-
-START_TEST(test_chunked_stream)
-{
-	struct ht_resp	 r;
-
-	ht_start(&ht_plain);
-	ht_ask("GET /chunked?70000 HTTP/1.1\r\n\r\n", &r);
-	ck_assert_ptr_nonnull(strstr(r.head, "Transfer-Encoding: chunked"));
-	ck_assert_int_eq(r.bodylen, 70000);
-	ht_resp_free(&r);
-	ht_ask("GET /chunked?10 HTTP/1.1\r\n\r\n", &r);
-	ck_assert_ptr_nonnull(strstr(r.head, "Transfer-Encoding: chunked"));
-	ck_assert_int_eq(r.bodylen, 10);
-	ht_resp_free(&r);
-}
-END_TEST
-
 TCase *
 ht_tcase(Suite *s, const char *name)
 {
@@ -843,8 +791,5 @@ http_suite(void)
 	    test_pipelined_held_behind_waiting_producer);
 	tcase_add_loop_test(ht_tcase(s, "http_auth"), test_basic_auth, 0,
 	    sizeof(auth_rows) / sizeof(auth_rows[0]));
-	tcase_add_test(ht_tcase(s, "http_stream"),
-	    test_buffered_length_then_chunked);
-	tcase_add_test(ht_tcase(s, "http_stream"), test_chunked_stream);
 	return s;
 }

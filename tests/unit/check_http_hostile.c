@@ -1,8 +1,8 @@
 /*
- * The HTTP server against clients that misbehave (check_http.h's fixture):
- * bad requests and requests over the bounds, half-closed, idle, slow,
- * too many, descriptors running out, and 250 that ask for megabytes and
- * never read.
+ * The HTTP server's big answers (held, then chunked or until close) and
+ * clients that misbehave (check_http.h's fixture): bad requests and
+ * requests over the bounds, half-closed, idle, slow, too many,
+ * descriptors running out, and 250 that ask for megabytes and never read.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,6 +38,60 @@ Suite	*http_hostile_suite(void);
 #ifndef RSS_MAX_KIB
 #define RSS_MAX_KIB	(64 * 1024)
 #endif
+
+START_TEST(test_buffered_length_then_chunked)
+{
+	struct ht_resp	 r;
+	size_t		 i;
+	int		 fd;
+
+	ht_start(&ht_plain);
+	/* Short: held, then sent with its length. */
+	ht_ask("GET /big?1000 HTTP/1.1\r\n\r\n", &r);
+	ck_assert_ptr_nonnull(strstr(r.head, "Content-Length: 1000\r\n"));
+	ck_assert_int_eq(r.bodylen, 1000);
+	ht_resp_free(&r);
+	/* Beyond the hold bound: chunked on HTTP/1.1 ... */
+	fd = ht_conn_unix();
+	ht_send(fd, "GET /big?300000 HTTP/1.1\r\n\r\n");
+	ht_read(fd, &r);
+	ck_assert_ptr_nonnull(strstr(r.head, "Transfer-Encoding: chunked"));
+	ck_assert_ptr_null(strstr(r.head, "Content-Length"));
+	ck_assert_int_eq(r.bodylen, 300000);
+	for (i = 0; i < r.bodylen; i++)
+		ck_assert_int_eq(r.body[i], 'x');
+	ht_resp_free(&r);
+	/* ... and the connection goes on. */
+	ht_send(fd, "GET /hello HTTP/1.1\r\n\r\n");
+	ht_read(fd, &r);
+	ck_assert_int_eq(r.code, 200);
+	ht_resp_free(&r);
+	close(fd);
+	/* HTTP/1.0: until close. */
+	ht_ask("GET /big?300000 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", &r);
+	ck_assert_ptr_null(strstr(r.head, "Transfer-Encoding"));
+	ck_assert_ptr_null(strstr(r.head, "Content-Length"));
+	ck_assert(r.closed);
+	ck_assert_int_eq(r.bodylen, 300000);
+	ht_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_chunked_stream)
+{
+	struct ht_resp	 r;
+
+	ht_start(&ht_plain);
+	ht_ask("GET /chunked?70000 HTTP/1.1\r\n\r\n", &r);
+	ck_assert_ptr_nonnull(strstr(r.head, "Transfer-Encoding: chunked"));
+	ck_assert_int_eq(r.bodylen, 70000);
+	ht_resp_free(&r);
+	ht_ask("GET /chunked?10 HTTP/1.1\r\n\r\n", &r);
+	ck_assert_ptr_nonnull(strstr(r.head, "Transfer-Encoding: chunked"));
+	ck_assert_int_eq(r.bodylen, 10);
+	ht_resp_free(&r);
+}
+END_TEST
 
 static const struct {
 	const char	*req;
@@ -314,7 +368,7 @@ START_TEST(test_bounded_memory_with_clients_that_never_read)
 	FILE		*fp;
 
 	ht_start(&ht_plain);
-	/* 250 clients each ht_ask for 8 MB, and never read. */
+	/* 250 clients each ask for 8 MB, and never read. */
 	for (i = 0; i < 250; i++) {
 		fds[i] = ht_conn_unix();
 		ck_assert_int_ne(fds[i], -1);
@@ -495,6 +549,9 @@ http_hostile_suite(void)
 {
 	Suite	*s = suite_create("http_hostile");
 
+	tcase_add_test(ht_tcase(s, "http_stream"),
+	    test_buffered_length_then_chunked);
+	tcase_add_test(ht_tcase(s, "http_stream"), test_chunked_stream);
 	tcase_add_loop_test(ht_tcase(s, "http_bad"), test_bad_requests, 0,
 	    sizeof(bad_rows) / sizeof(bad_rows[0]));
 	tcase_add_test(ht_tcase(s, "http_bounds"), test_header_block_bound);
