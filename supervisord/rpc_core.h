@@ -64,7 +64,7 @@ struct rpc_item {
 	int		 code;		/* 0 while waited on, then
 					   RPC_SUCCESS or a fault code */
 	char		*text;		/* the fault's text, or NULL */
-	unsigned long	 round;		/* when it settled (see below) */
+	unsigned long	 round;		/* its place in the answer (below) */
 };
 
 /* A line of diff.update's answer. */
@@ -205,9 +205,9 @@ void	rpc_items_free(struct rpc_call *c);
 
 /*
  * The settled items' result structs, in make_allfunc's order: those
- * settled at once, then those waited for, round after round (a round
- * being a turn of the loop), each round in the items' order.  A cursor
- * in c: RPC_MORE when room() said 0.
+ * settled at once, then the waited stops and startsecs=0 starts, then
+ * the starts that waited startsecs, each round in the items' order
+ * (rpc_item_settle).  A cursor in c: RPC_MORE when room() said 0.
  */
 enum rpc_status rpc_put_results(struct rpc_call *c, struct xr_out *o);
 

@@ -6,7 +6,6 @@
  * clients that misbehave (garbage, silence, leaving mid-command, not
  * reading a tail -f) without disturbing the daemon.
  */
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
