@@ -59,6 +59,10 @@ struct proc_spawn_spec {
 	const struct proc_rlimit *rlimits;	/* set in the child, in order */
 	size_t			 nrlimits;
 	bool			 async_report;	/* don't wait for the exec */
+	/* The child's fd 0 is this descriptor (dup'ed, left open here)
+	 * instead of a pipe: in_fd is then -1. */
+	bool			 use_stdin_fd;
+	int			 stdin_fd;
 };
 
 /* The parent's ends of the child's standard streams. */

@@ -33,6 +33,20 @@
 #include "supervisord/config.h"
 
 struct proc_rlog;
+struct out_stream;
+
+/* What a stream hands its owner besides writing its destinations. */
+enum out_what {
+	OUT_RAW = 0,	/* every chunk read, as read (hook_raw streams) */
+	OUT_LOG,	/* whole lines of output (lc->events_enabled), after
+			   the ANSI strip and without captured output's tokens;
+			   a partial line only past a bound or at the end */
+	OUT_COMM	/* a capture's content, at its END token
+			   (lc->capture_maxbytes > 0), at most that many bytes */
+};
+
+typedef void out_hook_fn(void *arg, struct out_stream *s, enum out_what what,
+	    const char *buf, size_t n);
 
 /* Where a stream's lines go besides its log file. */
 enum out_fwd {
@@ -65,6 +79,13 @@ struct out_stream {
 	bool		  exempt;	/* read even above the bound */
 	bool		  lingering;	/* its process is gone, pipe kept */
 	size_t		  linger_left;	/* bytes still to read after exit */
+	/* The owner's hook, kept across out_open and out_close.  A
+	 * hook_raw stream (a listener's stdout) is handed every chunk as
+	 * OUT_RAW and has no capture and no OUT_LOG. */
+	out_hook_fn	 *hook;
+	void		 *hook_arg;
+	bool		  hook_raw;
+	struct out_cap	 *cap;		/* capture and event state, or NULL */
 };
 
 /*

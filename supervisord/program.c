@@ -126,6 +126,17 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
+/* What a stream hands over goes to the owner, with the stream's name. */
+static void
+output_cb(void *arg, struct out_stream *s, enum out_what what,
+    const char *buf, size_t n)
+{
+	struct sv_program *p = arg;
+
+	if (p->ctx->on_output != NULL)
+		p->ctx->on_output(p->ctx->arg, p, s == &p->err, what, buf, n);
+}
+
 struct sv_program *
 sv_program_new(const struct sv_ctx *ctx, struct cfg_program *cfg)
 {
@@ -141,6 +152,10 @@ sv_program_new(const struct sv_ctx *ctx, struct cfg_program *cfg)
 	p->exitstatus = -1;
 	p->out.io.fd = -1;
 	p->err.io.fd = -1;
+	p->out.hook = p->err.hook = output_cb;
+	p->out.hook_arg = p->err.hook_arg = p;
+	/* A listener's stdout speaks the protocol: no capture, no events. */
+	p->out.hook_raw = cfg->kind == CFG_KIND_EVENTLISTENER;
 	ev_init(&p->timer, timer_cb);
 	p->timer.data = p;
 	ev_io_init(&p->report, report_cb, -1, EV_READ);
@@ -201,6 +216,7 @@ sv_enter(struct sv_program *p, enum sv_state s)
 	double	 after = -1;
 
 	ev_timer_stop(p->ctx->loop, &p->timer);
+	p->prev = old;
 	p->state = s;
 	switch (s) {
 	case SV_STARTING:
@@ -225,6 +241,7 @@ sv_enter(struct sv_program *p, enum sv_state s)
 		p->ctx->on_change(p->ctx->arg, p);
 	if (sv_at_rest(p) && p->ctx->on_rest != NULL)
 		p->ctx->on_rest(p->ctx->arg, p);
+	p->gone_pid = 0;
 }
 
 static void
@@ -447,6 +464,17 @@ spawn_failed(struct sv_program *p, const struct proc_spawn_err *e)
 	}
 }
 
+/* Give back the socket reference that the last spawn took. */
+static void
+put_sock(struct sv_program *p)
+{
+	if (!p->has_sock)
+		return;
+	p->has_sock = false;
+	if (p->ctx->sock_put != NULL)
+		p->ctx->sock_put(p->ctx->arg, p);
+}
+
 /* Open the log destinations once, at the first spawn. */
 static void
 open_outputs(struct sv_program *p)
@@ -545,16 +573,28 @@ act_spawn(struct sv_program *p)
 	spec.nrlimits = p->ctx->nrlimits;
 	/* Fork the next program while this one sets itself up. */
 	spec.async_report = true;
+	if (c->kind == CFG_KIND_FCGI && p->ctx->sock_get != NULL) {
+		if ((spec.stdin_fd = p->ctx->sock_get(p->ctx->arg, p)) == -1) {
+			set_spawnerr(p, "couldn't open the socket of '%s': %s",
+			    c->name, strerror(errno));
+			envb_free(&env);
+			goto fail;
+		}
+		spec.use_stdin_fd = true;
+		p->has_sock = true;
+	}
 
 	open_outputs(p);
 	pid = proc_spawn(&spec, &child, &err);
 	envb_free(&env);
 	if (pid == -1) {
+		put_sock(p);
 		spawn_failed(p, &err);
 		goto fail;
 	}
 	proc_split_free(argv);
 	p->pid = pid;
+	p->gone_pid = 0;
 	if (p->ctx->on_pid != NULL)
 		p->ctx->on_pid(p->ctx->arg, p);
 	p->in_fd = child.in_fd;
@@ -583,13 +623,18 @@ act_retry(struct sv_program *p)
 		act_cancel(p);
 }
 
-/* Into BACKOFF, or FATAL when the retries are used up. */
+/*
+ * Into BACKOFF; then FATAL when the retries are used up, as supervisor,
+ * whose listeners see BACKOFF (tries: one more than startretries) and
+ * FATAL from BACKOFF.
+ */
 static void
 act_backoff(struct sv_program *p)
 {
 	/* supervisor 4.2.5: the delay grows 1 s per failed try. */
 	p->backoff++;
 	if (p->backoff > p->cfg->startretries) {
+		sv_enter(p, SV_BACKOFF);
 		p->backoff = 0;
 		sv_enter(p, SV_FATAL);
 		log_info("gave up: %s entered FATAL state, too many start "
@@ -725,6 +770,8 @@ finish(struct sv_program *p)
 		close(p->in_fd);
 		p->in_fd = -1;
 	}
+	put_sock(p);
+	p->gone_pid = p->pid;
 	p->pid = 0;
 	p->laststop = time(NULL);
 	p->exitstatus = proc_exit_code(p->status);
@@ -767,6 +814,7 @@ act_exit(struct sv_program *p)
 	finish(p);
 	p->backoff = 0;
 	expected = exit_expected(p);
+	p->expected = expected;
 	proc_exit_text(p->status, text, sizeof(text));
 	if (expected) {
 		sv_enter(p, SV_EXITED);

@@ -60,6 +60,19 @@ struct sv_ctx {
 	void		(*on_change)(void *arg, struct sv_program *);
 	/* Called when a spawn gave the program a pid (set in p->pid). */
 	void		(*on_pid)(void *arg, struct sv_program *);
+	/* What one of its streams hands over (output.h's enum out_what);
+	 * err: the stderr stream. */
+	void		(*on_output)(void *arg, struct sv_program *, bool err,
+			    enum out_what what, const char *buf, size_t n);
+	/*
+	 * A program of an [fcgi-program:x]: the listening socket its process
+	 * gets as fd 0, taken before each spawn (-1 with errno: a spawn
+	 * error) and given back once the process is reaped (or the spawn
+	 * failed), so that the socket lives while one process of the group
+	 * does.
+	 */
+	int		(*sock_get)(void *arg, struct sv_program *);
+	void		(*sock_put)(void *arg, struct sv_program *);
 	void		*arg;
 };
 
@@ -69,9 +82,14 @@ struct sv_program {
 	struct cfg_program *cfg;	/* owned */
 	struct cfg_program *pending;	/* owned: swap in at rest (reload) */
 	enum sv_state	 state;
+	enum sv_state	 prev;		/* the state before, for events */
 	bool		 want_up;	/* operator or config asked: up */
 	bool		 doomed;	/* reload removed it: free at rest */
 	pid_t		 pid;
+	pid_t		 gone_pid;	/* during the change that follows a
+					   reap: the pid reaped; else 0 */
+	bool		 expected;	/* the last exit was expected */
+	bool		 has_sock;	/* holds a sock_get reference */
 	int		 backoff;	/* failed starts in a row */
 	int		 status;	/* last wait status */
 	int		 exitstatus;	/* last exit code, -1 for a signal */

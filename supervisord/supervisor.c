@@ -308,6 +308,19 @@ on_change(void *arg, struct sv_program *p)
 			s->obs[i].changed(s->obs[i].arg, p);
 }
 
+/* program.c: one of p's streams handed something over. */
+static void
+on_output(void *arg, struct sv_program *p, bool err, enum out_what what,
+    const char *buf, size_t n)
+{
+	struct supervisor *s = arg;
+	size_t		 i;
+
+	for (i = 0; i < s->nobs; i++)
+		if (s->obs[i].output != NULL)
+			s->obs[i].output(s->obs[i].arg, p, err, what, buf, n);
+}
+
 int
 sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 {
@@ -380,6 +393,7 @@ sup_set_ctx(struct supervisor *s, char **env,
 	c->on_rest = on_rest;
 	c->on_change = on_change;
 	c->on_pid = on_pid;
+	c->on_output = on_output;
 	c->arg = s;
 }
 
@@ -436,6 +450,9 @@ sup_add_all(struct supervisor *s)
 		s->cfg->programs[i] = NULL;	/* moved */
 		(void)sup_add(s, cp, false);
 	}
+	for (i = 0; i < s->nobs; i++)
+		if (s->obs[i].running != NULL)
+			s->obs[i].running(s->obs[i].arg);
 	TAILQ_FOREACH(p, &s->programs, entry)
 		if (p->cfg->autostart)
 			sv_event(p, SV_EV_START);

@@ -31,8 +31,14 @@ struct sup_observer {
 	void	(*added)(void *arg, struct sv_program *p);
 	/* p is leaving the set, at rest, and is freed after this. */
 	void	(*removed)(void *arg, struct sv_program *p);
+	/* sup_add_all added every program and starts them now. */
+	void	(*running)(void *arg);
 	/* sup_shutdown began. */
 	void	(*stopping)(void *arg);
+	/* One of p's streams handed something over (program.h's
+	 * on_output). */
+	void	(*output)(void *arg, struct sv_program *p, bool err,
+		    enum out_what what, const char *buf, size_t n);
 	void	*arg;
 };
 
@@ -101,8 +107,8 @@ void	sup_set_cfg(struct supervisor *s, struct cfg *cfg);
 struct sv_program *sup_add(struct supervisor *s, struct cfg_program *cfg,
 	    bool start);
 
-/* Every program of s->cfg, in start order; then the autostart ones are
- * started. */
+/* Every program of s->cfg, in start order; observers told it runs; then
+ * the autostart ones are started. */
 void	sup_add_all(struct supervisor *s);
 
 /*
