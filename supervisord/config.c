@@ -245,36 +245,6 @@ cfg_set_hostname(const char *name)
 }
 
 
-void
-cfg_drop_unrun(struct cfg *c)
-{
-	size_t	 i, j, ng = 0, np = 0;
-
-	for (i = 0; i < c->ngroups; i++) {
-		struct cfg_group *g = &c->groups[i];
-
-		if (g->kind == CFG_KIND_EVENTLISTENER ||
-		    g->kind == CFG_KIND_FCGI) {
-			for (j = g->first; j < g->first + g->n; j++) {
-				cfg_program_free(c->programs[j]);
-				c->programs[j] = NULL;
-			}
-			cfg_group_fields_free(g);
-			continue;
-		}
-		/* Groups hold their processes in a run: move both down. */
-		for (j = 0; j < g->n; j++)
-			c->programs[np + j] = c->programs[g->first + j];
-		c->groups[ng] = *g;
-		c->groups[ng].first = np;
-		np += g->n;
-		ng++;
-	}
-	c->ngroups = ng;
-	c->nprograms = np;
-}
-
-
 /* Start a load of path: the loader's state, a new config for it. */
 static void
 ld_init(struct ld *ld, const char *path, struct cfg_msgs *errors)

@@ -56,12 +56,6 @@ int	cfg_find_default(char *buf, size_t len);
  */
 void	cfg_set_hostname(const char *name);
 
-/*
- * Leave out the groups this daemon parses but does not run (event
- * listeners, FastCGI programs) with their processes; the warnings of
- * cfg_load already name them.
- */
-void	cfg_drop_unrun(struct cfg *c);
 
 /*
  * Read path and its includes with the reader of cfg_load, interpreting

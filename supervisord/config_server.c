@@ -383,16 +383,9 @@ ld_ignored(struct ld *ld)
 			if (cu_has_prefix(s->name, pfx[k]))
 				break;
 		if (pfx[k] != NULL) {
-			/* cfg_drop_unrun() leaves their processes out. */
-			if (cu_has_prefix(s->name, "eventlistener:"))
-				ld_warn(ld, s->file, s->line, s->name, NULL,
-				    "checked, but not run: this daemon sends "
-				    "no events");
-			else if (cu_has_prefix(s->name, "fcgi-program:"))
-				ld_warn(ld, s->file, s->line, s->name, NULL,
-				    "checked, but not run: this daemon opens "
-				    "no FastCGI socket");
-			else
+			/* Listeners and FastCGI programs run; the
+			 * client's plugins are not the daemon's. */
+			if (cu_has_prefix(s->name, "ctlplugin:"))
 				ld_warn(ld, s->file, s->line, s->name, NULL,
 				    "checked, but this daemon does not act on "
 				    "this section");

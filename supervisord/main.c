@@ -292,9 +292,6 @@ load_config(void *arg, struct cfg_msgs *errors)
 		    "then", dm->configfile, c->sd.pidfile, dm->pf.path);
 		(void)msgs_push(&c->warnings, err);
 	}
-	/* --dump-config shows everything read; the daemon runs programs. */
-	if (!dm->dump_only)
-		cfg_drop_unrun(c);
 	return c;
 }
 

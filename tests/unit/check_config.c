@@ -179,16 +179,13 @@ static const struct row rows[] = {
 	  "events=TICK_5,process_state\n",
 	  "\"buffer_size\": 10, \"events\": [\"ProcessStateEvent\", "
 	  "\"Tick5Event\"], \"kind\": \"eventlistener\", \"name\": \"ev\", "
-	  "\"priority\": -1\a[eventlistener:ev] checked, but not run: this "
-	  "daemon sends no events", NULL },
+	  "\"priority\": -1", NULL },
 	{ "[supervisord]\n[eventlistener:ev]\ncommand=a\n", NULL,
 	  "[eventlistener:ev] events: an [eventlistener:x] section requires" },
 	{ "[supervisord]\n[fcgi-program:f]\ncommand=a\n"
 	  "socket=unix:///tmp/%(program_name)s.sock\n",
 	  "\"kind\": \"fcgi-program\"\a\"socket\": \"unix:///tmp/f.sock\", "
-	  "\"socket_backlog\": null, \"socket_mode\": \"0700\"\a"
-	  "[fcgi-program:f] checked, but not run: this daemon opens no "
-	  "FastCGI socket", NULL },
+	  "\"socket_backlog\": null, \"socket_mode\": \"0700\"", NULL },
 	{ "[supervisord]\n[fcgi-program:f]\ncommand=a\nsocket=tcp://x\n", NULL,
 	  "[fcgi-program:f] socket: bad socket format tcp://x" },
 	/* [supervisord] */
@@ -768,40 +765,6 @@ START_TEST(test_config_diff)
 }
 END_TEST
 
-/* Event listeners and FastCGI programs are read, then left out. */
-START_TEST(test_config_drop_unrun)
-{
-	struct cfg_msgs	 errs = { 0 };
-	struct cfg	*c;
-	char		 path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
-	mkfile(path, "[supervisord]\n"
-	    "[program:a]\ncommand=a\nnumprocs=2\nprocess_name=a%(process_num)d\n"
-	    "[eventlistener:e]\ncommand=e\nevents=PROCESS_STATE\n"
-	    "priority=1\n"
-	    "[fcgi-program:f]\ncommand=f\nsocket=unix://%(here)s/f.sock\n"
-	    "[program:z]\ncommand=z\npriority=2\n");
-	c = cfg_load(path, &errs);
-	ck_assert_ptr_nonnull(c);
-	ck_assert_uint_eq(c->ngroups, 4);
-	ck_assert_uint_eq(c->nprograms, 5);
-	cfg_drop_unrun(c);
-	ck_assert_uint_eq(c->ngroups, 2);
-	ck_assert_uint_eq(c->nprograms, 3);
-	ck_assert_str_eq(c->groups[0].name, "z");
-	ck_assert_uint_eq(c->groups[0].first, 0);
-	ck_assert_str_eq(c->programs[0]->name, "z");
-	ck_assert_str_eq(c->groups[1].name, "a");
-	ck_assert_uint_eq(c->groups[1].first, 1);
-	ck_assert_uint_eq(c->groups[1].n, 2);
-	ck_assert_str_eq(c->programs[1]->name, "a0");
-	ck_assert_str_eq(c->programs[2]->name, "a1");
-	cfg_free(c);
-	cfg_msgs_free(&errs);
-}
-END_TEST
-
 Suite *
 config_suite(void)
 {
@@ -825,7 +788,6 @@ config_suite(void)
 	tcase_add_test(tc, test_config_set_option);
 	tcase_add_test(tc, test_config_find_default);
 	tcase_add_test(tc, test_config_diff);
-	tcase_add_test(tc, test_config_drop_unrun);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -260,8 +260,7 @@ load_cb(void *arg, struct cfg_msgs *errors)
 	struct cfg	*c;
 
 	(void)arg;
-	if ((c = cfg_load(confpath, errors)) != NULL)
-		cfg_drop_unrun(c);
+	c = cfg_load(confpath, errors);
 	return c;
 }
 

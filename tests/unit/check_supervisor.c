@@ -73,7 +73,6 @@ load(const char *programs)
 	c = cfg_load(path, &errs);
 	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
 	cfg_msgs_free(&errs);
-	cfg_drop_unrun(c);
 	return c;
 }
 
