@@ -614,14 +614,19 @@ state_changed(void *arg, struct sv_program *p)
 {
 	struct lsn	 *l = arg;
 	struct lsn_member *m;
+	const struct cfg_group *g;
 
 	if ((m = member_find(l, p)) == NULL)
 		return;
 	switch (p->state) {
 	case SV_STARTING:
-		/* A new process: a new dispatcher, ACKNOWLEDGED. */
+		/* A new process: a new dispatcher, ACKNOWLEDGED; and the
+		 * pool as the configuration in force has it (a reload that
+		 * changed events= restarts the pool's processes). */
 		rebuffer(m);
 		member_reset(m);
+		if ((g = group_cfg(l, m->pool->name)) != NULL)
+			(void)pool_configure(m->pool, g);
 		break;
 	case SV_RUNNING:
 		dispatch(m->pool);
