@@ -169,7 +169,7 @@ fd0_of(pid_t pid, char *buf, size_t len)
 static int
 ctl(struct th *h, ...)
 {
-	char		*argv[16], *a;
+	char		*argv[16], *a, conf[4096];
 	const char	*bin = getenv("SUPERVISORCTL");
 	va_list		 ap;
 	pid_t		 pid;
@@ -178,7 +178,8 @@ ctl(struct th *h, ...)
 	ck_assert_msg(bin != NULL, "SUPERVISORCTL is not set");
 	argv[n++] = (char *)"supervisorctl";
 	argv[n++] = (char *)"-c";
-	argv[n++] = (char *)th_path(h, "supervisord.conf");
+	snprintf(conf, sizeof(conf), "%s", th_path(h, "supervisord.conf"));
+	argv[n++] = conf;
 	va_start(ap, h);
 	while (n < 15 && (a = va_arg(ap, char *)) != NULL)
 		argv[n++] = a;
@@ -493,6 +494,61 @@ START_TEST(test_fcgi_port_in_use_stops_startup)
 }
 END_TEST
 
+START_TEST(test_fcgi_socket_failing_later_is_a_spawn_error)
+{
+	struct sockaddr_in sin;
+	struct th	*h;
+	char		 body[1024], want[128];
+	int		 pa = free_port(), pb, fd;
+
+	snprintf(body, sizeof(body),
+	    "[fcgi-program:r]\n"
+	    "command=@HELPERS@/fcgiecho\n"
+	    "socket=tcp://127.0.0.1:%d\n"
+	    "startsecs=0\n"
+	    "startretries=1\n", pa);
+	h = start(__func__, body);
+	ck_assert(th_wait_log(h, "success: r entered RUNNING", 5000));
+
+	/* A reload moves it to a port that is ours by now. */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ne(fd, -1);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(fd, 1), 0);
+	{
+		socklen_t len = sizeof(sin);
+
+		ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin,
+		    &len), 0);
+		pb = ntohs(sin.sin_port);
+	}
+	snprintf(body, sizeof(body), "%s"
+	    "[fcgi-program:r]\n"
+	    "command=@HELPERS@/fcgiecho\n"
+	    "socket=tcp://127.0.0.1:%d\n"
+	    "startsecs=0\n"
+	    "startretries=1\n", ctl_conf, pb);
+	th_conf(h, body);
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	snprintf(want, sizeof(want), "Could not create FastCGI socket "
+	    "tcp://127.0.0.1:%d for [fcgi-program:r]: bind: ", pb);
+	ck_assert(th_wait_log(h, want, 5000));
+	ck_assert(th_wait_log(h, "spawnerr: couldn't open the socket of 'r'",
+	    5000));
+	/* Nothing fatal for the daemon: the program backs off, then gives
+	 * up after startretries. */
+	ck_assert(th_wait_log(h, "gave up: r entered FATAL", 10000));
+	ck_assert_int_eq(th_pid(h) > 0, 1);
+	ck_assert_int_eq(ctl(h, "status", NULL), 3);
+	close(fd);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 Suite *
 fcgi_suite(void)
 {
@@ -504,6 +560,7 @@ fcgi_suite(void)
 	tcase_add_test(tc, test_fcgi_reload_moves_the_listener);
 	tcase_add_test(tc, test_fcgi_listed_in_a_group_gets_its_socket);
 	tcase_add_test(tc, test_fcgi_port_in_use_stops_startup);
+	tcase_add_test(tc, test_fcgi_socket_failing_later_is_a_spawn_error);
 	suite_add_tcase(s, tc);
 	return s;
 }
