@@ -271,10 +271,12 @@ proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 	 * but keeps the file status flags), so O_NONBLOCK goes on the
 	 * parent's ends only, and after the pipe is made.
 	 */
-	if (pipe2(inp, O_CLOEXEC) == -1 || pipe2(outp, O_CLOEXEC) == -1 ||
+	if ((!spec->use_stdin_fd && pipe2(inp, O_CLOEXEC) == -1) ||
+	    pipe2(outp, O_CLOEXEC) == -1 ||
 	    (!spec->merge_stderr && pipe2(errp, O_CLOEXEC) == -1) ||
 	    pipe2(rep, O_CLOEXEC) == -1 ||
-	    set_nonblock(inp[1]) == -1 || set_nonblock(outp[0]) == -1 ||
+	    (inp[1] != -1 && set_nonblock(inp[1]) == -1) ||
+	    set_nonblock(outp[0]) == -1 ||
 	    (errp[0] != -1 && set_nonblock(errp[0]) == -1)) {
 		e = errno;
 		close_pair(inp);
@@ -284,7 +286,13 @@ proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 		return spawn_fail(err, PROC_STEP_PIPE, e);
 	}
 
-	fds.in = inp[0];
+	/*
+	 * The caller's descriptor is not ours to close: the child dup2s it
+	 * onto 0 (which clears close-on-exec on that copy only) and it is
+	 * left open here.  Its file status flags (O_NONBLOCK) are shared
+	 * with the child's copy, so it is handed over as it is.
+	 */
+	fds.in = spec->use_stdin_fd ? spec->stdin_fd : inp[0];
 	fds.out = outp[1];
 	fds.err = spec->merge_stderr ? outp[1] : errp[1];
 	fds.report = rep[1];

@@ -59,8 +59,12 @@ struct proc_spawn_spec {
 	const struct proc_rlimit *rlimits;	/* set in the child, in order */
 	size_t			 nrlimits;
 	bool			 async_report;	/* don't wait for the exec */
-	/* The child's fd 0 is this descriptor (dup'ed, left open here)
-	 * instead of a pipe: in_fd is then -1. */
+	/*
+	 * The child's fd 0 is this descriptor (dup2'ed in the child, left
+	 * open and unchanged here) instead of a pipe: in_fd is then -1.
+	 * The two share their file status flags: a listening socket meant
+	 * to be blocking in the child must be blocking here.
+	 */
 	bool			 use_stdin_fd;
 	int			 stdin_fd;
 };

@@ -105,6 +105,19 @@ struct cfg_program {
 	bool		 stopasgroup;
 	bool		 killasgroup;	/* true when stopasgroup is */
 
+	/*
+	 * An [fcgi-program:x]'s socket, kept with each of its processes
+	 * (also when a [group:y] lists it, where kind is the group's): the
+	 * same values as its cfg_group's.  Only the URL counts on reload,
+	 * as supervisor's SocketConfig.__eq__.
+	 */
+	char		*socket;	/* NULL: no socket (not fcgi) */
+	int		 socket_mode;	/* -1: none (tcp) */
+	int		 socket_backlog; /* -1: SOMAXCONN */
+	bool		 has_socket_owner;
+	uid_t		 socket_uid;
+	gid_t		 socket_gid;	/* (gid_t)-1: left as it is */
+
 	struct cfg_bignum *big;		/* values clamped above */
 	size_t		 nbig;
 };

@@ -68,7 +68,12 @@ cfg_program_diff(const struct cfg_program *a, const struct cfg_program *b)
 	bool			 policy = false;
 	size_t			 i;
 
-	if (a->kind != b->kind)
+	/* supervisor 4.2.5 compares a socket by its URL only: a new
+	 * backlog, mode or owner alone restarts nothing. */
+	if (a->kind != b->kind || !str_eq(a->socket, b->socket))
+		return CFG_SPAWN;
+	/* A socket is its section's: another section, another socket. */
+	if (a->socket != NULL && !str_eq(a->section, b->section))
 		return CFG_SPAWN;
 	for (i = 0; i < t->nown; i++) {
 		if (key_eq(&t->own[i], a, b))

@@ -214,34 +214,33 @@ bad:
 	return -1;
 }
 
+/*
+ * The socket keys of the [fcgi-program:x] section s (name: its x) into
+ * g's socket fields, as supervisor's options.py reads them; a clamped
+ * socket_mode's text to *bm.  0, or -1 (reported).
+ */
 static int
-ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
+ld_fcgi_socket(struct ld *ld, struct ini_sect *s, const char *name,
+    struct cfg_group *g, char **bm)
 {
 	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
-	struct bgroup	*b;
-	char		*name, *v, *e, *path, *bp = NULL, *bm = NULL;
+	char		*v, *e, *path;
 	long long	 n;
-	int		 prio, mode = -1, backlog = -1;
+	int		 mode = -1, backlog = -1;
 	uid_t		 ouid = 0, puid = 0;
-	gid_t		 ogid = (gid_t)-1, pgid = 0;
+	gid_t		 ogid = (gid_t)-1, pgid = 0, ugid;
 	bool		 owner = false, has_puid = false;
 
-	if ((name = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
-		cfg_kerr(ld, s, NULL, "%s", e);
-		cu_free(e);
-		return -1;
-	}
-	if (cfg_get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1)
-		goto bad;
+	*bm = NULL;
 	if (cfg_sget(ld, s, "user", NULL, &x, &v) == -1)
-		goto bad;
+		return -1;
 	if (v != NULL) {
 		if (ty_uid(v, &puid, &pgid, &e) == -1) {
 			cfg_kerr(ld, s, "user", "%s", e);
 			cu_free(e);
 			cu_free(v);
-			goto bad;
+			return -1;
 		}
 		has_puid = true;
 		cu_free(v);
@@ -249,19 +248,20 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 	if (cfg_opt(ld, s, "socket_backlog") != NULL) {
 		if (cfg_get_int(ld, s, "socket_backlog", NULL, &x, 1, 65535,
 		    &n, NULL) == -1)
-			goto bad;
+			return -1;
 		backlog = (int)n;
 	}
 	if (cfg_sget(ld, s, "socket_owner", NULL, &x, &v) == -1)
-		goto bad;
+		return -1;
 	if (v != NULL) {
 		char *c = strchr(v, ':');
 
 		if (c != NULL)
 			*c = '\0';
-		/* e: set only when the user is what failed. */
+		/* e: set only when the user is what failed.  A user alone
+		 * leaves the group as it is: supervisor's gid -1. */
 		e = NULL;
-		if (ty_uid(v, &ouid, &pgid, &e) == -1 ||
+		if (ty_uid(v, &ouid, &ugid, &e) == -1 ||
 		    (c != NULL && ty_gid(c + 1, &ogid) == -1)) {
 			if (c != NULL)
 				*c = ':';
@@ -269,18 +269,18 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 			    "value %s (user or user:group)", v);
 			cu_free(e);
 			cu_free(v);
-			goto bad;
+			return -1;
 		}
 		owner = true;
 		cu_free(v);
 	}
 	if (cfg_sget(ld, s, "socket_mode", NULL, &x, &v) == -1)
-		goto bad;
-	if (v != NULL && ty_octal(v, 4, &mode, &bm) == -1) {
+		return -1;
+	if (v != NULL && ty_octal(v, 4, &mode, bm) == -1) {
 		cfg_kerr(ld, s, "socket_mode", "invalid socket_mode value %s",
 		    v);
 		cu_free(v);
-		goto bad;
+		return -1;
 	}
 	cu_free(v);
 	x.program_name = name;
@@ -346,18 +346,71 @@ ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 		v = cu_asprintf("tcp://%s:%lld", h, n);
 		cu_free(h);
 	}
+	g->socket = v;
+	g->socket_mode = mode;
+	g->socket_backlog = backlog;
+	g->has_socket_owner = owner;
+	g->socket_uid = ouid;
+	g->socket_gid = ogid;
+	return 0;
+bad:
+	cu_free(*bm);
+	*bm = NULL;
+	return -1;
+}
+
+/* The socket of g to each process that ld_procs added from first on. */
+static void
+procs_socket(struct bgroup *b, size_t first, const struct cfg_group *g)
+{
+	struct cfg_program	*p;
+	size_t			 i;
+
+	for (i = first; i < b->n; i++) {
+		p = b->p[i];
+		p->socket = cu_strdup(g->socket);
+		p->socket_mode = g->socket_mode;
+		p->socket_backlog = g->socket_backlog;
+		p->has_socket_owner = g->has_socket_owner;
+		p->socket_uid = g->socket_uid;
+		p->socket_gid = g->socket_gid;
+	}
+}
+
+static int
+ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
+{
+	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+			    false, 0, 0 };
+	struct cfg_group sg;
+	struct bgroup	*b;
+	char		*name, *e, *bp = NULL, *bm = NULL;
+	size_t		 first;
+	int		 prio;
+
+	if ((name = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
+		cfg_kerr(ld, s, NULL, "%s", e);
+		cu_free(e);
+		return -1;
+	}
+	memset(&sg, 0, sizeof(sg));
+	if (cfg_get_iint(ld, s, "priority", "999", &x, &prio, &bp) == -1 ||
+	    ld_fcgi_socket(ld, s, name, &sg, &bm) == -1)
+		goto bad;
 	b = groups_add(gs, name, CFG_KIND_FCGI, prio);
 	cfg_big_add(&b->g.big, &b->g.nbig, "priority", bp);
 	cfg_big_add(&b->g.big, &b->g.nbig, "socket_mode", bm);
 	bp = bm = NULL;
-	b->g.socket = v;
-	b->g.socket_mode = mode;
-	b->g.socket_backlog = backlog;
-	b->g.has_socket_owner = owner;
-	b->g.socket_uid = ouid;
-	b->g.socket_gid = ogid;
+	b->g.socket = sg.socket;
+	b->g.socket_mode = sg.socket_mode;
+	b->g.socket_backlog = sg.socket_backlog;
+	b->g.has_socket_owner = sg.has_socket_owner;
+	b->g.socket_uid = sg.socket_uid;
+	b->g.socket_gid = sg.socket_gid;
+	first = b->n;
 	if (ld_procs(ld, s, name, CFG_KIND_FCGI, b) == -1)
 		goto bad;
+	procs_socket(b, first, &b->g);
 	cu_free(name);
 	return 0;
 bad:
@@ -365,6 +418,36 @@ bad:
 	cu_free(bm);
 	cu_free(name);
 	return -1;
+}
+
+/*
+ * An [fcgi-program:x] that a [group:y] lists: supervisor 4.2.5 reads it
+ * as a plain program and silently gives it no socket.  Here it keeps its
+ * socket keys, checked as in its own group, since its socket is the
+ * only reason to write one.
+ */
+static void
+ld_grouped_fcgi(struct ld *ld, struct ini_sect *s, const char *gname,
+    struct bgroup *b)
+{
+	struct cfg_group sg;
+	char		*name, *e, *bm = NULL;
+	size_t		 first;
+
+	if ((name = ty_name(strchr(s->name, ':') + 1, &e)) == NULL) {
+		cfg_kerr(ld, s, NULL, "%s", e);
+		cu_free(e);
+		return;
+	}
+	memset(&sg, 0, sizeof(sg));
+	if (ld_fcgi_socket(ld, s, name, &sg, &bm) == 0) {
+		first = b->n;
+		if (ld_procs(ld, s, gname, CFG_KIND_GROUP, b) == 0)
+			procs_socket(b, first, &sg);
+	}
+	cu_free(sg.socket);
+	cu_free(bm);
+	cu_free(name);
 }
 
 void
@@ -420,7 +503,11 @@ ld_groups(struct ld *ld, struct groups *gs)
 			ps = ps != NULL ? ps : fs;
 			excl = cu_realloc(excl, nexcl + 1, sizeof(*excl));
 			excl[nexcl++] = ps;
-			(void)ld_procs(ld, ps, gname, CFG_KIND_GROUP, b);
+			if (ps == fs)
+				ld_grouped_fcgi(ld, ps, gname, b);
+			else
+				(void)ld_procs(ld, ps, gname, CFG_KIND_GROUP,
+				    b);
 		}
 		cu_strv_free(progs, nprogs);
 		cu_free(gname);

@@ -89,6 +89,7 @@ cfg_program_free(struct cfg_program *p)
 	cu_free(p->env_keys);
 	cu_free(p->env_vals);
 	cu_free(p->serverurl);
+	cu_free(p->socket);
 	cu_free(p->exitcodes);
 	cfg_big_free(p->big, p->nbig);
 	cu_free(p);
@@ -219,6 +220,7 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 	*p = *s;
 	p->name = p->group = p->section = p->file = NULL;
 	p->command = p->directory = p->user = p->serverurl = NULL;
+	p->socket = NULL;
 	p->out.path = p->err.path = NULL;
 	p->env_keys = p->env_vals = NULL;
 	p->nenv = 0;
@@ -233,6 +235,7 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 	p->directory = cu_strdup(s->directory);
 	p->user = cu_strdup(s->user);
 	p->serverurl = cu_strdup(s->serverurl);
+	p->socket = cu_strdup(s->socket);
 	p->out.path = cu_strdup(s->out.path);
 	p->err.path = cu_strdup(s->err.path);
 	env_copy(&p->env_keys, &p->env_vals, &p->nenv, s->env_keys,

@@ -737,6 +737,7 @@ run(struct daemon *dm, struct cfg *c)
 	};
 	struct proc_rlimit rl;
 	struct ev_loop	*loop = dm->loop;
+	char		 errbuf[512];
 	size_t		 i;
 
 	sink_set_report(sink_report);
@@ -767,6 +768,21 @@ run(struct daemon *dm, struct cfg *c)
 	 * the inet server when there is no unix one. */
 	sup_set_ctx(&dm->sup, environ, &rl, dm->raised_nofile ? 1 : 0,
 	    dm->http != NULL ? http_serverurl(dm->http) : NULL);
+	/* As supervisor, which fails to make such a group and exits. */
+	if (sup_check_sockets(&dm->sup, errbuf, sizeof(errbuf)) == -1) {
+		log_msg(LOGLEVEL_CRIT, "%s", errbuf);
+		/* With -n (not -s) the log is on stdout already. */
+		if (!c->sd.nodaemon || c->sd.silent)
+			fprintf(stderr, "Error: %s\n", errbuf);
+		if (dm->http != NULL)
+			http_close(dm->http);
+		dm->http = NULL;
+		sup_free(&dm->sup);
+		ev_loop_destroy(loop);
+		pf_release(&dm->pf);
+		log_close();
+		return 2;
+	}
 	/*
 	 * An ev_periodic gives libev a timerfd to notice clock jumps with;
 	 * without one it wakes every ~60 s to check the clock itself.

@@ -573,7 +573,7 @@ act_spawn(struct sv_program *p)
 	spec.nrlimits = p->ctx->nrlimits;
 	/* Fork the next program while this one sets itself up. */
 	spec.async_report = true;
-	if (c->kind == CFG_KIND_FCGI && p->ctx->sock_get != NULL) {
+	if (c->socket != NULL && p->ctx->sock_get != NULL) {
 		if ((spec.stdin_fd = p->ctx->sock_get(p->ctx->arg, p)) == -1) {
 			set_spawnerr(p, "couldn't open the socket of '%s': %s",
 			    c->name, strerror(errno));

@@ -13,11 +13,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ev.h>
 
 #include "libproc/reap.h"
 #include "supervisord/config.h"
+#include "supervisord/fcgi_sock.h"
 #include "supervisord/log.h"
 #include "supervisord/program.h"
 #include "supervisord/supervisor.h"
@@ -321,6 +323,28 @@ on_output(void *arg, struct sv_program *p, bool err, enum out_what what,
 			s->obs[i].output(s->obs[i].arg, p, err, what, buf, n);
 }
 
+/*
+ * program.c: p, of an [fcgi-program:x], spawns: its section's socket
+ * (p->cfg's: a program that a [group:y] lists has one too, unlike in
+ * supervisor 4.2.5, which silently gives it none).
+ */
+static int
+sock_get(void *arg, struct sv_program *p)
+{
+	struct supervisor *s = arg;
+
+	return fcgi_get(&s->socks, p->cfg);
+}
+
+/* program.c: p's process is gone (or never came). */
+static void
+sock_put(void *arg, struct sv_program *p)
+{
+	struct supervisor *s = arg;
+
+	fcgi_put(&s->socks, p->cfg);
+}
+
 int
 sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 {
@@ -329,6 +353,7 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 	s->cfg = cfg;
 	s->started = time(NULL);
 	TAILQ_INIT(&s->programs);
+	LIST_INIT(&s->socks.head);
 	s->cap = 64;
 	s->byname = calloc(s->cap, sizeof(*s->byname));
 	s->bypid = calloc(s->cap, sizeof(*s->bypid));
@@ -354,6 +379,7 @@ sup_free(struct supervisor *s)
 		sv_program_free(p);
 	}
 	s->n = 0;
+	fcgi_close_all(&s->socks);
 	free(s->byname);
 	free(s->bypid);
 	s->byname = s->bypid = NULL;
@@ -394,6 +420,8 @@ sup_set_ctx(struct supervisor *s, char **env,
 	c->on_change = on_change;
 	c->on_pid = on_pid;
 	c->on_output = on_output;
+	c->sock_get = sock_get;
+	c->sock_put = sock_put;
 	c->arg = s;
 }
 
@@ -435,6 +463,36 @@ sup_add(struct supervisor *s, struct cfg_program *cfg, bool start)
 	if (start && p->cfg->autostart && !s->shutting_down)
 		sv_event(p, SV_EV_START);
 	return p;
+}
+
+int
+sup_check_sockets(struct supervisor *s, char *err, size_t len)
+{
+	const struct cfg_program *c;
+	char		 why[256];
+	size_t		 i, j;
+	int		 fd;
+
+	for (i = 0; i < s->cfg->nprograms; i++) {
+		if ((c = s->cfg->programs[i]) == NULL || c->socket == NULL)
+			continue;
+		/* Once per section: its processes share the socket. */
+		for (j = 0; j < i; j++)
+			if (s->cfg->programs[j] != NULL &&
+			    s->cfg->programs[j]->socket != NULL &&
+			    strcmp(s->cfg->programs[j]->section,
+			    c->section) == 0)
+				break;
+		if (j < i || fcgi_refs(&s->socks, c) > 0)
+			continue;
+		if ((fd = fcgi_open(c, why, sizeof(why))) == -1) {
+			snprintf(err, len, "[%s] Could not create FastCGI "
+			    "socket %s: %s", c->section, c->socket, why);
+			return -1;
+		}
+		(void)close(fd);
+	}
+	return 0;
 }
 
 void

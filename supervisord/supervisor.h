@@ -19,6 +19,7 @@
 #include <ev.h>
 
 #include "supervisord/config.h"
+#include "supervisord/fcgi_sock.h"
 #include "supervisord/program.h"
 
 #define SUP_MAXOBS	8
@@ -51,6 +52,7 @@ struct supervisor {
 	struct sv_list	 programs;	/* start order */
 	size_t		 n;		/* programs in the set */
 	struct sv_ctx	 ctx;		/* what every program shares */
+	struct fcgi_socks socks;	/* [fcgi-program:x]'s, while used */
 	time_t		 started;
 	bool		 shutting_down;
 	bool		 in_step;	/* a shutdown step is running */
@@ -106,6 +108,16 @@ void	sup_set_cfg(struct supervisor *s, struct cfg *cfg);
  */
 struct sv_program *sup_add(struct supervisor *s, struct cfg_program *cfg,
 	    bool start);
+
+/*
+ * Before sup_add_all, as supervisor does when it makes an fcgi-program's
+ * group: create and close each section's socket once, so that a bad
+ * path or a port in use stops the daemon at startup rather than showing
+ * as spawn errors.  Silent when it works (the first spawn logs
+ * "Creating socket").  0, or -1 with err saying which section's socket
+ * failed and why.
+ */
+int	sup_check_sockets(struct supervisor *s, char *err, size_t len);
 
 /* Every program of s->cfg, in start order; observers told it runs; then
  * the autostart ones are started. */

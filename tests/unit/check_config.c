@@ -765,6 +765,85 @@ START_TEST(test_config_diff)
 }
 END_TEST
 
+START_TEST(test_config_fcgi_socket_on_each_process)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*c;
+	char		 path[PATH_MAX];
+	size_t		 i;
+
+	/* Its own group, and one a [group:g] lists: both keep a socket. */
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, "[supervisord]\n[fcgi-program:f]\ncommand=a\n"
+	    "socket=tcp://LocalHost:9000\nsocket_backlog=7\nnumprocs=2\n"
+	    "process_name=%(program_name)s_%(process_num)s\n"
+	    "[group:g]\nprograms=h\n[fcgi-program:h]\ncommand=b\n"
+	    "socket=unix:///tmp/%(program_name)s.sock\nsocket_mode=0770\n"
+	    "[program:p]\ncommand=c\n");
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	ck_assert_uint_eq(c->nprograms, 4);
+	for (i = 0; i < c->nprograms; i++) {
+		const struct cfg_program *p = c->programs[i];
+
+		if (strcmp(p->section, "program:p") == 0) {
+			ck_assert_ptr_null(p->socket);
+		} else if (strcmp(p->section, "fcgi-program:f") == 0) {
+			ck_assert_int_eq(p->kind, CFG_KIND_FCGI);
+			ck_assert_str_eq(p->socket, "tcp://localhost:9000");
+			ck_assert_int_eq(p->socket_backlog, 7);
+			ck_assert_int_eq(p->socket_mode, -1);
+		} else {
+			ck_assert_str_eq(p->section, "fcgi-program:h");
+			ck_assert_int_eq(p->kind, CFG_KIND_GROUP);
+			ck_assert_str_eq(p->group, "g");
+			ck_assert_str_eq(p->socket, "unix:///tmp/h.sock");
+			ck_assert_int_eq(p->socket_mode, 0770);
+			ck_assert_int_eq(p->socket_backlog, -1);
+		}
+	}
+	cfg_free(c);
+	/* A listed one's socket keys are checked as in its own group. */
+	mkfile(path, "[supervisord]\n[group:g]\nprograms=h\n"
+	    "[fcgi-program:h]\ncommand=b\n");
+	ck_assert_ptr_null(cfg_load(path, &errs));
+	ck_assert_uint_eq(errs.n, 1);
+	ck_assert_msg(strstr(errs.v[0], "requires a \"socket\" line") !=
+	    NULL, "%s", errs.v[0]);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
+START_TEST(test_config_diff_fcgi_socket_by_url_only)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*a, *b, *d;
+	char		 path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, "[supervisord]\n[fcgi-program:f]\ncommand=a\n"
+	    "socket=unix:///tmp/f.sock\n");
+	a = cfg_load(path, &errs);
+	/* supervisor's SocketConfig.__eq__: the URL only. */
+	mkfile(path, "[supervisord]\n[fcgi-program:f]\ncommand=a\n"
+	    "socket=unix:///tmp/f.sock\nsocket_mode=0777\n"
+	    "socket_backlog=5\n");
+	b = cfg_load(path, &errs);
+	mkfile(path, "[supervisord]\n[fcgi-program:f]\ncommand=a\n"
+	    "socket=unix:///tmp/g.sock\n");
+	d = cfg_load(path, &errs);
+	ck_assert(a != NULL && b != NULL && d != NULL);
+	ck_assert_int_eq(cfg_program_diff(a->programs[0], b->programs[0]),
+	    CFG_SAME);
+	ck_assert_int_eq(cfg_program_diff(a->programs[0], d->programs[0]),
+	    CFG_SPAWN);
+	cfg_free(a);
+	cfg_free(b);
+	cfg_free(d);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
 Suite *
 config_suite(void)
 {
@@ -788,6 +867,8 @@ config_suite(void)
 	tcase_add_test(tc, test_config_set_option);
 	tcase_add_test(tc, test_config_find_default);
 	tcase_add_test(tc, test_config_diff);
+	tcase_add_test(tc, test_config_fcgi_socket_on_each_process);
+	tcase_add_test(tc, test_config_diff_fcgi_socket_by_url_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

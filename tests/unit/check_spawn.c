@@ -6,6 +6,7 @@
  */
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -634,6 +635,64 @@ START_TEST(test_spawn_stdin_stays_open)
 }
 END_TEST
 
+START_TEST(test_spawn_gives_the_callers_fd_as_stdin)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	struct stat		sb;
+	char			out[64], fds[256], path[64], link[64], want[64];
+	char			flags[64];
+	ssize_t			n;
+	int			sv[2], st;
+
+	/* What an fcgi program gets: a socket, blocking, shared. */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    sv), 0);
+	spec_init(&spec, cat_argv);
+	spec.use_stdin_fd = true;
+	spec.stdin_fd = sv[1];
+	spawn_ok(&spec, &c);
+	ck_assert_int_eq(c.in_fd, -1);
+	/* Ours stays open, close-on-exec and as it was. */
+	ck_assert(fcntl(sv[1], F_GETFD) & FD_CLOEXEC);
+	ck_assert_int_eq(fcntl(sv[1], F_GETFL) & O_NONBLOCK, 0);
+	proc_fds(c.pid, fds, sizeof(fds));
+	ck_assert_str_eq(fds, "0,1,2");
+	ck_assert_int_eq(fstat(sv[1], &sb), 0);
+	snprintf(want, sizeof(want), "socket:[%lu]", (unsigned long)sb.st_ino);
+	snprintf(path, sizeof(path), "/proc/%d/fd/0", (int)c.pid);
+	n = readlink(path, link, sizeof(link) - 1);
+	ck_assert_msg(n > 0, "%s: %s", path, strerror(errno));
+	link[n] = '\0';
+	ck_assert_str_eq(link, want);
+	proc_line(c.pid, "fdinfo/0", "flags:", flags, sizeof(flags));
+	ck_assert_msg((strtol(flags, NULL, 8) & O_NONBLOCK) == 0,
+	    "child fd 0 is non-blocking (flags %s)", flags);
+
+	ck_assert_int_eq(write(sv[0], "ping\n", 5), 5);
+	ck_assert_int_eq(shutdown(sv[0], SHUT_WR), 0);
+	/* The child has its own copy: ours may go. */
+	close(sv[1]);
+	read_all(c.out_fd, out, sizeof(out), 5000);
+	ck_assert_str_eq(out, "ping\n");
+	st = wait_exit(c.pid, 5000);
+	ck_assert_int_eq(proc_exit_code(st), 0);
+	child_close(&c);
+	close(sv[0]);
+}
+END_TEST
+
+START_TEST(test_spawn_reports_a_bad_stdin_fd)
+{
+	struct proc_spawn_spec	spec;
+
+	spec_init(&spec, cat_argv);
+	spec.use_stdin_fd = true;
+	spec.stdin_fd = 1000;	/* not open */
+	spawn_fails(&spec, PROC_STEP_DUP2, EBADF);
+}
+END_TEST
+
 START_TEST(test_spawn_applies_umask)
 {
 	struct proc_spawn_spec	spec;
@@ -982,6 +1041,8 @@ spawn_suite(void)
 	tcase_add_test(tc, test_spawn_copes_with_our_fds_0_and_2_closed);
 	tcase_add_test(tc, test_spawn_passes_argv_and_environment);
 	tcase_add_test(tc, test_spawn_stdin_stays_open);
+	tcase_add_test(tc, test_spawn_gives_the_callers_fd_as_stdin);
+	tcase_add_test(tc, test_spawn_reports_a_bad_stdin_fd);
 	tcase_add_test(tc, test_spawn_applies_umask);
 	tcase_add_test(tc, test_spawn_applies_rlimits);
 	tcase_add_test(tc, test_spawn_starts_a_new_session);
