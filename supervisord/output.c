@@ -89,6 +89,7 @@ struct out_cap {
 	char		*buf;		/* the capture, NULL while empty */
 	size_t		 len;		/* its length, at most max */
 	size_t		 size;		/* bytes allocated at buf */
+	bool		 nomem;		/* out of memory in this capture */
 	struct proc_lbuf lines;		/* a partial line for OUT_LOG */
 };
 
@@ -558,7 +559,10 @@ cap_write(struct out_cap *c, const char *p, size_t n)
 		if (want > c->max)
 			want = c->max;
 		if ((nb = realloc(c->buf, want)) == NULL) {
-			log_warn("couldn't grow a capture to %zu bytes", want);
+			if (!c->nomem)
+				log_warn("couldn't grow a capture to %zu "
+				    "bytes", want);
+			c->nomem = true;
 			return;
 		}
 		c->buf = nb;
@@ -574,6 +578,7 @@ cap_clear(struct out_cap *c)
 	free(c->buf);
 	c->buf = NULL;
 	c->len = c->size = 0;
+	c->nomem = false;
 }
 
 /* A token ends the mode it was awaited in; END hands the capture over. */
