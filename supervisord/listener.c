@@ -61,10 +61,12 @@ struct lsn_pool {
 	size_t		 cap, head, n;
 	unsigned long	 serial;	/* the last poolserial; ULONG_MAX */
 	unsigned long long dropped;	/* in this overflow episode */
+	bool		 holding;	/* holds a shutdown step back */
 	TAILQ_HEAD(, lsn_member) members;
 };
 
 static void	dispatch(struct lsn_pool *);
+static void	check_idle(struct lsn_pool *);
 
 /* ---------------------------------------------------------------- */
 /* The buffer. */
@@ -433,6 +435,7 @@ parse(struct lsn_member *m, const char *buf, size_t n)
 	}
 	if (m->st == LSN_READY)
 		dispatch(m->pool);
+	check_idle(m->pool);
 	return;
 bad:
 	m->line[m->llen < sizeof(m->line) ? m->llen : sizeof(m->line) - 1] =
@@ -444,6 +447,36 @@ bad:
 	set_state(m, LSN_UNKNOWN);
 	rebuffer(m);
 	dispatch(m->pool);
+	check_idle(m->pool);
+}
+
+/*
+ * Whether the pool still has events to deliver and a process that can
+ * take them (RUNNING and not UNKNOWN, or one with an event in flight).
+ */
+static bool
+pool_busy(const struct lsn_pool *pl)
+{
+	const struct lsn_member *m;
+	bool		 pending = pl->n > 0, able = false;
+
+	TAILQ_FOREACH(m, &pl->members, link) {
+		if (m->cur.e != NULL)
+			return true;
+		if (m->p->state == SV_RUNNING && m->st != LSN_UNKNOWN)
+			able = true;
+	}
+	return pending && able;
+}
+
+/* A shutdown step waits for this pool: go on once it has delivered. */
+static void
+check_idle(struct lsn_pool *pl)
+{
+	if (pl->holding && !pool_busy(pl)) {
+		pl->holding = false;
+		sup_resume(pl->l->s);
+	}
 }
 
 /* ---------------------------------------------------------------- */
@@ -638,8 +671,26 @@ state_changed(void *arg, struct sv_program *p)
 		write_stop(m);
 		rebuffer(m);
 		dispatch(m->pool);
+		check_idle(m->pool);
 		break;
 	}
+}
+
+/*
+ * Shutdown: a listener is stopped once its pool has delivered what it
+ * holds (the stops of the programs stopped before it), as supervisor's
+ * loop lets a listener answer between two groups' stops.
+ */
+static bool
+holds(void *arg, struct sv_program *p)
+{
+	struct lsn	 *l = arg;
+	struct lsn_member *m;
+
+	if ((m = member_find(l, p)) == NULL || !pool_busy(m->pool))
+		return false;
+	m->pool->holding = true;
+	return true;
 }
 
 static void
@@ -659,7 +710,8 @@ lsn_init(struct lsn *l, struct supervisor *s, struct evt_bus *bus)
 {
 	const struct sup_observer obs = {
 		.added = process_added, .removed = process_removed,
-		.changed = state_changed, .output = output, .arg = l
+		.changed = state_changed, .output = output, .holds = holds,
+		.arg = l
 	};
 
 	memset(l, 0, sizeof(*l));

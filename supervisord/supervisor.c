@@ -236,6 +236,9 @@ settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	}
 }
 
+static bool	holds(struct supervisor *, struct sv_program *);
+static void	hold_cb(struct ev_loop *, ev_timer *, int);
+
 /*
  * One step of the shutdown: stop every process of the highest priority
  * value still up, all at once; the next step runs when they are at rest.
@@ -244,7 +247,7 @@ static void
 shutdown_step(struct supervisor *s)
 {
 	struct sv_program *p;
-	bool		 any;
+	bool		 any, held;
 	int		 prio = 0;
 
 	if (s->in_step) {
@@ -266,12 +269,68 @@ shutdown_step(struct supervisor *s)
 			ev_break(s->loop, EVBREAK_ALL);
 			break;
 		}
-		TAILQ_FOREACH(p, &s->programs, entry)
-			if (p->cfg->order == prio && !sv_at_rest(p) &&
-			    p->state != SV_STOPPING)
-				sv_event(p, SV_EV_STOP);
+		held = false;
+		TAILQ_FOREACH(p, &s->programs, entry) {
+			if (p->cfg->order != prio || sv_at_rest(p) ||
+			    p->state == SV_STOPPING)
+				continue;
+			if (holds(s, p)) {
+				held = true;
+				continue;
+			}
+			sv_event(p, SV_EV_STOP);
+		}
+		if (!held)
+			ev_timer_stop(s->loop, &s->hold);
+		else if (!ev_is_active(&s->hold)) {
+			ev_timer_set(&s->hold, SUP_HOLD_SECS, 0.);
+			ev_timer_start(s->loop, &s->hold);
+		}
 	} while (s->step_again);
 	s->in_step = false;
+}
+
+/* Whether an observer holds p's stop back (its listener pool is still
+ * delivering), unless the wait has lasted long enough. */
+static bool
+holds(struct supervisor *s, struct sv_program *p)
+{
+	size_t	i;
+
+	if (s->hold_expired)
+		return false;
+	for (i = 0; i < s->nobs; i++)
+		if (s->obs[i].holds != NULL && s->obs[i].holds(s->obs[i].arg,
+		    p))
+			return true;
+	return false;
+}
+
+static void
+hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct supervisor *s = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (!s->resumed) {
+		s->hold_expired = true;
+		log_warnx("event listeners still had events to take after "
+		    "%.0f s: stopping them", SUP_HOLD_SECS);
+	}
+	s->resumed = false;
+	shutdown_step(s);
+}
+
+void
+sup_resume(struct supervisor *s)
+{
+	if (!s->shutting_down || !ev_is_active(&s->hold) || s->resumed)
+		return;
+	ev_timer_stop(s->loop, &s->hold);
+	s->resumed = true;
+	ev_timer_set(&s->hold, 0., 0.);
+	ev_timer_start(s->loop, &s->hold);
 }
 
 /* program.c: p came to rest. */
@@ -364,6 +423,8 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 	}
 	ev_prepare_init(&s->settle, settle_cb);
 	s->settle.data = s;
+	ev_init(&s->hold, hold_cb);
+	s->hold.data = s;
 	return 0;
 }
 
@@ -373,6 +434,7 @@ sup_free(struct supervisor *s)
 	struct sv_program *p;
 
 	ev_prepare_stop(s->loop, &s->settle);
+	ev_timer_stop(s->loop, &s->hold);
 	while ((p = TAILQ_FIRST(&s->programs)) != NULL) {
 		TAILQ_REMOVE(&s->programs, p, entry);
 		index_del(s, p);

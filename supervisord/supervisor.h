@@ -23,6 +23,8 @@
 #include "supervisord/program.h"
 
 #define SUP_MAXOBS	8
+/* How long a shutdown waits for listeners to take their last events. */
+#define SUP_HOLD_SECS	5.
 
 /* Told of changes; every member may be NULL. */
 struct sup_observer {
@@ -40,6 +42,10 @@ struct sup_observer {
 	 * on_output). */
 	void	(*output)(void *arg, struct sv_program *p, bool err,
 		    enum out_what what, const char *buf, size_t n);
+	/* Shutdown: whether stopping p must wait (an event listener with
+	 * events still to deliver); the observer calls sup_resume when
+	 * that ends.  The wait lasts SUP_HOLD_SECS at most. */
+	bool	(*holds)(void *arg, struct sv_program *p);
 	void	*arg;
 };
 
@@ -57,6 +63,9 @@ struct supervisor {
 	bool		 shutting_down;
 	bool		 in_step;	/* a shutdown step is running */
 	bool		 step_again;
+	ev_timer	 hold;		/* a step waits for listeners */
+	bool		 resumed;	/* sup_resume: the wait is over */
+	bool		 hold_expired;	/* SUP_HOLD_SECS went by */
 
 	/* Indexes: chained hash tables of entries, one per program. */
 	struct sup_entry **byname;
@@ -187,6 +196,10 @@ void	sup_reaped(struct supervisor *s, pid_t pid, int status);
  * starts again.  A second call is ignored.
  */
 void	sup_shutdown(struct supervisor *s);
+
+/* What held the shutdown (an observer's holds) is over: it goes on, from
+ * the loop (not from inside the caller). */
+void	sup_resume(struct supervisor *s);
 
 /* Reopen every program's log files (SIGUSR2, reload). */
 void	sup_reopen_logs(struct supervisor *s);
