@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #define MAXEV	(1 << 20)
 
 static volatile sig_atomic_t	 term;
+static sigset_t			 waitmask;	/* SIGTERM let in */
 
 static void
 on_term(int sig)
@@ -60,24 +62,33 @@ put(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* One byte of stdin; -1 at EOF or error. */
+/*
+ * One byte of stdin; -1 at EOF or error.  SIGTERM is blocked but while
+ * waiting in ppoll(), so it cannot slip in between a check and a read;
+ * once it came, what is already in the pipe is read, then -1.
+ */
 static int
 getb(void)
 {
+	struct pollfd	pfd = { 0, POLLIN, 0 };
 	unsigned char	c;
 	ssize_t		r;
+	int		n;
 
 	for (;;) {
+		if (!term)
+			n = ppoll(&pfd, 1, NULL, &waitmask);
+		else
+			n = poll(&pfd, 1, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
 		r = read(0, &c, 1);
 		if (r == 1)
 			return c;
-		if (r == -1 && errno == EINTR) {
-			/* SIGTERM: what is already in the pipe, then EOF. */
-			if (term)
-				fcntl(0, F_SETFL, fcntl(0, F_GETFL) |
-				    O_NONBLOCK);
+		if (r == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		}
 		return -1;
 	}
 }
@@ -117,6 +128,7 @@ main(int argc, char **argv)
 {
 	static char	 ev[MAXEV];
 	struct sigaction sa;
+	sigset_t	 block;
 	const char	*mode = argc > 2 ? argv[2] : "ok";
 	size_t		 n, i;
 	long		 len, blen;
@@ -130,12 +142,6 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;	/* no SA_RESTART: a blocked read sees EINTR */
 	sigaction(SIGTERM, &sa, NULL);
-	if (strcmp(mode, "garbage") == 0) {
-		put(1, "HELLO!\n", 7);
-		while (!term)
-			pause();
-		return 0;
-	}
 	if (strcmp(mode, "flood") == 0) {
 		static char junk[65536];
 
@@ -144,6 +150,16 @@ main(int argc, char **argv)
 		while (!term)
 			if (put(1, junk, sizeof(junk)) == -1)
 				return 1;
+		return 0;
+	}
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	if (strcmp(mode, "garbage") == 0) {
+		put(1, "HELLO!\n", 7);
+		while (!term)
+			sigsuspend(&waitmask);
 		return 0;
 	}
 	fd = open(argv[1], O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -189,7 +205,7 @@ main(int argc, char **argv)
 			return 1;
 		if (strcmp(mode, "hang") == 0) {
 			while (!term)
-				pause();
+				sigsuspend(&waitmask);
 			return 0;
 		}
 		if (strcmp(mode, "dieonce") == 0 &&
