@@ -21,7 +21,7 @@
  *	dieonce		the first event it ever gets (OUTFILE.died) is
  *			recorded, then it exits 3 without an answer
  *	hang		records the first event and never answers
- *	garbage		writes "HELLO!\n" instead of "READY\n", then waits
+ *	garbage		writes "HELLO!\n", not "READY\n", then waits
  *	flood		writes "READY\n", then junk to stdout without end
  */
 #include <errno.h>

@@ -59,7 +59,7 @@ struct ev {
 	long	 poolserial;
 	long	 len;		/* len: */
 	long	 blen;		/* blen:, -1 if the header has none */
-	char	*data;		/* the payload (NUL-terminated copy) */
+	char	*data;		/* the payload, NUL-terminated */
 	size_t	 dlen;		/* its length in bytes */
 };
 
@@ -548,9 +548,9 @@ START_TEST(test_state_events_startup_to_shutdown)
 	ck_assert_int_eq(v->e[run].len, 0);
 	/* Each program's STARTING, in priority order, after RUNNING. */
 	for (i = 0, j = run; i < 5; i++) {
-		k = evs_must(v, 0, "PROCESS_STATE_STARTING", pl("processname:%s "
-		    "groupname:%s from_state:STOPPED tries:0", groups[i],
-		    groups[i]));
+		k = evs_must(v, 0, "PROCESS_STATE_STARTING",
+		    pl("processname:%s groupname:%s from_state:STOPPED "
+		    "tries:0", groups[i], groups[i]));
 		ck_assert_msg(k > j, "STARTING %s at %d, not after %d",
 		    groups[i], k, j);
 		j = k;
@@ -1060,8 +1060,8 @@ static const char pylistener[] =
 	"    headers, payload = childutils.listener.wait(sys.stdin, "
 	"sys.stdout)\n"
 	"    with open('@DIR@/py.out', 'ab') as f:\n"
-	"        f.write(('%s len:%s\\n%s\\n--end--\\n' % (headers['eventname'],"
-	" headers['len'], payload)).encode('utf-8'))\n"
+	"        f.write(('%s len:%s\\n%s\\n--end--\\n' % "
+	"(headers['eventname'], headers['len'], payload)).encode('utf-8'))\n"
 	"    childutils.listener.ok(sys.stdout)\n";
 
 static bool
@@ -1397,7 +1397,9 @@ END_TEST
 static long
 ctxt_switches(struct th *h, pid_t pid)
 {
-	const char	*s = th_proc_status(h, pid, "voluntary_ctxt_switches");
+	const char	*s;
+
+	s = th_proc_status(h, pid, "voluntary_ctxt_switches");
 
 	ck_assert(s != NULL);
 	return strtol(s, NULL, 10);
