@@ -18,6 +18,8 @@
  *	ok		the above (the default)
  *	failonce	the first event it ever gets (OUTFILE.failed marks it,
  *			across restarts) is answered "RESULT 4\nFAIL"
+ *	badonce		the first event it ever gets (OUTFILE.bad) is
+ *			answered "RESULT x\n", a result line that is not one
  *	dieonce		the first event it ever gets (OUTFILE.died) is
  *			recorded, then it exits 3 without an answer
  *	hang		records the first event and never answers
@@ -211,6 +213,12 @@ main(int argc, char **argv)
 		if (strcmp(mode, "dieonce") == 0 &&
 		    first_time(argv[1], ".died"))
 			return 3;
+		if (strcmp(mode, "badonce") == 0 &&
+		    first_time(argv[1], ".bad")) {
+			if (put(1, "RESULT x\n", 9) == -1)
+				return 1;
+			continue;
+		}
 		if (strcmp(mode, "failonce") == 0 &&
 		    first_time(argv[1], ".failed")) {
 			if (put(1, "RESULT 4\nFAIL", 13) == -1)

@@ -1288,6 +1288,57 @@ START_TEST(test_protocol_violation_unknown_not_killed)
 END_TEST
 
 /*
+ * A result line whose length is not a number ("RESULT x\n"): the log
+ * says "P: bad result line: 'RESULT x'" (WARN), P enters UNKNOWN, and
+ * the event goes back to the pool, to be sent, with the same serial and
+ * poolserial, to the pool's other process; the events that follow go to
+ * that one too.
+ */
+START_TEST(test_bad_result_line_event_goes_to_other_process)
+{
+	struct th	*h = th_new();
+	struct evs	*v = calloc(1, sizeof(*v));
+	int		 i, n[3];
+
+	conf(h, NULL,
+	    "[eventlistener:rec]\n"
+	    "command=@HELPERS@/evrecord @DIR@/rec.out badonce\n"
+	    "process_name=%(program_name)s_%(process_num)d\n"
+	    "numprocs=2\nstartsecs=0\n"
+	    "events=PROCESS_GROUP\n\n"
+	    "[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n\n"
+	    "[program:b]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
+	start(h);
+	ck_assert(th_wait_log(h, ": bad result line: 'RESULT x'", 10000));
+	ck_assert(wait_ev(h, "rec.out", v, "PROCESS_GROUP_ADDED",
+	    "groupname:b\n", 10000));
+	ck_assert_int_eq(th_log_count(h, "bad result line"), 1);
+	ck_assert_int_eq(th_log_count(h, "has entered the UNKNOWN state"), 1);
+	ck_assert(th_log_count(h, "WARN rec_0: bad result line: 'RESULT x'") +
+	    th_log_count(h, "WARN rec_1: bad result line: 'RESULT x'") == 1);
+	/*
+	 * rec, a, b, and rec's twice: the two processes take events 0 and
+	 * 1 at once; 0 comes back and goes to the one that answers.
+	 */
+	ck_assert_int_eq(v->n, 4);
+	memset(n, 0, sizeof(n));
+	for (i = 0; i < v->n; i++) {
+		ck_assert(v->e[i].serial >= 0 && v->e[i].serial < 3);
+		ck_assert_int_eq(v->e[i].poolserial, v->e[i].serial);
+		ev_check_header(&v->e[i], "rec");
+		n[v->e[i].serial]++;
+		if (v->e[i].serial == 0)
+			ck_assert_str_eq(v->e[i].data, "groupname:rec\n");
+	}
+	ck_assert(n[0] == 2 && n[1] == 1 && n[2] == 1);
+	ck_assert(th_exited_ok(th_stop(h)));
+	evs_clear(v);
+	free(v);
+	th_free(h);
+}
+END_TEST
+
+/*
  * A listener that dies while BUSY (it read an event and exits without an
  * answer): the event goes back to the pool's buffer and the restarted
  * listener gets it, with the same serial and poolserial.
@@ -1462,6 +1513,7 @@ events_suite(void)
 	tcase_add_test(tc, test_shell_listener_kills_daemon_on_fatal);
 	tcase_add_test(tc, test_rejected_event_is_resent);
 	tcase_add_test(tc, test_protocol_violation_unknown_not_killed);
+	tcase_add_test(tc, test_bad_result_line_event_goes_to_other_process);
 	tcase_add_test(tc, test_listener_dies_busy_event_resent);
 	tcase_add_test(tc, test_buffer_overflow);
 	tcase_add_test(tc, test_stuck_listeners_stall_nothing);
