@@ -1317,8 +1317,10 @@ START_TEST(test_bad_result_line_event_goes_to_other_process)
 	ck_assert(th_log_count(h, "WARN rec_0: bad result line: 'RESULT x'") +
 	    th_log_count(h, "WARN rec_1: bad result line: 'RESULT x'") == 1);
 	/*
-	 * rec, a, b, and rec's twice: the two processes take events 0 and
-	 * 1 at once; 0 comes back and goes to the one that answers.
+	 * rec, a, b, and one of them twice: the two processes take events
+	 * 0 and 1 at once, and whichever answers first answers badly (the
+	 * helper's "once" is across both); that event comes back and goes
+	 * to the one that answers.
 	 */
 	ck_assert_int_eq(v->n, 4);
 	memset(n, 0, sizeof(n));
@@ -1330,7 +1332,9 @@ START_TEST(test_bad_result_line_event_goes_to_other_process)
 		if (v->e[i].serial == 0)
 			ck_assert_str_eq(v->e[i].data, "groupname:rec\n");
 	}
-	ck_assert(n[0] == 2 && n[1] == 1 && n[2] == 1);
+	ck_assert_int_eq((n[0] == 2) + (n[1] == 2) + (n[2] == 2), 1);
+	ck_assert_int_eq(n[0] + n[1] + n[2], 4);
+	ck_assert(n[0] >= 1 && n[1] >= 1 && n[2] >= 1);
 	ck_assert(th_exited_ok(th_stop(h)));
 	evs_clear(v);
 	free(v);
