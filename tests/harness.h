@@ -198,4 +198,8 @@ void	 th_dump(struct th *h);
 /* Milliseconds on the monotonic clock. */
 long long th_now_ms(void);
 
+/* A TCP port on 127.0.0.1 that nothing listens on now: bound, read,
+ * closed. */
+int	 th_free_port(void);
+
 #endif /* TESTS_HARNESS_H */

@@ -97,26 +97,6 @@ struct cc {
  * the same line d has had before this one. */
 typedef void	prep_fn(struct cc *, struct dmn *, int);
 
-/* A free loopback port: bound, read, closed. */
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t	 len = sizeof(sin);
-	int		 fd, port;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ne(fd, -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
 static bool
 sock_exists(struct th *h, void *arg)
 {
@@ -142,7 +122,7 @@ dmn_start(struct dmn *d, const char *bin, const char *test,
 		*p = '\0';
 	snprintf(name + strlen(name), sizeof(name) - strlen(name), ".%s",
 	    which);
-	while ((port = free_port()) == other)
+	while ((port = th_free_port()) == other)
 		;
 	snprintf(d->url, sizeof(d->url), "http://127.0.0.1:%d", port);
 	snprintf(d->hostport, sizeof(d->hostport), "127.0.0.1:%d", port);

@@ -43,26 +43,6 @@ static const char ctl_conf[] =
 	"supervisor.rpcinterface_factory = "
 	"supervisor.rpcinterface:make_main_rpcinterface\n\n";
 
-/* A TCP port on 127.0.0.1 that nothing listens on now. */
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t	 len = sizeof(sin);
-	int		 fd, port;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ne(fd, -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
 /* Connect to "tcp:PORT" or a unix path: the fd, or -1 with errno. */
 static int
 dial(const char *where)
@@ -249,7 +229,7 @@ START_TEST(test_fcgi_tcp_pool_shares_one_socket)
 	char		 body[1024], where[32], url[64], l0[64], l1[64];
 	char		 reply[4096];
 	pid_t		 p0, p1, got, again;
-	int		 port = free_port(), nb;
+	int		 port = th_free_port(), nb;
 
 	snprintf(body, sizeof(body),
 	    "[fcgi-program:e]\n"
@@ -372,10 +352,10 @@ START_TEST(test_fcgi_reload_moves_the_listener)
 	struct th	*h;
 	char		 body[1024], a[32], b[32], closing[64];
 	pid_t		 old, neu;
-	int		 pa = free_port(), pb;
+	int		 pa = th_free_port(), pb;
 
 	do
-		pb = free_port();
+		pb = th_free_port();
 	while (pb == pa);
 	snprintf(body, sizeof(body),
 	    "[fcgi-program:r]\n"
@@ -452,7 +432,7 @@ START_TEST(test_fcgi_port_in_use_stops_startup)
 	struct sockaddr_in sin;
 	struct th	*h = th_new();
 	char		 body[512], want[128];
-	int		 port = free_port(), fd, st;
+	int		 port = th_free_port(), fd, st;
 
 	/* Ours, on the port the program wants. */
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -499,7 +479,7 @@ START_TEST(test_fcgi_socket_failing_later_is_a_spawn_error)
 	struct sockaddr_in sin;
 	struct th	*h;
 	char		 body[1024], want[128];
-	int		 pa = free_port(), pb, fd;
+	int		 pa = th_free_port(), pb, fd;
 
 	snprintf(body, sizeof(body),
 	    "[fcgi-program:r]\n"

@@ -55,33 +55,13 @@ static const char conf_fmt[] =
 	"stderr_logfile=NONE\n"
 	"startsecs=1\n";
 
-/* A port nobody listens on now. */
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t	 len = sizeof(sin);
-	int		 fd, port;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ne(fd, -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
 /* Start the daemon with the programs above; auth is "" or
  * "username=...\npassword=...\n".  Returns the port. */
 static int
 web_start(struct th *h, const char *auth)
 {
 	char	body[4096];
-	int	port = free_port();
+	int	port = th_free_port();
 
 	snprintf(body, sizeof(body), conf_fmt, port, auth);
 	th_conf(h, body);
