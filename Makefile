@@ -126,7 +126,8 @@ HELPERS	= $(patsubst tests/helpers/%.c,$(O)/tests/helpers/%,\
 TEST_ENV = SUPERVISORD=$(abspath $(O)/supervisord) \
 	   SUPERVISORCTL=$(abspath $(O)/supervisorctl) \
 	   TEST_HELPERS=$(abspath $(O)/tests/helpers) \
-	   TOP=$(abspath .) CORPUS=$(abspath ../shared/corpus)
+	   TOP=$(abspath .) CORPUS=$(abspath ../shared/corpus) \
+	   SUPERLANCE=$(abspath ../shared/clients/superlance)
 
 # Each runner ends with its skips and "N passed, N failed, N skipped";
 # check adds the two up.  REQUIRE=root,tmpfs,... makes those skips
