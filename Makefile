@@ -170,8 +170,9 @@ $(O)/bench/parse: tests/bench/parse.c $(UNIT_LIB_OBJS) $(O)/libproc.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(XLDFLAGS) $(LDFLAGS) -o $@ \
 	    $(filter %.c %.o %.a,$^) $(DAEMON_LIBS) $(LDLIBS)
-# Every figure of every issue: processes, output, control, configuration.
-BENCHES	?= run run-output run-ctl run-parse run-rpc
+# Every figure of every issue: processes, output, control, configuration,
+# events.
+BENCHES	?= run run-output run-ctl run-parse run-rpc run-events
 bench: $(O)/supervisord $(O)/supervisorctl $(BENCH_BINS)
 	@set -e; for b in $(BENCHES); do \
 	    echo "== tests/bench/$$b"; \
