@@ -91,6 +91,9 @@ struct cfg_program {
 
 	/* Policy settings: changed in place on reload. */
 	int		 priority;	/* default 999 */
+	int		 order;		/* where it starts and stops: the
+					   listener pool's priority for a
+					   listener, else priority */
 	bool		 autostart;
 	enum cfg_autorestart autorestart;
 	int		 startsecs;	/* default 1 */

@@ -82,3 +82,27 @@ cfg_program_diff(const struct cfg_program *a, const struct cfg_program *b)
 		return CFG_POLICY;
 	return CFG_SAME;
 }
+
+bool
+cfg_group_differs(const struct cfg_group *a, const struct cfg_group *b)
+{
+	size_t	i;
+
+	if (a->kind != b->kind)
+		return true;
+	switch (a->kind) {
+	case CFG_KIND_EVENTLISTENER:
+		if (a->buffer_size != b->buffer_size ||
+		    a->nevents != b->nevents ||
+		    !str_eq(a->result_handler, b->result_handler))
+			return true;
+		for (i = 0; i < a->nevents; i++)
+			if (!str_eq(a->events[i], b->events[i]))
+				return true;
+		return false;
+	case CFG_KIND_FCGI:
+		return !str_eq(a->socket, b->socket);
+	default:
+		return false;
+	}
+}

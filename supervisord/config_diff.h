@@ -14,4 +14,13 @@
 enum cfg_diff cfg_program_diff(const struct cfg_program *a,
 	    const struct cfg_program *b);
 
+/*
+ * Whether what a group holds beside its processes differs, as supervisor
+ * compares group configurations: a listener pool's events, buffer_size
+ * and result_handler; an fcgi-program's socket URL (not its backlog,
+ * mode or owner).  A group that differs restarts its processes on reload.
+ */
+bool	cfg_group_differs(const struct cfg_group *a,
+	    const struct cfg_group *b);
+
 #endif /* SUPERVISORD_CONFIG_DIFF_H */

@@ -227,6 +227,10 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 				p->err.kind = CFG_LOG_NONE;
 			}
 		}
+		/* supervisor starts and stops by group: a listener pool's
+		 * priority= defaults to -1, its processes' to 999. */
+		p->order = kind == CFG_KIND_EVENTLISTENER && bg != NULL ?
+		    bg->g.priority : p->priority;
 		if (rc == 0 && p->command == NULL) {
 			cfg_kerr(ld, s, "command", "program section %s does "
 			    "not specify a command", s->name);

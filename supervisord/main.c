@@ -31,7 +31,9 @@
 #include "libproc/reap.h"
 #include "libproc/signame.h"
 #include "supervisord/config.h"
+#include "supervisord/events.h"
 #include "supervisord/http.h"
+#include "supervisord/listener.h"
 #include "supervisord/log.h"
 #include "supervisord/notify.h"
 #include "supervisord/output.h"
@@ -76,6 +78,8 @@ struct daemon {
 	struct http_server *http;	/* NULL: no server configured */
 	struct rpc	*rpc;
 	struct web	*web;		/* the web page's state */
+	struct evt_bus	 bus;		/* events */
+	struct lsn	 lsn;		/* the listener pools */
 	ev_timer	 later;		/* an API's shutdown() or restart() */
 	bool		 later_restart;
 	ev_signal	 sigs[8];
@@ -663,6 +667,14 @@ api_reopen_log(void *arg)
 }
 
 static void
+api_remote_comm(void *arg, const char *type, const char *data, size_t len)
+{
+	struct daemon	*dm = arg;
+
+	(void)evt_remote(&dm->bus, type, data, len);
+}
+
+static void
 api_stopping(void *arg)
 {
 	struct daemon	*dm = arg;
@@ -678,7 +690,7 @@ start_api(struct daemon *dm)
 	const struct rpc_hooks hooks = {
 		.shutdown = api_shutdown, .restart = api_restart,
 		.logfile = api_logfile, .reopen_log = api_reopen_log,
-		.arg = dm
+		.remote_comm = api_remote_comm, .arg = dm
 	};
 	struct sup_observer obs = {
 		.changed = rpc_program_changed, .removed = rpc_program_gone
@@ -765,6 +777,11 @@ run(struct daemon *dm, struct cfg *c)
 	start_signals(dm);
 	(void)ntf_init(&dm->sup);
 	(void)sup_observe(&dm->sup, &ntf_obs);
+	/* The pools first: they take the events about their own group. */
+	if (lsn_init(&dm->lsn, &dm->sup, &dm->bus) == -1 ||
+	    evt_init(&dm->bus, &dm->sup) == -1)
+		log_warnx("couldn't start the event listeners: too many "
+		    "observers");
 	if (start_api(dm) == -1) {
 		http_close(dm->http);
 		dm->http = NULL;
@@ -790,6 +807,8 @@ run(struct daemon *dm, struct cfg *c)
 		if (dm->sigs[i].signum != 0)
 			ev_signal_stop(loop, &dm->sigs[i]);
 	ev_periodic_stop(loop, &dm->clockwatch);
+	lsn_free(&dm->lsn);
+	evt_free(&dm->bus);
 	/* The configuration in force may be a reload's, not c. */
 	sup_free(&dm->sup);
 	out_shutdown(loop);

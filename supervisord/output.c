@@ -19,6 +19,16 @@
  * programs that write there are held back, by not reading their pipes,
  * until it catches up: the sink (sink.c, the daemon's fd 1 and 2 as
  * bounded whole-line queues) says when, through its flow callback.
+ *
+ * What the owner is handed (its hook, for event listeners), as
+ * supervisor's POutputDispatcher: an event listener's stdout every chunk
+ * as read (OUT_RAW); other streams, when lc asks, whole lines of output
+ * (OUT_LOG) and the content of each capture (OUT_COMM).  Capture mode
+ * looks for the tokens in the bytes as read, holding back a token's
+ * possible start at the end of a read; what lies between BEGIN and END
+ * goes to a bounded capture buffer instead of the stream's destinations.
+ * The state for this (struct out_cap) exists only for a stream that
+ * asks for either; none of it starts a timer.
  */
 #include <sys/queue.h>
 #include <sys/stat.h>
@@ -26,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +59,10 @@
 #define OUT_PIPE_BUSY		(32 * 1024)	/* a read this big: a busy pipe */
 #define OUT_PIPE_SIZE		(1024 * 1024)	/* what a busy pipe gets */
 
+/* supervisor's ProcessCommunicationEvent tokens (events.py). */
+#define OUT_TOK_BEGIN		"<!--XSUPERVISOR:BEGIN-->"
+#define OUT_TOK_END		"<!--XSUPERVISOR:END-->"
+
 /* supervisor's ANSI_TERMINATORS (dispatchers.py). */
 #define ANSI_TERMINATORS	"HfABCDRsuJKhlpm"
 
@@ -60,6 +75,22 @@ static struct ev_loop *out_loop;	/* NULL before out_init, after shutdown */
 static bool	out_strip;	/* strip_ansi */
 static bool	out_done;	/* out_shutdown ran */
 static ev_timer	out_hold_timer[2];	/* see out_hold_cb */
+
+/*
+ * A stream's event and capture state, from its cfg_log at out_open;
+ * allocated only for a stream with events_enabled or capture_maxbytes.
+ */
+struct out_cap {
+	bool		 events;	/* whole lines to the hook (OUT_LOG) */
+	size_t		 max;		/* capture_maxbytes; 0: no capture */
+	bool		 capturing;	/* between BEGIN and END */
+	size_t		 match;		/* the awaited token's first bytes
+					   ended the last read: held */
+	char		*buf;		/* the capture, NULL while empty */
+	size_t		 len;		/* its length, at most max */
+	size_t		 size;		/* bytes allocated at buf */
+	struct proc_lbuf lines;		/* a partial line for OUT_LOG */
+};
 
 static void	out_flow(void *, int);
 
@@ -228,9 +259,31 @@ out_open(struct out_stream *s, const char *label, const char *owner,
     const struct cfg_log *lc, const char *childlogdir,
     const char *identifier)
 {
+	out_hook_fn	*hook = s->hook;
+	void		*hook_arg = s->hook_arg;
+	bool		 hook_raw = s->hook_raw;
+
 	memset(s, 0, sizeof(*s));
 	ev_io_init(&s->io, NULL, -1, 0);
 	s->io.fd = -1;
+	s->hook = hook;
+	s->hook_arg = hook_arg;
+	s->hook_raw = hook_raw;
+	/* A listener's stdout speaks the protocol: never captured. */
+	if (!hook_raw && (lc->events_enabled || lc->capture_maxbytes > 0)) {
+		if ((s->cap = calloc(1, sizeof(*s->cap))) == NULL)
+			log_warn("%s events of '%s' are lost", label, owner);
+		else {
+			s->cap->events = lc->events_enabled;
+			if (lc->capture_maxbytes <= 0)
+				s->cap->max = 0;
+			else if ((unsigned long long)lc->capture_maxbytes >
+			    SIZE_MAX / 2)
+				s->cap->max = SIZE_MAX / 2;
+			else
+				s->cap->max = (size_t)lc->capture_maxbytes;
+		}
+	}
 	s->label = label;
 	s->owner = owner;
 	s->maxbytes = lc->maxbytes;
@@ -457,8 +510,98 @@ strip_ansi(unsigned char *st, const char *in, size_t len, char *out)
 	return o;
 }
 
+/* Whether the owner wants whole lines (OUT_LOG). */
+static bool
+stream_events(const struct out_stream *s)
+{
+	return s->cap != NULL && s->cap->events && s->hook != NULL &&
+	    !s->hook_raw;
+}
+
+/* linebuf's emit for OUT_LOG: whole lines, or a piece past the bound. */
 static void
-out_data(struct out_stream *s, const char *buf, size_t len)
+event_emit(void *arg, const char *data, size_t len)
+{
+	struct out_stream *s = arg;
+
+	s->hook(s->hook_arg, s, OUT_LOG, data, len);
+}
+
+/*
+ * Add to the capture as supervisor's BoundIO: a piece that would pass
+ * max drops as many of the oldest bytes as it brings.  BoundIO would keep
+ * a piece larger than max whole; here its last max bytes, so that the
+ * capture never holds more than max.  Grown as it fills, as most
+ * captures are much smaller than their bound.
+ */
+static void
+cap_write(struct out_cap *c, const char *p, size_t n)
+{
+	size_t	 want;
+	char	*nb;
+
+	if (n >= c->max) {
+		p += n - c->max;
+		n = c->max;
+		c->len = 0;
+	} else if (c->len + n > c->max) {
+		if (n < c->len) {
+			memmove(c->buf, c->buf + n, c->len - n);
+			c->len -= n;
+		} else
+			c->len = 0;
+	}
+	if (c->len + n > c->size) {
+		want = c->size < 4096 ? 4096 : c->size;
+		while (want < c->len + n)
+			want = want > c->max / 2 ? c->max : want * 2;
+		if (want > c->max)
+			want = c->max;
+		if ((nb = realloc(c->buf, want)) == NULL) {
+			log_warn("couldn't grow a capture to %zu bytes", want);
+			return;
+		}
+		c->buf = nb;
+		c->size = want;
+	}
+	memcpy(c->buf + c->len, p, n);
+	c->len += n;
+}
+
+static void
+cap_clear(struct out_cap *c)
+{
+	free(c->buf);
+	c->buf = NULL;
+	c->len = c->size = 0;
+}
+
+/* A token ends the mode it was awaited in; END hands the capture over. */
+static void
+cap_toggle(struct out_stream *s)
+{
+	struct out_cap	*c = s->cap;
+
+	c->capturing = !c->capturing;
+	if (c->capturing)
+		return;
+	if (s->hook != NULL)
+		s->hook(s->hook_arg, s, OUT_COMM, c->buf != NULL ? c->buf : "",
+		    c->len);
+	/* supervisor: "%(procname)r %(channel)s emitted a comm event" */
+	log_debug("'%s' %s emitted a comm event", s->owner, s->label);
+	cap_clear(c);
+}
+
+/*
+ * A piece of output, whole or between tokens: the ANSI strip, then its
+ * destinations, or the capture; both go to the owner as whole lines when
+ * it wants them (supervisor emits PROCESS_LOG for captured output too).
+ * Each piece's complete lines go in at most two hook calls: the line held
+ * from before, completed, then the run of whole lines that follows.
+ */
+static void
+out_piece(struct out_stream *s, const char *buf, size_t len, bool captured)
 {
 	if (out_strip) {
 		len = strip_ansi(&s->esc, buf, len, strip_buf);
@@ -466,28 +609,139 @@ out_data(struct out_stream *s, const char *buf, size_t len)
 	}
 	if (len == 0)
 		return;
-	if (s->path != NULL || s->autoname != NULL)
-		file_write(s, buf, len);
-	if (s->fwd != OUT_FWD_NONE || s->syslog)
-		(void)proc_lbuf_feed(&s->lb, buf, len, OUT_LINE_MAX, out_emit,
-		    s);
+	if (captured)
+		cap_write(s->cap, buf, len);
+	else {
+		if (s->path != NULL || s->autoname != NULL)
+			file_write(s, buf, len);
+		if (s->fwd != OUT_FWD_NONE || s->syslog)
+			(void)proc_lbuf_feed(&s->lb, buf, len, OUT_LINE_MAX,
+			    out_emit, s);
+	}
+	if (stream_events(s))
+		(void)proc_lbuf_feed(&s->cap->lines, buf, len, OUT_LINE_MAX,
+		    event_emit, s);
 }
 
-/* The end of the stream: pass on a partial last line. */
+/*
+ * supervisor's find_prefix_at_end: the length of the longest start of
+ * tok (shorter than tok) that buf ends with.
+ */
+static size_t
+prefix_at_end(const char *buf, size_t len, const char *tok, size_t tlen)
+{
+	size_t	k;
+
+	for (k = tlen - 1 < len ? tlen - 1 : len; k > 0; k--)
+		if (memcmp(buf + len - k, tok, k) == 0)
+			return k;
+	return 0;
+}
+
+/*
+ * Capture mode: cut a read at the tokens.  A read that ends with the
+ * start of the awaited token keeps that start back (c->match bytes, which
+ * are tok's own: only their count is kept) until the next read says
+ * whether the token is complete.  '<' begins both tokens and occurs
+ * nowhere else in them, so a start that turns out not to be a token is
+ * output as it is, and the byte that broke it is looked at afresh.
+ */
+static void
+out_scan(struct out_stream *s, const char *buf, size_t len)
+{
+	struct out_cap	*c = s->cap;
+	const char	*e = buf + len, *p, *tok;
+	size_t		 m, tlen;
+
+	for (;;) {
+		tok = c->capturing ? OUT_TOK_END : OUT_TOK_BEGIN;
+		tlen = strlen(tok);
+		if ((m = c->match) > 0) {
+			while (buf < e && m < tlen && *buf == tok[m]) {
+				buf++;
+				m++;
+			}
+			if (m == tlen) {
+				c->match = 0;
+				cap_toggle(s);
+				continue;
+			}
+			if (buf == e) {
+				c->match = m;
+				return;
+			}
+			c->match = 0;
+			out_piece(s, tok, m, c->capturing);
+		}
+		if (buf == e)
+			return;
+		if ((p = memmem(buf, (size_t)(e - buf), tok, tlen)) != NULL) {
+			if (p > buf)
+				out_piece(s, buf, (size_t)(p - buf),
+				    c->capturing);
+			buf = p + tlen;
+			cap_toggle(s);
+			continue;
+		}
+		m = prefix_at_end(buf, (size_t)(e - buf), tok, tlen);
+		if ((size_t)(e - buf) > m)
+			out_piece(s, buf, (size_t)(e - buf) - m, c->capturing);
+		c->match = m;
+		return;
+	}
+}
+
+static void
+out_data(struct out_stream *s, const char *buf, size_t len)
+{
+	if (s->hook_raw) {
+		/* As read: the listener's protocol, before any strip. */
+		if (s->hook != NULL)
+			s->hook(s->hook_arg, s, OUT_RAW, buf, len);
+		out_piece(s, buf, len, false);
+	} else if (s->cap != NULL && s->cap->max > 0)
+		out_scan(s, buf, len);
+	else
+		out_piece(s, buf, len, false);
+}
+
+/*
+ * The end of the stream: pass on a partial last line, and a token's
+ * start held back, which no token follows now.  A capture without its
+ * END is dropped: supervisor's next process starts with a new dispatcher.
+ */
 static void
 out_flush(struct out_stream *s)
 {
-	int	d;
+	struct out_cap	*c = s->cap;
+	bool		 captured = c != NULL && c->capturing;
+	int		 d;
 
-	if (s->esc == ESC_SEEN && s->path != NULL)
+	if (c != NULL && c->match > 0) {
+		out_piece(s, captured ? OUT_TOK_END : OUT_TOK_BEGIN, c->match,
+		    captured);
+		c->match = 0;
+	}
+	if (s->esc == ESC_SEEN && s->path != NULL && !captured)
 		file_write(s, "\033", 1);
-	if (s->esc == ESC_SEEN && proc_lbuf_pending(&s->lb) < OUT_LINE_MAX)
+	if (s->esc == ESC_SEEN && proc_lbuf_pending(&s->lb) < OUT_LINE_MAX &&
+	    !captured)
 		(void)proc_lbuf_feed(&s->lb, "\033", 1, OUT_LINE_MAX,
 		    out_emit, s);
+	if (s->esc == ESC_SEEN && stream_events(s))
+		(void)proc_lbuf_feed(&c->lines, "\033", 1, OUT_LINE_MAX,
+		    event_emit, s);
 	s->esc = ESC_NONE;
 	out_final = true;
 	(void)proc_lbuf_flush(&s->lb, out_emit, s);
 	out_final = false;
+	if (c != NULL) {
+		if (stream_events(s))
+			(void)proc_lbuf_flush(&c->lines, event_emit, s);
+		proc_lbuf_free(&c->lines);
+		c->capturing = false;
+		cap_clear(c);
+	}
 	/* Its last piece was exactly OUT_LINE_MAX: end the line for it. */
 	if ((d = stream_dest(s)) != -1 && sink_open(d) == s) {
 		sink_close_line(d);
@@ -689,6 +943,10 @@ out_reopen(struct out_stream *s)
 void
 out_close(struct ev_loop *loop, struct out_stream *s)
 {
+	out_hook_fn	*hook = s->hook;
+	void		*hook_arg = s->hook_arg;
+	bool		 hook_raw = s->hook_raw;
+
 	if (s->label == NULL)
 		return;
 	if (s->lingering)
@@ -699,6 +957,14 @@ out_close(struct ev_loop *loop, struct out_stream *s)
 	proc_lbuf_free(&s->lb);
 	free(s->path);
 	free(s->autoname);
+	if (s->cap != NULL) {
+		proc_lbuf_free(&s->cap->lines);
+		cap_clear(s->cap);
+		free(s->cap);
+	}
 	memset(s, 0, sizeof(*s));
 	s->io.fd = -1;
+	s->hook = hook;
+	s->hook_arg = hook_arg;
+	s->hook_raw = hook_raw;
 }

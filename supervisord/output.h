@@ -39,12 +39,21 @@ struct out_stream;
 enum out_what {
 	OUT_RAW = 0,	/* every chunk read, as read (hook_raw streams) */
 	OUT_LOG,	/* whole lines of output (lc->events_enabled), after
-			   the ANSI strip and without captured output's tokens;
-			   a partial line only past a bound or at the end */
+			   the ANSI strip and without capture tokens, captured
+			   output included; each read's complete lines in at
+			   most two calls (the line held from before, then the
+			   rest), split further only by a token; a partial
+			   line only past 64 KiB or at the end (out_drain,
+			   out_close, EOF) */
 	OUT_COMM	/* a capture's content, at its END token
-			   (lc->capture_maxbytes > 0), at most that many bytes */
+			   (lc->capture_maxbytes > 0), at most that many bytes:
+			   the oldest go first, as supervisor's BoundIO */
 };
 
+/*
+ * Called from the stream's read, drain or close with buf valid only
+ * during the call.  It must not open, attach, drain or close s.
+ */
 typedef void out_hook_fn(void *arg, struct out_stream *s, enum out_what what,
 	    const char *buf, size_t n);
 
@@ -81,11 +90,13 @@ struct out_stream {
 	size_t		  linger_left;	/* bytes still to read after exit */
 	/* The owner's hook, kept across out_open and out_close.  A
 	 * hook_raw stream (a listener's stdout) is handed every chunk as
-	 * OUT_RAW and has no capture and no OUT_LOG. */
+	 * OUT_RAW and has no capture and no OUT_LOG.  Between a capture's
+	 * tokens, output goes to the capture, not to the destinations. */
 	out_hook_fn	 *hook;
 	void		 *hook_arg;
 	bool		  hook_raw;
-	struct out_cap	 *cap;		/* capture and event state, or NULL */
+	struct out_cap	 *cap;		/* capture and event state, or NULL:
+					   out_open makes it when lc asks */
 };
 
 /*

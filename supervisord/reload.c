@@ -129,6 +129,37 @@ selected(const char *group, char *const *groups, size_t ngroups)
 	return false;
 }
 
+/* The group named name in c, or NULL. */
+static const struct cfg_group *
+group_of(const struct cfg *c, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; c != NULL && i < c->ngroups; i++)
+		if (strcmp(c->groups[i].name, name) == 0)
+			return &c->groups[i];
+	return NULL;
+}
+
+/*
+ * Whether the group of a listener or fcgi process p (p's stanza being
+ * the running one) holds something else in newc than in oldc (its
+ * events, its socket): its processes then restart.  Few groups have such
+ * settings, and only their processes look.
+ */
+static bool
+group_changed(const struct cfg_program *p, const struct cfg *oldc,
+    const struct cfg *newc)
+{
+	const struct cfg_group *a, *b;
+
+	if (p->kind != CFG_KIND_EVENTLISTENER && p->kind != CFG_KIND_FCGI)
+		return false;
+	a = group_of(oldc, p->group);
+	b = group_of(newc, p->group);
+	return a != NULL && b != NULL && cfg_group_differs(a, b);
+}
+
 void
 rl_apply_groups(struct supervisor *s, struct cfg *newcfg, char *const *groups,
     size_t ngroups, bool force)
@@ -172,7 +203,8 @@ rl_apply_groups(struct supervisor *s, struct cfg *newcfg, char *const *groups,
 		 * being undone: compared with p->cfg the new one may look the
 		 * same, yet it must replace the pending one and start again.
 		 */
-		if (force || p->pending != NULL || p->doomed)
+		if (force || p->pending != NULL || p->doomed ||
+		    group_changed(p->cfg, s->cfg, newcfg))
 			diff = CFG_SPAWN;
 		else
 			diff = cfg_program_diff(p->cfg, np);
@@ -304,7 +336,9 @@ rl_diff(const struct supervisor *s, const struct cfg *c,
 				if (strcmp(run[k]->cfg->name, cp->name) != 0)
 					continue;
 				found = true;
-				switch (cfg_program_diff(run[k]->cfg, cp)) {
+				switch (group_changed(run[k]->cfg, s->cfg, c) ?
+				    CFG_SPAWN : cfg_program_diff(run[k]->cfg,
+				    cp)) {
 				case CFG_SAME:
 					break;
 				case CFG_POLICY:

@@ -370,12 +370,37 @@ m_restart(struct rpc_call *c, struct xr_out *o)
 	return RPC_DONE;
 }
 
-/* Events to listeners are not served yet: accepted, as supervisor does
- * when no listener subscribes. */
+/*
+ * A REMOTE_COMMUNICATION event for the listeners that take it.  As
+ * supervisor, which formats whatever it is given with %s, a number or a
+ * boolean is sent as its text.
+ */
 static enum rpc_status
 m_remote_comm_event(struct rpc_call *c, struct xr_out *o)
 {
-	(void)c;
+	char		 tbuf[2][64];
+	const char	*s[2];
+	size_t		 len[2], i;
+
+	for (i = 0; i < 2; i++) {
+		const struct xr_val *a = c->argv[i];
+
+		if ((s[i] = rpc_arg_str(a)) != NULL) {
+			len[i] = a->len;
+			continue;
+		}
+		if (a->type == XR_BOOL)
+			s[i] = a->i ? "True" : "False";
+		else if (a->type == XR_INT) {
+			snprintf(tbuf[i], sizeof(tbuf[i]), "%lld", a->i);
+			s[i] = tbuf[i];
+		} else
+			return rpc_fail(o, RPC_INCORRECT_PARAMETERS, NULL);
+		len[i] = strlen(s[i]);
+	}
+	(void)len[0];
+	if (c->r->hooks.remote_comm != NULL)
+		c->r->hooks.remote_comm(c->r->hooks.arg, s[0], s[1], len[1]);
 	xr_put_bool(o, true);
 	return RPC_DONE;
 }

@@ -54,6 +54,9 @@ struct rpc_hooks {
 	const char *(*logfile)(void *arg);
 	/* Reopen the main log after clearLog removed it. */
 	void	(*reopen_log)(void *arg);
+	/* supervisor.sendRemoteCommEvent(type, data). */
+	void	(*remote_comm)(void *arg, const char *type, const char *data,
+		    size_t len);
 	void	*arg;
 };
 

@@ -168,8 +168,8 @@ index_del(struct supervisor *s, struct sv_program *p)
 static int
 start_cmp(const struct sv_program *a, const struct sv_program *b)
 {
-	if (a->cfg->priority != b->cfg->priority)
-		return a->cfg->priority < b->cfg->priority ? -1 : 1;
+	if (a->cfg->order != b->cfg->order)
+		return a->cfg->order < b->cfg->order ? -1 : 1;
 	return strcmp(a->cfg->name, b->cfg->name);
 }
 
@@ -256,8 +256,8 @@ shutdown_step(struct supervisor *s)
 		TAILQ_FOREACH(p, &s->programs, entry) {
 			if (sv_at_rest(p))
 				continue;
-			if (!any || p->cfg->priority > prio)
-				prio = p->cfg->priority;
+			if (!any || p->cfg->order > prio)
+				prio = p->cfg->order;
 			any = true;
 		}
 		if (!any) {
@@ -265,7 +265,7 @@ shutdown_step(struct supervisor *s)
 			break;
 		}
 		TAILQ_FOREACH(p, &s->programs, entry)
-			if (p->cfg->priority == prio && !sv_at_rest(p) &&
+			if (p->cfg->order == prio && !sv_at_rest(p) &&
 			    p->state != SV_STOPPING)
 				sv_event(p, SV_EV_STOP);
 	} while (s->step_again);

@@ -69,6 +69,7 @@ mkcfg(const char *command)
 	c->umask = -1;
 	c->numprocs = 1;
 	c->priority = 999;
+	c->order = 999;
 	c->autostart = true;
 	c->autorestart = CFG_AR_UNEXPECTED;
 	c->startsecs = 1;
