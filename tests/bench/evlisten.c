@@ -19,6 +19,20 @@
  *		calls of supervisor.sendRemoteCommEvent("bench", "x") over
  *		one keep-alive HTTP/1.1 connection to the unix SOCKET;
  *		exits 1 if an answer is not a 200 without a fault.
+ *	evlisten write NLINES
+ *		Not a listener: writes NLINES lines of 100 bytes to stdout,
+ *		each with its own write(2), as fast as it can; exits 0.
+ *	evlisten floor NEXITS DIR
+ *		The floor of the latency, without a daemon: starts
+ *		"evlisten exit 50 DIR/exit" NEXITS times (fork, exec), and
+ *		after each blocking waitpid writes the pid on a pipe to a
+ *		child that appends "pid ns" (CLOCK_REALTIME at receipt) to
+ *		DIR/recv: the same two files as a daemon's run.
+ *	evlisten pingfloor NEVENTS RESULT
+ *		The floor of the throughput, without a daemon: runs
+ *		"evlisten count NEVENTS RESULT" on two pipes and hands it
+ *		NEVENTS PROCESS_LOG_STDOUT envelopes of one 100-byte line,
+ *		each after the answer to the one before, as a daemon does.
  *	evlisten exit DELAY_MS STAMPS
  *		Not a listener: sleeps DELAY_MS, appends "pid ns" (its
  *		pid, CLOCK_REALTIME just before _exit) to STAMPS, exits 0.
@@ -177,6 +191,25 @@ exiter(long ms, const char *stamps)
 	_exit(0);
 }
 
+static int
+writer(long n)
+{
+	char	line[100];
+	long	i, v;
+	int	k;
+
+	memset(line, 'x', sizeof(line));
+	line[99] = '\n';
+	for (i = 0; i < n; i++) {
+		/* The line's number first: a lost line shows. */
+		for (k = 9, v = i; k >= 0; k--, v /= 10)
+			line[k] = (char)('0' + v % 10);
+		if (write(STDOUT_FILENO, line, 100) != 100)
+			return 1;
+	}
+	return 0;
+}
+
 /* One connection's calls; 0 if every answer was a 200 and no fault. */
 static int
 rcomm_conn(const char *sock, long calls)
@@ -260,9 +293,114 @@ rcomm(const char *sock, long calls, int conns)
 	return bad;
 }
 
+/* Read from fd until the text so far ends with want. */
+static int
+expect(int fd, const char *want)
+{
+	char	buf[64];
+	size_t	n = 0, w = strlen(want);
+	ssize_t	r;
+
+	while (n < w) {
+		if ((r = read(fd, buf + n, w - n)) <= 0)
+			return -1;
+		n += r;
+	}
+	return memcmp(buf, want, w) == 0 ? 0 : -1;
+}
+
+static int
+pingfloor(const char *self, long n, const char *result)
+{
+	char	 env[512], data[160], nbuf[32];
+	int	 to[2], from[2], status, len, plen;
+	long	 i;
+	pid_t	 pid;
+
+	snprintf(nbuf, sizeof(nbuf), "%ld", n);
+	if (pipe(to) == -1 || pipe(from) == -1 || (pid = fork()) == -1)
+		return 1;
+	if (pid == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[1]);
+		close(from[0]);
+		execl(self, self, "count", nbuf, result, (char *)NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	if (expect(from[0], "READY\n") == -1)
+		return 1;
+	plen = snprintf(data, sizeof(data), "processname:w groupname:w "
+	    "pid:1 channel:stdout\n%099d\n", 0);
+	for (i = 0; i < n; i++) {
+		len = snprintf(env, sizeof(env), "ver:3.0 server:supervisor "
+		    "serial:%ld pool:ev poolserial:%ld eventname:"
+		    "PROCESS_LOG_STDOUT len:%d\n%s", i, i, plen, data);
+		if (write(to[1], env, len) != len ||
+		    expect(from[0], "RESULT 2\nOKREADY\n") == -1)
+			return 1;
+	}
+	close(to[1]);
+	waitpid(pid, &status, 0);
+	return 0;
+}
+
+static int
+floor_run(const char *self, long n, const char *dir)
+{
+	char	 exitf[4096], recvf[4096], line[64];
+	int	 p[2], status;
+	long	 i;
+	pid_t	 rd, pid;
+	FILE	*in;
+
+	snprintf(exitf, sizeof(exitf), "%s/exit", dir);
+	snprintf(recvf, sizeof(recvf), "%s/recv", dir);
+	if (pipe(p) == -1 || (rd = fork()) == -1)
+		return 1;
+	if (rd == 0) {
+		close(p[1]);
+		in = fdopen(p[0], "r");
+		while (fgets(line, sizeof(line), in) != NULL) {
+			char out[96];
+
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, sizeof(out), "%s %lld\n", line,
+			    now_ns(CLOCK_REALTIME));
+			append(recvf, out);
+		}
+		_exit(0);
+	}
+	close(p[0]);
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == -1)
+			return 1;
+		if (pid == 0) {
+			execl(self, self, "exit", "50", exitf, (char *)NULL);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) != pid)
+			return 1;
+		snprintf(line, sizeof(line), "%ld\n", (long)pid);
+		if (write(p[1], line, strlen(line)) == -1)
+			return 1;
+	}
+	close(p[1]);
+	waitpid(rd, &status, 0);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "pingfloor") == 0)
+		return pingfloor(argv[0], atol(argv[2]), argv[3]);
+	if (argc == 4 && strcmp(argv[1], "floor") == 0)
+		return floor_run(argv[0], atol(argv[2]), argv[3]);
+	if (argc == 3 && strcmp(argv[1], "write") == 0)
+		return writer(atol(argv[2]));
 	if (argc == 5 && strcmp(argv[1], "rcomm") == 0)
 		return rcomm(argv[2], atol(argv[3]), atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "count") == 0)
@@ -272,6 +410,8 @@ main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "exit") == 0)
 		return exiter(atol(argv[2]), argv[3]);
 	fprintf(stderr, "usage: evlisten count NLINES RESULT | "
-	    "latency NEXITS STAMPS | exit DELAY_MS STAMPS\n");
+	    "latency NEXITS STAMPS | write NLINES | rcomm SOCKET NCALLS NCONN | "
+	    "floor NEXITS DIR | pingfloor NEVENTS RESULT | "
+	    "exit DELAY_MS STAMPS\n");
 	return 2;
 }
