@@ -2,14 +2,17 @@
  * evlisten: an event listener for the events bench (tests/bench/run-events)
  * that answers OK at once, and the program whose exits it times.
  *
- *	evlisten count NLINES RESULT
+ *	evlisten count NLINES RESULT [HOLD]
  *		Counts events and the lines their payloads carry (after
  *		the payload's first line, the header of PROCESS_LOG_*;
  *		a REMOTE_COMMUNICATION counts as one line), from the
  *		first event received.  When NLINES lines have
  *		come, writes "events=E lines=L us=U" to RESULT (U: from
  *		the first event to the one that completed NLINES) and
- *		goes on answering.
+ *		goes on answering.  With HOLD, it sends its first READY
+ *		only once the file HOLD exists (polled every ms), so that
+ *		the daemon holds the events in the pool's buffer until
+ *		then.
  *	evlisten latency NEXITS STAMPS
  *		For each PROCESS_STATE_EXITED, appends "pid ns" to STAMPS:
  *		the pid of its payload and CLOCK_REALTIME at its receipt;
@@ -117,13 +120,17 @@ answer(bool first)
 }
 
 static int
-count(long long want, const char *result)
+count(long long want, const char *result, const char *hold)
 {
+	struct timespec	 ms = { 0, 1000000 };
+
 	char		 hdr[1024], line[128], *p;
 	size_t		 plen, i;
 	long long	 events = 0, lines = 0, t0 = 0;
 	bool		 done = false;
 
+	while (hold != NULL && access(hold, F_OK) == -1)
+		nanosleep(&ms, NULL);
 	answer(true);
 	while (next_event(hdr, sizeof(hdr), &p, &plen)) {
 		if (events++ == 0)
@@ -403,8 +410,9 @@ main(int argc, char **argv)
 		return writer(atol(argv[2]));
 	if (argc == 5 && strcmp(argv[1], "rcomm") == 0)
 		return rcomm(argv[2], atol(argv[3]), atoi(argv[4]));
-	if (argc == 4 && strcmp(argv[1], "count") == 0)
-		return count(atoll(argv[2]), argv[3]);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "count") == 0)
+		return count(atoll(argv[2]), argv[3], argc == 5 ? argv[4] :
+		    NULL);
 	if (argc == 4 && strcmp(argv[1], "latency") == 0)
 		return latency(atol(argv[2]), argv[3]);
 	if (argc == 4 && strcmp(argv[1], "exit") == 0)
