@@ -126,7 +126,8 @@ HELPERS	= $(patsubst tests/helpers/%.c,$(O)/tests/helpers/%,\
 TEST_ENV = SUPERVISORD=$(abspath $(O)/supervisord) \
 	   SUPERVISORCTL=$(abspath $(O)/supervisorctl) \
 	   TEST_HELPERS=$(abspath $(O)/tests/helpers) \
-	   TOP=$(abspath .) CORPUS=$(abspath ../shared/corpus)
+	   TOP=$(abspath .) CORPUS=$(abspath ../shared/corpus) \
+	   SUPERLANCE=$(abspath ../shared/clients/superlance)
 
 # Each runner ends with its skips and "N passed, N failed, N skipped";
 # check adds the two up.  REQUIRE=root,tmpfs,... makes those skips
@@ -169,8 +170,9 @@ $(O)/bench/parse: tests/bench/parse.c $(UNIT_LIB_OBJS) $(O)/libproc.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(XLDFLAGS) $(LDFLAGS) -o $@ \
 	    $(filter %.c %.o %.a,$^) $(DAEMON_LIBS) $(LDLIBS)
-# Every figure of every issue: processes, output, control, configuration.
-BENCHES	?= run run-output run-ctl run-parse run-rpc
+# Every figure of every issue: processes, output, control, configuration,
+# events.
+BENCHES	?= run run-output run-ctl run-parse run-rpc run-events
 bench: $(O)/supervisord $(O)/supervisorctl $(BENCH_BINS)
 	@set -e; for b in $(BENCHES); do \
 	    echo "== tests/bench/$$b"; \
