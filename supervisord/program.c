@@ -816,16 +816,17 @@ act_exit(struct sv_program *p)
 	expected = exit_expected(p);
 	p->expected = expected;
 	proc_exit_text(p->status, text, sizeof(text));
-	if (expected) {
-		sv_enter(p, SV_EXITED);
+	/* Logged before the change, as supervisor: a listener told of it
+	 * finds the line in the log. */
+	if (expected)
 		log_info("exited: %s (%s; expected)", p->cfg->name, text);
-	} else {
+	else {
 		snprintf(p->spawnerr_buf, sizeof(p->spawnerr_buf),
 		    "Bad exit code %d", p->exitstatus);
 		p->spawnerr = p->spawnerr_buf;
-		sv_enter(p, SV_EXITED);
 		log_warnx("exited: %s (%s; not expected)", p->cfg->name, text);
 	}
+	sv_enter(p, SV_EXITED);
 	switch (p->cfg->autorestart) {
 	case CFG_AR_TRUE:
 		restart = true;
@@ -849,11 +850,11 @@ act_stopped(struct sv_program *p)
 	finish(p);
 	p->backoff = 0;
 	proc_exit_text(p->status, text, sizeof(text));
-	sv_enter(p, SV_STOPPED);
 	if (exit_expected(p))
 		log_info("stopped: %s (%s)", p->cfg->name, text);
 	else
 		log_warnx("stopped: %s (%s)", p->cfg->name, text);
+	sv_enter(p, SV_STOPPED);
 }
 
 void
