@@ -118,6 +118,14 @@ struct cfg_program {
 	uid_t		 socket_uid;
 	gid_t		 socket_gid;	/* (gid_t)-1: left as it is */
 
+	/*
+	 * An [eventlistener:x]'s pool settings, kept with each of its
+	 * processes (a process added from a re-read configuration brings
+	 * them): its cfg_group's events, comma-separated, and buffer_size.
+	 */
+	char		*events;	/* NULL: not a listener */
+	int		 buffer_size;
+
 	struct cfg_bignum *big;		/* values clamped above */
 	size_t		 nbig;
 };

@@ -72,6 +72,10 @@ cfg_program_diff(const struct cfg_program *a, const struct cfg_program *b)
 	 * backlog, mode or owner alone restarts nothing. */
 	if (a->kind != b->kind || !str_eq(a->socket, b->socket))
 		return CFG_SPAWN;
+	/* A listener pool's events and buffer restart its processes, as
+	 * supervisor's group comparison. */
+	if (!str_eq(a->events, b->events) || a->buffer_size != b->buffer_size)
+		return CFG_SPAWN;
 	/* A socket is its section's: another section, another socket. */
 	if (a->socket != NULL && !str_eq(a->section, b->section))
 		return CFG_SPAWN;

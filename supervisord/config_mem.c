@@ -90,6 +90,7 @@ cfg_program_free(struct cfg_program *p)
 	cu_free(p->env_vals);
 	cu_free(p->serverurl);
 	cu_free(p->socket);
+	cu_free(p->events);
 	cu_free(p->exitcodes);
 	cfg_big_free(p->big, p->nbig);
 	cu_free(p);
@@ -220,7 +221,7 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 	*p = *s;
 	p->name = p->group = p->section = p->file = NULL;
 	p->command = p->directory = p->user = p->serverurl = NULL;
-	p->socket = NULL;
+	p->socket = p->events = NULL;
 	p->out.path = p->err.path = NULL;
 	p->env_keys = p->env_vals = NULL;
 	p->nenv = 0;
@@ -236,6 +237,7 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 	p->user = cu_strdup(s->user);
 	p->serverurl = cu_strdup(s->serverurl);
 	p->socket = cu_strdup(s->socket);
+	p->events = cu_strdup(s->events);
 	p->out.path = cu_strdup(s->out.path);
 	p->err.path = cu_strdup(s->err.path);
 	env_copy(&p->env_keys, &p->env_vals, &p->nenv, s->env_keys,

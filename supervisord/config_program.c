@@ -231,6 +231,18 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		 * priority= defaults to -1, its processes' to 999. */
 		p->order = kind == CFG_KIND_EVENTLISTENER && bg != NULL ?
 		    bg->g.priority : p->priority;
+		if (kind == CFG_KIND_EVENTLISTENER && bg != NULL) {
+			struct cu_sbuf	sb = { NULL, 0, 0 };
+			size_t		j;
+
+			for (j = 0; j < bg->g.nevents; j++) {
+				if (j > 0)
+					cu_sb_addc(&sb, ',');
+				cu_sb_add(&sb, bg->g.events[j]);
+			}
+			p->events = cu_sb_take(&sb);
+			p->buffer_size = bg->g.buffer_size;
+		}
 		if (rc == 0 && p->command == NULL) {
 			cfg_kerr(ld, s, "command", "program section %s does "
 			    "not specify a command", s->name);

@@ -3,6 +3,7 @@
  * supervisor 4.2.5's (events.py), byte for byte.
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,11 @@ static const char *const names[EVT_NTYPES] = {
 };
 
 static const int tick_period[3] = { 5, 60, 3600 };
+
+static int
+publishf(struct evt_bus *b, enum evt_type t, const char *data, size_t dlen,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 
 struct evt_group {
 	struct evt_group *next;
@@ -299,62 +305,72 @@ int
 evt_remote(struct evt_bus *b, const char *type, const char *data,
     size_t len)
 {
-	char	*head;
-	int	 rc;
-
-	if (!evt_wanted(b, EVT_REMOTE_COMMUNICATION))
-		return 0;
-	if (asprintf(&head, "type:%s\n", type) == -1) {
-		log_warnx("out of memory: REMOTE_COMMUNICATION event not sent");
-		return -1;
-	}
-	rc = publish2(b, EVT_REMOTE_COMMUNICATION, head, strlen(head), data,
-	    len);
-	free(head);
-	return rc;
+	return publishf(b, EVT_REMOTE_COMMUNICATION, data, len, "type:%s\n",
+	    type);
 }
 
 /* ---------------------------------------------------------------- */
 /* What the supervisor tells: states, groups, output, the mood. */
+
+/* publish2 with a head made from fmt (any length).  -1 when memory ran
+ * out (logged). */
+static int
+publishf(struct evt_bus *b, enum evt_type t, const char *data, size_t dlen,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*head;
+	int	 n, rc;
+
+	if (!evt_wanted(b, t))
+		return 0;
+	va_start(ap, fmt);
+	n = vasprintf(&head, fmt, ap);
+	va_end(ap);
+	if (n == -1) {
+		log_warnx("out of memory: %s event not sent", names[t]);
+		return -1;
+	}
+	rc = publish2(b, t, head, (size_t)n, data, dlen);
+	free(head);
+	return rc;
+}
 
 static void
 state_changed(void *arg, struct sv_program *p)
 {
 	struct evt_bus	*b = arg;
 	enum evt_type	 t = (enum evt_type)p->state;
-	char		 head[1024];
-	int		 n;
+	const char	*name = p->cfg->name, *group = p->cfg->group;
+	const char	*from = sv_state_name(p->prev);
 	pid_t		 pid;
 
 	if ((unsigned)p->state >= SV_NSTATES || !evt_wanted(b, t))
-		return;
-	n = snprintf(head, sizeof(head), "processname:%s groupname:%s "
-	    "from_state:%s", p->cfg->name, p->cfg->group,
-	    sv_state_name(p->prev));
-	if (n < 0 || (size_t)n >= sizeof(head))
 		return;
 	/* The pid a reap just cleared, as supervisor's payload has it. */
 	pid = p->pid != 0 ? p->pid : p->gone_pid;
 	switch (p->state) {
 	case SV_STARTING:
 	case SV_BACKOFF:
-		n += snprintf(head + n, sizeof(head) - (size_t)n, " tries:%d",
-		    p->backoff);
+		(void)publishf(b, t, "", 0, "processname:%s groupname:%s "
+		    "from_state:%s tries:%d", name, group, from, p->backoff);
 		break;
 	case SV_EXITED:
-		n += snprintf(head + n, sizeof(head) - (size_t)n,
-		    " expected:%d pid:%d", p->expected ? 1 : 0, (int)pid);
+		(void)publishf(b, t, "", 0, "processname:%s groupname:%s "
+		    "from_state:%s expected:%d pid:%d", name, group, from,
+		    p->expected ? 1 : 0, (int)pid);
 		break;
 	case SV_RUNNING:
 	case SV_STOPPING:
 	case SV_STOPPED:
-		n += snprintf(head + n, sizeof(head) - (size_t)n, " pid:%d",
-		    (int)pid);
+		(void)publishf(b, t, "", 0, "processname:%s groupname:%s "
+		    "from_state:%s pid:%d", name, group, from, (int)pid);
 		break;
 	default:
+		(void)publishf(b, t, "", 0, "processname:%s groupname:%s "
+		    "from_state:%s", name, group, from);
 		break;
 	}
-	(void)publish2(b, t, head, (size_t)n, "", 0);
 }
 
 static size_t
@@ -403,12 +419,7 @@ groups_grow(struct evt_bus *b)
 static void
 group_event(struct evt_bus *b, enum evt_type t, const char *name)
 {
-	char	head[512];
-	int	n;
-
-	n = snprintf(head, sizeof(head), "groupname:%s\n", name);
-	if (n > 0 && (size_t)n < sizeof(head))
-		(void)publish2(b, t, head, (size_t)n, "", 0);
+	(void)publishf(b, t, "", 0, "groupname:%s\n", name);
 }
 
 /* A process joined the set: its group's first makes PROCESS_GROUP_ADDED. */
@@ -480,33 +491,23 @@ output(void *arg, struct sv_program *p, bool err, enum out_what what,
     const char *buf, size_t n)
 {
 	struct evt_bus	*b = arg;
-	enum evt_type	 t;
-	char		 head[1024];
-	int		 hl;
 
 	switch (what) {
 	case OUT_LOG:
-		t = err ? EVT_PROCESS_LOG_STDERR : EVT_PROCESS_LOG_STDOUT;
-		if (!evt_wanted(b, t))
-			return;
-		hl = snprintf(head, sizeof(head), "processname:%s "
+		(void)publishf(b, err ? EVT_PROCESS_LOG_STDERR :
+		    EVT_PROCESS_LOG_STDOUT, buf, n, "processname:%s "
 		    "groupname:%s pid:%d channel:%s\n", p->cfg->name,
 		    p->cfg->group, (int)p->pid, err ? "stderr" : "stdout");
 		break;
 	case OUT_COMM:
-		t = err ? EVT_PROCESS_COMMUNICATION_STDERR :
-		    EVT_PROCESS_COMMUNICATION_STDOUT;
-		if (!evt_wanted(b, t))
-			return;
-		hl = snprintf(head, sizeof(head), "processname:%s "
+		(void)publishf(b, err ? EVT_PROCESS_COMMUNICATION_STDERR :
+		    EVT_PROCESS_COMMUNICATION_STDOUT, buf, n, "processname:%s "
 		    "groupname:%s pid:%d\n", p->cfg->name, p->cfg->group,
 		    (int)p->pid);
 		break;
 	default:
-		return;
+		break;
 	}
-	if (hl > 0 && (size_t)hl < sizeof(head))
-		(void)publish2(b, t, head, (size_t)hl, buf, n);
 }
 
 /* ---------------------------------------------------------------- */

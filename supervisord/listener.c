@@ -236,7 +236,7 @@ envelope(struct lsn_member *m, const struct lsn_slot *s)
 {
 	const struct evt_event *e = s->e;
 	const char	*ident = m->pool->l->s->ctx.identifier;
-	char		 blen[32] = "";
+	char		 blen[32] = "", *buf;
 	int		 n;
 
 	if (e->ncp != e->len)
@@ -250,8 +250,9 @@ envelope(struct lsn_member *m, const struct lsn_slot *s)
 		return -1;
 	}
 	m->wlen = (size_t)n + e->len;
-	if ((m->wbuf = realloc(m->wbuf, m->wlen)) == NULL)
-		return -1;
+	if ((buf = realloc(m->wbuf, m->wlen)) == NULL)
+		return -1;	/* write_stop frees m->wbuf */
+	m->wbuf = buf;
 	memcpy(m->wbuf + n, e->payload, e->len);
 	m->woff = 0;
 	return 0;
@@ -377,12 +378,12 @@ parse(struct lsn_member *m, const char *buf, size_t n)
 	while (n > 0) {
 		switch (m->st) {
 		case LSN_UNKNOWN:
-			return;
+			goto out;
 		case LSN_READY:
 			/* Anything now is spurious: be strict about it. */
 			m->llen = 0;
 			set_state(m, LSN_UNKNOWN);
-			return;
+			goto out;
 		case LSN_ACKNOWLEDGED:
 			take = READY_LEN - m->llen;
 			if (take > n)
@@ -392,11 +393,11 @@ parse(struct lsn_member *m, const char *buf, size_t n)
 			buf += take;
 			n -= take;
 			if (m->llen < READY_LEN)
-				return;
+				goto out;
 			m->llen = 0;
 			if (memcmp(m->line, READY_TOKEN, READY_LEN) != 0) {
 				set_state(m, LSN_UNKNOWN);
-				return;
+				goto out;
 			}
 			set_state(m, LSN_READY);
 			break;
@@ -409,7 +410,7 @@ parse(struct lsn_member *m, const char *buf, size_t n)
 				memcpy(m->line + m->llen, buf, take);
 				m->llen += take;
 				if (nl == NULL)
-					return;
+					goto out;
 				buf += take + 1;
 				n -= take + 1;
 				if (m->llen < RESULT_START || (m->resultlen =
@@ -433,8 +434,9 @@ parse(struct lsn_member *m, const char *buf, size_t n)
 			break;
 		}
 	}
-	if (m->st == LSN_READY)
-		dispatch(m->pool);
+out:
+	/* This one READY, or a rejected event back for another. */
+	dispatch(m->pool);
 	check_idle(m->pool);
 	return;
 bad:
@@ -482,18 +484,6 @@ check_idle(struct lsn_pool *pl)
 /* ---------------------------------------------------------------- */
 /* Pools and what the supervisor tells. */
 
-static const struct cfg_group *
-group_cfg(const struct lsn *l, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < l->s->cfg->ngroups; i++)
-		if (l->s->cfg->groups[i].kind == CFG_KIND_EVENTLISTENER &&
-		    strcmp(l->s->cfg->groups[i].name, name) == 0)
-			return &l->s->cfg->groups[i];
-	return NULL;
-}
-
 static struct lsn_pool *
 pool_find(const struct lsn *l, const char *name)
 {
@@ -518,21 +508,34 @@ pool_free(struct lsn_pool *pl)
 	free(pl);
 }
 
-/* Take events= and buffer_size= from the group's stanza. */
+/*
+ * Take events= and buffer_size= from a process's stanza (its pool's, the
+ * stanza it was added or restarted with).  A smaller buffer keeps the
+ * newest events.  -1 when memory ran out (nothing changed).
+ */
 static int
-pool_configure(struct lsn_pool *pl, const struct cfg_group *g)
+pool_configure(struct lsn_pool *pl, const struct cfg_program *c)
 {
 	struct lsn_slot	*nb;
-	size_t		 cap, i;
+	const char	*ev = c->events != NULL ? c->events : "", *end;
+	char		 cls[64];
+	size_t		 cap, i, len;
 	uint32_t	 mask = 0;
 
-	for (i = 0; i < g->nevents; i++)
-		mask |= evt_class_mask(g->events[i]);
-	cap = g->buffer_size > 0 ? (size_t)g->buffer_size : 1;
+	for (; *ev != '\0'; ev = *end != '\0' ? end + 1 : end) {
+		if ((end = strchr(ev, ',')) == NULL)
+			end = ev + strlen(ev);
+		len = (size_t)(end - ev);
+		if (len < sizeof(cls)) {
+			memcpy(cls, ev, len);
+			cls[len] = '\0';
+			mask |= evt_class_mask(cls);
+		}
+	}
+	cap = c->buffer_size > 0 ? (size_t)c->buffer_size : 1;
 	if (cap != pl->cap) {
 		if ((nb = calloc(cap, sizeof(*nb))) == NULL)
 			return -1;
-		/* The newest that fit, in order. */
 		while (pl->n > cap)
 			evt_unref(pop_head(pl).e);
 		for (i = 0; i < pl->n; i++)
@@ -549,33 +552,29 @@ pool_configure(struct lsn_pool *pl, const struct cfg_group *g)
 	return 0;
 }
 
+/* p's membership, found by the program (its stanza may have changed
+ * kind on a reload): listeners are few, so a look at each. */
 static struct lsn_member *
 member_find(const struct lsn *l, const struct sv_program *p)
 {
 	struct lsn_pool	 *pl;
 	struct lsn_member *m;
 
-	if (p->cfg->kind != CFG_KIND_EVENTLISTENER)
-		return NULL;
-	if ((pl = pool_find(l, p->cfg->group)) == NULL)
-		return NULL;
-	TAILQ_FOREACH(m, &pl->members, link)
-		if (m->p == p)
-			return m;
+	LIST_FOREACH(pl, &l->pools, link)
+		TAILQ_FOREACH(m, &pl->members, link)
+			if (m->p == p)
+				return m;
 	return NULL;
 }
 
-static void
-process_added(void *arg, struct sv_program *p)
+/* p joins the pool of its stanza's group, made if it is the first. */
+static struct lsn_member *
+member_add(struct lsn *l, struct sv_program *p)
 {
-	struct lsn	 *l = arg;
 	struct lsn_pool	 *pl;
 	struct lsn_member *m;
-	const struct cfg_group *g;
 	bool		  fresh = false;
 
-	if (p->cfg->kind != CFG_KIND_EVENTLISTENER)
-		return;
 	if ((pl = pool_find(l, p->cfg->group)) == NULL) {
 		if ((pl = calloc(1, sizeof(*pl))) == NULL ||
 		    (pl->name = strdup(p->cfg->group)) == NULL) {
@@ -589,18 +588,9 @@ process_added(void *arg, struct sv_program *p)
 		pl->sub.arg = pl;
 		fresh = true;
 	}
-	if ((g = group_cfg(l, pl->name)) != NULL &&
-	    pool_configure(pl, g) == -1 && fresh) {
-		pool_free(pl);
-		goto oom;
-	}
-	if (pl->cap == 0 && pool_configure(pl, &(struct cfg_group){
-	    .buffer_size = 10 }) == -1) {
-		if (fresh)
-			pool_free(pl);
-		goto oom;
-	}
-	if ((m = calloc(1, sizeof(*m))) == NULL) {
+	if ((m = calloc(1, sizeof(*m))) == NULL ||
+	    pool_configure(pl, p->cfg) == -1) {
+		free(m);
 		if (fresh)
 			pool_free(pl);
 		goto oom;
@@ -616,21 +606,21 @@ process_added(void *arg, struct sv_program *p)
 		LIST_INSERT_HEAD(&l->pools, pl, link);
 		evt_subscribe(l->bus, &pl->sub);
 	}
-	return;
+	if (pl->sub.mask == 0)
+		log_warnx("%s: its pool %s takes no event this daemon knows",
+		    p->cfg->name, pl->name);
+	return m;
 oom:
 	log_warnx("out of memory: %s gets no events", p->cfg->name);
+	return NULL;
 }
 
+/* m leaves its pool, which goes with its last member. */
 static void
-process_removed(void *arg, struct sv_program *p)
+member_remove(struct lsn *l, struct lsn_member *m)
 {
-	struct lsn	 *l = arg;
-	struct lsn_member *m;
-	struct lsn_pool	 *pl;
+	struct lsn_pool	*pl = m->pool;
 
-	if ((m = member_find(l, p)) == NULL)
-		return;
-	pl = m->pool;
 	rebuffer(m);
 	write_stop(m);
 	TAILQ_REMOVE(&pl->members, m, link);
@@ -639,28 +629,55 @@ process_removed(void *arg, struct sv_program *p)
 		LIST_REMOVE(pl, link);
 		evt_unsubscribe(l->bus, &pl->sub);
 		pool_free(pl);
-	}
+	} else
+		dispatch(pl);
+}
+
+static void
+process_added(void *arg, struct sv_program *p)
+{
+	if (p->cfg->kind == CFG_KIND_EVENTLISTENER)
+		(void)member_add(arg, p);
+}
+
+static void
+process_removed(void *arg, struct sv_program *p)
+{
+	struct lsn_member *m;
+
+	if ((m = member_find(arg, p)) != NULL)
+		member_remove(arg, m);
 }
 
 static void
 state_changed(void *arg, struct sv_program *p)
 {
 	struct lsn	 *l = arg;
-	struct lsn_member *m;
-	const struct cfg_group *g;
+	struct lsn_member *m = member_find(l, p);
 
-	if ((m = member_find(l, p)) == NULL)
-		return;
-	switch (p->state) {
-	case SV_STARTING:
-		/* A new process: a new dispatcher, ACKNOWLEDGED; and the
-		 * pool as the configuration in force has it (a reload that
-		 * changed events= restarts the pool's processes). */
+	if (p->state == SV_STARTING) {
+		/*
+		 * A new process: a new dispatcher, ACKNOWLEDGED, with the
+		 * pool as its stanza has it (a reload that changed events=
+		 * restarts the pool's processes; one that made a listener a
+		 * program, or the other way round, swapped the stanza at
+		 * rest).
+		 */
+		if (m != NULL && p->cfg->kind != CFG_KIND_EVENTLISTENER) {
+			member_remove(l, m);
+			return;
+		}
+		if (m == NULL && (p->cfg->kind != CFG_KIND_EVENTLISTENER ||
+		    (m = member_add(l, p)) == NULL))
+			return;
 		rebuffer(m);
 		member_reset(m);
-		if ((g = group_cfg(l, m->pool->name)) != NULL)
-			(void)pool_configure(m->pool, g);
-		break;
+		(void)pool_configure(m->pool, p->cfg);
+		return;
+	}
+	if (m == NULL)
+		return;
+	switch (p->state) {
 	case SV_RUNNING:
 		dispatch(m->pool);
 		break;

@@ -873,6 +873,7 @@ sv_take_pending(struct sv_program *p)
 	p->cfg = p->pending;		/* moved */
 	p->pending = NULL;
 	p->out.owner = p->err.owner = p->cfg->name;
+	p->out.hook_raw = p->cfg->kind == CFG_KIND_EVENTLISTENER;
 	/* Log settings may have changed: the next spawn reopens them. */
 	out_close(p->ctx->loop, &p->out);
 	out_close(p->ctx->loop, &p->err);

@@ -240,6 +240,32 @@ static bool	holds(struct supervisor *, struct sv_program *);
 static void	hold_cb(struct ev_loop *, ev_timer *, int);
 
 /*
+ * A step holds back (held) or not: one deadline for a wait however many
+ * times it is resumed and held again, no timer once nothing waits.
+ */
+static void
+hold_arm(struct supervisor *s, bool held)
+{
+	ev_tstamp	now = ev_now(s->loop);
+
+	if (!held) {
+		ev_timer_stop(s->loop, &s->hold);
+		s->resumed = false;
+		s->hold_until = 0;
+		return;
+	}
+	if (ev_is_active(&s->hold) && !s->resumed)
+		return;
+	ev_timer_stop(s->loop, &s->hold);
+	s->resumed = false;
+	if (s->hold_until == 0)
+		s->hold_until = now + SUP_HOLD_SECS;
+	ev_timer_set(&s->hold, s->hold_until > now ? s->hold_until - now :
+	    0., 0.);
+	ev_timer_start(s->loop, &s->hold);
+}
+
+/*
  * One step of the shutdown: stop every process of the highest priority
  * value still up, all at once; the next step runs when they are at rest.
  */
@@ -280,12 +306,7 @@ shutdown_step(struct supervisor *s)
 			}
 			sv_event(p, SV_EV_STOP);
 		}
-		if (!held)
-			ev_timer_stop(s->loop, &s->hold);
-		else if (!ev_is_active(&s->hold)) {
-			ev_timer_set(&s->hold, SUP_HOLD_SECS, 0.);
-			ev_timer_start(s->loop, &s->hold);
-		}
+		hold_arm(s, held);
 	} while (s->step_again);
 	s->in_step = false;
 }

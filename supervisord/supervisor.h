@@ -64,6 +64,7 @@ struct supervisor {
 	bool		 in_step;	/* a shutdown step is running */
 	bool		 step_again;
 	ev_timer	 hold;		/* a step waits for listeners */
+	ev_tstamp	 hold_until;	/* the wait's deadline, or 0 */
 	bool		 resumed;	/* sup_resume: the wait is over */
 	bool		 hold_expired;	/* SUP_HOLD_SECS went by */
 

@@ -23,6 +23,8 @@
  *	dieonce		the first event it ever gets (OUTFILE.died) is
  *			recorded, then it exits 3 without an answer
  *	hang		records the first event and never answers
+ *	failstall	the first event it ever gets (OUTFILE.failed) is
+ *			answered FAIL, then it never says READY again
  *	garbage		writes "HELLO!\n", not "READY\n", then waits
  *	flood		writes "READY\n", then junk to stdout without end
  */
@@ -224,6 +226,14 @@ main(int argc, char **argv)
 			if (put(1, "RESULT 4\nFAIL", 13) == -1)
 				return 1;
 			continue;
+		}
+		if (strcmp(mode, "failstall") == 0 &&
+		    first_time(argv[1], ".failed")) {
+			if (put(1, "RESULT 4\nFAIL", 13) == -1)
+				return 1;
+			while (!term)
+				sigsuspend(&waitmask);
+			return 0;
 		}
 		if (put(1, "RESULT 2\nOK", 11) == -1)
 			return 1;

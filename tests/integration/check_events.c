@@ -470,6 +470,9 @@ spid(struct th *h, const char *name, int nth)
 }
 
 /* A payload with printf's formatting, into a static buffer. */
+static const char *pl(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 static const char *
 pl(const char *fmt, ...)
 {
@@ -1491,6 +1494,183 @@ START_TEST(test_no_wakeup_without_tick_listener)
 }
 END_TEST
 
+/*
+ * A listener group added while the daemon runs (supervisorctl reread and
+ * add, as Python's supervisorctl update does through addProcessGroup)
+ * takes the events its own section names, from the configuration read
+ * again, not the one the daemon started with.
+ */
+START_TEST(test_listener_added_by_ctl_gets_events)
+{
+	struct th	*h = th_new();
+	struct evs	*v = calloc(1, sizeof(*v));
+	const char	*out;
+
+	conf(h, NULL,
+	    "[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
+	start(h);
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 10000));
+	conf(h, NULL,
+	    "[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n\n"
+	    "[eventlistener:rec]\n"
+	    "command=@HELPERS@/evrecord @DIR@/rec.out\n"
+	    "events=REMOTE_COMMUNICATION\nbuffer_size=3\nstartsecs=0\n");
+	ck_assert_int_eq(ctl(h, &out, "reread", NULL), 0);
+	ck_assert_int_eq(ctl(h, &out, "add", "rec", NULL), 0);
+	ck_assert_str_eq(out, "rec: added process group\n");
+	ck_assert(th_wait_log(h, "success: rec entered RUNNING", 10000));
+	out = rpc(h, "supervisor.sendRemoteCommEvent",
+	    "<param><value><string>t</string></value></param>\n"
+	    "<param><value><string>hello</string></value></param>\n");
+	ck_assert_ptr_nonnull(strstr(out, "<boolean>1</boolean>"));
+	ck_assert(wait_ev(h, "rec.out", v, "REMOTE_COMMUNICATION",
+	    "type:t\nhello", 10000));
+	ck_assert_int_eq(th_log_count(h, "takes no event"), 0);
+	ck_assert(th_exited_ok(th_stop(h)));
+	evs_clear(v);
+	free(v);
+	th_free(h);
+}
+END_TEST
+
+/*
+ * A reload that makes a listener a plain program (same group and name:
+ * a spawn change) leaves its pool: the program gets no envelope on its
+ * stdin; a reload that then removes it leaves nothing behind that a
+ * later event could reach.
+ */
+START_TEST(test_listener_becomes_a_program_on_reload)
+{
+	struct th	*h = th_new();
+	struct evs	*v = calloc(1, sizeof(*v));
+	static const char other[] =
+	    "[eventlistener:other]\n"
+	    "command=@HELPERS@/evrecord @DIR@/other.out\n"
+	    "events=REMOTE_COMMUNICATION\nstartsecs=0\n\n";
+	static const char *const words[] = { "one", "two", "three" };
+	const char	*out, *cat;
+	char		 params[256];
+	int		 i;
+
+	conf(h, NULL, pl("%s[eventlistener:x]\n"
+	    "command=@HELPERS@/evrecord @DIR@/x.out\n"
+	    "events=REMOTE_COMMUNICATION\nstartsecs=0\n", other));
+	start(h);
+	ck_assert(th_wait_log(h, "success: x entered RUNNING", 10000));
+	ck_assert(th_wait_log(h, "success: other entered RUNNING", 10000));
+	for (i = 0; i < 3; i++) {
+		if (i == 1) {
+			conf(h, NULL, pl("%s[program:x]\n"
+			    "command=sh -c 'exec cat > @DIR@/cat.out'\n"
+			    "startsecs=0\n", other));
+			ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+			ck_assert(th_wait_log_n(h, "success: x entered RUNNING",
+			    2, 10000));
+		} else if (i == 2) {
+			conf(h, NULL, other);
+			ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+			ck_assert(th_wait_log(h, "1 removed", 10000));
+		}
+		snprintf(params, sizeof(params),
+		    "<param><value><string>t</string></value></param>\n"
+		    "<param><value><string>%s</string></value></param>\n",
+		    words[i]);
+		out = rpc(h, "supervisor.sendRemoteCommEvent", params);
+		ck_assert_ptr_nonnull(strstr(out, "<boolean>1</boolean>"));
+		ck_assert(wait_ev(h, "other.out", v, "REMOTE_COMMUNICATION",
+		    pl("type:t\n%s", words[i]), 10000));
+	}
+	/* x, a listener, had the first; the program x none. */
+	ck_assert(wait_ev(h, "x.out", v, "REMOTE_COMMUNICATION",
+	    "type:t\none", 10000));
+	ck_assert_int_eq(v->n, 1);
+	cat = th_read(h, "cat.out", NULL);
+	ck_assert_ptr_nonnull(cat);
+	ck_assert_str_eq(cat, "");
+	ck_assert(th_exited_ok(th_stop(h)));
+	evs_clear(v);
+	free(v);
+	th_free(h);
+}
+END_TEST
+
+/*
+ * An event one listener rejects goes at once to another READY listener
+ * of the pool, without waiting for the first to say READY again (it
+ * never does here) or for another event to come.
+ */
+START_TEST(test_rejected_event_goes_to_a_ready_sibling)
+{
+	struct th	*h = th_new();
+	struct evs	*v = calloc(1, sizeof(*v));
+	const char	*out;
+	int		 i, got = 0;
+
+	conf(h, NULL,
+	    "[eventlistener:rec]\n"
+	    "command=@HELPERS@/evrecord @DIR@/rec.out failstall\n"
+	    "process_name=%(program_name)s_%(process_num)d\n"
+	    "numprocs=2\nstartsecs=0\n"
+	    "events=REMOTE_COMMUNICATION\n");
+	start(h);
+	ck_assert(th_wait_log(h, "success: rec_0 entered RUNNING", 10000));
+	ck_assert(th_wait_log(h, "success: rec_1 entered RUNNING", 10000));
+	out = rpc(h, "supervisor.sendRemoteCommEvent",
+	    "<param><value><string>t</string></value></param>\n"
+	    "<param><value><string>once</string></value></param>\n");
+	ck_assert_ptr_nonnull(strstr(out, "<boolean>1</boolean>"));
+	ck_assert(th_wait_log(h, "event was rejected", 10000));
+	/* Both processes record into rec.out: the event twice, same
+	 * serials, within the wait (the rejecting one stalls for good). */
+	ck_assert(wait_ev_n(h, "rec.out", v, "REMOTE_COMMUNICATION",
+	    "type:t\nonce", 2, 5000));
+	for (i = 0; i < v->n; i++) {
+		ev_check_header(&v->e[i], "rec");
+		ck_assert_int_eq(v->e[i].serial, 0);
+		ck_assert_int_eq(v->e[i].poolserial, 0);
+		got++;
+	}
+	ck_assert_int_eq(got, 2);
+	ck_assert(th_exited_ok(th_stop(h)));
+	evs_clear(v);
+	free(v);
+	th_free(h);
+}
+END_TEST
+
+/*
+ * Names of any length: a process name of 600 characters makes state
+ * events whose payload has it whole, with len: its length.
+ */
+START_TEST(test_long_names_whole_in_payloads)
+{
+	struct th	*h = th_new();
+	struct evs	*v = calloc(1, sizeof(*v));
+	char		 name[601], want[1400];
+
+	memset(name, 'p', 600);
+	name[600] = '\0';
+	conf(h, NULL, pl("[eventlistener:rec]\n"
+	    "command=@HELPERS@/evrecord @DIR@/rec.out\n"
+	    "events=PROCESS_STATE_EXITED\nstartsecs=0\n\n"
+	    "[program:%s]\ncommand=/bin/sh -c 'sleep 0.3'\nstartsecs=0\n"
+	    "autorestart=false\nstdout_logfile=NONE\nstderr_logfile=NONE\n",
+	    name));
+	start(h);
+	ck_assert(th_wait_log(h, "exited: ppp", 10000));
+	snprintf(want, sizeof(want), "processname:%s groupname:%s "
+	    "from_state:RUNNING expected:1 pid:%ld", name, name,
+	    spid(h, name, 0));
+	ck_assert(wait_ev(h, "rec.out", v, "PROCESS_STATE_EXITED", want,
+	    10000));
+	ck_assert_int_eq(v->e[0].len, (long)strlen(want));
+	ck_assert(th_exited_ok(th_stop(h)));
+	evs_clear(v);
+	free(v);
+	th_free(h);
+}
+END_TEST
+
 Suite *
 events_suite(void)
 {
@@ -1505,6 +1685,9 @@ events_suite(void)
 	tc = th_tcase("events_groups", 60);
 	tcase_add_test(tc, test_group_added_removed_by_ctl);
 	tcase_add_test(tc, test_group_added_removed_by_sighup);
+	tcase_add_test(tc, test_listener_added_by_ctl_gets_events);
+	tcase_add_test(tc, test_listener_becomes_a_program_on_reload);
+	tcase_add_test(tc, test_long_names_whole_in_payloads);
 	suite_add_tcase(s, tc);
 	tc = th_tcase("events_output", 60);
 	tcase_add_test(tc, test_process_log_events);
@@ -1516,6 +1699,7 @@ events_suite(void)
 	tc = th_tcase("events_failures", 60);
 	tcase_add_test(tc, test_shell_listener_kills_daemon_on_fatal);
 	tcase_add_test(tc, test_rejected_event_is_resent);
+	tcase_add_test(tc, test_rejected_event_goes_to_a_ready_sibling);
 	tcase_add_test(tc, test_protocol_violation_unknown_not_killed);
 	tcase_add_test(tc, test_bad_result_line_event_goes_to_other_process);
 	tcase_add_test(tc, test_listener_dies_busy_event_resent);
