@@ -171,8 +171,8 @@ $(O)/bench/parse: tests/bench/parse.c $(UNIT_LIB_OBJS) $(O)/libproc.a
 	$(CC) $(ALL_CFLAGS) $(XLDFLAGS) $(LDFLAGS) -o $@ \
 	    $(filter %.c %.o %.a,$^) $(DAEMON_LIBS) $(LDLIBS)
 # Every figure of every issue: processes, output, control, configuration,
-# events.
-BENCHES	?= run run-output run-ctl run-parse run-rpc run-events
+# events, scale.
+BENCHES	?= run run-output run-ctl run-parse run-rpc run-events run-scale
 bench: $(O)/supervisord $(O)/supervisorctl $(BENCH_BINS)
 	@set -e; for b in $(BENCHES); do \
 	    echo "== tests/bench/$$b"; \
