@@ -227,6 +227,7 @@ struct xr_dec {
 	int		 nst;
 	int		 depth;		/* open arrays and structs */
 	size_t		 nvals;
+	size_t		 maxvals;	/* XR_MAXVALUES or XR_MAXRVALUES */
 	char		*text;
 	size_t		 tlen, tcap;
 	char		*method;
@@ -420,8 +421,8 @@ start_cb(void *arg, const XML_Char *name, const XML_Char **attrs)
 		}
 	} else if (kind == F_FAULT)
 		d->body = true;
-	else if (kind == F_VALUE && ++d->nvals > XR_MAXVALUES) {
-		dec_fail(d, "too many values: more than %d", XR_MAXVALUES);
+	else if (kind == F_VALUE && ++d->nvals > d->maxvals) {
+		dec_fail(d, "too many values: more than %zu", d->maxvals);
 		return;
 	}
 	if (d->nst == XR_MAXFRAMES) {
@@ -730,6 +731,7 @@ dec_init(struct xr_dec *d, bool call, char *err, size_t errlen)
 {
 	memset(d, 0, sizeof(*d));
 	d->call = call;
+	d->maxvals = call ? XR_MAXVALUES : XR_MAXRVALUES;
 	d->err = err;
 	d->errlen = errlen;
 	if (errlen > 0)

@@ -17,7 +17,13 @@
 
 /* Bounds of a decoded document: deeper or larger is refused. */
 #define XR_MAXDEPTH	32		/* nested arrays and structs */
-#define XR_MAXVALUES	65536		/* values in one document */
+#define XR_MAXVALUES	65536		/* values in one request */
+/*
+ * Values in one response: a client reads its own server's answers, and
+ * getAllProcessInfo of N programs holds 15 values a process (more than
+ * XR_MAXVALUES from 4400 programs on).
+ */
+#define XR_MAXRVALUES	(1 << 24)
 
 enum xr_type {
 	XR_STRING = 0,	/* <string>, an untyped <value>, and unknown

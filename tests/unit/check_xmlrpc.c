@@ -1134,6 +1134,35 @@ START_TEST(test_bounds_values)
 }
 END_TEST
 
+/* getAllProcessInfo of 5000 programs: 75000 values, from our own server. */
+START_TEST(test_response_values_unbounded_by_requests_bound)
+{
+	static const char head[] = "<methodCall><methodName>m</methodName>"
+	    "<params>", rhead[] = "<methodResponse><params>";
+	struct xr_val	*v;
+	bool		 fault;
+	char		 err[128], *s, *r;
+	size_t		 len;
+
+	s = many(XR_MAXVALUES + 10000);
+	len = strlen(s);
+	/* The same array, as a response. */
+	r = malloc(len + 64);
+	ck_assert_ptr_nonnull(r);
+	strcpy(r, rhead);
+	strcat(r, s + sizeof(head) - 1);
+	strcpy(strstr(r, "</params>") + strlen("</params>"),
+	    "</methodResponse>");
+	ck_assert_msg(xr_decode_response(r, strlen(r), &v, &fault, err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert(!fault);
+	ck_assert_uint_eq(v->n, XR_MAXVALUES + 10000);
+	xr_val_free(v);
+	free(r);
+	free(s);
+}
+END_TEST
+
 #define RESP(p)	"<?xml version='1.0'?>\n<methodResponse>" p \
 		"</methodResponse>"
 
@@ -1238,6 +1267,7 @@ xmlrpc_suite(void)
 	    NROWS(refused));
 	tcase_add_test(tc, test_bounds_depth);
 	tcase_add_test(tc, test_bounds_values);
+	tcase_add_test(tc, test_response_values_unbounded_by_requests_bound);
 	tcase_add_test(tc, test_refuses_bad_responses);
 	tcase_add_test(tc, test_builds_values);
 	tcase_add_test(tc, test_writes_an_empty_answer);
