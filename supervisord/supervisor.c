@@ -296,15 +296,20 @@ shutdown_step(struct supervisor *s)
 			break;
 		}
 		held = false;
+		s->step_prio = prio;
+		s->step_busy = 0;
 		TAILQ_FOREACH(p, &s->programs, entry) {
-			if (p->cfg->order != prio || sv_at_rest(p) ||
-			    p->state == SV_STOPPING)
+			if (p->cfg->order != prio || sv_at_rest(p))
 				continue;
-			if (holds(s, p)) {
-				held = true;
-				continue;
+			if (p->state != SV_STOPPING) {
+				if (holds(s, p))
+					held = true;
+				else
+					sv_event(p, SV_EV_STOP);
 			}
-			sv_event(p, SV_EV_STOP);
+			/* A BACKOFF process is at rest at once. */
+			if (!sv_at_rest(p))
+				s->step_busy++;
 		}
 		hold_arm(s, held);
 	} while (s->step_again);
@@ -360,9 +365,23 @@ on_rest(void *arg, struct sv_program *p)
 {
 	struct supervisor *s = arg;
 
-	if (s->shutting_down)
+	if (s->shutting_down) {
+		/*
+		 * The next step once the last of this one's processes is at
+		 * rest, not a walk of every program per process stopped: a
+		 * shutdown of N would cost O(N^2).  A process of another
+		 * priority value changes nothing here (one of a higher value,
+		 * up again somehow, gets a step: it would be stopped first).
+		 */
+		if (!s->in_step && p->cfg->order < s->step_prio)
+			return;
+		if (!s->in_step && p->cfg->order == s->step_prio &&
+		    s->step_busy > 1) {
+			s->step_busy--;
+			return;
+		}
 		shutdown_step(s);
-	else if (p->doomed || p->pending != NULL)
+	} else if (p->doomed || p->pending != NULL)
 		settle_soon(s);
 }
 

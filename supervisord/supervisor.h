@@ -63,6 +63,8 @@ struct supervisor {
 	bool		 shutting_down;
 	bool		 in_step;	/* a shutdown step is running */
 	bool		 step_again;
+	int		 step_prio;	/* the priority value being stopped */
+	size_t		 step_busy;	/* its processes not yet at rest */
 	ev_timer	 hold;		/* a step waits for listeners */
 	ev_tstamp	 hold_until;	/* the wait's deadline, or 0 */
 	bool		 resumed;	/* sup_resume: the wait is over */
