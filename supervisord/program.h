@@ -85,6 +85,9 @@ struct sv_program {
 	enum sv_state	 prev;		/* the state before, for events */
 	bool		 want_up;	/* operator or config asked: up */
 	bool		 doomed;	/* reload removed it: free at rest */
+	/* supervisor.c's: waiting to be freed or swapped at rest. */
+	TAILQ_ENTRY(sv_program) settle_entry;
+	bool		 settling;
 	pid_t		 pid;
 	pid_t		 gone_pid;	/* during the change that follows a
 					   reap: the pid reaped; else 0 */

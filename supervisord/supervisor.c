@@ -193,9 +193,14 @@ insert_ordered(struct supervisor *s, struct sv_program *p)
 	TAILQ_INSERT_HEAD(&s->programs, p, entry);
 }
 
+/* p, doomed or with a stanza pending, is to be settled once at rest. */
 static void
-settle_soon(struct supervisor *s)
+settle_soon(struct supervisor *s, struct sv_program *p)
 {
+	if (!p->settling) {
+		p->settling = true;
+		TAILQ_INSERT_TAIL(&s->settling, p, settle_entry);
+	}
 	/*
 	 * Before the loop next polls: not an ev_idle, which never runs
 	 * while some pipe is always readable (a program that writes
@@ -204,35 +209,73 @@ settle_soon(struct supervisor *s)
 	ev_prepare_start(s->loop, &s->settle);
 }
 
+static int
+start_qcmp(const void *a, const void *b)
+{
+	return start_cmp(*(struct sv_program *const *)a,
+	    *(struct sv_program *const *)b);
+}
+
+static void
+settle_one(struct supervisor *s, struct sv_program *p)
+{
+	size_t	i;
+
+	if (!sv_at_rest(p))
+		return;			/* queued again when at rest */
+	if (p->doomed) {
+		TAILQ_REMOVE(&s->programs, p, entry);
+		s->n--;
+		log_info("removed process '%s'", p->cfg->name);
+		for (i = 0; i < s->nobs; i++)
+			if (s->obs[i].removed != NULL)
+				s->obs[i].removed(s->obs[i].arg, p);
+		index_del(s, p);
+		sv_program_free(p);
+	} else if (p->pending != NULL && !s->shutting_down) {
+		sv_take_pending(p);
+		TAILQ_REMOVE(&s->programs, p, entry);
+		insert_ordered(s, p);
+		if (p->cfg->autostart)
+			sv_event(p, SV_EV_START);
+	}
+}
+
+/*
+ * The queued programs only, not a walk of every program per loop turn
+ * that settles one (a reload that removes half of N would cost O(N^2)),
+ * in start order, as they start again.
+ */
 static void
 settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct supervisor *s = w->data;
-	struct sv_program *p, *next;
-	size_t		 i;
+	struct sv_program *p, **v;
+	size_t		 n, i;
 
 	(void)revents;
 	ev_prepare_stop(loop, w);
-	for (p = TAILQ_FIRST(&s->programs); p != NULL; p = next) {
-		next = TAILQ_NEXT(p, entry);
-		if (!sv_at_rest(p))
+	while (!TAILQ_EMPTY(&s->settling)) {
+		n = 0;
+		TAILQ_FOREACH(p, &s->settling, settle_entry)
+			n++;
+		if ((v = calloc(n, sizeof(*v))) == NULL) {
+			/* Out of memory: in the order they came to rest. */
+			p = TAILQ_FIRST(&s->settling);
+			TAILQ_REMOVE(&s->settling, p, settle_entry);
+			p->settling = false;
+			settle_one(s, p);
 			continue;
-		if (p->doomed) {
-			TAILQ_REMOVE(&s->programs, p, entry);
-			s->n--;
-			log_info("removed process '%s'", p->cfg->name);
-			for (i = 0; i < s->nobs; i++)
-				if (s->obs[i].removed != NULL)
-					s->obs[i].removed(s->obs[i].arg, p);
-			index_del(s, p);
-			sv_program_free(p);
-		} else if (p->pending != NULL && !s->shutting_down) {
-			sv_take_pending(p);
-			TAILQ_REMOVE(&s->programs, p, entry);
-			insert_ordered(s, p);
-			if (p->cfg->autostart)
-				sv_event(p, SV_EV_START);
 		}
+		for (i = 0; i < n; i++) {
+			v[i] = p = TAILQ_FIRST(&s->settling);
+			TAILQ_REMOVE(&s->settling, p, settle_entry);
+			p->settling = false;
+		}
+		qsort(v, n, sizeof(*v), start_qcmp);
+		for (i = 0; i < n; i++)
+			settle_one(s, v[i]);
+		free(v);
 	}
 }
 
@@ -382,7 +425,7 @@ on_rest(void *arg, struct sv_program *p)
 		}
 		shutdown_step(s);
 	} else if (p->doomed || p->pending != NULL)
-		settle_soon(s);
+		settle_soon(s, p);
 }
 
 /* program.c: p was spawned, or its pid is gone; index what it is now. */
@@ -461,6 +504,7 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 		free(s->bypid);
 		return -1;
 	}
+	TAILQ_INIT(&s->settling);
 	ev_prepare_init(&s->settle, settle_cb);
 	s->settle.data = s;
 	ev_init(&s->hold, hold_cb);
@@ -475,6 +519,7 @@ sup_free(struct supervisor *s)
 
 	ev_prepare_stop(s->loop, &s->settle);
 	ev_timer_stop(s->loop, &s->hold);
+	TAILQ_INIT(&s->settling);
 	while ((p = TAILQ_FIRST(&s->programs)) != NULL) {
 		TAILQ_REMOVE(&s->programs, p, entry);
 		index_del(s, p);
@@ -625,7 +670,7 @@ sup_remove(struct supervisor *s, struct sv_program *p)
 		return;
 	p->doomed = true;
 	if (sv_at_rest(p))
-		settle_soon(s);
+		settle_soon(s, p);
 	else
 		sv_event(p, SV_EV_STOP);
 }
@@ -656,7 +701,7 @@ sup_replace(struct supervisor *s, struct sv_program *p,
 	cfg_program_free(p->pending);
 	p->pending = cfg;		/* moved: swapped in at rest */
 	if (sv_at_rest(p))
-		settle_soon(s);
+		settle_soon(s, p);
 	else
 		sv_event(p, SV_EV_STOP);
 }

@@ -76,6 +76,8 @@ struct supervisor {
 	size_t		 cap;		/* buckets of each, a power of 2 */
 
 	ev_prepare	 settle;	/* frees and swaps at rest */
+	struct sv_list	 settling;	/* what it frees or swaps, by
+					   settle_entry */
 	struct sup_observer obs[SUP_MAXOBS];
 	size_t		 nobs;
 
