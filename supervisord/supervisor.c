@@ -686,12 +686,19 @@ void
 sup_update(struct supervisor *s, struct sv_program *p,
     struct cfg_program *cfg)
 {
+	bool	moved = p->cfg->order != cfg->order;
+
 	cfg_program_free(p->cfg);
 	p->cfg = cfg;			/* moved */
 	p->out.owner = p->err.owner = cfg->name;
-	/* The priority may have moved it in the start order. */
-	TAILQ_REMOVE(&s->programs, p, entry);
-	insert_ordered(s, p);
+	/*
+	 * The priority may have moved it in the start order (the name is
+	 * the same): only then a walk, not for every policy change.
+	 */
+	if (moved) {
+		TAILQ_REMOVE(&s->programs, p, entry);
+		insert_ordered(s, p);
+	}
 }
 
 void
