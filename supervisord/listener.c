@@ -552,19 +552,17 @@ pool_configure(struct lsn_pool *pl, const struct cfg_program *c)
 	return 0;
 }
 
-/* p's membership, found by the program (its stanza may have changed
- * kind on a reload): listeners are few, so a look at each. */
+/*
+ * p's membership, found by the program (its stanza may have changed
+ * kind on a reload), which keeps it: every state change of every program
+ * asks, so not a walk of every member.
+ */
 static struct lsn_member *
 member_find(const struct lsn *l, const struct sv_program *p)
 {
-	struct lsn_pool	 *pl;
-	struct lsn_member *m;
+	struct lsn_member *m = p->lsn_member;
 
-	LIST_FOREACH(pl, &l->pools, link)
-		TAILQ_FOREACH(m, &pl->members, link)
-			if (m->p == p)
-				return m;
-	return NULL;
+	return m != NULL && m->pool->l == l ? m : NULL;
 }
 
 /* p joins the pool of its stanza's group, made if it is the first. */
@@ -602,6 +600,7 @@ member_add(struct lsn *l, struct sv_program *p)
 	ev_io_init(&m->wio, wio_cb, -1, EV_WRITE);
 	m->wio.data = m;
 	TAILQ_INSERT_TAIL(&pl->members, m, link);
+	p->lsn_member = m;
 	if (fresh) {
 		LIST_INSERT_HEAD(&l->pools, pl, link);
 		evt_subscribe(l->bus, &pl->sub);
@@ -624,6 +623,8 @@ member_remove(struct lsn *l, struct lsn_member *m)
 	rebuffer(m);
 	write_stop(m);
 	TAILQ_REMOVE(&pl->members, m, link);
+	if (m->p->lsn_member == m)
+		m->p->lsn_member = NULL;
 	free(m);
 	if (TAILQ_EMPTY(&pl->members)) {
 		LIST_REMOVE(pl, link);
@@ -750,6 +751,9 @@ lsn_free(struct lsn *l)
 			TAILQ_REMOVE(&pl->members, m, link);
 			write_stop(m);
 			evt_unref(m->cur.e);
+			/* The programs outlive their pools (main.c). */
+			if (m->p->lsn_member == m)
+				m->p->lsn_member = NULL;
 			free(m);
 		}
 		evt_unsubscribe(l->bus, &pl->sub);

@@ -85,6 +85,8 @@ struct sv_program {
 	enum sv_state	 prev;		/* the state before, for events */
 	bool		 want_up;	/* operator or config asked: up */
 	bool		 doomed;	/* reload removed it: free at rest */
+	void		*lsn_member;	/* listener.c's: p's membership of
+					   a listener pool, or NULL */
 	/* supervisor.c's: waiting to be freed or swapped at rest. */
 	TAILQ_ENTRY(sv_program) settle_entry;
 	bool		 settling;
