@@ -3,9 +3,10 @@
  *
  * The caller resolves everything that is not async-signal-safe before the
  * call (the absolute path, uid, gid, groups, argv, envp); the child only
- * runs system calls.  A failure in the child is reported back synchronously
- * through a close-on-exec pipe, with the step that failed and its errno.
- * Policy (what to run, when, as whom) is the caller's.
+ * runs system calls.  A failure in the child is reported back with the
+ * step that failed and its errno: in memory shared with the child on the
+ * clone path, through a close-on-exec pipe on the fork path (see
+ * proc_spawn_mode).  Policy (what to run, when, as whom) is the caller's.
  */
 #ifndef LIBPROC_SPAWN_H
 #define LIBPROC_SPAWN_H
@@ -20,7 +21,7 @@
 enum proc_step {
 	PROC_STEP_NONE = 0,
 	PROC_STEP_PIPE,		/* in the parent: pipe2 */
-	PROC_STEP_FORK,		/* in the parent: vfork */
+	PROC_STEP_FORK,		/* in the parent: clone or vfork */
 	PROC_STEP_SETSID,
 	PROC_STEP_DUP2,
 	PROC_STEP_SIGNALS,
@@ -30,6 +31,7 @@ enum proc_step {
 	PROC_STEP_SETUID,
 	PROC_STEP_CHDIR,
 	PROC_STEP_EXEC,
+	PROC_STEP_UNSHARE,	/* clone path: close_range(..., UNSHARE) */
 	PROC_STEP_MAX
 };
 
@@ -58,7 +60,7 @@ struct proc_spawn_spec {
 	bool			 merge_stderr;	/* stderr onto the stdout pipe */
 	const struct proc_rlimit *rlimits;	/* set in the child, in order */
 	size_t			 nrlimits;
-	bool			 async_report;	/* don't wait for the exec */
+	bool			 async_report;	/* fork path: don't wait */
 	/*
 	 * The child's fd 0 is this descriptor (dup2'ed in the child, left
 	 * open and unchanged here) instead of a pipe: in_fd is then -1.
@@ -75,33 +77,66 @@ struct proc_child {
 	int	in_fd;		/* write end of the child's stdin */
 	int	out_fd;		/* read end of the child's stdout */
 	int	err_fd;		/* read end of its stderr, -1 if merged */
-	int	report_fd;	/* async_report: the exec report, else -1 */
+	int	report_fd;	/* fork path, async_report: report, else -1 */
 };
+
+/*
+ * How children are made.  PROC_SPAWN_CLONE: clone(CLONE_VM | CLONE_VFORK |
+ * CLONE_FILES), the child's first step close_range(first, ~0U,
+ * CLOSE_RANGE_UNSHARE) so that it copies a few low fds and not the
+ * caller's whole table: a spawn costs the same however many fds the
+ * caller holds.  The child's failure is known when proc_spawn returns (no
+ * report pipe, report_fd -1, whatever async_report says).
+ * PROC_SPAWN_FORK: vfork(), whose child copies the whole table, and a
+ * close-on-exec report pipe.  The clone path needs three fds of the caller
+ * (placeholders on /dev/null, close-on-exec, above 2) plus one, and a
+ * 256 KiB stack mapping, made once.
+ */
+enum proc_spawn_mode {
+	PROC_SPAWN_AUTO = 0,	/* the clone path where the probe finds it */
+	PROC_SPAWN_FORK,	/* the fork path always */
+	PROC_SPAWN_CLONE
+};
+
+/*
+ * The path spawns take: the first call probes (a test clone that only
+ * unshares), once; CLONE, or FORK where that fails (Linux before 5.9, a
+ * seccomp profile that refuses close_range) or was asked for.
+ */
+enum proc_spawn_mode proc_spawn_mode(void);
+
+/*
+ * PROC_SPAWN_FORK forces the fork path; PROC_SPAWN_AUTO (or CLONE) forgets
+ * the probe's answer so that the next spawn probes again.  For tests.
+ */
+void	proc_spawn_set_mode(enum proc_spawn_mode mode);
 
 /*
  * Spawn spec.  On success fill *child and return its pid: the three fds are
  * the caller's, O_CLOEXEC and O_NONBLOCK.  On failure return -1, fill *err
  * with the failing step and errno (also left in errno); a child that failed
  * has been reaped and no fd is left open.  Every signal is blocked in the
- * parent around vfork() and the mask restored after.
- * The child runs: setsid, dup2 of the pipes onto 0-2, SIG_DFL for every
- * signal then an empty mask, rlimits, setgroups/setgid/setuid if set_ids,
- * chdir, umask, close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) best effort,
- * execve.
+ * parent around clone() or vfork() and the mask restored after.
+ * The child runs: on the clone path close_range(first, ~0U,
+ * CLOSE_RANGE_UNSHARE), then setsid, dup2 of the pipes onto 0-2, SIG_DFL
+ * for every signal then an empty mask, rlimits, setgroups/setgid/setuid if
+ * set_ids, chdir, umask, close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) best
+ * effort, execve.  Not for concurrent calls (one stack, one window).
  */
 pid_t	proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 	    struct proc_spawn_err *err);
 
 /*
- * With spec->async_report, proc_spawn returns as soon as the child is
- * forked, without waiting for its exec, so that the caller can fork the
- * next one while this one sets itself up; child->report_fd (O_CLOEXEC,
- * O_NONBLOCK, the caller's to close) then becomes readable once the child
- * has exec'd or failed.  Read it with proc_spawn_report: 0 when the exec
- * happened; 1 when the child failed, with *err filled (the child then
- * exits 127: reap it as any other); -1 with errno EAGAIN while the child
- * is still setting up.  A short or unreadable report is a failure with
- * step PROC_STEP_NONE: the child's fate is unknown, kill it.
+ * On the fork path, with spec->async_report, proc_spawn returns as soon
+ * as the child is forked, without waiting for its exec, so that the
+ * caller can fork the next one while this one sets itself up;
+ * child->report_fd (O_CLOEXEC, O_NONBLOCK, the caller's to close) then
+ * becomes readable once the child has exec'd or failed.  Read it with
+ * proc_spawn_report: 0 when the exec happened; 1 when the child failed,
+ * with *err filled (the child then exits 127: reap it as any other); -1
+ * with errno EAGAIN while the child is still setting up.  A short or
+ * unreadable report is a failure with step PROC_STEP_NONE: the child's
+ * fate is unknown, kill it.
  */
 int	proc_spawn_report(int fd, struct proc_spawn_err *err);
 

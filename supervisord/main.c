@@ -30,6 +30,7 @@
 
 #include "libproc/reap.h"
 #include "libproc/signame.h"
+#include "libproc/spawn.h"
 #include "supervisord/config.h"
 #include "supervisord/events.h"
 #include "supervisord/http.h"
@@ -740,6 +741,12 @@ run(struct daemon *dm, struct cfg *c)
 	char		 errbuf[512];
 	size_t		 i;
 
+	/*
+	 * The spawn path's probe, and its window of low fds, before the
+	 * log, the sockets and the programs' pipes take the low numbers:
+	 * every spawn copies the fds below the window into the child.
+	 */
+	(void)proc_spawn_mode();
 	sink_set_report(sink_report);
 	if (log_open(c->sd.logfile, c->sd.logfile_maxbytes,
 	    c->sd.logfile_backups, c->sd.loglevel,

@@ -491,7 +491,9 @@ open_outputs(struct sv_program *p)
 
 /*
  * Fork and exec, as supervisor's Subprocess.spawn: a failure before or
- * in the child is a spawn error (-> BACKOFF), logged as "spawnerr: ...".
+ * in the child is a spawn error (-> BACKOFF), logged as "spawnerr: ...":
+ * at once where proc_spawn says so (the clone path knows the child's fate
+ * when it returns), or when the fork path's report comes (read_report).
  */
 static void
 act_spawn(struct sv_program *p)
@@ -571,7 +573,7 @@ act_spawn(struct sv_program *p)
 	spec.merge_stderr = c->redirect_stderr;
 	spec.rlimits = p->ctx->rlimits;
 	spec.nrlimits = p->ctx->nrlimits;
-	/* Fork the next program while this one sets itself up. */
+	/* Fork path: fork the next program while this one sets itself up. */
 	spec.async_report = true;
 	if (c->socket != NULL && p->ctx->sock_get != NULL) {
 		if ((spec.stdin_fd = p->ctx->sock_get(p->ctx->arg, p)) == -1) {
@@ -600,8 +602,12 @@ act_spawn(struct sv_program *p)
 	p->in_fd = child.in_fd;
 	p->exec_failed = false;
 	p->startsecs_done = false;
-	ev_io_set(&p->report, child.report_fd, EV_READ);
-	ev_io_start(p->ctx->loop, &p->report);
+	/* The fork path's report pipe; on the clone path the exec (or
+	 * its failure, returned above) is known already. */
+	if (child.report_fd != -1) {
+		ev_io_set(&p->report, child.report_fd, EV_READ);
+		ev_io_start(p->ctx->loop, &p->report);
+	}
 	out_attach(p->ctx->loop, &p->out, child.out_fd);
 	if (child.err_fd != -1) {
 		out_attach(p->ctx->loop, &p->err, child.err_fd);
@@ -720,8 +726,8 @@ exit_expected(const struct sv_program *p)
 }
 
 /*
- * Read the child's exec report if it is there.  False while the child is
- * still setting up.  A failure is logged as supervisor's spawnerr; the
+ * Read the child's exec report (fork path only) if it is there.  False
+ * while the child is still setting up.  A failure is logged as supervisor's spawnerr; the
  * child then exits 127, and that exit is judged as a spawn error.
  */
 static bool

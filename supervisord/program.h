@@ -108,7 +108,7 @@ struct sv_program {
 	struct out_stream out;
 	struct out_stream err;
 	int		 in_fd;		/* write end of its stdin, or -1 */
-	ev_io		 report;	/* the exec report, until it comes */
+	ev_io		 report;	/* fork path: the exec report */
 	bool		 startsecs_done; /* the timer ran before the report */
 	bool		 exec_failed;	/* the report said the child failed */
 };

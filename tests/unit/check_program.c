@@ -16,6 +16,7 @@
 #include <ev.h>
 
 #include "libproc/reap.h"
+#include "libproc/spawn.h"
 #include "supervisord/config.h"
 #include "supervisord/log.h"
 #include "supervisord/program.h"
@@ -54,6 +55,7 @@ teardown(void)
 {
 	ev_loop_destroy(loop);
 	log_close();
+	proc_spawn_set_mode(PROC_SPAWN_AUTO);	/* for CK_FORK=no */
 }
 
 static struct cfg_program *
@@ -265,10 +267,17 @@ START_TEST(test_killwait_sends_sigkill)
 }
 END_TEST
 
-/* RUNNING needs the exec confirmed: a timer that fires first waits. */
+/*
+ * The fork path (forced here: where the clone path is, the exec is known
+ * when the spawn returns): RUNNING needs the exec confirmed, and a timer
+ * that fires first waits for the report.
+ */
 START_TEST(test_startsecs_before_exec_report_waits_for_it)
 {
-	struct sv_program *p = sv_program_new(&ctx, mkcfg("/bin/sleep 30"));
+	struct sv_program *p;
+
+	proc_spawn_set_mode(PROC_SPAWN_FORK);
+	p = sv_program_new(&ctx, mkcfg("/bin/sleep 30"));
 
 	sv_event(p, SV_EV_START);
 	ck_assert_int_ne(p->report.fd, -1);
@@ -283,12 +292,13 @@ START_TEST(test_startsecs_before_exec_report_waits_for_it)
 }
 END_TEST
 
-/* A failure in the child, reported after fork: a spawn error. */
+/* Fork path: a failure in the child, reported after fork: a spawn error. */
 START_TEST(test_child_failure_is_spawnerr)
 {
 	struct cfg_program *c = mkcfg("/bin/sleep 30");
 	struct sv_program *p;
 
+	proc_spawn_set_mode(PROC_SPAWN_FORK);
 	c->directory = strdup("/nonexistent/dir");
 	c->startsecs = 0;
 	p = sv_program_new(&ctx, c);
@@ -308,12 +318,13 @@ START_TEST(test_child_failure_is_spawnerr)
 }
 END_TEST
 
-/* The exit can be seen before the report: the report is read then. */
+/* Fork path: the exit can be seen before the report: read it then. */
 START_TEST(test_exit_before_report_is_spawnerr)
 {
 	struct cfg_program *c = mkcfg("/bin/sleep 30");
 	struct sv_program *p;
 
+	proc_spawn_set_mode(PROC_SPAWN_FORK);
 	c->directory = strdup("/nonexistent/dir");
 	p = sv_program_new(&ctx, c);
 	sv_event(p, SV_EV_START);
@@ -323,6 +334,31 @@ START_TEST(test_exit_before_report_is_spawnerr)
 	ck_assert_str_eq(p->spawnerr, "couldn't chdir to /nonexistent/dir: "
 	    "No such file or directory");
 	sv_event(p, SV_EV_STOP);
+	sv_program_free(p);
+}
+END_TEST
+
+/*
+ * Clone path: the child's failure is known when the spawn returns, so
+ * the program goes to BACKOFF at once, with the same spawn error.
+ */
+START_TEST(test_clone_child_failure_is_spawnerr_at_once)
+{
+	struct cfg_program *c = mkcfg("/bin/sleep 30");
+	struct sv_program *p;
+
+	if (proc_spawn_mode() != PROC_SPAWN_CLONE)
+		return;		/* no CLOSE_RANGE_UNSHARE here */
+	c->directory = strdup("/nonexistent/dir");
+	p = sv_program_new(&ctx, c);
+	sv_event(p, SV_EV_START);
+	ck_assert_int_eq(p->state, SV_BACKOFF);
+	ck_assert_int_eq(p->pid, 0);
+	ck_assert_int_eq(p->report.fd, -1);
+	ck_assert_str_eq(p->spawnerr, "couldn't chdir to /nonexistent/dir: "
+	    "No such file or directory");
+	sv_event(p, SV_EV_STOP);
+	ck_assert_int_eq(p->state, SV_STOPPED);
 	sv_program_free(p);
 }
 END_TEST
@@ -348,6 +384,7 @@ program_suite(void)
 	tcase_add_test(tc, test_startsecs_before_exec_report_waits_for_it);
 	tcase_add_test(tc, test_child_failure_is_spawnerr);
 	tcase_add_test(tc, test_exit_before_report_is_spawnerr);
+	tcase_add_test(tc, test_clone_child_failure_is_spawnerr_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

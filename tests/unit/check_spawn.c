@@ -5,6 +5,7 @@
  * made in a temporary directory.
  */
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,6 +26,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 
 #include <check.h>
 
@@ -216,22 +222,25 @@ proc_fds(pid_t pid, char *out, size_t len)
 }
 
 /*
- * Whether pid comes to hold exactly the fds want within ms: right after
- * exec the program's dynamic loader opens its libraries for a moment
- * (fd 3), so a look at one instant may catch them; a leaked descriptor
- * stays.  The last list seen goes to out.
+ * Wait, to a deadline, until pid's open fds are exactly want.  On the
+ * clone path the parent resumes when the exec has replaced the child's
+ * memory, and the kernel closes its close-on-exec fds just after that;
+ * and right after exec the program's dynamic loader opens its libraries
+ * for a moment (fd 3): a look at once may see either.  A leaked
+ * descriptor stays, and fails.
  */
-static bool
-proc_fds_settle(pid_t pid, const char *want, char *out, size_t len, int ms)
+static void
+wait_fds(pid_t pid, const char *want, int ms)
 {
 	long	deadline = now_ms() + ms;
+	char	fds[256];
 
 	for (;;) {
-		proc_fds(pid, out, len);
-		if (strcmp(out, want) == 0)
-			return true;
-		if (now_ms() >= deadline)
-			return false;
+		proc_fds(pid, fds, sizeof(fds));
+		if (strcmp(fds, want) == 0)
+			return;
+		ck_assert_msg(now_ms() < deadline, "pid %d has fds %s, want %s",
+		    (int)pid, fds, want);
 		sleep_10ms();
 	}
 }
@@ -299,6 +308,8 @@ tmp_setup(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_spawn.XXXXXX");
 	ck_assert(mkdtemp(tmpdir) != NULL);
+	/* The clone path's window is made once: before any fd count. */
+	(void)proc_spawn_mode();
 }
 
 static int
@@ -316,6 +327,20 @@ tmp_teardown(void)
 	if (tmpdir[0] != '\0')
 		(void)nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	tmpdir[0] = '\0';
+}
+
+static void
+fork_setup(void)
+{
+	proc_spawn_set_mode(PROC_SPAWN_FORK);
+	tmp_setup();
+}
+
+static void
+fork_teardown(void)
+{
+	tmp_teardown();
+	proc_spawn_set_mode(PROC_SPAWN_AUTO);
 }
 
 START_TEST(test_spawn_decodes_exit_status)
@@ -436,7 +461,6 @@ START_TEST(test_spawn_child_has_only_fds_0_to_2)
 {
 	struct proc_spawn_spec	spec;
 	struct proc_child	c;
-	char			fds[256];
 	int			leak;
 
 	/* A descriptor leaked without O_CLOEXEC: close_range catches it. */
@@ -444,8 +468,7 @@ START_TEST(test_spawn_child_has_only_fds_0_to_2)
 	ck_assert_int_ne(leak, -1);
 	spec_init(&spec, cat_argv);
 	spawn_ok(&spec, &c);
-	ck_assert_msg(proc_fds_settle(c.pid, "0,1,2", fds, sizeof(fds), 2000),
-	    "the child holds fds %s", fds);
+	wait_fds(c.pid, "0,1,2", 5000);
 	cat_finish(&c);
 	close(leak);
 }
@@ -661,7 +684,7 @@ START_TEST(test_spawn_gives_the_callers_fd_as_stdin)
 	struct proc_spawn_spec	spec;
 	struct proc_child	c;
 	struct stat		sb;
-	char			out[64], fds[256], path[64], link[64], want[64];
+	char			out[64], path[64], link[64], want[64];
 	char			flags[64];
 	ssize_t			n;
 	int			sv[2], st;
@@ -677,8 +700,7 @@ START_TEST(test_spawn_gives_the_callers_fd_as_stdin)
 	/* Ours stays open, close-on-exec and as it was. */
 	ck_assert(fcntl(sv[1], F_GETFD) & FD_CLOEXEC);
 	ck_assert_int_eq(fcntl(sv[1], F_GETFL) & O_NONBLOCK, 0);
-	ck_assert_msg(proc_fds_settle(c.pid, "0,1,2", fds, sizeof(fds), 2000),
-	    "the child holds fds %s", fds);
+	wait_fds(c.pid, "0,1,2", 5000);
 	ck_assert_int_eq(fstat(sv[1], &sb), 0);
 	snprintf(want, sizeof(want), "socket:[%lu]", (unsigned long)sb.st_ino);
 	snprintf(path, sizeof(path), "/proc/%d/fd/0", (int)c.pid);
@@ -896,6 +918,269 @@ START_TEST(test_spawn_reports_setuid_failure_when_not_root)
 }
 END_TEST
 
+/* How many of our fds are on the pipe (or socket) that fd is on. */
+static int
+fds_on_same_file(int fd)
+{
+	char		 path[300], want[64], link[64];
+	DIR		*d;
+	struct dirent	*de;
+	ssize_t		 n;
+	int		 count = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, want, sizeof(want) - 1);
+	ck_assert_msg(n > 0, "%s: %s", path, strerror(errno));
+	want[n] = '\0';
+	ck_assert_ptr_nonnull(d = opendir("/proc/self/fd"));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		if ((n = readlink(path, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, want) == 0)
+			count++;
+	}
+	closedir(d);
+	return count;
+}
+
+/*
+ * The child lists its own fds after exec (the shell looks for each of
+ * /proc/$$/fd/0 to 255): exactly 0, 1 and 2, on either path, however many fds
+ * we hold, and close-on-exec or not.
+ */
+START_TEST(test_spawn_child_sees_only_fds_0_to_2)
+{
+	static char		*argv[] = { "/bin/sh", "-c",
+	    "n=0; while [ $n -lt 256 ]; do [ -h /proc/$$/fd/$n ] && "
+	    "printf '%s,' $n; n=$((n + 1)); done",
+	    NULL };
+	struct proc_spawn_spec	 spec;
+	struct proc_child	 c;
+	char			 out[256];
+	int			 held[64], i, leak, st;
+
+	for (i = 0; i < 64; i++)
+		ck_assert_int_ne(held[i] = open("/dev/null",
+		    O_RDONLY | O_CLOEXEC), -1);
+	leak = open("/dev/null", O_RDONLY);
+	ck_assert_int_ne(leak, -1);
+	spec_init(&spec, argv);
+	spawn_ok(&spec, &c);
+	read_all(c.out_fd, out, sizeof(out), 5000);
+	ck_assert_str_eq(out, "0,1,2,");
+	st = wait_exit(c.pid, 5000);
+	ck_assert_int_eq(proc_exit_code(st), 0);
+	child_close(&c);
+	close(leak);
+	for (i = 0; i < 64; i++)
+		close(held[i]);
+}
+END_TEST
+
+/*
+ * We hold no copy of the child's ends (the window's placeholders are
+ * back): each pipe is open here once, and the end of the child's stdout
+ * is seen when it exits.
+ */
+START_TEST(test_spawn_leaves_us_no_copy_of_the_childs_ends)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	char			out[16];
+	int			st;
+
+	spec_init(&spec, cat_argv);
+	spawn_ok(&spec, &c);
+	ck_assert_int_eq(fds_on_same_file(c.in_fd), 1);
+	ck_assert_int_eq(fds_on_same_file(c.out_fd), 1);
+	ck_assert_int_eq(fds_on_same_file(c.err_fd), 1);
+	/* cat ends at the end of its stdin: then the end of its stdout. */
+	close(c.in_fd);
+	c.in_fd = -1;
+	read_all(c.out_fd, out, sizeof(out), 5000);
+	ck_assert_str_eq(out, "");
+	read_all(c.err_fd, out, sizeof(out), 5000);
+	st = wait_exit(c.pid, 5000);
+	ck_assert_int_eq(proc_exit_code(st), 0);
+	child_close(&c);
+}
+END_TEST
+
+/*
+ * The report: a pipe with async_report on the fork path only; the clone
+ * path knows the child's fate when proc_spawn returns.
+ */
+START_TEST(test_spawn_report_pipe_only_on_the_fork_path)
+{
+	struct proc_spawn_spec	spec;
+	struct proc_child	c;
+	struct proc_spawn_err	err;
+
+	spec_init(&spec, cat_argv);
+	spec.async_report = true;
+	spawn_ok(&spec, &c);
+	if (proc_spawn_mode() == PROC_SPAWN_CLONE)
+		ck_assert_int_eq(c.report_fd, -1);
+	else {
+		ck_assert_int_ne(c.report_fd, -1);
+		while (proc_spawn_report(c.report_fd, &err) == -1) {
+			ck_assert_int_eq(errno, EAGAIN);
+			sleep_10ms();
+		}
+		close(c.report_fd);
+	}
+	cat_finish(&c);
+}
+END_TEST
+
+/*
+ * The probe says CLONE exactly where close_range(CLOSE_RANGE_UNSHARE)
+ * works (tried in a child of ours: it would unshare our table).
+ */
+START_TEST(test_spawn_probe_matches_the_kernel)
+{
+	pid_t	pid;
+	int	st;
+
+	if ((pid = fork()) == 0)
+		_exit(syscall(SYS_close_range, ~0U, ~0U, 2U) == 0 ? 0 : 1);
+	ck_assert_int_gt(pid, 0);
+	st = wait_exit(pid, 5000);
+	ck_assert_int_eq(proc_spawn_mode(), proc_exit_code(st) == 0 ?
+	    PROC_SPAWN_CLONE : PROC_SPAWN_FORK);
+	proc_spawn_set_mode(PROC_SPAWN_FORK);
+	ck_assert_int_eq(proc_spawn_mode(), PROC_SPAWN_FORK);
+	proc_spawn_set_mode(PROC_SPAWN_AUTO);
+	ck_assert_int_eq(proc_spawn_mode(), proc_exit_code(st) == 0 ?
+	    PROC_SPAWN_CLONE : PROC_SPAWN_FORK);
+}
+END_TEST
+
+#if defined(__x86_64__)
+#define AUDIT_ARCH_NATIVE	AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define AUDIT_ARCH_NATIVE	AUDIT_ARCH_AARCH64
+#elif defined(__i386__)
+#define AUDIT_ARCH_NATIVE	AUDIT_ARCH_I386
+#endif
+
+/* A seccomp filter that makes close_range fail with ENOSYS.  0 or -1. */
+static int
+refuse_close_range(void)
+{
+#if !defined(AUDIT_ARCH_NATIVE) || !defined(SYS_close_range)
+	errno = ENOSYS;
+	return -1;
+#else
+	struct sock_filter	 code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_NATIVE, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_close_range, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog	 prog = {
+		(unsigned short)(sizeof(code) / sizeof(code[0])), code
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+#endif
+}
+
+/*
+ * In a child of ours, under the filter: 0 if spawn works there (echo's
+ * output comes, with only fds 0-2, and a chdir failure is reported with
+ * its step) and the mode is FORK afterwards; else a line number.
+ */
+static int
+filter_fail(int line)
+{
+	fprintf(stderr, "check_spawn.c:%d: under the filter: failed\n", line);
+	return 1;
+}
+
+static int
+spawn_under_filter(bool probe_before)
+{
+	static char		*argv[] = { "/bin/sh", "-c",
+	    "n=0; while [ $n -lt 256 ]; do [ -h /proc/$$/fd/$n ] && "
+	    "printf '%s,' $n; n=$((n + 1)); done",
+	    NULL };
+	struct proc_spawn_spec	 spec;
+	struct proc_spawn_err	 err;
+	struct proc_child	 c;
+	char			 out[64];
+	size_t			 got = 0;
+	ssize_t			 n;
+	int			 fd, st;
+
+	/*
+	 * The filter refuses the fork path's close_range(CLOEXEC) too, so
+	 * the child keeps whatever is not close-on-exec: as in the daemon,
+	 * everything of ours is (check's own files are not).
+	 */
+	for (fd = 3; fd < 1024; fd++)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	proc_spawn_set_mode(PROC_SPAWN_AUTO);
+	if (probe_before)
+		(void)proc_spawn_mode();	/* probed before the filter */
+	if (refuse_close_range() == -1)
+		return filter_fail(__LINE__);
+	if (!probe_before && proc_spawn_mode() != PROC_SPAWN_FORK)
+		return filter_fail(__LINE__);
+	spec_init(&spec, argv);
+	if (proc_spawn(&spec, &c, &err) == -1)
+		return filter_fail(__LINE__);
+	if (proc_spawn_mode() != PROC_SPAWN_FORK)
+		return filter_fail(__LINE__);
+	(void)fcntl(c.out_fd, F_SETFL, 0);
+	while (got < sizeof(out) - 1 &&
+	    (n = read(c.out_fd, out + got, sizeof(out) - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	if (strcmp(out, "0,1,2,") != 0)
+		return filter_fail(__LINE__);
+	if (waitpid(c.pid, &st, 0) != c.pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		return filter_fail(__LINE__);
+	child_close(&c);
+	spec.dir = "/nonexistent/dir";
+	if (proc_spawn(&spec, &c, &err) != -1 ||
+	    err.step != PROC_STEP_CHDIR || err.err != ENOENT)
+		return filter_fail(__LINE__);
+	return 0;
+}
+
+/*
+ * Where seccomp refuses close_range the probe says FORK and spawns take
+ * the fork path; where the refusal comes after the probe, the first
+ * spawn finds it out and falls back.  In a child: the filter is for
+ * good.
+ */
+START_TEST(test_spawn_falls_back_when_close_range_is_refused)
+{
+	pid_t	pid;
+	int	st;
+
+	if ((pid = fork()) == 0)
+		_exit(spawn_under_filter(_i == 1));
+	ck_assert_int_gt(pid, 0);
+	st = wait_exit(pid, 10000);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "under the filter: status 0x%x (its stderr says where)", st);
+}
+END_TEST
+
 START_TEST(test_step_names)
 {
 	ck_assert_str_eq(proc_step_name(PROC_STEP_CHDIR), "chdir");
@@ -1038,40 +1323,65 @@ END_TEST
 Suite *
 spawn_suite(void)
 {
+	/* Run on the path the probe picks, then on the fork path. */
+	const TTest *both[] = {
+		test_spawn_decodes_exit_status,
+		test_spawn_decodes_death_by_signal,
+		test_spawn_reports_enoent,
+		test_spawn_reports_eacces_for_non_executable,
+		test_spawn_reports_enoexec_for_garbage,
+		test_spawn_reports_chdir_failure,
+		test_spawn_reports_rlimit_failure,
+		test_spawn_accepts_null_err,
+		test_spawn_child_has_only_fds_0_to_2,
+		test_spawn_child_fds_are_blocking_and_ours_are_not,
+		test_spawn_resets_signals_and_restores_our_mask,
+		test_spawn_stdout_and_stderr_pipes_deliver_output,
+		test_spawn_merge_stderr_onto_stdout,
+		test_spawn_copes_with_our_fds_0_and_2_closed,
+		test_spawn_passes_argv_and_environment,
+		test_spawn_stdin_stays_open,
+		test_spawn_gives_the_callers_fd_as_stdin,
+		test_spawn_reports_a_bad_stdin_fd,
+		test_spawn_applies_umask,
+		test_spawn_applies_rlimits,
+		test_spawn_starts_a_new_session,
+		test_spawn_changes_directory,
+		test_spawn_sets_ids_when_root,
+		test_spawn_enters_directory_as_the_new_user,
+		test_spawn_reports_setuid_failure_when_not_root,
+		test_spawn_child_sees_only_fds_0_to_2,
+		test_spawn_leaves_us_no_copy_of_the_childs_ends,
+		test_spawn_report_pipe_only_on_the_fork_path,
+	};
 	Suite	*s;
 	TCase	*tc;
+	size_t	 i;
 
 	s = suite_create("spawn");
 
 	tc = tcase_create("spawn");
 	tcase_set_timeout(tc, 15);
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
-	tcase_add_test(tc, test_spawn_decodes_exit_status);
-	tcase_add_test(tc, test_spawn_decodes_death_by_signal);
-	tcase_add_test(tc, test_spawn_reports_enoent);
-	tcase_add_test(tc, test_spawn_reports_eacces_for_non_executable);
-	tcase_add_test(tc, test_spawn_reports_enoexec_for_garbage);
-	tcase_add_test(tc, test_spawn_reports_chdir_failure);
-	tcase_add_test(tc, test_spawn_reports_rlimit_failure);
-	tcase_add_test(tc, test_spawn_accepts_null_err);
-	tcase_add_test(tc, test_spawn_child_has_only_fds_0_to_2);
-	tcase_add_test(tc, test_spawn_child_fds_are_blocking_and_ours_are_not);
-	tcase_add_test(tc, test_spawn_resets_signals_and_restores_our_mask);
-	tcase_add_test(tc, test_spawn_stdout_and_stderr_pipes_deliver_output);
-	tcase_add_test(tc, test_spawn_merge_stderr_onto_stdout);
-	tcase_add_test(tc, test_spawn_copes_with_our_fds_0_and_2_closed);
-	tcase_add_test(tc, test_spawn_passes_argv_and_environment);
-	tcase_add_test(tc, test_spawn_stdin_stays_open);
-	tcase_add_test(tc, test_spawn_gives_the_callers_fd_as_stdin);
-	tcase_add_test(tc, test_spawn_reports_a_bad_stdin_fd);
-	tcase_add_test(tc, test_spawn_applies_umask);
-	tcase_add_test(tc, test_spawn_applies_rlimits);
-	tcase_add_test(tc, test_spawn_starts_a_new_session);
-	tcase_add_test(tc, test_spawn_changes_directory);
-	tcase_add_test(tc, test_spawn_sets_ids_when_root);
-	tcase_add_test(tc, test_spawn_enters_directory_as_the_new_user);
-	tcase_add_test(tc, test_spawn_reports_setuid_failure_when_not_root);
+	for (i = 0; i < sizeof(both) / sizeof(both[0]); i++)
+		_tcase_add_test(tc, both[i], 0, 0, 0, 1);
 	tcase_add_test(tc, test_step_names);
+	suite_add_tcase(s, tc);
+
+	/* The fork path, forced: what runs where the probe fails. */
+	tc = tcase_create("fork path");
+	tcase_set_timeout(tc, 15);
+	tcase_add_checked_fixture(tc, fork_setup, fork_teardown);
+	for (i = 0; i < sizeof(both) / sizeof(both[0]); i++)
+		_tcase_add_test(tc, both[i], 0, 0, 0, 1);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("probe");
+	tcase_set_timeout(tc, 20);
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, test_spawn_probe_matches_the_kernel);
+	tcase_add_loop_test(tc,
+	    test_spawn_falls_back_when_close_range_is_refused, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("which");
