@@ -40,6 +40,7 @@
 #include <check.h>
 
 #include "supervisord/config.h"
+#include "tests/oracle_env.h"
 #include "tests/skip.h"
 
 Suite	*corpus_suite(void);
@@ -307,30 +308,8 @@ static const char *const oracle_env[][2] = {
 	{ "HOME", "/root" }, { "USER", "root" }, { "LOGNAME", "root" },
 	{ "SHELL", "/bin/sh" }, { "PYTHONDONTWRITEBYTECODE", "1" },
 	{ "PYTHONHASHSEED", "0" }, { "SUPERVISOR_ORACLE_CHILD", "1" },
-	/* oracle.py's ENV_PLACEHOLDERS */
-	{ "CELERY_MAIN_OPTIONS", "--concurrency 2" },
-	{ "CELERY_BEAT_OPTIONS", "--schedule /tmp/celerybeat-schedule" },
-	{ "GRANIAN_INTERFACE", "wsgi" },
-	{ "GRANIAN_MODE_ARGS", "--blocking-threads 1" },
-	{ "GRANIAN_SOCKET", "/run/granian.sock" }, { "GRANIAN_ARGS", "" },
-	{ "GRANIAN_APPLICATION", "weblate.wsgi:application" },
-	{ "WEB_WORKERS", "2" }, { "ENABLE_NGINX", "true" },
-	{ "ENABLE_WEB", "true" }, { "ENABLE_WEBSOCKET", "false" },
-	{ "ENABLE_WEBSOCKET_MONOLITHIC", "false" },
-	{ "ENABLE_WORKER", "true" }, { "FETCHMAIL_POLL", "300" },
-	{ "SASLAUTHD_MECH_OPTIONS", "imap.example.test" },
-	{ "POSTGREY_AUTO_WHITELIST_CLIENTS", "5" },
-	{ "POSTGREY_DELAY", "300" }, { "POSTGREY_MAX_AGE", "35" },
-	{ "POSTGREY_TEXT", "Delayed by Postgrey" },
-	{ "NUM_WORKERS_CACHE", "1" }, { "NUM_WORKERS_DEFAULT", "5" },
-	{ "NUM_WORKERS_EMAIL", "5" }, { "NUM_WORKERS_PRIO", "5" },
-	{ "NUM_WORKERS_UPDATE", "1" },
-	{ "SUPERVISOR_USERNAME", "supervisor" },
-	{ "SUPERVISOR_PASSWORD", "supervisor-password" },
-	{ "QUEUES", "queries,scheduled_queries" }, { "WORKERS_COUNT", "2" },
-	{ "SUPERVISOR_PHP_USER", "sail" },
-	{ "SUPERVISOR_PHP_COMMAND", "/usr/bin/php -d variables_order=EGPCS "
-	    "/var/www/html/artisan serve --host=0.0.0.0 --port=80" },
+	/* oracle.py's ENV_PLACEHOLDERS (tests/oracle_env.h) */
+	ORACLE_ENV_PLACEHOLDERS
 };
 
 /*
