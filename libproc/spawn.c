@@ -319,6 +319,70 @@ child_run(struct child_ctx *cx)
 	child_fail(cx, PROC_STEP_EXEC);
 }
 
+/* Make pipe p unless it is made, its parent's end (end) non-blocking. */
+static int
+pipe_make(int p[2], int end)
+{
+	if (p[0] != -1)
+		return 0;
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	if (end != -1 && set_nonblock(p[end]) == -1) {
+		close_pair(p);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Make whichever of the pipes the spawn needs is not made yet: 0, or -1
+ * with errno and every one of them closed.  The child's ends must stay
+ * blocking (dup2 clears close-on-exec but keeps the file status flags),
+ * so O_NONBLOCK goes on the parent's ends only.
+ */
+static int
+pipes_make(int inp[2], int outp[2], int errp[2], int rep[2], bool merge,
+    bool use_stdin, bool report)
+{
+	int	e;
+
+	if ((!use_stdin && pipe_make(inp, 1) == -1) ||
+	    pipe_make(outp, 0) == -1 ||
+	    (!merge && pipe_make(errp, 0) == -1) ||
+	    (report && pipe_make(rep, -1) == -1)) {
+		e = errno;
+		close_pair(inp);
+		close_pair(outp);
+		close_pair(errp);
+		close_pair(rep);
+		errno = e;
+		return -1;
+	}
+	/* A report pipe made for a fork path given up since is not used. */
+	if (!report)
+		close_pair(rep);
+	return 0;
+}
+
+int
+proc_pipes_open(struct proc_pipes *pp, bool merge_stderr, bool use_stdin_fd)
+{
+	memset(pp, -1, sizeof(*pp));
+	if (pipes_make(pp->in, pp->out, pp->err, pp->rep, merge_stderr,
+	    use_stdin_fd, proc_spawn_mode() == PROC_SPAWN_FORK) == -1)
+		return -1;
+	return 0;
+}
+
+void
+proc_pipes_close(struct proc_pipes *pp)
+{
+	close_pair(pp->in);
+	close_pair(pp->out);
+	close_pair(pp->err);
+	close_pair(pp->rep);
+}
+
 /* Fill *err (if given) and errno with step and e; return -1. */
 static pid_t
 spawn_fail(struct proc_spawn_err *err, int step, int e)
@@ -540,26 +604,17 @@ proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 
 	use_clone = proc_spawn_mode() == PROC_SPAWN_CLONE;
 
-	/*
-	 * The child's ends must stay blocking (dup2 clears close-on-exec
-	 * but keeps the file status flags), so O_NONBLOCK goes on the
-	 * parent's ends only, and after the pipe is made.  No error pipe
-	 * on the clone path.
-	 */
-	if ((!spec->use_stdin_fd && pipe2(inp, O_CLOEXEC) == -1) ||
-	    pipe2(outp, O_CLOEXEC) == -1 ||
-	    (!spec->merge_stderr && pipe2(errp, O_CLOEXEC) == -1) ||
-	    (!use_clone && pipe2(rep, O_CLOEXEC) == -1) ||
-	    (inp[1] != -1 && set_nonblock(inp[1]) == -1) ||
-	    set_nonblock(outp[0]) == -1 ||
-	    (errp[0] != -1 && set_nonblock(errp[0]) == -1)) {
-		e = errno;
-		close_pair(inp);
-		close_pair(outp);
-		close_pair(errp);
-		close_pair(rep);
-		return spawn_fail(err, PROC_STEP_PIPE, e);
+	if (spec->pipes != NULL) {
+		/* Taken over: the caller's struct holds no descriptor now. */
+		memcpy(inp, spec->pipes->in, sizeof(inp));
+		memcpy(outp, spec->pipes->out, sizeof(outp));
+		memcpy(errp, spec->pipes->err, sizeof(errp));
+		memcpy(rep, spec->pipes->rep, sizeof(rep));
+		memset(spec->pipes, -1, sizeof(*spec->pipes));
 	}
+	if (pipes_make(inp, outp, errp, rep, spec->merge_stderr,
+	    spec->use_stdin_fd, !use_clone) == -1)
+		return spawn_fail(err, PROC_STEP_PIPE, errno);
 
 	/*
 	 * The caller's descriptor is not ours to close: the child dup2s it
@@ -599,8 +654,11 @@ proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 		 * filter installed since): the fork path from now on.
 		 */
 		if (ce.step == PROC_STEP_UNSHARE) {
+			struct proc_spawn_spec again = *spec;
+
 			clone_release();
-			return proc_spawn(spec, child, err);
+			again.pipes = NULL;	/* closed above */
+			return proc_spawn(&again, child, err);
 		}
 		return spawn_fail(err, ce.step, ce.err);
 	}

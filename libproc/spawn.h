@@ -69,6 +69,12 @@ struct proc_spawn_spec {
 	 */
 	bool			 use_stdin_fd;
 	int			 stdin_fd;
+	/*
+	 * The spawn's pipes, made beforehand with proc_pipes_open (for the
+	 * same merge_stderr and use_stdin_fd), or NULL: proc_spawn makes
+	 * them.  proc_spawn takes them over, whatever it returns.
+	 */
+	struct proc_pipes	*pipes;
 };
 
 /* The parent's ends of the child's standard streams. */
@@ -110,6 +116,29 @@ enum proc_spawn_mode proc_spawn_mode(void);
  * the probe's answer so that the next spawn probes again.  For tests.
  */
 void	proc_spawn_set_mode(enum proc_spawn_mode mode);
+
+/*
+ * The pipes of one spawn, made before it by a caller that must know it
+ * has the descriptors before anything else happens (a program that would
+ * wait for one is not started at all): each pair [read, write], O_CLOEXEC,
+ * -1 where not made.
+ */
+struct proc_pipes {
+	int	in[2];		/* the child's stdin, unless use_stdin_fd */
+	int	out[2];
+	int	err[2];		/* unless merge_stderr */
+	int	rep[2];		/* the fork path's report */
+};
+
+/*
+ * Make the pipes a spawn of that kind needs: 0, or -1 with errno (EMFILE,
+ * ENFILE: no descriptor for them) and none left open.
+ */
+int	proc_pipes_open(struct proc_pipes *pp, bool merge_stderr,
+	    bool use_stdin_fd);
+
+/* Close what proc_pipes_open made (what a spawn did not take over). */
+void	proc_pipes_close(struct proc_pipes *pp);
 
 /*
  * Spawn spec.  On success fill *child and return its pid: the three fds are

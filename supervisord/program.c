@@ -4,6 +4,7 @@
  * judgement of an exit.  Messages and delays are supervisor 4.2.5's
  * (process.py).  Only sv_enter() assigns p->state.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -137,6 +138,136 @@ output_cb(void *arg, struct out_stream *s, enum out_what what,
 		p->ctx->on_output(p->ctx->arg, p, s == &p->err, what, buf, n);
 }
 
+static void	fdq_retry_cb(struct ev_loop *, ev_timer *, int);
+static void	sv_enter(struct sv_program *, enum sv_state);
+
+void
+sv_fdq_init(struct sv_fdq *q, struct ev_loop *loop)
+{
+	memset(q, 0, sizeof(*q));
+	q->loop = loop;
+	TAILQ_INIT(&q->head);
+	ev_init(&q->retry, fdq_retry_cb);
+	q->retry.data = q;
+}
+
+/* p waits no more (started, stopped or freed). */
+static void
+fdq_leave(struct sv_program *p)
+{
+	struct sv_fdq *q = p->ctx->fdq;
+
+	if (!p->fd_wait)
+		return;
+	p->fd_wait = false;
+	TAILQ_REMOVE(&q->head, p, fdq_entry);
+	if (TAILQ_EMPTY(&q->head))
+		ev_timer_stop(q->loop, &q->retry);
+}
+
+void
+sv_fdq_close(struct sv_fdq *q)
+{
+	struct sv_program *p;
+
+	q->closed = true;
+	while ((p = TAILQ_FIRST(&q->head)) != NULL)
+		fdq_leave(p);
+	ev_timer_stop(q->loop, &q->retry);
+}
+
+/* A process is gone, its pipes closed: try the waiters now. */
+static void
+fdq_kick(struct sv_fdq *q)
+{
+	if (q == NULL || TAILQ_EMPTY(&q->head) || q->closed)
+		return;
+	ev_timer_stop(q->loop, &q->retry);
+	ev_timer_set(&q->retry, 0., 1.);
+	ev_timer_start(q->loop, &q->retry);
+}
+
+/*
+ * No descriptor for p's pipes: p waits, STOPPED, at the end of the queue
+ * (or where it was, if it waited already).  Not a failed try: its
+ * backoff count stays.  The first of an episode says why, with the limit.
+ */
+static void
+fdq_wait(struct sv_program *p)
+{
+	struct sv_fdq	*q = p->ctx->fdq;
+	struct rlimit	 rl;
+
+	if (p->fd_wait)
+		return;
+	if (TAILQ_EMPTY(&q->head)) {
+		q->started = 0;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+			rl.rlim_cur = RLIM_INFINITY;
+		log_warnx("too many open files to spawn '%s': the limit of "
+		    "%llu descriptors (RLIMIT_NOFILE) holds %zu programs "
+		    "here, with 3 pipe ends each and %d kept free; '%s' "
+		    "and any after it wait for a descriptor, and start as "
+		    "descriptors are freed", p->cfg->name,
+		    (unsigned long long)rl.rlim_cur, q->holding,
+		    SV_FD_SPARE, p->cfg->name);
+		ev_timer_set(&q->retry, 1., 1.);
+		ev_timer_start(q->loop, &q->retry);
+	} else
+		log_debug("'%s' waits for a descriptor", p->cfg->name);
+	p->fd_wait = true;
+	TAILQ_INSERT_TAIL(&q->head, p, fdq_entry);
+	if (p->state != SV_STOPPED)
+		sv_enter(p, SV_STOPPED);
+}
+
+/*
+ * Would these pipes leave fewer than SV_FD_SPARE descriptors free?  Then
+ * they are closed and it is EMFILE: the spare ones keep the daemon
+ * reachable (its clients, a log file to reopen) however many programs
+ * wait.  Exact and free: the kernel gives the lowest free number, so every
+ * number up to the highest of the new pipes is taken.
+ */
+static bool
+fd_short(const struct sv_program *p, struct proc_pipes *pp)
+{
+	const int	*fds = &pp->in[0];
+	struct rlimit	 rl;
+	size_t		 i;
+	int		 top = -1;
+
+	if (p->ctx->fdq == NULL || getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_cur == RLIM_INFINITY)
+		return false;
+	for (i = 0; i < sizeof(*pp) / sizeof(int); i++)
+		if (fds[i] > top)
+			top = fds[i];
+	if ((rlim_t)top + 1 + SV_FD_SPARE <= rl.rlim_cur)
+		return false;
+	proc_pipes_close(pp);
+	errno = EMFILE;
+	return true;
+}
+
+static void
+fdq_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct sv_fdq	*q = w->data;
+	struct sv_program *p;
+
+	(void)loop;
+	(void)revents;
+	while (!q->closed && (p = TAILQ_FIRST(&q->head)) != NULL) {
+		sv_event(p, SV_EV_START);
+		if (p->fd_wait)
+			return;		/* still none: the next reap or second */
+	}
+	if (q->started > 0)
+		log_info("descriptors free again: the %zu programs that waited "
+		    "for one have started", q->started);
+	q->started = 0;
+}
+
 struct sv_program *
 sv_program_new(const struct sv_ctx *ctx, struct cfg_program *cfg)
 {
@@ -169,6 +300,7 @@ sv_program_free(struct sv_program *p)
 	if (p == NULL)
 		return;
 	assert(p->pid == 0);
+	fdq_leave(p);
 	ev_timer_stop(p->ctx->loop, &p->timer);
 	report_close(p);
 	out_close(p->ctx->loop, &p->out);
@@ -192,6 +324,7 @@ sv_event(struct sv_program *p, enum sv_event ev)
 		break;
 	case SV_EV_STOP:
 		p->want_up = false;
+		fdq_leave(p);
 		break;
 	default:
 		break;
@@ -500,7 +633,8 @@ act_spawn(struct sv_program *p)
 {
 	const struct cfg_program *c = p->cfg;
 	struct proc_spawn_spec	 spec;
-	struct proc_spawn_err	 err;
+	struct proc_spawn_err	 err, pipe_err;
+	struct proc_pipes	 pipes;
 	struct proc_child	 child;
 	struct envb		 env;
 	char			 path[PATH_MAX], **argv = NULL, msg[PATH_MAX + 64];
@@ -509,6 +643,27 @@ act_spawn(struct sv_program *p)
 	int			 ngroups = NGROUPS_MAX;
 	size_t			 argc;
 	pid_t			 pid;
+	bool			 use_sock;
+
+	/*
+	 * The pipes first: without descriptors for them the program waits,
+	 * STOPPED, and this is no try (fdq_wait).
+	 */
+	use_sock = c->socket != NULL && p->ctx->sock_get != NULL;
+	pipe_err.step = PROC_STEP_NONE;
+	if (proc_pipes_open(&pipes, c->redirect_stderr, use_sock) == -1 ||
+	    fd_short(p, &pipes)) {
+		if ((errno == EMFILE || errno == ENFILE) &&
+		    p->ctx->fdq != NULL && !p->ctx->fdq->closed) {
+			fdq_wait(p);
+			return;
+		}
+		pipe_err.step = PROC_STEP_PIPE;
+		pipe_err.err = errno;
+	} else if (p->fd_wait) {
+		fdq_leave(p);
+		p->ctx->fdq->started++;
+	}
 
 	/*
 	 * startsecs counts from now, not from the start of this loop turn,
@@ -522,6 +677,10 @@ act_spawn(struct sv_program *p)
 	p->laststart = time(NULL);
 	sv_enter(p, SV_STARTING);
 
+	if (pipe_err.step != PROC_STEP_NONE) {
+		spawn_failed(p, &pipe_err);
+		goto fail;
+	}
 	if (proc_split(c->command, &argv, &argc, &why) == -1) {
 		if (why == NULL)
 			set_spawnerr(p, "out of memory parsing command");
@@ -573,9 +732,10 @@ act_spawn(struct sv_program *p)
 	spec.merge_stderr = c->redirect_stderr;
 	spec.rlimits = p->ctx->rlimits;
 	spec.nrlimits = p->ctx->nrlimits;
+	spec.pipes = &pipes;
 	/* Fork path: fork the next program while this one sets itself up. */
 	spec.async_report = true;
-	if (c->socket != NULL && p->ctx->sock_get != NULL) {
+	if (use_sock) {
 		if ((spec.stdin_fd = p->ctx->sock_get(p->ctx->arg, p)) == -1) {
 			set_spawnerr(p, "couldn't open the socket of '%s': %s",
 			    c->name, strerror(errno));
@@ -597,6 +757,8 @@ act_spawn(struct sv_program *p)
 	proc_split_free(argv);
 	p->pid = pid;
 	p->gone_pid = 0;
+	if (p->ctx->fdq != NULL)
+		p->ctx->fdq->holding++;
 	if (p->ctx->on_pid != NULL)
 		p->ctx->on_pid(p->ctx->arg, p);
 	p->in_fd = child.in_fd;
@@ -615,6 +777,7 @@ act_spawn(struct sv_program *p)
 	log_info("spawned: '%s' with pid %d", c->name, (int)pid);
 	return;
 fail:
+	proc_pipes_close(&pipes);
 	proc_split_free(argv);
 	sv_event(p, SV_EV_SPAWNERR);
 }
@@ -777,6 +940,10 @@ finish(struct sv_program *p)
 		p->in_fd = -1;
 	}
 	put_sock(p);
+	if (p->ctx->fdq != NULL && p->pid > 0) {
+		p->ctx->fdq->holding--;
+		fdq_kick(p->ctx->fdq);
+	}
 	p->gone_pid = p->pid;
 	p->pid = 0;
 	p->laststop = time(NULL);

@@ -44,6 +44,31 @@ enum sv_event {
 
 struct sv_program;
 
+/*
+ * The programs that wait for descriptors (a spawn would have left fewer
+ * than SV_FD_SPARE free): STOPPED with the description "waiting for a
+ * descriptor", in the order they asked.  A wait is not a
+ * failed try.  Each is started again, in that order, when a process of
+ * the daemon's is reaped (its pipes closed) and every second while any
+ * waits, until one must wait again.  Its owner's (supervisor.c), shared
+ * through the context.
+ */
+#define SV_FD_SPARE	16	/* descriptors a spawn leaves free */
+
+struct sv_fdq {
+	struct ev_loop	*loop;
+	TAILQ_HEAD(sv_fdq_head, sv_program) head;
+	ev_timer	 retry;
+	size_t		 holding;	/* programs that have a process */
+	size_t		 started;	/* waiters started this episode */
+	bool		 closed;	/* shutdown: nothing more starts */
+};
+
+void	sv_fdq_init(struct sv_fdq *q, struct ev_loop *loop);
+
+/* Shutdown: nothing more starts; the waiters stay STOPPED. */
+void	sv_fdq_close(struct sv_fdq *q);
+
 /* What every program shares: its owner's (supervisor.c), which outlives
  * the programs. */
 struct sv_ctx {
@@ -73,6 +98,7 @@ struct sv_ctx {
 	 */
 	int		(*sock_get)(void *arg, struct sv_program *);
 	void		(*sock_put)(void *arg, struct sv_program *);
+	struct sv_fdq	*fdq;		/* NULL: no descriptor, a spawn error */
 	void		*arg;
 };
 
@@ -108,6 +134,8 @@ struct sv_program {
 	struct out_stream out;
 	struct out_stream err;
 	int		 in_fd;		/* write end of its stdin, or -1 */
+	bool		 fd_wait;	/* in ctx->fdq: waits for a descriptor */
+	TAILQ_ENTRY(sv_program) fdq_entry;
 	ev_io		 report;	/* fork path: the exec report */
 	bool		 startsecs_done; /* the timer ran before the report */
 	bool		 exec_failed;	/* the report said the child failed */

@@ -136,7 +136,8 @@ start_one(struct rpc_call *c, struct sv_program *p, const char *spec,
 		rpc_item_settle(it, RPC_FAILED, spec);
 		return;
 	}
-	if (p->spawnerr != NULL) {
+	/* No descriptor for it: it waits in the queue, not started. */
+	if (p->spawnerr != NULL || p->fd_wait) {
 		rpc_item_settle(it, RPC_SPAWN_ERROR, spec);
 		return;
 	}
@@ -155,7 +156,7 @@ stop_one(struct rpc_call *c, struct sv_program *p, const char *spec,
 
 	if ((it = rpc_item_add(c, p, spec)) == NULL)
 		return;
-	if (!sup_running_state(p)) {
+	if (!sup_stoppable(p)) {
 		rpc_item_settle(it, RPC_NOT_RUNNING, spec);
 		return;
 	}
@@ -250,7 +251,7 @@ batch(struct rpc_call *c, const char *group, enum op op, bool wait,
 			take = !sup_running_state(p);
 			break;
 		case OP_STOP:
-			take = sup_running_state(p);
+			take = sup_stoppable(p);
 			break;
 		default:
 			take = signallable(p);

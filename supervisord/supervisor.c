@@ -505,6 +505,7 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 		return -1;
 	}
 	TAILQ_INIT(&s->settling);
+	sv_fdq_init(&s->fdq, loop);
 	ev_prepare_init(&s->settle, settle_cb);
 	s->settle.data = s;
 	ev_init(&s->hold, hold_cb);
@@ -519,6 +520,7 @@ sup_free(struct supervisor *s)
 
 	ev_prepare_stop(s->loop, &s->settle);
 	ev_timer_stop(s->loop, &s->hold);
+	sv_fdq_close(&s->fdq);
 	TAILQ_INIT(&s->settling);
 	while ((p = TAILQ_FIRST(&s->programs)) != NULL) {
 		TAILQ_REMOVE(&s->programs, p, entry);
@@ -569,6 +571,7 @@ sup_set_ctx(struct supervisor *s, char **env,
 	c->on_output = on_output;
 	c->sock_get = sock_get;
 	c->sock_put = sock_put;
+	c->fdq = &s->fdq;
 	c->arg = s;
 }
 
@@ -732,10 +735,16 @@ sup_start(struct supervisor *s, struct sv_program *p)
 }
 
 bool
+sup_stoppable(const struct sv_program *p)
+{
+	return sup_running_state(p) || p->fd_wait;
+}
+
+bool
 sup_stop(struct supervisor *s, struct sv_program *p)
 {
 	(void)s;
-	if (!sup_running_state(p))
+	if (!sup_stoppable(p))
 		return false;
 	sv_event(p, SV_EV_STOP);
 	return true;
@@ -865,6 +874,7 @@ sup_shutdown(struct supervisor *s)
 	if (s->shutting_down)
 		return;
 	s->shutting_down = true;
+	sv_fdq_close(&s->fdq);
 	for (i = 0; i < s->nobs; i++)
 		if (s->obs[i].stopping != NULL)
 			s->obs[i].stopping(s->obs[i].arg);

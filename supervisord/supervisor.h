@@ -59,6 +59,7 @@ struct supervisor {
 	size_t		 n;		/* programs in the set */
 	struct sv_ctx	 ctx;		/* what every program shares */
 	struct fcgi_socks socks;	/* [fcgi-program:x]'s, while used */
+	struct sv_fdq	 fdq;		/* programs waiting for descriptors */
 	time_t		 started;
 	bool		 shutting_down;
 	bool		 in_step;	/* a shutdown step is running */
@@ -161,6 +162,10 @@ int	sup_signal(struct supervisor *s, struct sv_program *p, int sig);
 
 /* STARTING, RUNNING, BACKOFF: what supervisor calls a running state. */
 bool	sup_running_state(const struct sv_program *p);
+
+/* What a stop applies to: a running state, or a wait for a descriptor
+ * (the stop ends the wait). */
+bool	sup_stoppable(const struct sv_program *p);
 
 /* The program with this pid, or NULL (an adopted orphan). */
 struct sv_program *sup_find_pid(const struct supervisor *s, pid_t pid);
