@@ -609,14 +609,40 @@ line_of(const char *buf, size_t off)
 	return line;
 }
 
-/* Read fd to its end into *bufp, grown as needed.  Its length, or -1. */
+/*
+ * Read fd to its end into *bufp, grown as needed, size (st_size) being
+ * the length expected.  Its length, or -1.  Once size bytes are in, the
+ * read that should see the end goes into a small buffer of its own: had
+ * it wanted room in *bufp, a file read whole would grow the buffer (a
+ * copy of the file) only to be told it was at its end.
+ */
 static ssize_t
 read_fd(int fd, size_t size, char **bufp, size_t *capp)
 {
+	char	probe[512];
 	ssize_t	n;
 	size_t	len = 0, want;
 
 	for (;;) {
+		if (len == size && size > 0) {
+			if ((n = read(fd, probe, sizeof(probe))) == -1) {
+				if (errno == EINTR)
+					continue;
+				return -1;
+			}
+			if (n == 0)
+				return (ssize_t)len;
+			/* It grew since fstat: take what came, read on. */
+			want = len + (size_t)n + 4096;
+			if (*capp < want) {
+				*capp = want > *capp * 2 ? want : *capp * 2;
+				*bufp = cu_realloc(*bufp, *capp, 1);
+			}
+			memcpy(*bufp + len, probe, (size_t)n);
+			len += (size_t)n;
+			size = 0;	/* no more guesses: to EOF */
+			continue;
+		}
 		want = len + 4096;
 		if (size + 1 > want)
 			want = size + 1;
@@ -624,7 +650,8 @@ read_fd(int fd, size_t size, char **bufp, size_t *capp)
 			*capp = want > *capp * 2 ? want : *capp * 2;
 			*bufp = cu_realloc(*bufp, *capp, 1);
 		}
-		if ((n = read(fd, *bufp + len, *capp - len - 1)) == -1) {
+		if ((n = read(fd, *bufp + len, (size > len ? size : *capp - 1) -
+		    len)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
