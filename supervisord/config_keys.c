@@ -363,6 +363,202 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 }
 
 /*
+ * The defaults, converted once: most keys of most program sections are
+ * left to their default, and converting the same text again for each
+ * process (its integer, its byte size, its signal name) was a fifth of
+ * the load time of a large configuration.  Only a default of a type
+ * whose conversion depends on nothing but the text, and has no
+ * %(name)s to expand, is kept; it sets what cfg_key_set sets.
+ */
+#define KDEF_N		128	/* a power of 2, more than all the rows */
+#define KDEF_CODES	8
+
+struct kdef {
+	const struct cfg_key	*k;
+	bool			 ok;	/* else: the slow way, each time */
+	union {
+		int		 i;
+		bool		 b;
+		long long	 ll;
+		enum cfg_autorestart ar;
+		enum cfg_logkind lk;
+	}			 v;
+	int			 codes[KDEF_CODES];
+	size_t			 ncodes;
+};
+
+static struct kdef	kdefs[KDEF_N];
+
+/* Convert k's default into d: whether it can stand for the conversion. */
+static bool
+kdef_make(const struct cfg_key *k, struct kdef *d)
+{
+	const char	*v = k->def;
+	long long	 n;
+	int		 m, *codes = NULL;
+	size_t		 nc = 0;
+	char		*err = NULL, *t = NULL;
+	bool		 ok = false;
+
+	if (v == NULL || strchr(v, '%') != NULL)
+		return false;
+	switch (k->type) {
+	case CFG_T_INT:
+		if (set_int(v, INT_MIN, INT_MAX, &n, &t, &err) == 0 &&
+		    t == NULL) {
+			d->v.i = (int)n;
+			ok = true;
+		}
+		break;
+	case CFG_T_LONG:
+		if (set_int(v, LLONG_MIN, LLONG_MAX, &n, &t, &err) == 0 &&
+		    t == NULL) {
+			d->v.ll = n;
+			ok = true;
+		}
+		break;
+	case CFG_T_BOOL:
+		ok = ty_bool(v, &d->v.b) == 0;
+		break;
+	case CFG_T_BYTES:
+		ok = ty_bytes(v, &d->v.ll, &t) == 0 && t == NULL;
+		break;
+	case CFG_T_OCTAL:
+		if (ty_octal(v, 3, &m, &t) == 0 && t == NULL) {
+			d->v.i = m;
+			ok = true;
+		}
+		break;
+	case CFG_T_SIGNAL:
+		if (ty_signal(v, &m) == 0) {
+			d->v.i = m;
+			ok = true;
+		}
+		break;
+	case CFG_T_AUTORESTART:
+		if (ty_bool(v, &d->v.b) == 0) {
+			d->v.ar = d->v.b ? CFG_AR_TRUE : CFG_AR_FALSE;
+			ok = true;
+		} else if (strcasecmp(v, "unexpected") == 0) {
+			d->v.ar = CFG_AR_UNEXPECTED;
+			ok = true;
+		}
+		break;
+	case CFG_T_EXITCODES:
+		if (set_exitcodes(v, &codes, &nc, &err) == 0 &&
+		    nc <= KDEF_CODES) {
+			if (nc > 0)
+				memcpy(d->codes, codes, nc * sizeof(int));
+			d->ncodes = nc;
+			ok = true;
+		}
+		break;
+	case CFG_T_LOGFILE:
+		/* The words only: a path asks the file system. */
+		if (strcasecmp(v, "none") == 0 || strcasecmp(v, "off") == 0)
+			d->v.lk = CFG_LOG_NONE;
+		else if (strcasecmp(v, "auto") == 0)
+			d->v.lk = CFG_LOG_AUTO;
+		else
+			break;
+		ok = true;
+		break;
+	default:
+		break;
+	}
+	cu_free(codes);
+	cu_free(err);
+	cu_free(t);
+	return ok;
+}
+
+/*
+ * kdef_make in an arena of its own, which goes whole however the
+ * conversion ends.  Out of memory: -1, and nothing is kept.
+ */
+static int
+kdef_try(const struct cfg_key *k, struct kdef *d, bool *ok)
+{
+	struct cu_arena	*a, *prev_a;
+	jmp_buf		 jb, *prev;
+
+	if ((a = cu_arena_new()) == NULL)
+		return -1;
+	prev_a = cu_arena_use(a);
+	prev = cu_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cu_oom_catch(prev);
+		(void)cu_arena_use(prev_a);
+		cu_arena_free(a);
+		return -1;
+	}
+	*ok = kdef_make(k, d);
+	cu_oom_catch(prev);
+	(void)cu_arena_use(prev_a);
+	cu_arena_free(a);
+	return 0;
+}
+
+/* k's default converted, or NULL where it cannot be kept. */
+static const struct kdef *
+kdef_get(const struct cfg_key *k)
+{
+	struct kdef	*d;
+	size_t		 i;
+	bool		 ok;
+
+	for (i = ((uintptr_t)k / sizeof(*k)) & (KDEF_N - 1);
+	    kdefs[i].k != NULL; i = (i + 1) & (KDEF_N - 1))
+		if (kdefs[i].k == k)
+			return kdefs[i].ok ? &kdefs[i] : NULL;
+	d = &kdefs[i];
+	if (kdef_try(k, d, &ok) == -1)
+		return NULL;
+	d->ok = ok;
+	d->k = k;
+	return ok ? d : NULL;
+}
+
+/* Set k's field of base to its converted default d. */
+static void
+kdef_set(const struct cfg_key *k, const struct kdef *d, void *base)
+{
+	void	*f = (char *)base + k->off;
+
+	switch (k->type) {
+	case CFG_T_INT:
+	case CFG_T_OCTAL:
+	case CFG_T_SIGNAL:
+		*(int *)f = d->v.i;
+		break;
+	case CFG_T_LONG:
+	case CFG_T_BYTES:
+		*(long long *)f = d->v.ll;
+		break;
+	case CFG_T_BOOL:
+		*(bool *)f = d->v.b;
+		break;
+	case CFG_T_AUTORESTART:
+		*(enum cfg_autorestart *)f = d->v.ar;
+		break;
+	case CFG_T_EXITCODES:
+		cu_free(*(int **)f);
+		*(int **)f = NULL;
+		if (d->ncodes > 0) {
+			*(int **)f = cu_calloc(d->ncodes, sizeof(int));
+			memcpy(*(int **)f, d->codes, d->ncodes * sizeof(int));
+		}
+		*FIELD(base, k->aux[0], size_t) = d->ncodes;
+		break;
+	case CFG_T_LOGFILE:
+		((struct cfg_log *)f)->kind = d->v.lk;
+		break;
+	default:
+		abort();
+	}
+}
+
+/*
  * Read key k of s (or its default) expanded with x into its field of
  * base; a clamped number's text is added to big.  -1 after an error, which
  * is reported.
@@ -371,23 +567,39 @@ static int
 cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
     const struct xctx *x, void *base, struct cfg_bignum **big, size_t *nbig)
 {
-	char	*v, *v2, *e, *t = NULL;
-	int	 rc;
+	const struct ini_opt	*o;
+	const struct kdef	*d;
+	const char		*v;
+	char			*own = NULL, *v2, *e, *t = NULL;
+	int			 rc;
 
-	if (cfg_sget(ld, s, k->name, k->def, x, &v) == -1)
-		return -1;
-	if (v == NULL)
+	if ((o = cfg_opt(ld, s, k->name)) == NULL && k->def != NULL &&
+	    (d = kdef_get(k)) != NULL) {
+		kdef_set(k, d, base);
 		return 0;
-	if (k->type == CFG_T_LOGFILE) {
-		/* supervisor expands a log file name a second time. */
-		if ((v2 = x_expand(x, v, &e)) == NULL) {
+	}
+	if ((v = o != NULL ? o->val : k->def) == NULL)
+		return 0;
+	/* Text without a '%' is its own expansion: no copy of it. */
+	if (x != NULL && strchr(v, '%') != NULL) {
+		if ((own = x_expand(x, v, &e)) == NULL) {
 			cfg_kerr(ld, s, k->name, "format string '%s' %s", v, e);
 			cu_free(e);
-			cu_free(v);
 			return -1;
 		}
-		cu_free(v);
-		v = v2;
+		/* supervisor expands a log file name a second time. */
+		if (k->type == CFG_T_LOGFILE && strchr(own, '%') != NULL) {
+			if ((v2 = x_expand(x, own, &e)) == NULL) {
+				cfg_kerr(ld, s, k->name, "format string '%s' "
+				    "%s", own, e);
+				cu_free(e);
+				cu_free(own);
+				return -1;
+			}
+			cu_free(own);
+			own = v2;
+		}
+		v = own;
 	}
 	if ((rc = cfg_key_set(k, base, v, &e, &t)) == -1) {
 		cfg_kerr(ld, s, k->name, "%s", e);
@@ -398,7 +610,7 @@ cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
 		ld_warn(ld, s->file, s->line, s->name, k->name, "%s=syslog is "
 		    "deprecated: use %.6s_syslog=true", k->name, k->name);
 	cfg_big_add(big, nbig, k->name, t);
-	cu_free(v);
+	cu_free(own);
 	return rc;
 }
 

@@ -259,6 +259,57 @@ START_TEST(test_program_diff_covers)
 }
 END_TEST
 
+static char *
+dump_of(const struct cfg *c)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	ck_assert_ptr_nonnull(fp = open_memstream(&buf, &len));
+	ck_assert_int_eq(cfg_dump_json(c, fp), 0);
+	fclose(fp);
+	return buf;
+}
+
+/*
+ * A key left out reads as its default written out: the defaults that are
+ * converted once and kept (config_keys.c) set what the conversion of
+ * their text sets, in a stanza loaded before and after the first use.
+ */
+START_TEST(test_default_as_written)
+{
+	static const char base[] = "[supervisord]\n[program:p]\n"
+	    "command=/bin/sleep 1\n";
+	const struct cfg_key	*k = &cfg_ktable("program")->own[_i];
+	struct cfg		*a, *b, *a2;
+	char			 text[512], *ja, *jb, *ja2;
+
+	if (k->def == NULL || (k->flags & CFG_F_READ) == 0)
+		return;
+	snprintf(text, sizeof(text), "%s%s=%s\n", base, k->name, k->def);
+	a = load(base);
+	b = load(text);
+	a2 = load(base);
+	ck_assert_int_eq(cfg_program_diff(a->programs[0], b->programs[0]),
+	    CFG_SAME);
+	ck_assert_int_eq(cfg_program_diff(a2->programs[0], b->programs[0]),
+	    CFG_SAME);
+	ja = dump_of(a);
+	jb = dump_of(b);
+	ja2 = dump_of(a2);
+	/* From the groups on: the file names differ. */
+	ck_assert_str_eq(strstr(ja, "\"groups\""), strstr(jb, "\"groups\""));
+	ck_assert_str_eq(strstr(ja2, "\"groups\""), strstr(jb, "\"groups\""));
+	free(ja);
+	free(jb);
+	free(ja2);
+	cfg_free(a);
+	cfg_free(b);
+	cfg_free(a2);
+}
+END_TEST
+
 /*
  * --dump-config shows every program row that says how it is dumped, under
  * its name (or its json name), once per process: a key is one row.
@@ -450,6 +501,8 @@ config_table_suite(void)
 	tcase_add_loop_test(tc, test_program_diff, 0,
 	    (int)(sizeof(diffs) / sizeof(diffs[0])));
 	tcase_add_test(tc, test_program_diff_covers);
+	tcase_add_loop_test(tc, test_default_as_written, 0,
+	    (int)cfg_ktable("program")->nown);
 	tcase_add_test(tc, test_dump_rows);
 	tcase_add_test(tc, test_load_oom);
 	tcase_add_test(tc, test_load_fail_each);
