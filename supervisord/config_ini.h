@@ -53,6 +53,8 @@ struct ini {
 	size_t		  nfiles;
 };
 
+#define LD_KROWS	64	/* more than any table's own rows */
+
 struct ld {
 	struct cfg	*c;
 	struct cfg_msgs	*errs;
@@ -66,12 +68,20 @@ struct ld {
 	int		 nerr;
 	char		*rbuf;		/* read_whole's, for every file */
 	size_t		 rcap;
+	/*
+	 * cfg_keys_read's: the options of one section (with [DEFAULT]'s) by
+	 * row of one table, looked up once for all the section's processes.
+	 */
+	const struct ini_sect	*krow_sect;
+	const void		*krow_table;
+	const struct ini_opt	*krow[LD_KROWS];
 };
 
 struct ini_sect *	store_find(const struct ini *ini, const char *name);
 void	store_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o);
 struct ini_opt *	sect_opt(const struct ini_sect *s, const char *key);
-void	sect_set(struct ini_sect *s, const char *key, char *val,
+/* Set key (copied) of s to val (taken), read at file:line; the option. */
+struct ini_opt *	sect_set(struct ini_sect *s, const char *key, char *val,
 	    const char *file, int line);
 void	ld_msg(struct ld *ld, struct cfg_msgs *m, const char *file, int line,
     const char *sect, const char *key, const char *fmt, va_list ap)

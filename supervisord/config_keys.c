@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/utsname.h>
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <glob.h>
@@ -559,22 +560,22 @@ kdef_set(const struct cfg_key *k, const struct kdef *d, void *base)
 }
 
 /*
- * Read key k of s (or its default) expanded with x into its field of
- * base; a clamped number's text is added to big.  -1 after an error, which
+ * Read key k of s, whose option is o (NULL: unset, its default),
+ * expanded with x into its field of base; a clamped number's text is
+ * added to big.  -1 after an error, which
  * is reported.
  */
 static int
 cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
-    const struct xctx *x, void *base, struct cfg_bignum **big, size_t *nbig)
+    const struct ini_opt *o, const struct xctx *x, void *base,
+    struct cfg_bignum **big, size_t *nbig)
 {
-	const struct ini_opt	*o;
 	const struct kdef	*d;
 	const char		*v;
 	char			*own = NULL, *v2, *e, *t = NULL;
 	int			 rc;
 
-	if ((o = cfg_opt(ld, s, k->name)) == NULL && k->def != NULL &&
-	    (d = kdef_get(k)) != NULL) {
+	if (o == NULL && k->def != NULL && (d = kdef_get(k)) != NULL) {
 		kdef_set(k, d, base);
 		return 0;
 	}
@@ -614,6 +615,34 @@ cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
 	return rc;
 }
 
+/*
+ * The options of s, with those of [DEFAULT] it lacks, by row of t's own
+ * rows into ld->krow: a section's keys are read once for the section and
+ * once for each process, and a walk of its options for each row was the
+ * largest part of reading a program.
+ */
+static void
+krow_fill(struct ld *ld, const struct ini_sect *s, const struct cfg_ktable *t)
+{
+	const struct ini_sect	*from[2] = { ld->ini.defaults, s };
+	const struct cfg_key	*k;
+	size_t			 i, f;
+
+	assert(t->nown <= LD_KROWS);
+	memset(ld->krow, 0, t->nown * sizeof(ld->krow[0]));
+	for (f = 0; f < 2; f++) {
+		if (from[f] == NULL)
+			continue;
+		for (i = 0; i < from[f]->n; i++) {
+			k = cfg_key_find(t, from[f]->o[i].key);
+			if (k != NULL && k >= t->own && k < t->own + t->nown)
+				ld->krow[k - t->own] = &from[f]->o[i];
+		}
+	}
+	ld->krow_sect = s;
+	ld->krow_table = t;
+}
+
 int
 cfg_keys_read(struct ld *ld, const struct ini_sect *s,
     const struct cfg_ktable *t, unsigned flags, const struct xctx *x,
@@ -622,11 +651,14 @@ cfg_keys_read(struct ld *ld, const struct ini_sect *s,
 	const struct cfg_key	*k;
 	size_t			 i;
 
+	if (ld->krow_sect != s || ld->krow_table != t)
+		krow_fill(ld, s, t);
 	for (i = 0; i < t->nown; i++) {
 		k = &t->own[i];
 		if ((k->flags & (CFG_F_READ | CFG_F_PROC)) != flags)
 			continue;
-		if (cfg_key_read(ld, s, k, x, base, big, nbig) == -1)
+		if (cfg_key_read(ld, s, k, ld->krow[i], x, base, big,
+		    nbig) == -1)
 			return -1;
 	}
 	return 0;
