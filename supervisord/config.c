@@ -122,9 +122,8 @@ ld_expand_here(struct ld *ld, const char *here)
 			s = ld->ini.s[i];
 			if (sect_opt(s, d->o[k].key) != NULL)
 				continue;
-			sect_set(s, d->o[k].key, here_sub(d->o[k].val, here),
-			    d->o[k].file, d->o[k].line);
-			o = sect_opt(s, d->o[k].key);
+			o = sect_set(s, d->o[k].key, here_sub(d->o[k].val,
+			    here), d->o[k].file, d->o[k].line);
 			o->dflt = true;
 			store_mark_here(&ld->ini, s, o);
 		}

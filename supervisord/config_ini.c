@@ -128,27 +128,60 @@ sect_opt(const struct ini_sect *s, const char *key)
 	return NULL;
 }
 
-void
+/* Set o's value to val (taken), read at file:line. */
+static void
+opt_assign(struct ini_opt *o, char *val, const char *file, int line)
+{
+	cu_free(o->val);
+	o->val = val;		/* moved: the option owns it now */
+	o->dflt = false;
+	o->file = file;
+	o->line = line;
+}
+
+/* A new option key (taken, n bytes) of s, without a value yet. */
+static struct ini_opt *
+sect_add(struct ini_sect *s, char *key, size_t n)
+{
+	struct ini_opt	*o;
+
+	/* Room for 8, then doubled at each power of 2. */
+	if (s->n == 0 || (s->n >= 8 && (s->n & (s->n - 1)) == 0))
+		s->o = cu_realloc(s->o, s->n == 0 ? 8 : s->n * 2,
+		    sizeof(*s->o));
+	o = &s->o[s->n++];
+	o->key = key;
+	o->klen = n;
+	o->val = NULL;
+	o->here = false;
+	return o;
+}
+
+struct ini_opt *
 sect_set(struct ini_sect *s, const char *key, char *val, const char *file,
     int line)
 {
 	struct ini_opt	*o;
 
-	if ((o = sect_opt(s, key)) == NULL) {
-		/* Room for 8, then doubled at each power of 2. */
-		if (s->n == 0 || (s->n >= 8 && (s->n & (s->n - 1)) == 0))
-			s->o = cu_realloc(s->o, s->n == 0 ? 8 : s->n * 2,
-			    sizeof(*s->o));
-		o = &s->o[s->n++];
-		o->key = cu_strdup(key);
-		o->klen = strlen(key);
-		o->here = false;
-	} else
-		cu_free(o->val);
-	o->val = val;		/* moved: the option owns it now */
-	o->dflt = false;
-	o->file = file;
-	o->line = line;
+	if ((o = sect_opt(s, key)) == NULL)
+		o = sect_add(s, cu_strdup(key), strlen(key));
+	opt_assign(o, val, file, line);
+	return o;
+}
+
+/* sect_set with a key of the reader's, taken. */
+static struct ini_opt *
+sect_set_key(struct ini_sect *s, char *key, char *val, const char *file,
+    int line)
+{
+	struct ini_opt	*o;
+
+	if ((o = sect_opt(s, key)) == NULL)
+		o = sect_add(s, key, strlen(key));
+	else
+		cu_free(key);
+	opt_assign(o, val, file, line);
+	return o;
 }
 
 /* Loader state and messages. */
@@ -239,7 +272,7 @@ struct rd {
 	size_t		 indent;	/* indent_level */
 	int		 blanks;	/* empty lines since, inside a value */
 	bool		 stop;		/* MissingSectionHeaderError */
-	char		*key;		/* the option's, while it lasts */
+	const char	*key;		/* the option's, while it lasts */
 	enum rd_kind	 kind;		/* of the line inih is reading */
 	bool		 handled;	/* the handler ran for it */
 	bool		 bracket;	/* "[x=1": inih gets "x=1" */
@@ -252,16 +285,30 @@ struct rd {
 #endif
 };
 
-/* Where ConfigParser's inline comment starts in line, or n. */
+/*
+ * Where ConfigParser's inline comment starts in line, or n: the first ';'
+ * or '#' at the start or after a blank.  memchr finds the candidates:
+ * most lines have none, and a byte at a time was a tenth of reading.
+ */
 static size_t
 rd_cut(const char *line, size_t n)
 {
-	size_t	i;
+	const char	*sc, *hs, *c;
+	size_t		 from = 0, i;
 
-	for (i = 0; i < n; i++)
-		if ((line[i] == ';' || line[i] == '#') &&
-		    (i == 0 || cu_isspace((unsigned char)line[i - 1])))
+	sc = memchr(line, ';', n);
+	hs = memchr(line, '#', n);
+	while (sc != NULL || hs != NULL) {
+		c = sc == NULL ? hs : hs == NULL ? sc : sc < hs ? sc : hs;
+		i = (size_t)(c - line);
+		if (i == 0 || cu_isspace((unsigned char)line[i - 1]))
 			return i;
+		from = i + 1;
+		if (c == sc)
+			sc = memchr(line + from, ';', n - from);
+		else
+			hs = memchr(line + from, '#', n - from);
+	}
 	return n;
 }
 
@@ -304,7 +351,7 @@ rd_section(struct rd *r, const char *hdr)
 static bool
 rd_line(struct rd *r)
 {
-	const char	*line, *rb;
+	const char	*line, *rb, *nl, *cr;
 	size_t		 n, e, ind, cut;
 	char		*hdr;
 
@@ -314,9 +361,12 @@ rd_line(struct rd *r)
 	if (r->stop || r->pos >= r->len)
 		return false;
 	line = r->buf + r->pos;
-	for (e = r->pos; e < r->len && r->buf[e] != '\n' && r->buf[e] != '\r';
-	    e++)
-		;
+	/* The line ends at "\n", "\r\n" or a lone "\r" (universal newlines). */
+	if ((nl = memchr(line, '\n', r->len - r->pos)) == NULL)
+		nl = r->buf + r->len;
+	if ((cr = memchr(line, '\r', (size_t)(nl - line))) != NULL)
+		nl = cr;
+	e = (size_t)(nl - r->buf);
 	n = e - r->pos;
 	if (e < r->len && r->buf[e] == '\r' && e + 1 < r->len &&
 	    r->buf[e + 1] == '\n')
@@ -490,10 +540,9 @@ opt:
 		return 1;
 	}
 	cu_lower(k);
-	cu_free(r->key);
-	r->key = k;
-	sect_set(r->sect, r->key, v, r->file, r->lineno);
-	store_mark_here(&r->ld->ini, r->sect, sect_opt(r->sect, r->key));
+	o = sect_set_key(r->sect, k, v, r->file, r->lineno);
+	r->key = o->key;	/* the option's: it lives as long as the store */
+	store_mark_here(&r->ld->ini, r->sect, o);
 	r->optname = true;
 	return 1;
 }
@@ -753,6 +802,5 @@ rd_file(struct ld *ld, const char *file, bool included)
 	/* The lines inih refused are reported already; -2: its malloc. */
 	if (rc == -2)
 		cu_oom();
-	cu_free(r.key);
 	return 0;
 }
