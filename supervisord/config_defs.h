@@ -128,6 +128,14 @@ struct cfg_program {
 
 	struct cfg_bignum *big;		/* values clamped above */
 	size_t		 nbig;
+
+	/*
+	 * A copy made by cfg_load is one block of blocklen bytes: the
+	 * struct, then its arrays and strings, which cfg_program_free does
+	 * not free one by one.  0: each is a block of its own (a stanza
+	 * built by hand), as is a field set anew after the copy.
+	 */
+	size_t		 blocklen;
 };
 
 /* A group, as supervisor orders them; its processes are programs[first..]. */

@@ -765,6 +765,51 @@ START_TEST(test_config_diff)
 }
 END_TEST
 
+/*
+ * A loaded stanza is one block (blocklen): its strings and arrays lie in
+ * it, and cfg_program_free frees only what was set anew after the load.
+ * (Leaks and double frees: make sanitize.)
+ */
+START_TEST(test_config_program_block)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*c;
+	struct cfg_program *p;
+	char		 path[PATH_MAX];
+	const char	*b;
+
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, "[supervisord]\nenvironment=S=1\n[program:w]\n"
+	    "command=a b\nenvironment=A=1,B=\"2\"\nexitcodes=0,2\n"
+	    "startsecs=99999999999999999999\nstdout_logfile=%(here)s/o\n");
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	p = c->programs[0];
+	b = (const char *)p;
+	ck_assert_uint_gt(p->blocklen, sizeof(*p));
+	ck_assert(p->command > b && p->command < b + p->blocklen);
+	ck_assert(p->out.path > b && p->out.path < b + p->blocklen);
+	ck_assert_uint_eq(p->nenv, 3);
+	ck_assert_str_eq(p->env_keys[0], "S");
+	ck_assert_str_eq(p->env_vals[2], "2");
+	ck_assert(p->env_vals[2] > b && p->env_vals[2] < b + p->blocklen);
+	ck_assert_uint_eq(p->nexitcodes, 2);
+	ck_assert_int_eq(p->exitcodes[1], 2);
+	ck_assert_uint_eq(p->nbig, 1);
+	ck_assert_str_eq(p->big[0].key, "startsecs");
+	ck_assert_str_eq(p->big[0].text, "99999999999999999999");
+	/* Set anew: freed alone, the block's own left to the block. */
+	p->command = strdup("c");
+	p->env_vals[0] = strdup("v");
+	ck_assert_ptr_nonnull(p->command);
+	ck_assert_ptr_nonnull(p->env_vals[0]);
+	c->programs[0] = NULL;
+	cfg_program_free(p);
+	cfg_free(c);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
 START_TEST(test_config_fcgi_socket_on_each_process)
 {
 	struct cfg_msgs	 errs = { 0 };
@@ -867,6 +912,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_set_option);
 	tcase_add_test(tc, test_config_find_default);
 	tcase_add_test(tc, test_config_diff);
+	tcase_add_test(tc, test_config_program_block);
 	tcase_add_test(tc, test_config_fcgi_socket_on_each_process);
 	tcase_add_test(tc, test_config_diff_fcgi_socket_by_url_only);
 	suite_add_tcase(s, tc);
