@@ -455,11 +455,14 @@ ld_groups(struct ld *ld, struct groups *gs)
 {
 	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
-	struct ini_sect	*s, *ps, *fs, **excl = NULL;
+	struct ini_sect	*s, *ps, *fs;
 	struct bgroup	*b;
 	char		*gname, *v, *e, **progs, *sn, *bp;
-	size_t		 i, j, nprogs, nexcl = 0;
+	size_t		 i, j, nprogs;
 	int		 prio;
+
+	/* At most a group per section: room for all, grown no more. */
+	gs->g = cu_realloc(gs->g, ld->ini.n + 1, sizeof(*gs->g));
 
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
@@ -501,8 +504,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 				continue;
 			}
 			ps = ps != NULL ? ps : fs;
-			excl = cu_realloc(excl, nexcl + 1, sizeof(*excl));
-			excl[nexcl++] = ps;
+			ps->grouped = true;
 			if (ps == fs)
 				ld_grouped_fcgi(ld, ps, gname, b);
 			else
@@ -517,9 +519,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 		if (!cu_has_prefix(s->name, "program:"))
 			continue;
 		cfg_warn_unknown(ld, s, "program");
-		for (j = 0; j < nexcl && excl[j] != s; j++)
-			;
-		if (j < nexcl)
+		if (s->grouped)
 			continue;
 		if ((gname = ty_name(s->name + 8, &e)) == NULL) {
 			cfg_kerr(ld, s, NULL, "%s", e);
@@ -546,13 +546,10 @@ ld_groups(struct ld *ld, struct groups *gs)
 		if (!cu_has_prefix(s->name, "fcgi-program:"))
 			continue;
 		cfg_warn_unknown(ld, s, "fcgi-program");
-		for (j = 0; j < nexcl && excl[j] != s; j++)
-			;
-		if (j < nexcl)
+		if (s->grouped)
 			continue;
 		(void)ld_fcgi(ld, s, gs);
 	}
-	cu_free(excl);
 	if (gs->n > 1)
 		qsort(gs->g, gs->n, sizeof(*gs->g), bgroup_cmp);
 }

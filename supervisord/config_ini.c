@@ -106,7 +106,7 @@ sect_new(const char *name, const char *file, int line, bool included)
 
 	s = cu_calloc(1, sizeof(*s));
 	s->name = cu_strdup(name);
-	s->file = cu_strdup(file);
+	s->file = file;		/* one of ini.files */
 	s->line = line;
 	s->included = included;
 	return s;
@@ -154,6 +154,7 @@ sect_add(struct ini_sect *s, char *key, size_t n)
 	o->klen = n;
 	o->val = NULL;
 	o->here = false;
+	o->kt = o->krow = NULL;
 	return o;
 }
 
@@ -622,6 +623,15 @@ utf8_bad(const unsigned char *s, size_t n)
 		c = s[i];
 		if (c < 0x80) {
 			i++;
+			/* ASCII eight bytes at a time: most files are. */
+			while (i + 8 <= n) {
+				uint64_t	w;
+
+				memcpy(&w, s + i, 8);
+				if ((w & 0x8080808080808080ULL) != 0)
+					break;
+				i += 8;
+			}
 			continue;
 		}
 		if (c >= 0xc2 && c <= 0xdf)

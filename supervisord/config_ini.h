@@ -23,14 +23,18 @@ struct ini_opt {
 	int		 line;
 	bool		 here;		/* may hold a %(here)s not expanded */
 	bool		 dflt;		/* copied from [DEFAULT], expand_here */
+	/* config_keys' memo: key's row (or NULL) in the table kt. */
+	const void	*kt;
+	const void	*krow;
 };
 
 struct ini_sect {
 	char		*name;
-	char		*file;		/* where it was first seen */
+	const char	*file;		/* where it was first seen: ini.files' */
 	int		 line;
 	bool		 included;	/* first seen in an included file */
 	bool		 pend;		/* in ini.pend */
+	bool		 grouped;	/* a [group:x] lists it */
 	struct ini_opt	*o;
 	size_t		 n;
 };

@@ -98,17 +98,47 @@ cfg_sget(struct ld *ld, const struct ini_sect *s, const char *key,
  * limit of ours); else it is clamped, and *big gets its decimal text
  * (malloc'ed; NULL when in range) for --dump-config.
  */
+/*
+ * A default of plain ASCII decimal digits (our own texts: "1", "-1",
+ * "999"), read as int() reads it.  -1 for any other text.
+ */
+static int
+plain_int(const char *v, long long *out)
+{
+	long long	n = 0;
+	bool		neg = *v == '-';
+	size_t		i;
+
+	v += neg;
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] < '0' || v[i] > '9' || i == 18)
+			return -1;
+		n = n * 10 + (v[i] - '0');
+	}
+	if (i == 0)
+		return -1;
+	*out = neg ? -n : n;
+	return 0;
+}
+
 int
 cfg_get_int(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, long long lo, long long hi,
     long long *out, char **big)
 {
 	struct ty_pyint	 pi;
+	long long	 n;
 	char		*v;
 	int		 rc = 0;
 
 	if (big != NULL)
 		*big = NULL;
+	/* Left to its default (most are): no copy, no expansion. */
+	if (def != NULL && plain_int(def, &n) == 0 && n >= lo && n <= hi &&
+	    cfg_opt(ld, s, key) == NULL) {
+		*out = n;
+		return 0;
+	}
 	if (cfg_sget(ld, s, key, def, x, &v) == -1)
 		return -1;
 	if (ty_pyint(v, 10, &pi) == -1) {
@@ -147,6 +177,20 @@ cfg_get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
 	return 0;
 }
 
+/*
+ * The row of o's key in t (cfg_key_find), kept with o: a program's
+ * options are looked up for the unknown-key warning and again to be read.
+ */
+static const struct cfg_key *
+opt_row(const struct cfg_ktable *t, struct ini_opt *o)
+{
+	if (o->kt != t) {
+		o->krow = cfg_key_find(t, o->key);
+		o->kt = t;
+	}
+	return o->krow;
+}
+
 void
 cfg_warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
 {
@@ -155,7 +199,7 @@ cfg_warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
 
 	/* A [DEFAULT] key copied in is not this section's own. */
 	for (i = 0; i < s->n; i++)
-		if (!s->o[i].dflt && cfg_key_find(t, s->o[i].key) == NULL)
+		if (!s->o[i].dflt && opt_row(t, &s->o[i]) == NULL)
 			ld_warn(ld, s->o[i].file, s->o[i].line, s->name,
 			    s->o[i].key, "unknown key, ignored (supervisor "
 			    "ignores it too)");
@@ -634,7 +678,7 @@ krow_fill(struct ld *ld, const struct ini_sect *s, const struct cfg_ktable *t)
 		if (from[f] == NULL)
 			continue;
 		for (i = 0; i < from[f]->n; i++) {
-			k = cfg_key_find(t, from[f]->o[i].key);
+			k = opt_row(t, &from[f]->o[i]);
 			if (k != NULL && k >= t->own && k < t->own + t->nown)
 				ld->krow[k - t->own] = &from[f]->o[i];
 		}

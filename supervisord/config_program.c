@@ -248,7 +248,10 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 			    "not specify a command", s->name);
 			rc = -1;
 		}
-		if (rc == 0) {
+		/* The default process_name: the program's name as it is. */
+		if (rc == 0 && strcmp(pname, "%(program_name)s") == 0)
+			p->name = cu_strdup(prog);
+		else if (rc == 0) {
 			if ((name = x_expand(&x, pname, &e)) == NULL) {
 				cfg_kerr(ld, s, "process_name", "format string "
 				    "'%s' %s", pname, e);
