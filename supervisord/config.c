@@ -339,6 +339,13 @@ ld_fini(struct ld *ld)
 struct cfg *
 cfg_load(const char *path, struct cfg_msgs *errors)
 {
+	return cfg_load_keep(path, NULL, errors);
+}
+
+struct cfg *
+cfg_load_keep(const char *path, const struct cfg_keep *keep,
+    struct cfg_msgs *errors)
+{
 	struct cu_arena	*a;
 	struct ld	 ld;
 	struct cfg	*c;
@@ -391,7 +398,7 @@ done:
 		return ld_fail(a, errors, false);
 	/* The result to the heap, out of memory still caught; then done. */
 	(void)cu_arena_use(NULL);
-	c = cfg_copy(c);
+	c = cfg_copy(c, keep);
 	cu_oom_catch(NULL);
 	cu_arena_free(a);
 	return c;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "supervisord/config_util.h"
+#include "supervisord/config_diff.h"
 #include "supervisord/config_mem.h"
 
 /* Append key's text (taken) to a list of clamped numbers; NULL: none. */
@@ -140,6 +141,7 @@ cfg_contents_free(struct cfg *c)
 	for (i = 0; i < c->nprograms; i++)
 		cfg_program_free(c->programs[i]);
 	cu_free(c->programs);
+	cu_free(c->kept);
 	for (i = 0; i < c->ngroups; i++)
 		cfg_group_fields_free(&c->groups[i]);
 	cu_free(c->groups);
@@ -337,6 +339,23 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 	assert(b.p <= (char *)p + total);
 }
 
+struct cfg_program *
+cfg_program_dup(const struct cfg_program *p)
+{
+	struct cfg_program	*d = NULL;
+	jmp_buf			 jb, *prev;
+
+	/* One allocation: if it fails, nothing is left to free. */
+	prev = cu_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cu_oom_catch(prev);
+		return NULL;
+	}
+	prog_copy(&d, p);
+	cu_oom_catch(prev);
+	return d;
+}
+
 static void
 group_copy(struct cfg_group *g, const struct cfg_group *s)
 {
@@ -357,9 +376,28 @@ group_copy(struct cfg_group *g, const struct cfg_group *s)
 	cfg_big_copy(&g->big, &g->nbig, s->big, s->nbig);
 }
 
-static void
-cfg_copy_into(struct cfg *h, const struct cfg *a)
+/*
+ * The running stanza that keep finds for a's process p when it is the
+ * same, or NULL: p is to be copied.
+ */
+static const struct cfg_program *
+kept_as(const struct cfg_keep *keep, const struct cfg_program *p)
 {
+	const struct cfg_program *r;
+
+	if (keep == NULL || p->kind == CFG_KIND_EVENTLISTENER ||
+	    p->kind == CFG_KIND_FCGI || p->socket != NULL)
+		return NULL;
+	if ((r = keep->find(keep->arg, p->group, p->name)) == NULL ||
+	    cfg_program_diff(r, p) != CFG_SAME)
+		return NULL;
+	return r;
+}
+
+static void
+cfg_copy_into(struct cfg *h, const struct cfg *a, const struct cfg_keep *keep)
+{
+	const struct cfg_program *r;
 	const struct cfg_supervisord	*ss = &a->sd;
 	struct cfg_supervisord		*sd = &h->sd;
 	size_t				 i;
@@ -381,8 +419,15 @@ cfg_copy_into(struct cfg *h, const struct cfg *a)
 	    ss->env_vals, ss->nenv);
 	h->programs = cu_calloc(a->nprograms, sizeof(*h->programs));
 	h->nprograms = a->nprograms;
-	for (i = 0; i < a->nprograms; i++)
-		prog_copy(&h->programs[i], a->programs[i]);
+	for (i = 0; i < a->nprograms; i++) {
+		if ((r = kept_as(keep, a->programs[i])) == NULL) {
+			prog_copy(&h->programs[i], a->programs[i]);
+			continue;
+		}
+		if (h->kept == NULL)
+			h->kept = cu_calloc(a->nprograms, sizeof(*h->kept));
+		h->kept[i] = r;
+	}
 	h->groups = cu_calloc(a->ngroups, sizeof(*h->groups));
 	h->ngroups = a->ngroups;
 	for (i = 0; i < a->ngroups; i++)
@@ -407,7 +452,7 @@ cfg_copy_into(struct cfg *h, const struct cfg *a)
 }
 
 struct cfg *
-cfg_copy(const struct cfg *a)
+cfg_copy(const struct cfg *a, const struct cfg_keep *keep)
 {
 	struct cfg *volatile	 h = NULL;
 	jmp_buf			 jb, *prev;
@@ -419,7 +464,7 @@ cfg_copy(const struct cfg *a)
 		cu_oom();
 	}
 	h = cu_calloc(1, sizeof(*h));
-	cfg_copy_into(h, a);
+	cfg_copy_into(h, a, keep);
 	cu_oom_catch(prev);
 	return h;
 }

@@ -67,6 +67,18 @@ ix_hash(const char *group, const char *name)
 }
 
 /*
+ * The process of slot i of c: its stanza, or, where cfg_load_keep did
+ * not copy it, the running one it is the same as; NULL once taken.
+ */
+static const struct cfg_program *
+slot_of(const struct cfg *c, size_t i)
+{
+	if (c->programs[i] != NULL)
+		return c->programs[i];
+	return c->kept != NULL ? c->kept[i] : NULL;
+}
+
+/*
  * c's processes by (group, name).  Where two share a name in one group
  * (a [group:x] may list two programs of one process_name), the first
  * stands for both: the other is added anew, as a second running
@@ -84,11 +96,11 @@ ix_build(struct ix *ix, const struct cfg *c)
 	if ((ix->slot = calloc(ix->cap, sizeof(*ix->slot))) == NULL)
 		return -1;
 	for (i = 0; i < c->nprograms; i++) {
-		if ((p = c->programs[i]) == NULL)
+		if ((p = slot_of(c, i)) == NULL)
 			continue;
 		for (k = ix_hash(p->group, p->name) & (ix->cap - 1);
 		    ix->slot[k] != 0; k = (k + 1) & (ix->cap - 1)) {
-			q = c->programs[ix->slot[k] - 1];
+			q = slot_of(c, ix->slot[k] - 1);
 			if (strcmp(q->group, p->group) == 0 &&
 			    strcmp(q->name, p->name) == 0)
 				break;
@@ -108,7 +120,7 @@ ix_find(const struct ix *ix, const char *group, const char *name)
 
 	for (k = ix_hash(group, name) & (ix->cap - 1); ix->slot[k] != 0;
 	    k = (k + 1) & (ix->cap - 1)) {
-		q = ix->c->programs[ix->slot[k] - 1];
+		q = slot_of(ix->c, ix->slot[k] - 1);
 		/* Moved out already: its name is gone with it. */
 		if (q == NULL)
 			continue;
@@ -270,6 +282,7 @@ rl_apply_groups(struct supervisor *s, struct cfg *newcfg, char *const *groups,
 {
 	struct sv_program *p;
 	struct cfg_program *np, **same;
+	const struct cfg_program *kp;
 	struct gix	 oldg = { s->cfg, NULL, 0, false };
 	struct gix	 newg = { newcfg, NULL, 0, false };
 	struct ix	 ix = { NULL, NULL, 0 };
@@ -309,6 +322,24 @@ rl_apply_groups(struct supervisor *s, struct cfg *newcfg, char *const *groups,
 		}
 		np = newcfg->programs[e];
 		newcfg->programs[e] = NULL;	/* moved or freed */
+		kp = newcfg->kept != NULL ? newcfg->kept[e] : NULL;
+		if (newcfg->kept != NULL)
+			newcfg->kept[e] = NULL;	/* taken */
+		if (np == NULL) {
+			/* Not copied: the same as p's, which stays. */
+			if (kp == p->cfg && !force && p->pending == NULL &&
+			    !p->doomed) {
+				sup_keep(s, p);
+				continue;
+			}
+			/* Another's of that name (two share it): a copy. */
+			if ((np = cfg_program_dup(kp)) == NULL) {
+				log_crit("reload: out of memory: %s keeps its "
+				    "configuration", p->cfg->name);
+				sup_keep(s, p);
+				continue;
+			}
+		}
 		/*
 		 * A stanza still pending from an earlier reload, or a removal
 		 * being undone: compared with p->cfg the new one may look the
@@ -352,10 +383,19 @@ rl_apply_groups(struct supervisor *s, struct cfg *newcfg, char *const *groups,
 	sup_set_cfg(s, newcfg);
 	out_init(s->loop, newcfg->sd.strip_ansi);
 	for (i = 0; i < newcfg->nprograms; i++) {
-		if ((np = newcfg->programs[i]) == NULL ||
-		    !selected(np->group, groups, ngroups))
+		if ((kp = slot_of(newcfg, i)) == NULL ||
+		    !selected(kp->group, groups, ngroups))
 			continue;
+		/* One not copied whose running stanza went: a copy. */
+		if ((np = newcfg->programs[i]) == NULL &&
+		    (np = cfg_program_dup(kp)) == NULL) {
+			log_crit("reload: out of memory: %s not added",
+			    kp->name);
+			continue;
+		}
 		newcfg->programs[i] = NULL;	/* moved: the program owns it */
+		if (newcfg->kept != NULL)
+			newcfg->kept[i] = NULL;
 		if (sup_add(s, np, true) != NULL)
 			added++;
 	}
@@ -375,16 +415,33 @@ rl_apply(struct supervisor *s, struct cfg *newcfg)
  * to libev per loop turn: each reload reads the file whole, so the last
  * one leaves the daemon as the file says.
  */
+/*
+ * The stanza s runs for (group, name), for cfg_load_keep: not one that
+ * must be replaced whatever the new one is (a stanza pending from an
+ * earlier reload, a removal to be undone).
+ */
+static const struct cfg_program *
+running(void *arg, const char *group, const char *name)
+{
+	struct sv_program *p;
+
+	if ((p = sup_find(arg, group, name)) == NULL || p->pending != NULL ||
+	    p->doomed)
+		return NULL;
+	return p->cfg;
+}
+
 void
 rl_reload(struct supervisor *s)
 {
+	struct cfg_keep	 keep = { running, s };
 	struct cfg_msgs	 errors;
 	struct cfg	*c;
 	size_t		 i;
 
 	if (s->shutting_down)
 		return;
-	if ((c = s->load(s->load_arg, &errors)) == NULL) {
+	if ((c = s->load(s->load_arg, &keep, &errors)) == NULL) {
 		for (i = 0; i < errors.n; i++)
 			log_msg(LOGLEVEL_ERRO, "%s", errors.v[i]);
 		log_msg(LOGLEVEL_ERRO, "reload failed: the running configuration "

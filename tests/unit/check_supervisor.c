@@ -407,6 +407,71 @@ START_TEST(test_reload_one_of_many)
 }
 END_TEST
 
+/* s->load for rl_reload: the file load() wrote last, with keep. */
+static struct cfg *
+load_again(void *arg, const struct cfg_keep *keep, struct cfg_msgs *errors)
+{
+	char	path[4200];
+
+	(void)arg;
+	snprintf(path, sizeof(path), "%s/supervisord.conf", dir);
+	memset(errors, 0, sizeof(*errors));
+	return cfg_load_keep(path, keep, errors);
+}
+
+/*
+ * A SIGHUP's reload (rl_reload) copies no stanza that is the same as the
+ * running one: those keep theirs, the changed one gets the new, one added
+ * is added; two processes of one name in a group come through as two.
+ */
+START_TEST(test_reload_keep)
+{
+	struct supervisor s;
+	struct sv_program *p, *a;
+	const struct cfg_program *before[3];
+	struct cfg	*c;
+	size_t		 n;
+
+	start(&s, P("a", "") P("b", "") P("c", ""));
+	s.load = load_again;
+	before[0] = sup_find(&s, "a", "a")->cfg;
+	before[1] = sup_find(&s, "b", "b")->cfg;
+	before[2] = sup_find(&s, "c", "c")->cfg;
+	/* The file load() writes is the one load_again reads. */
+	c = load(P("a", "") P("b", "startretries=5") P("c", "") P("d", ""));
+	cfg_free(c);
+	rl_reload(&s);
+	settle();
+	ck_assert_uint_eq(s.n, 4);
+	ck_assert_ptr_eq(sup_find(&s, "a", "a")->cfg, before[0]);
+	ck_assert_ptr_eq(sup_find(&s, "c", "c")->cfg, before[2]);
+	ck_assert_ptr_ne(sup_find(&s, "b", "b")->cfg, before[1]);
+	ck_assert_int_eq(sup_find(&s, "b", "b")->cfg->startretries, 5);
+	ck_assert_ptr_nonnull(sup_find(&s, "d", "d"));
+	ck_assert_ptr_null(s.cfg->kept == NULL ? NULL : s.cfg->kept[0]);
+	sup_free(&s);
+
+	start(&s, "[group:g]\nprograms=a,b\n"
+	    "[program:a]\ncommand=/bin/true\nprocess_name=x\n"
+	    "autostart=false\n[program:b]\ncommand=/bin/false\n"
+	    "process_name=x\nautostart=false\n");
+	s.load = load_again;
+	a = sup_find(&s, "g", "x");
+	rl_reload(&s);
+	settle();
+	ck_assert_uint_eq(s.n, 2);
+	n = 0;
+	TAILQ_FOREACH(p, &s.programs, entry) {
+		ck_assert_str_eq(p->cfg->name, "x");
+		ck_assert(!p->doomed);
+		n += strcmp(p->cfg->command, "/bin/true") == 0 ? 1 : 10;
+	}
+	ck_assert_uint_eq(n, 11);
+	ck_assert_ptr_nonnull(a);
+	sup_free(&s);
+}
+END_TEST
+
 Suite *
 supervisor_suite(void)
 {
@@ -424,6 +489,7 @@ supervisor_suite(void)
 	tcase_add_loop_test(tc, test_reload_table, 0,
 	    sizeof(rl_rows) / sizeof(rl_rows[0]));
 	tcase_add_test(tc, test_reload_one_of_many);
+	tcase_add_test(tc, test_reload_keep);
 	suite_add_tcase(s, tc);
 	return s;
 }
