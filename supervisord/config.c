@@ -336,6 +336,35 @@ ld_fini(struct ld *ld)
 	return ld->nerr > 0 ? NULL : ld->c;
 }
 
+/* The groups into c, with their processes in start order. */
+static void
+ld_flatten(struct cfg *c, const struct groups *gs)
+{
+	size_t	i, k;
+	bool	kept = false;
+
+	for (i = 0; i < gs->n; i++) {
+		c->nprograms += gs->g[i].n;
+		kept |= gs->g[i].kept != NULL;
+	}
+	c->programs = cu_calloc(c->nprograms, sizeof(*c->programs));
+	if (kept)
+		c->kept = cu_calloc(c->nprograms, sizeof(*c->kept));
+	c->groups = cu_calloc(gs->n, sizeof(*c->groups));
+	c->nprograms = 0;
+	for (i = 0; i < gs->n; i++) {
+		c->groups[i] = gs->g[i].g;
+		c->groups[i].first = c->nprograms;
+		c->groups[i].n = gs->g[i].n;
+		for (k = 0; k < gs->g[i].n; k++) {
+			if (gs->g[i].kept != NULL)
+				c->kept[c->nprograms] = gs->g[i].kept[k];
+			c->programs[c->nprograms++] = gs->g[i].p[k];
+		}
+	}
+	c->ngroups = gs->n;
+}
+
 struct cfg *
 cfg_load(const char *path, struct cfg_msgs *errors)
 {
@@ -351,7 +380,6 @@ cfg_load_keep(const char *path, const struct cfg_keep *keep,
 	struct cfg	*c;
 	struct groups	 gs = { 0 };
 	struct ini_sect	*sd;
-	size_t		 i, k;
 	jmp_buf		 jb;
 
 	if ((a = cu_arena_new()) == NULL)
@@ -361,6 +389,7 @@ cfg_load_keep(const char *path, const struct cfg_keep *keep,
 	cu_oom_catch(&jb);
 	(void)cu_arena_use(a);
 	ld_init(&ld, path, errors);
+	ld.keep = keep;
 	c = ld.c;
 	sd_defaults(&c->sd);
 	if (ld_read(&ld, path) == -1)
@@ -379,26 +408,13 @@ cfg_load_keep(const char *path, const struct cfg_keep *keep,
 	ld_servers(&ld);
 	ld_ignored(&ld);
 
-	/* Flatten the groups into start order. */
-	for (i = 0; i < gs.n; i++)
-		c->nprograms += gs.g[i].n;
-	c->programs = cu_calloc(c->nprograms, sizeof(*c->programs));
-	c->groups = cu_calloc(gs.n, sizeof(*c->groups));
-	c->nprograms = 0;
-	for (i = 0; i < gs.n; i++) {
-		c->groups[i] = gs.g[i].g;
-		c->groups[i].first = c->nprograms;
-		c->groups[i].n = gs.g[i].n;
-		for (k = 0; k < gs.g[i].n; k++)
-			c->programs[c->nprograms++] = gs.g[i].p[k];
-	}
-	c->ngroups = gs.n;
+	ld_flatten(c, &gs);
 done:
 	if ((c = ld_fini(&ld)) == NULL)
 		return ld_fail(a, errors, false);
 	/* The result to the heap, out of memory still caught; then done. */
 	(void)cu_arena_use(NULL);
-	c = cfg_copy(c, keep);
+	c = cfg_copy(c);
 	cu_oom_catch(NULL);
 	cu_arena_free(a);
 	return c;

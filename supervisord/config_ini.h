@@ -70,6 +70,7 @@ struct ld {
 	char		*hostbuf;	/* host, when it is ours to free */
 	struct cu_kvl	 envx;		/* ENV_X expansions: environ + sd env */
 	int		 nerr;
+	const struct cfg_keep *keep;	/* cfg_load_keep's, or NULL */
 	char		*rbuf;		/* read_whole's, for every file */
 	size_t		 rcap;
 	/*

@@ -376,12 +376,8 @@ group_copy(struct cfg_group *g, const struct cfg_group *s)
 	cfg_big_copy(&g->big, &g->nbig, s->big, s->nbig);
 }
 
-/*
- * The running stanza that keep finds for a's process p when it is the
- * same, or NULL: p is to be copied.
- */
-static const struct cfg_program *
-kept_as(const struct cfg_keep *keep, const struct cfg_program *p)
+const struct cfg_program *
+cfg_kept_as(const struct cfg_keep *keep, const struct cfg_program *p)
 {
 	const struct cfg_program *r;
 
@@ -395,9 +391,8 @@ kept_as(const struct cfg_keep *keep, const struct cfg_program *p)
 }
 
 static void
-cfg_copy_into(struct cfg *h, const struct cfg *a, const struct cfg_keep *keep)
+cfg_copy_into(struct cfg *h, const struct cfg *a)
 {
-	const struct cfg_program *r;
 	const struct cfg_supervisord	*ss = &a->sd;
 	struct cfg_supervisord		*sd = &h->sd;
 	size_t				 i;
@@ -419,15 +414,13 @@ cfg_copy_into(struct cfg *h, const struct cfg *a, const struct cfg_keep *keep)
 	    ss->env_vals, ss->nenv);
 	h->programs = cu_calloc(a->nprograms, sizeof(*h->programs));
 	h->nprograms = a->nprograms;
-	for (i = 0; i < a->nprograms; i++) {
-		if ((r = kept_as(keep, a->programs[i])) == NULL) {
-			prog_copy(&h->programs[i], a->programs[i]);
-			continue;
-		}
-		if (h->kept == NULL)
-			h->kept = cu_calloc(a->nprograms, sizeof(*h->kept));
-		h->kept[i] = r;
+	if (a->kept != NULL) {
+		h->kept = cu_calloc(a->nprograms, sizeof(*h->kept));
+		memcpy(h->kept, a->kept, a->nprograms * sizeof(*h->kept));
 	}
+	for (i = 0; i < a->nprograms; i++)
+		if (a->programs[i] != NULL)
+			prog_copy(&h->programs[i], a->programs[i]);
 	h->groups = cu_calloc(a->ngroups, sizeof(*h->groups));
 	h->ngroups = a->ngroups;
 	for (i = 0; i < a->ngroups; i++)
@@ -452,7 +445,7 @@ cfg_copy_into(struct cfg *h, const struct cfg *a, const struct cfg_keep *keep)
 }
 
 struct cfg *
-cfg_copy(const struct cfg *a, const struct cfg_keep *keep)
+cfg_copy(const struct cfg *a)
 {
 	struct cfg *volatile	 h = NULL;
 	jmp_buf			 jb, *prev;
@@ -464,7 +457,7 @@ cfg_copy(const struct cfg *a, const struct cfg_keep *keep)
 		cu_oom();
 	}
 	h = cu_calloc(1, sizeof(*h));
-	cfg_copy_into(h, a, keep);
+	cfg_copy_into(h, a);
 	cu_oom_catch(prev);
 	return h;
 }

@@ -34,12 +34,18 @@ void	cfg_big_free(struct cfg_bignum *v, size_t n);
 void	cfg_group_fields_free(struct cfg_group *g);
 /*
  * A heap copy of a (a load's result, in its arena), block by block, for
- * cfg_free and cfg_program_free; with keep, a process the same as the
- * running one keep finds is not copied (cfg_load_keep).  Out of memory:
- * what was copied is freed, then cu_oom().  Called outside the arena
+ * cfg_free and cfg_program_free, and of its kept[].  Out of memory: what
+ * was copied is freed, then cu_oom().  Called outside the arena
  * (cu_arena_use(NULL)).
  */
-struct cfg *cfg_copy(const struct cfg *a, const struct cfg_keep *keep);
+struct cfg *cfg_copy(const struct cfg *a);
+/*
+ * The running stanza keep finds for p (a process just read) when p is
+ * the same as it (cfg_load_keep), or NULL: p is to be kept.  Never for
+ * a listener's or a FastCGI program's, whose groups decide too.
+ */
+const struct cfg_program *cfg_kept_as(const struct cfg_keep *keep,
+	    const struct cfg_program *p);
 struct cfg_ctl *cfg_ctl_copy(const struct cfg_ctl *a);
 
 #endif /* SUPERVISORD_CONFIG_MEM_H */

@@ -176,6 +176,10 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		p->exitcodes = NULL;
 		bg->p = cu_realloc(bg->p, bg->n + 1, sizeof(*bg->p));
 		bg->p[bg->n++] = p;
+		if (bg->kept != NULL) {
+			bg->kept = cu_realloc(bg->kept, bg->n, sizeof(*bg->kept));
+			bg->kept[bg->n - 1] = NULL;
+		}
 		for (k = 0; k < t.nbig; k++)
 			cfg_big_add(&p->big, &p->nbig, t.big[k].key,
 			    cu_strdup(t.big[k].text));
@@ -283,6 +287,23 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	if (bg->n - first > 1)
 		qsort(bg->p + first, bg->n - first, sizeof(*bg->p),
 		    prog_cmp);
+	/*
+	 * A reload's process the same as the running one is not kept: its
+	 * memory goes back to the load for the next section's, so that a
+	 * reload of thousands of unchanged programs grows the load's arena
+	 * by their text alone.
+	 */
+	for (k = first; k < bg->n; k++) {
+		const struct cfg_program *r = cfg_kept_as(ld->keep, bg->p[k]);
+
+		if (r == NULL)
+			continue;
+		if (bg->kept == NULL)
+			bg->kept = cu_calloc(bg->n, sizeof(*bg->kept));
+		bg->kept[k] = r;
+		cfg_program_free(bg->p[k]);
+		bg->p[k] = NULL;
+	}
 	rc = 0;
 out:
 	if (rc == -1) {

@@ -432,13 +432,30 @@ oom_tree_rm(const char *dir)
 	rmdir(dir);
 }
 
+/* keep for cfg_load_keep: the stanza of (group, name) in a config. */
+static const struct cfg_program *
+find_in(void *arg, const char *group, const char *name)
+{
+	const struct cfg	*c = arg;
+	size_t			 i;
+
+	for (i = 0; i < c->nprograms; i++)
+		if (c->programs[i] != NULL &&
+		    strcmp(c->programs[i]->group, group) == 0 &&
+		    strcmp(c->programs[i]->name, name) == 0)
+			return c->programs[i];
+	return NULL;
+}
+
 START_TEST(test_load_fail_each)
 {
 	char		 dir[] = "/tmp/check_config_oom.XXXXXX";
 	struct cfg_msgs	 errs = { NULL, 0 };
+	struct cfg_keep	 keep;
 	struct cfg_ctl	*cc;
-	struct cfg	*c;
+	struct cfg	*c, *c0;
 	char		*path;
+	size_t		 i, nkept;
 	long		 n, left;
 
 	path = oom_tree(dir);
@@ -464,6 +481,33 @@ START_TEST(test_load_fail_each)
 		cfg_msgs_free(&errs);
 	}
 	ck_assert_int_gt(n, 100);
+	/* A reload's, which copies only what is not the same. */
+	c0 = cfg_load(path, &errs);
+	ck_assert_ptr_nonnull(c0);
+	keep.find = find_in;
+	keep.arg = c0;
+	for (n = 1;; n++) {
+		cu_fail_after(n);
+		c = cfg_load_keep(path, &keep, &errs);
+		left = cu_fail_after(0);
+		if (left > 0) {
+			ck_assert_ptr_nonnull(c);
+			ck_assert_ptr_nonnull(c->kept);
+			for (i = 0, nkept = 0; i < c->nprograms; i++) {
+				ck_assert((c->programs[i] == NULL) ==
+				    (c->kept[i] != NULL));
+				nkept += c->kept[i] != NULL;
+			}
+			/* All but the listener, always copied. */
+			ck_assert_uint_eq(nkept, 4);
+			cfg_free(c);
+			break;
+		}
+		ck_assert_ptr_null(c);
+		ck_assert_str_eq(errs.v[errs.n - 1], "out of memory");
+		cfg_msgs_free(&errs);
+	}
+	cfg_free(c0);
 	for (n = 1;; n++) {
 		cu_fail_after(n);
 		cc = cfg_ctl_load(path, &errs);
