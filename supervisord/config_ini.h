@@ -23,9 +23,6 @@ struct ini_opt {
 	int		 line;
 	bool		 here;		/* may hold a %(here)s not expanded */
 	bool		 dflt;		/* copied from [DEFAULT], expand_here */
-	/* config_keys' memo: key's row (or NULL) in the table kt. */
-	const void	*kt;
-	const void	*krow;
 };
 
 struct ini_sect {
@@ -55,6 +52,9 @@ struct ini {
 	size_t		  npend;
 	char		**files;	/* every file read, as opened */
 	size_t		  nfiles;
+	char		**keys;		/* the option names read, each once: */
+	size_t		  nkeys;	/* open addressing, kcap a power of 2 */
+	size_t		  kcap;
 };
 
 #define LD_KROWS	64	/* more than any table's own rows */

@@ -177,33 +177,6 @@ cfg_get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
 	return 0;
 }
 
-/*
- * The row of o's key in t (cfg_key_find), kept with o: a program's
- * options are looked up for the unknown-key warning and again to be read.
- */
-static const struct cfg_key *
-opt_row(const struct cfg_ktable *t, struct ini_opt *o)
-{
-	if (o->kt != t) {
-		o->krow = cfg_key_find(t, o->key);
-		o->kt = t;
-	}
-	return o->krow;
-}
-
-void
-cfg_warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
-{
-	const struct cfg_ktable	*t = cfg_ktable(kind);
-	size_t			 i;
-
-	/* A [DEFAULT] key copied in is not this section's own. */
-	for (i = 0; i < s->n; i++)
-		if (!s->o[i].dflt && opt_row(t, &s->o[i]) == NULL)
-			ld_warn(ld, s->o[i].file, s->o[i].line, s->name,
-			    s->o[i].key, "unknown key, ignored (supervisor "
-			    "ignores it too)");
-}
 
 #define FIELD(base, off, t)	((t *)(void *)((char *)(base) + (off)))
 
@@ -663,28 +636,46 @@ cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
  * The options of s, with those of [DEFAULT] it lacks, by row of t's own
  * rows into ld->krow: a section's keys are read once for the section and
  * once for each process, and a walk of its options for each row was the
- * largest part of reading a program.
+ * largest part of reading a program.  With warn, each key of s that t
+ * lacks is warned of (a [DEFAULT] key copied in is not s's own).
  */
 static void
-krow_fill(struct ld *ld, const struct ini_sect *s, const struct cfg_ktable *t)
+krow_fill(struct ld *ld, const struct ini_sect *s, const struct cfg_ktable *t,
+    bool warn)
 {
-	const struct ini_sect	*from[2] = { ld->ini.defaults, s };
+	const struct ini_sect	*d = ld->ini.defaults;
 	const struct cfg_key	*k;
-	size_t			 i, f;
+	const struct ini_opt	*o;
+	size_t			 i;
 
 	assert(t->nown <= LD_KROWS);
 	memset(ld->krow, 0, t->nown * sizeof(ld->krow[0]));
-	for (f = 0; f < 2; f++) {
-		if (from[f] == NULL)
+	for (i = 0; d != NULL && d != s && i < d->n; i++) {
+		k = cfg_key_find(t, d->o[i].key);
+		if (k != NULL && k >= t->own && k < t->own + t->nown)
+			ld->krow[k - t->own] = &d->o[i];
+	}
+	for (i = 0; i < s->n; i++) {
+		o = &s->o[i];
+		if ((k = cfg_key_find(t, o->key)) == NULL) {
+			if (warn && !o->dflt)
+				ld_warn(ld, o->file, o->line, s->name, o->key,
+				    "unknown key, ignored (supervisor ignores "
+				    "it too)");
 			continue;
-		for (i = 0; i < from[f]->n; i++) {
-			k = opt_row(t, &from[f]->o[i]);
-			if (k != NULL && k >= t->own && k < t->own + t->nown)
-				ld->krow[k - t->own] = &from[f]->o[i];
 		}
+		if (k >= t->own && k < t->own + t->nown)
+			ld->krow[k - t->own] = o;
 	}
 	ld->krow_sect = s;
 	ld->krow_table = t;
+}
+
+void
+cfg_warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
+{
+	/* The rows found on the way are those the section is read by. */
+	krow_fill(ld, s, cfg_ktable(kind), true);
 }
 
 int
@@ -696,7 +687,7 @@ cfg_keys_read(struct ld *ld, const struct ini_sect *s,
 	size_t			 i;
 
 	if (ld->krow_sect != s || ld->krow_table != t)
-		krow_fill(ld, s, t);
+		krow_fill(ld, s, t, false);
 	for (i = 0; i < t->nown; i++) {
 		k = &t->own[i];
 		if ((k->flags & (CFG_F_READ | CFG_F_PROC)) != flags)
