@@ -160,7 +160,7 @@ ld_glob_names(glob_t *gl, size_t *n)
 static int
 ld_include(struct ld *ld, const char *path)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL,
 			    ld->host, false, 0, 0 };
 	struct ini_sect	*inc;
 	const struct ini_opt *o;
@@ -428,7 +428,7 @@ static char *
 ctl_get(struct ld *ld, struct ini_sect *s, const char *key, bool must,
     bool expand)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL,
 			    NULL, false, 0, 0 };
 	char		*v;
 	int		 nerr = ld->nerr;

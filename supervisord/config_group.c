@@ -135,7 +135,7 @@ static const struct { const char *name, *cls; } event_types[] = {
 static int
 ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct bgroup	*b;
 	const char	*name = strchr(s->name, ':') + 1;
@@ -223,7 +223,7 @@ static int
 ld_fcgi_socket(struct ld *ld, struct ini_sect *s, const char *name,
     struct cfg_group *g, char **bm)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	char		*v, *e, *path;
 	long long	 n;
@@ -380,7 +380,7 @@ procs_socket(struct bgroup *b, size_t first, const struct cfg_group *g)
 static int
 ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct cfg_group sg;
 	struct bgroup	*b;
@@ -453,7 +453,7 @@ ld_grouped_fcgi(struct ld *ld, struct ini_sect *s, const char *gname,
 void
 ld_groups(struct ld *ld, struct groups *gs)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct ini_sect	*s, *ps, *fs;
 	struct bgroup	*b;

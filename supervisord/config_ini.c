@@ -85,7 +85,8 @@ store_add(struct ini *ini, struct ini_sect *s)
 void
 store_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o)
 {
-	if (strstr(o->val, "%(here)s") == NULL)
+	/* Most values have no '%' at all. */
+	if (strchr(o->val, '%') == NULL || strstr(o->val, "%(here)s") == NULL)
 		return;
 	o->here = true;
 	if (!s->pend) {
@@ -141,16 +142,17 @@ opt_assign(struct ini_opt *o, char *val, const char *file, int line)
 
 /*
  * A new option key (n bytes) of s, without a value yet.  The array grows
- * by one: the arena keeps what it leaves for the next section's, and a
- * section holds as many as it has, where room for eight was half empty
- * in most of thousands of sections.
+ * by four: the arena keeps what it leaves for the next section's, and a
+ * section holds about as many as it has, where room for eight was half
+ * empty in most of thousands of sections.
  */
 static struct ini_opt *
 sect_add(struct ini_sect *s, char *key, size_t n)
 {
 	struct ini_opt	*o;
 
-	s->o = cu_realloc(s->o, s->n + 1, sizeof(*s->o));
+	if (s->n % 4 == 0)
+		s->o = cu_realloc(s->o, s->n + 4, sizeof(*s->o));
 	o = &s->o[s->n++];
 	o->key = key;
 	o->klen = n;
@@ -202,25 +204,32 @@ key_intern(struct ini *ini, char *k)
 }
 
 struct ini_opt *
-sect_set(struct ini_sect *s, const char *key, char *val, const char *file,
+sect_set(struct ini_sect *s, char *key, char *val, const char *file,
     int line)
 {
 	struct ini_opt	*o;
 
 	if ((o = sect_opt(s, key)) == NULL)
-		o = sect_add(s, cu_strdup(key), strlen(key));
+		o = sect_add(s, key, strlen(key));
 	opt_assign(o, val, file, line);
 	return o;
 }
 
-/* sect_set with a key of the reader's, interned (key_intern). */
+/*
+ * sect_set with a key of the reader's, interned (key_intern): s's keys
+ * are all interned, so that the same key is the same pointer.
+ */
 static struct ini_opt *
 sect_set_key(struct ini_sect *s, char *key, char *val, const char *file,
     int line)
 {
-	struct ini_opt	*o;
+	struct ini_opt	*o = NULL;
+	size_t		 i;
 
-	if ((o = sect_opt(s, key)) == NULL)
+	for (i = 0; i < s->n && o == NULL; i++)
+		if (s->o[i].key == key)
+			o = &s->o[i];
+	if (o == NULL)
 		o = sect_add(s, key, strlen(key));
 	opt_assign(o, val, file, line);
 	return o;

@@ -85,8 +85,11 @@ struct ld {
 struct ini_sect *	store_find(const struct ini *ini, const char *name);
 void	store_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o);
 struct ini_opt *	sect_opt(const struct ini_sect *s, const char *key);
-/* Set key (copied) of s to val (taken), read at file:line; the option. */
-struct ini_opt *	sect_set(struct ini_sect *s, const char *key, char *val,
+/*
+ * Set key of s to val (taken), read at file:line; the option.  key is one
+ * the store keeps (an option's key): s keeps it too, not a copy.
+ */
+struct ini_opt *	sect_set(struct ini_sect *s, char *key, char *val,
 	    const char *file, int line);
 void	ld_msg(struct ld *ld, struct cfg_msgs *m, const char *file, int line,
     const char *sect, const char *key, const char *fmt, va_list ap)

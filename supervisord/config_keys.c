@@ -386,14 +386,16 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
  * process (its integer, its byte size, its signal name) was a fifth of
  * the load time of a large configuration.  Only a default of a type
  * whose conversion depends on nothing but the text, and has no
- * %(name)s to expand, is kept; it sets what cfg_key_set sets.
+ * %(name)s to expand, is kept; it sets what cfg_key_set sets.  So is the
+ * last text each key was set to, for the many sections that set a key
+ * alike.
  */
 #define KDEF_N		128	/* a power of 2, more than all the rows */
 #define KDEF_CODES	8
+#define KDEF_TEXT	32	/* the longest text kept with its value */
 
-struct kdef {
-	const struct cfg_key	*k;
-	bool			 ok;	/* else: the slow way, each time */
+/* What a conversion sets, for the types whose result the text decides. */
+struct kval {
 	union {
 		int		 i;
 		bool		 b;
@@ -405,141 +407,44 @@ struct kdef {
 	size_t			 ncodes;
 };
 
+/*
+ * A row's default converted (ok), and the last other text converted
+ * (text, "" none) with what it gave: thousands of sections that set a
+ * key mostly set it alike (stopsignal=TERM, startsecs=1).
+ */
+struct kdef {
+	const struct cfg_key	*k;
+	bool			 ok;	/* else: the slow way, each time */
+	struct kval		 dv;
+	char			 text[KDEF_TEXT];
+	struct kval		 tv;
+};
+
 static struct kdef	kdefs[KDEF_N];
 
-/* Convert k's default into d: whether it can stand for the conversion. */
+/* Whether a conversion to k's type depends on the text alone. */
 static bool
-kdef_make(const struct cfg_key *k, struct kdef *d)
+kval_pure(const struct cfg_key *k)
 {
-	const char	*v = k->def;
-	long long	 n;
-	int		 m, *codes = NULL;
-	size_t		 nc = 0;
-	char		*err = NULL, *t = NULL;
-	bool		 ok = false;
-
-	if (v == NULL || strchr(v, '%') != NULL)
-		return false;
 	switch (k->type) {
 	case CFG_T_INT:
-		if (set_int(v, INT_MIN, INT_MAX, &n, &t, &err) == 0 &&
-		    t == NULL) {
-			d->v.i = (int)n;
-			ok = true;
-		}
-		break;
 	case CFG_T_LONG:
-		if (set_int(v, LLONG_MIN, LLONG_MAX, &n, &t, &err) == 0 &&
-		    t == NULL) {
-			d->v.ll = n;
-			ok = true;
-		}
-		break;
 	case CFG_T_BOOL:
-		ok = ty_bool(v, &d->v.b) == 0;
-		break;
 	case CFG_T_BYTES:
-		ok = ty_bytes(v, &d->v.ll, &t) == 0 && t == NULL;
-		break;
 	case CFG_T_OCTAL:
-		if (ty_octal(v, 3, &m, &t) == 0 && t == NULL) {
-			d->v.i = m;
-			ok = true;
-		}
-		break;
 	case CFG_T_SIGNAL:
-		if (ty_signal(v, &m) == 0) {
-			d->v.i = m;
-			ok = true;
-		}
-		break;
 	case CFG_T_AUTORESTART:
-		if (ty_bool(v, &d->v.b) == 0) {
-			d->v.ar = d->v.b ? CFG_AR_TRUE : CFG_AR_FALSE;
-			ok = true;
-		} else if (strcasecmp(v, "unexpected") == 0) {
-			d->v.ar = CFG_AR_UNEXPECTED;
-			ok = true;
-		}
-		break;
 	case CFG_T_EXITCODES:
-		if (set_exitcodes(v, &codes, &nc, &err) == 0 &&
-		    nc <= KDEF_CODES) {
-			if (nc > 0)
-				memcpy(d->codes, codes, nc * sizeof(int));
-			d->ncodes = nc;
-			ok = true;
-		}
-		break;
-	case CFG_T_LOGFILE:
-		/* The words only: a path asks the file system. */
-		if (strcasecmp(v, "none") == 0 || strcasecmp(v, "off") == 0)
-			d->v.lk = CFG_LOG_NONE;
-		else if (strcasecmp(v, "auto") == 0)
-			d->v.lk = CFG_LOG_AUTO;
-		else
-			break;
-		ok = true;
-		break;
+	case CFG_T_LOGFILE:	/* its words only: see kval_take */
+		return true;
 	default:
-		break;
+		return false;
 	}
-	cu_free(codes);
-	cu_free(err);
-	cu_free(t);
-	return ok;
 }
 
-/*
- * kdef_make in an arena of its own, which goes whole however the
- * conversion ends.  Out of memory: -1, and nothing is kept.
- */
-static int
-kdef_try(const struct cfg_key *k, struct kdef *d, bool *ok)
-{
-	struct cu_arena	*a, *prev_a;
-	jmp_buf		 jb, *prev;
-
-	if ((a = cu_arena_new()) == NULL)
-		return -1;
-	prev_a = cu_arena_use(a);
-	prev = cu_oom_catch(&jb);
-	if (setjmp(jb) != 0) {
-		cu_oom_catch(prev);
-		(void)cu_arena_use(prev_a);
-		cu_arena_free(a);
-		return -1;
-	}
-	*ok = kdef_make(k, d);
-	cu_oom_catch(prev);
-	(void)cu_arena_use(prev_a);
-	cu_arena_free(a);
-	return 0;
-}
-
-/* k's default converted, or NULL where it cannot be kept. */
-static const struct kdef *
-kdef_get(const struct cfg_key *k)
-{
-	struct kdef	*d;
-	size_t		 i;
-	bool		 ok;
-
-	for (i = ((uintptr_t)k / sizeof(*k)) & (KDEF_N - 1);
-	    kdefs[i].k != NULL; i = (i + 1) & (KDEF_N - 1))
-		if (kdefs[i].k == k)
-			return kdefs[i].ok ? &kdefs[i] : NULL;
-	d = &kdefs[i];
-	if (kdef_try(k, d, &ok) == -1)
-		return NULL;
-	d->ok = ok;
-	d->k = k;
-	return ok ? d : NULL;
-}
-
-/* Set k's field of base to its converted default d. */
+/* Set k's field of base to the converted value d. */
 static void
-kdef_set(const struct cfg_key *k, const struct kdef *d, void *base)
+kval_set(const struct cfg_key *k, const struct kval *d, void *base)
 {
 	void	*f = (char *)base + k->off;
 
@@ -577,6 +482,124 @@ kdef_set(const struct cfg_key *k, const struct kdef *d, void *base)
 }
 
 /*
+ * What cfg_key_set has just set in k's field of base, into d: whether it
+ * may stand for that conversion of the same text (a log file's NONE or
+ * AUTO; not a path, which asks the file system, nor syslog, warned of).
+ */
+static bool
+kval_take(const struct cfg_key *k, const void *base, struct kval *d)
+{
+	const void	*f = (const char *)base + k->off;
+	size_t		 n;
+
+	switch (k->type) {
+	case CFG_T_INT:
+	case CFG_T_OCTAL:
+	case CFG_T_SIGNAL:
+		d->v.i = *(const int *)f;
+		return true;
+	case CFG_T_LONG:
+	case CFG_T_BYTES:
+		d->v.ll = *(const long long *)f;
+		return true;
+	case CFG_T_BOOL:
+		d->v.b = *(const bool *)f;
+		return true;
+	case CFG_T_AUTORESTART:
+		d->v.ar = *(const enum cfg_autorestart *)f;
+		return true;
+	case CFG_T_EXITCODES:
+		n = *(const size_t *)(const void *)((const char *)base +
+		    k->aux[0]);
+		if (n > KDEF_CODES)
+			return false;
+		if (n > 0)
+			memcpy(d->codes, *(int *const *)f, n * sizeof(int));
+		d->ncodes = n;
+		return true;
+	case CFG_T_LOGFILE:
+		d->v.lk = ((const struct cfg_log *)f)->kind;
+		return d->v.lk == CFG_LOG_NONE || d->v.lk == CFG_LOG_AUTO;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Convert v as k's type into d, on a scratch stanza: whether it can
+ * stand for the conversion (no error, nothing clamped).
+ */
+static bool
+kval_make(const struct cfg_key *k, const char *v, struct kval *d)
+{
+	/* Either struct a row's field may be in. */
+	union {
+		struct cfg_program	p;
+		struct cfg_supervisord	sd;
+	}		 scratch;
+	char		*err = NULL, *t = NULL;
+	bool		 ok;
+
+	memset(&scratch, 0, sizeof(scratch));
+	ok = cfg_key_set(k, &scratch, v, &err, &t) == 0 && t == NULL &&
+	    kval_take(k, &scratch, d);
+	if (k->type == CFG_T_EXITCODES)
+		cu_free(*(int **)(void *)((char *)&scratch + k->off));
+	cu_free(err);
+	cu_free(t);
+	return ok;
+}
+
+/*
+ * kval_make of k's default in an arena of its own, which goes whole
+ * however the conversion ends.  Out of memory: -1, and nothing is kept.
+ */
+static int
+kdef_try(const struct cfg_key *k, struct kdef *d, bool *ok)
+{
+	struct cu_arena	*a, *prev_a;
+	jmp_buf		 jb, *prev;
+
+	if ((a = cu_arena_new()) == NULL)
+		return -1;
+	prev_a = cu_arena_use(a);
+	prev = cu_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cu_oom_catch(prev);
+		(void)cu_arena_use(prev_a);
+		cu_arena_free(a);
+		return -1;
+	}
+	*ok = kval_make(k, k->def, &d->dv);
+	cu_oom_catch(prev);
+	(void)cu_arena_use(prev_a);
+	cu_arena_free(a);
+	return 0;
+}
+
+/* k's entry (pure types only), its default converted; NULL out of memory. */
+static struct kdef *
+kdef_of(const struct cfg_key *k)
+{
+	struct kdef	*d;
+	size_t		 i;
+	bool		 ok = false;
+
+	for (i = ((uintptr_t)k / sizeof(*k)) & (KDEF_N - 1);
+	    kdefs[i].k != NULL; i = (i + 1) & (KDEF_N - 1))
+		if (kdefs[i].k == k)
+			return &kdefs[i];
+	d = &kdefs[i];
+	if (k->def != NULL && strchr(k->def, '%') == NULL &&
+	    kdef_try(k, d, &ok) == -1)
+		return NULL;
+	d->ok = ok;
+	d->text[0] = '\0';
+	d->k = k;
+	return d;
+}
+
+/*
  * Read key k of s, whose option is o (NULL: unset, its default),
  * expanded with x into its field of base; a clamped number's text is
  * added to big.  -1 after an error, which
@@ -587,13 +610,14 @@ cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
     const struct ini_opt *o, const struct xctx *x, void *base,
     struct cfg_bignum **big, size_t *nbig)
 {
-	const struct kdef	*d;
+	struct kdef		*d = NULL;
+	struct kval		 kv;
 	const char		*v;
 	char			*own = NULL, *v2, *e, *t = NULL;
 	int			 rc;
 
-	if (o == NULL && k->def != NULL && (d = kdef_get(k)) != NULL) {
-		kdef_set(k, d, base);
+	if (kval_pure(k) && (d = kdef_of(k)) != NULL && o == NULL && d->ok) {
+		kval_set(k, &d->dv, base);
 		return 0;
 	}
 	if ((v = o != NULL ? o->val : k->def) == NULL)
@@ -619,6 +643,12 @@ cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
 		}
 		v = own;
 	}
+	/* The same text as the last time: the same value. */
+	if (d != NULL && d->text[0] != '\0' && strcmp(d->text, v) == 0) {
+		kval_set(k, &d->tv, base);
+		cu_free(own);
+		return 0;
+	}
 	if ((rc = cfg_key_set(k, base, v, &e, &t)) == -1) {
 		cfg_kerr(ld, s, k->name, "%s", e);
 		cu_free(e);
@@ -627,6 +657,11 @@ cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
 		/* Deprecated; supervisor rewrites it as NONE + _syslog. */
 		ld_warn(ld, s->file, s->line, s->name, k->name, "%s=syslog is "
 		    "deprecated: use %.6s_syslog=true", k->name, k->name);
+	else if (d != NULL && t == NULL && *v != '\0' &&
+	    strlen(v) < sizeof(d->text) && kval_take(k, base, &kv)) {
+		d->tv = kv;
+		memcpy(d->text, v, strlen(v) + 1);
+	}
 	cfg_big_add(big, nbig, k->name, t);
 	cu_free(own);
 	return rc;

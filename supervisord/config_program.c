@@ -58,7 +58,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	const struct cfg_ktable	*kt = cfg_ktable("program");
 	struct cfg_program	 t, *p;
 	struct xctx		 x;
-	struct cu_kvl		 penv = { 0 }, merged = { 0 }, *pe = NULL;
+	struct cu_kvl		 penv = { 0 }, merged = { 0 };
 	char			*pname = NULL, *prog = NULL, *envs = NULL;
 	char			*v, *e, *name, *surl = NULL;
 	long long		 numprocs, start, i;
@@ -73,7 +73,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		return -1;
 	}
 	memset(&x, 0, sizeof(x));
-	x.env[0] = &ld->envx;
+	x.env = &ld->envx;
 	x.here = ld->here;
 	x.program_name = prog;
 	x.group_name = group;
@@ -144,7 +144,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		x.has_num = true;
 		x.process_num = i;
 		x.numprocs = numprocs;
-		x.env[1] = NULL;
+		x.penv = NULL;
 		cu_kvl_free(&penv);
 		if ((v = x_expand(&x, envs, &e)) == NULL) {
 			cfg_kerr(ld, s, "environment", "format string '%s' %s",
@@ -160,14 +160,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		}
 		cu_free(v);
 		/* %(ENV_X)s of the program's own environment. */
-		pe = cu_calloc(1, sizeof(*pe));
-		for (k = 0; k < penv.n; k++) {
-			char *n = cu_asprintf("ENV_%s", penv.k[k]);
-
-			cu_kvl_set(pe, n, penv.v[k]);
-			cu_free(n);
-		}
-		x.env[1] = pe;
+		x.penv = &penv;
 		p = cu_calloc(1, sizeof(*p));
 		*p = t;
 		p->big = NULL;
@@ -277,10 +270,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 			p->nenv = merged.n;
 			memset(&merged, 0, sizeof(merged));
 		}
-		cu_kvl_free(pe);
-		cu_free(pe);
-		pe = NULL;
-		x.env[1] = NULL;
+		x.penv = NULL;
 		if (rc == -1)
 			goto out;
 	}
@@ -309,10 +299,6 @@ out:
 	if (rc == -1) {
 		while (bg->n > first)
 			cfg_program_free(bg->p[--bg->n]);
-	}
-	if (pe != NULL) {
-		cu_kvl_free(pe);
-		cu_free(pe);
 	}
 	cu_kvl_free(&penv);
 	cu_kvl_free(&merged);

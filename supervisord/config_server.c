@@ -88,7 +88,7 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 {
 	const struct cfg_ktable	*t = cfg_ktable("supervisord");
 	const struct cfg_key	*k;
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct xctx	 x2 = x;
 	struct cu_kvl	 env = { 0 };
@@ -158,7 +158,7 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 static void
 ld_auth(struct ld *ld, struct ini_sect *s, char **user, char **pass)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, NULL, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, NULL, NULL, NULL, NULL,
 			    false, 0, 0 };
 	char		*u, *p;
 
@@ -215,7 +215,7 @@ ld_inet_address(const char *v, char **host, int *port)
 void
 ld_servers(struct ld *ld)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct xctx	 xe = x;
 	struct ini_sect	*s;
@@ -329,7 +329,7 @@ ld_servers(struct ld *ld)
 void
 ld_rpc(struct ld *ld)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, NULL, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, NULL, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct ini_sect	*s;
 	const char	*fk = "supervisor.rpcinterface_factory";
