@@ -466,7 +466,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!cu_has_prefix(s->name, "group:"))
+		if (s->kind != INI_GROUP)
 			continue;
 		cfg_warn_unknown(ld, s, "group");
 		if ((gname = ty_name(s->name + 6, &e)) == NULL) {
@@ -516,7 +516,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!cu_has_prefix(s->name, "program:"))
+		if (s->kind != INI_PROGRAM)
 			continue;
 		cfg_warn_unknown(ld, s, "program");
 		if (s->grouped)
@@ -536,14 +536,14 @@ ld_groups(struct ld *ld, struct groups *gs)
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!cu_has_prefix(s->name, "eventlistener:"))
+		if (s->kind != INI_LISTENER)
 			continue;
 		cfg_warn_unknown(ld, s, "eventlistener");
 		(void)ld_listener(ld, s, gs);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!cu_has_prefix(s->name, "fcgi-program:"))
+		if (s->kind != INI_FCGI)
 			continue;
 		cfg_warn_unknown(ld, s, "fcgi-program");
 		if (s->grouped)

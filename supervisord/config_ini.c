@@ -107,6 +107,10 @@ sect_new(const char *name, const char *file, int line, bool included)
 
 	s = cu_calloc(1, sizeof(*s));
 	s->name = cu_strdup(name);
+	s->kind = cu_has_prefix(name, "program:") ? INI_PROGRAM :
+	    cu_has_prefix(name, "group:") ? INI_GROUP :
+	    cu_has_prefix(name, "eventlistener:") ? INI_LISTENER :
+	    cu_has_prefix(name, "fcgi-program:") ? INI_FCGI : INI_OTHER;
 	s->file = file;		/* one of ini.files */
 	s->line = line;
 	s->included = included;
@@ -162,23 +166,32 @@ sect_add(struct ini_sect *s, char *key, size_t n)
 }
 
 /*
- * The option name k (taken) as the store keeps it: each name once, for
- * all the sections that have it (most of thousands of program sections
- * have the same few).
+ * The option name of n bytes at s, lowered as optionxform does ("[" before
+ * it if bracket), as the store keeps it: each name once, for all the
+ * sections that have it (most of thousands of program sections have the
+ * same few), made without a copy when it is kept already.
  */
 static char *
-key_intern(struct ini *ini, char *k)
+key_intern(struct ini *ini, const char *s, size_t n, bool bracket)
 {
-	char	**nk;
-	size_t	  i, j;
+	char	  buf[128], *k, **nk;
+	size_t	  len = n + bracket, i, j;
 
+	k = len < sizeof(buf) ? buf : cu_calloc(len + 1, 1);
+	k[0] = '[';
+	for (i = 0; i < n; i++)
+		k[bracket + i] = (char)tolower((unsigned char)s[i]);
+	k[len] = '\0';
 	if (ini->kcap > 0)
 		for (i = store_hash(k) & (ini->kcap - 1); ini->keys[i] != NULL;
 		    i = (i + 1) & (ini->kcap - 1))
 			if (strcmp(ini->keys[i], k) == 0) {
-				cu_free(k);
+				if (k != buf)
+					cu_free(k);
 				return ini->keys[i];
 			}
+	if (k == buf)
+		k = cu_strndup(buf, len);
 	if ((ini->nkeys + 1) * 2 > ini->kcap) {
 		nk = cu_calloc(ini->kcap == 0 ? 32 : ini->kcap * 2,
 		    sizeof(*nk));
@@ -529,8 +542,8 @@ rd_handle(void *user, const char *section, const char *name,
 	struct rd	*r = user;
 	struct ini_opt	*o;
 	char		*j, *v, *k;
-	const char	*d;
-	size_t		 len;
+	const char	*d, *kp;
+	size_t		 len, kn;
 
 	(void)section;		/* the reader's, whole: r->sect */
 	r->handled = true;
@@ -549,7 +562,8 @@ rd_handle(void *user, const char *section, const char *name,
 			r->handled = false;
 			return 1;
 		}
-		k = cu_strip(r->out, (size_t)(d - r->out));
+		kp = r->out;
+		kn = (size_t)(d - r->out);
 		v = cu_strip(d + 1, len - (size_t)(d - r->out) - 1);
 		goto opt;
 	}
@@ -557,7 +571,8 @@ rd_handle(void *user, const char *section, const char *name,
 	v = cu_strip(value, strlen(value));
 	if (r->kind == RD_CONT)
 		goto cont;
-	k = cu_strip(name, strlen(name));
+	kp = name;
+	kn = strlen(name);
 	goto opt;
 cont:
 	if ((o = sect_opt(r->sect, r->key)) != NULL) {
@@ -574,24 +589,24 @@ cont:
 	cu_free(v);
 	return 1;
 opt:
-	if (r->bracket) {
-		j = cu_asprintf("[%s", k);
-		cu_free(k);
-		k = j;
+	/* Python's str.strip() of the name. */
+	while (kn > 0 && cu_isspace((unsigned char)*kp)) {
+		kp++;
+		kn--;
 	}
-	if (*k == '\0') {
+	while (kn > 0 && cu_isspace((unsigned char)kp[kn - 1]))
+		kn--;
+	if (kn == 0 && !r->bracket) {
 		d = r->out + strcspn(r->out, "=:");
 		j = cu_strip(r->out, rd_cut(r->out, r->outlen));
 		ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
 		    "parse error: no key before '%c' in '%s'", *d, j);
 		cu_free(j);
-		cu_free(k);
 		cu_free(v);
 		r->optname = false;
 		return 1;
 	}
-	cu_lower(k);
-	k = key_intern(&r->ld->ini, k);
+	k = key_intern(&r->ld->ini, kp, kn, r->bracket);
 	o = sect_set_key(r->sect, k, v, r->file, r->lineno);
 	r->key = o->key;	/* the option's: it lives as long as the store */
 	store_mark_here(&r->ld->ini, r->sect, o);

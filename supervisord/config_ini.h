@@ -25,8 +25,18 @@ struct ini_opt {
 	bool		 dflt;		/* copied from [DEFAULT], expand_here */
 };
 
+/* What a section's name says it is, found once for the passes over all. */
+enum ini_kind {
+	INI_OTHER = 0,
+	INI_PROGRAM,		/* "program:x" */
+	INI_GROUP,		/* "group:x" */
+	INI_LISTENER,		/* "eventlistener:x" */
+	INI_FCGI		/* "fcgi-program:x" */
+};
+
 struct ini_sect {
 	char		*name;
+	enum ini_kind	 kind;
 	const char	*file;		/* where it was first seen: ini.files' */
 	int		 line;
 	bool		 included;	/* first seen in an included file */
