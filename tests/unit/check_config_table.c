@@ -311,6 +311,68 @@ START_TEST(test_default_as_written)
 END_TEST
 
 /*
+ * A key set alike in many sections is converted once (config_keys.c
+ * keeps the last text): each of three programs setting the same texts,
+ * and one setting them otherwise, reads as a program alone does.
+ */
+START_TEST(test_same_text_again)
+{
+	static const char *const sets[] = {
+	    "stopsignal=INT\nstartsecs=5\nstdout_logfile=NONE\n"
+	    "exitcodes=1,2\nautorestart=true\nstopwaitsecs=99999999999\n"
+	    "stdout_logfile_maxbytes=1KB\numask=077\n",
+	    "stopsignal=int\nstartsecs=05\nstdout_logfile=none\n"
+	    "exitcodes=2\nautorestart=TRUE\nstopwaitsecs=7\n"
+	    "stdout_logfile_maxbytes=1kb\numask=77\n",
+	};
+	const struct cfg_program *a, *b;
+	struct cfg	*all, *one[2];
+	char		 text[2048];
+	size_t		 i, k, n, m;
+
+	for (k = 0; k < 2; k++) {
+		snprintf(text, sizeof(text), "[supervisord]\n[program:p0]\n"
+		    "command=c\n%s", sets[k]);
+		one[k] = load(text);
+	}
+	for (k = 0; k < 2; k++) {
+		n = (size_t)snprintf(text, sizeof(text), "[supervisord]\n");
+		for (i = 0; i < 4; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "[program:p%zu]\ncommand=c\n%s", i,
+			    sets[i == 2 ? 1 - k : k]);
+		all = load(text);
+		ck_assert_uint_eq(all->nprograms, 4);
+		for (i = 0; i < 4; i++) {
+			a = all->programs[i];
+			b = one[(a->name[1] == '2') ? 1 - k : k]->programs[0];
+			/* Only the names differ: no spawn key. */
+			ck_assert_int_ne(cfg_program_diff(a, b), CFG_SPAWN);
+			ck_assert_int_eq(a->stopsignal, b->stopsignal);
+			ck_assert_int_eq(a->startsecs, b->startsecs);
+			ck_assert_int_eq(a->out.kind, b->out.kind);
+			ck_assert_uint_eq(a->nexitcodes, b->nexitcodes);
+			for (m = 0; m < a->nexitcodes; m++)
+				ck_assert_int_eq(a->exitcodes[m],
+				    b->exitcodes[m]);
+			ck_assert_int_eq(a->autorestart, b->autorestart);
+			ck_assert_int_eq(a->stopwaitsecs, b->stopwaitsecs);
+			ck_assert(a->out.maxbytes == b->out.maxbytes);
+			ck_assert_int_eq(a->umask, b->umask);
+			/* A clamped value keeps its text, each time. */
+			ck_assert_uint_eq(a->nbig, b->nbig);
+			for (m = 0; m < a->nbig; m++)
+				ck_assert_str_eq(a->big[m].text,
+				    b->big[m].text);
+		}
+		cfg_free(all);
+	}
+	cfg_free(one[0]);
+	cfg_free(one[1]);
+}
+END_TEST
+
+/*
  * --dump-config shows every program row that says how it is dumped, under
  * its name (or its json name), once per process: a key is one row.
  */
@@ -545,6 +607,7 @@ config_table_suite(void)
 	tcase_add_loop_test(tc, test_program_diff, 0,
 	    (int)(sizeof(diffs) / sizeof(diffs[0])));
 	tcase_add_test(tc, test_program_diff_covers);
+	tcase_add_test(tc, test_same_text_again);
 	tcase_add_loop_test(tc, test_default_as_written, 0,
 	    (int)cfg_ktable("program")->nown);
 	tcase_add_test(tc, test_dump_rows);
