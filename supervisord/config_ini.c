@@ -322,14 +322,66 @@ ld_warn(struct ld *ld, const char *file, int line, const char *sect,
  * - a comment after \x1c..\x1f, blanks to Python and not to inih;
  * - a line inih refused (no '=' or ':'): the handler did not run for it.
  */
+/* Where the first byte that is not UTF-8 is, or -1. */
+static long
+utf8_bad(const unsigned char *s, size_t n)
+{
+	size_t	i = 0, k, need;
+	unsigned c;
+
+	while (i < n) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			/* ASCII eight bytes at a time: most files are. */
+			while (i + 8 <= n) {
+				uint64_t	w;
+
+				memcpy(&w, s + i, 8);
+				if ((w & 0x8080808080808080ULL) != 0)
+					break;
+				i += 8;
+			}
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3;
+		else
+			return (long)i;
+		for (k = 1; k <= need; k++)
+			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
+				return (long)i;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) ||
+		    (c == 0xed && s[i + 1] > 0x9f) ||
+		    (c == 0xf0 && s[i + 1] < 0x90) ||
+		    (c == 0xf4 && s[i + 1] > 0x8f))
+			return (long)i;
+		i += need + 1;
+	}
+	return -1;
+}
+
 enum rd_kind { RD_SKIP, RD_HEADER, RD_CONT, RD_OPTLINE };
 
 struct rd {
 	struct ld	*ld;
 	const char	*file;		/* as opened */
 	bool		 included;
-	const char	*buf;
-	size_t		 len, pos;
+	/*
+	 * The file is read a piece at a time into buf (ld->rbuf): len bytes
+	 * from the file's offset off, the lines before pos taken, the first
+	 * checked of them found UTF-8 without a NUL (what a line is taken
+	 * from).  fd -1: all of it is in buf, checked.
+	 */
+	int		 fd;
+	char		*buf;
+	size_t		 len, pos, checked, off;
+	bool		 bad;		/* a check failed: read it whole */
+	bool		 rerr;		/* a read failed */
 	int		 lineno;	/* of the line inih is reading */
 	struct ini_sect	*sect;		/* ConfigParser's cursect */
 	bool		 optname;	/* an option may be continued */
@@ -411,31 +463,124 @@ rd_section(struct rd *r, const char *hdr)
 	r->optname = false;
 }
 
+#ifndef RD_PIECE		/* tests build with a small one */
+#define RD_PIECE	65536	/* read at a time */
+#endif
+
+/*
+ * Where the bytes of buf checked so far may end: before a UTF-8 sequence
+ * that the next read completes.
+ */
+static size_t
+rd_complete(const unsigned char *b, size_t from, size_t len)
+{
+	size_t	i, need;
+
+	for (i = len; i > from && len - i < 4; i--) {
+		if ((b[i - 1] & 0xc0) == 0x80)
+			continue;		/* a continuation byte */
+		need = b[i - 1] >= 0xf0 ? 4 : b[i - 1] >= 0xe0 ? 3 :
+		    b[i - 1] >= 0xc0 ? 2 : 1;
+		return len - (i - 1) < need ? i - 1 : len;
+	}
+	return len;
+}
+
+/*
+ * Read more of the file into buf, dropping the lines taken, and check
+ * what came as rd_whole checks a whole file (a byte order mark, a byte
+ * that is not UTF-8, a NUL): those the whole file's check then reports.
+ * False at the end of the file, or when a check or the read failed.
+ */
+static bool
+rd_more(struct rd *r)
+{
+	struct ld	*ld = r->ld;
+	ssize_t		 n;
+	size_t		 end;
+
+	if (r->fd == -1)
+		return false;
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->checked -= r->pos;
+		r->off += r->pos;
+		r->pos = 0;
+	}
+	/* A line longer than buf: room for more of it. */
+	if (ld->rcap < r->len + RD_PIECE / 2) {
+		ld->rcap = ld->rcap < RD_PIECE ? RD_PIECE : ld->rcap * 2;
+		ld->rbuf = cu_realloc(ld->rbuf, ld->rcap, 1);
+		r->buf = ld->rbuf;
+	}
+	while ((n = read(r->fd, r->buf + r->len, ld->rcap - r->len)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n == -1) {
+		r->rerr = true;
+		r->fd = -1;
+		return false;
+	}
+	r->len += (size_t)n;
+	end = n == 0 ? r->len : rd_complete((unsigned char *)r->buf,
+	    r->checked, r->len);
+	if ((r->off == 0 && r->checked < 3 && r->len >= 3 &&
+	    memcmp(r->buf, "\xef\xbb\xbf", 3) == 0) ||
+	    utf8_bad((unsigned char *)r->buf + r->checked,
+	    end - r->checked) != -1 ||
+	    memchr(r->buf + r->checked, '\0', end - r->checked) != NULL) {
+		r->bad = true;
+		r->fd = -1;
+		return false;
+	}
+	r->checked = end;
+	if (n == 0) {
+		r->fd = -1;
+		return false;
+	}
+	return true;
+}
+
 /* Take the next physical line and decide what inih is to see of it. */
 static bool
 rd_line(struct rd *r)
 {
-	const char	*line, *rb, *nl, *cr;
+	const char	*line, *rb, *nl, *cr, *end;
 	size_t		 n, e, ind, cut;
 	char		*hdr;
 
 	rd_done(r);
 	r->kind = RD_SKIP;
 	r->handled = r->bracket = r->space = false;
-	if (r->stop || r->pos >= r->len)
+	if (r->stop)
 		return false;
-	line = r->buf + r->pos;
-	/* The line ends at "\n", "\r\n" or a lone "\r" (universal newlines). */
-	if ((nl = memchr(line, '\n', r->len - r->pos)) == NULL)
-		nl = r->buf + r->len;
-	if ((cr = memchr(line, '\r', (size_t)(nl - line))) != NULL)
-		nl = cr;
+	/*
+	 * The line ends at "\n", "\r\n" or a lone "\r" (universal
+	 * newlines), among the bytes checked; at a "\r" last of them, or
+	 * none, the next read says where, or that the file ends there.
+	 */
+	for (;;) {
+		line = r->buf + r->pos;
+		end = r->buf + r->checked;
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		if ((cr = memchr(line, '\r', (size_t)(nl - line))) != NULL)
+			nl = cr;
+		if ((nl < end && (*nl == '\n' || nl + 1 < end)) ||
+		    (r->fd == -1 && !r->bad && !r->rerr))
+			break;
+		if (!rd_more(r) && (r->bad || r->rerr))
+			return false;
+	}
+	if (r->pos >= r->checked)
+		return false;
 	e = (size_t)(nl - r->buf);
 	n = e - r->pos;
-	if (e < r->len && r->buf[e] == '\r' && e + 1 < r->len &&
+	if (e < r->checked && r->buf[e] == '\r' && e + 1 < r->checked &&
 	    r->buf[e + 1] == '\n')
 		e++;
-	r->pos = e < r->len ? e + 1 : e;
+	r->pos = e < r->checked ? e + 1 : e;
 	r->lineno++;
 	for (ind = 0; ind < n && cu_isspace((unsigned char)line[ind]); ind++)
 		;
@@ -678,49 +823,6 @@ inih_setup(void)
 #endif
 }
 
-/* Where the first byte that is not UTF-8 is, or -1. */
-static long
-utf8_bad(const unsigned char *s, size_t n)
-{
-	size_t	i = 0, k, need;
-	unsigned c;
-
-	while (i < n) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			/* ASCII eight bytes at a time: most files are. */
-			while (i + 8 <= n) {
-				uint64_t	w;
-
-				memcpy(&w, s + i, 8);
-				if ((w & 0x8080808080808080ULL) != 0)
-					break;
-				i += 8;
-			}
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3;
-		else
-			return (long)i;
-		for (k = 1; k <= need; k++)
-			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
-				return (long)i;
-		if ((c == 0xe0 && s[i + 1] < 0xa0) ||
-		    (c == 0xed && s[i + 1] > 0x9f) ||
-		    (c == 0xf0 && s[i + 1] < 0x90) ||
-		    (c == 0xf4 && s[i + 1] > 0x8f))
-			return (long)i;
-		i += need + 1;
-	}
-	return -1;
-}
-
 static int
 line_of(const char *buf, size_t off)
 {
@@ -830,9 +932,28 @@ read_whole(const char *path, char **bufp, size_t *capp, size_t *lenp)
 	return *bufp;
 }
 
-/* Read one file into the store.  -1 if it could not be read at all. */
-int
-rd_file(struct ld *ld, const char *file, bool included)
+/*
+ * Parse what r reads into the store, as file (one of ini.files); inih's
+ * result.  The caller checks r->oom and the result for out of memory.
+ */
+static int
+rd_parse(struct ld *ld, struct rd *r, const char *file, bool included)
+{
+	r->outpos = 1;		/* rd_reader takes a line first */
+	r->ld = ld;
+	r->file = file;
+	r->included = included;
+	inih_setup();
+	return ini_parse_stream(rd_reader, r, rd_handler, r);
+}
+
+/*
+ * rd_file's way for what is not a regular file, and where a piece read
+ * failed a check: the file read whole, checked, then parsed (name: its
+ * entry in ini.files).  -1 if it could not be read at all.
+ */
+static int
+rd_whole(struct ld *ld, const char *path, const char *name, bool included)
 {
 	struct rd	 r;
 	char		*buf;
@@ -840,38 +961,30 @@ rd_file(struct ld *ld, const char *file, bool included)
 	long		 bad;
 	int		 rc;
 
-	if ((buf = read_whole(file, &ld->rbuf, &ld->rcap, &len)) == NULL)
+	if ((buf = read_whole(path, &ld->rbuf, &ld->rcap, &len)) == NULL)
 		return -1;
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-		ld_err(ld, file, 1, NULL, NULL, "the file starts with a UTF-8 "
+		ld_err(ld, path, 1, NULL, NULL, "the file starts with a UTF-8 "
 		    "byte order mark, which supervisor rejects: remove it");
 		return 0;
 	}
 	if ((bad = utf8_bad((unsigned char *)buf, len)) != -1) {
-		ld_err(ld, file, line_of(buf, (size_t)bad), NULL, NULL,
+		ld_err(ld, path, line_of(buf, (size_t)bad), NULL, NULL,
 		    "byte 0x%02x is not UTF-8: supervisor reads configuration "
 		    "files as UTF-8", (unsigned char)buf[bad]);
 		return 0;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		ld_err(ld, file, line_of(buf,
+		ld_err(ld, path, line_of(buf,
 		    (size_t)((char *)memchr(buf, '\0', len) - buf)), NULL,
 		    NULL, "a NUL byte in the file");
 		return 0;
 	}
-	/* The options read keep the file's name: one copy for them all. */
-	ld->ini.files = cu_realloc(ld->ini.files, ld->ini.nfiles + 1,
-	    sizeof(*ld->ini.files));
-	ld->ini.files[ld->ini.nfiles++] = cu_strdup(file);
 	memset(&r, 0, sizeof(r));
-	r.outpos = 1;		/* rd_reader takes a line first */
-	r.ld = ld;
-	r.file = ld->ini.files[ld->ini.nfiles - 1];
-	r.included = included;
+	r.fd = -1;
 	r.buf = buf;
-	r.len = len;
-	inih_setup();
-	rc = ini_parse_stream(rd_reader, &r, rd_handler, &r);
+	r.len = r.checked = len;
+	rc = rd_parse(ld, &r, name, included);
 	if (r.oom)
 		cu_oom();
 	rd_done(&r);
@@ -879,4 +992,80 @@ rd_file(struct ld *ld, const char *file, bool included)
 	if (rc == -2)
 		cu_oom();
 	return 0;
+}
+
+/* Drop the messages of m from its n0th on (a caller's are the heap's). */
+static void
+msgs_cut(struct ld *ld, struct cfg_msgs *m, size_t n0)
+{
+	while (m->n > n0) {
+		if (m == ld->caller)
+			free(m->v[--m->n]);
+		else
+			cu_free(m->v[--m->n]);
+	}
+}
+
+/*
+ * Read one file into the store.  -1 if it could not be read at all.
+ * A regular file is read a piece at a time as it is parsed, so that a
+ * load takes no buffer the size of its largest file, fresh memory at
+ * each reload: should a piece fail the checks a whole file gets (a
+ * rare mistake), what the pieces before gave is reported no more and
+ * the file is read again whole, to report it as ever.
+ */
+int
+rd_file(struct ld *ld, const char *file, bool included)
+{
+	struct stat	 sb;
+	struct rd	 r;
+	const char	*name;
+	size_t		 nerrs, nwarns;
+	int		 fd, rc, nerr;
+
+	/* The options read keep the file's name: one copy for them all. */
+	ld->ini.files = cu_realloc(ld->ini.files, ld->ini.nfiles + 1,
+	    sizeof(*ld->ini.files));
+	ld->ini.files[ld->ini.nfiles++] = cu_strdup(file);
+	name = ld->ini.files[ld->ini.nfiles - 1];
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	/* read(2) of a directory fails with EISDIR: say so at once. */
+	if (fstat(fd, &sb) == -1 || S_ISDIR(sb.st_mode)) {
+		(void)close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		(void)close(fd);
+		return rd_whole(ld, file, name, included);
+	}
+	nerrs = ld->errs->n;
+	nwarns = ld->warns.n;
+	nerr = ld->nerr;
+	memset(&r, 0, sizeof(r));
+	r.fd = fd;
+	r.buf = ld->rbuf;
+	rc = rd_parse(ld, &r, name, included);
+	/* Parsing stopped early (no section header): the rest is checked. */
+	while (!r.oom && r.fd != -1) {
+		r.pos = r.checked;
+		(void)rd_more(&r);
+	}
+	(void)close(fd);
+	if (r.oom)
+		cu_oom();
+	rd_done(&r);
+	if (rc == -2)
+		cu_oom();
+	if (!r.bad && !r.rerr)
+		return 0;
+	msgs_cut(ld, ld->errs, nerrs);
+	msgs_cut(ld, &ld->warns, nwarns);
+	ld->nerr = nerr;
+	if (r.rerr) {
+		errno = EIO;
+		return -1;
+	}
+	return rd_whole(ld, file, name, included);
 }
