@@ -170,7 +170,8 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		bg->p = cu_realloc(bg->p, bg->n + 1, sizeof(*bg->p));
 		bg->p[bg->n++] = p;
 		if (bg->kept != NULL) {
-			bg->kept = cu_realloc(bg->kept, bg->n, sizeof(*bg->kept));
+			bg->kept = cu_realloc(bg->kept, bg->n,
+			    sizeof(*bg->kept));
 			bg->kept[bg->n - 1] = NULL;
 		}
 		for (k = 0; k < t.nbig; k++)
