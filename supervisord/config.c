@@ -122,9 +122,8 @@ ld_expand_here(struct ld *ld, const char *here)
 			s = ld->ini.s[i];
 			if (sect_opt(s, d->o[k].key) != NULL)
 				continue;
-			sect_set(s, d->o[k].key, here_sub(d->o[k].val, here),
-			    d->o[k].file, d->o[k].line);
-			o = sect_opt(s, d->o[k].key);
+			o = sect_set(s, d->o[k].key, here_sub(d->o[k].val,
+			    here), d->o[k].file, d->o[k].line);
 			o->dflt = true;
 			store_mark_here(&ld->ini, s, o);
 		}
@@ -161,7 +160,7 @@ ld_glob_names(glob_t *gl, size_t *n)
 static int
 ld_include(struct ld *ld, const char *path)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL,
 			    ld->host, false, 0, 0 };
 	struct ini_sect	*inc;
 	const struct ini_opt *o;
@@ -337,15 +336,50 @@ ld_fini(struct ld *ld)
 	return ld->nerr > 0 ? NULL : ld->c;
 }
 
+/* The groups into c, with their processes in start order. */
+static void
+ld_flatten(struct cfg *c, const struct groups *gs)
+{
+	size_t	i, k;
+	bool	kept = false;
+
+	for (i = 0; i < gs->n; i++) {
+		c->nprograms += gs->g[i].n;
+		kept |= gs->g[i].kept != NULL;
+	}
+	c->programs = cu_calloc(c->nprograms, sizeof(*c->programs));
+	if (kept)
+		c->kept = cu_calloc(c->nprograms, sizeof(*c->kept));
+	c->groups = cu_calloc(gs->n, sizeof(*c->groups));
+	c->nprograms = 0;
+	for (i = 0; i < gs->n; i++) {
+		c->groups[i] = gs->g[i].g;
+		c->groups[i].first = c->nprograms;
+		c->groups[i].n = gs->g[i].n;
+		for (k = 0; k < gs->g[i].n; k++) {
+			if (gs->g[i].kept != NULL)
+				c->kept[c->nprograms] = gs->g[i].kept[k];
+			c->programs[c->nprograms++] = gs->g[i].p[k];
+		}
+	}
+	c->ngroups = gs->n;
+}
+
 struct cfg *
 cfg_load(const char *path, struct cfg_msgs *errors)
+{
+	return cfg_load_keep(path, NULL, errors);
+}
+
+struct cfg *
+cfg_load_keep(const char *path, const struct cfg_keep *keep,
+    struct cfg_msgs *errors)
 {
 	struct cu_arena	*a;
 	struct ld	 ld;
 	struct cfg	*c;
 	struct groups	 gs = { 0 };
 	struct ini_sect	*sd;
-	size_t		 i, k;
 	jmp_buf		 jb;
 
 	if ((a = cu_arena_new()) == NULL)
@@ -355,6 +389,7 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 	cu_oom_catch(&jb);
 	(void)cu_arena_use(a);
 	ld_init(&ld, path, errors);
+	ld.keep = keep;
 	c = ld.c;
 	sd_defaults(&c->sd);
 	if (ld_read(&ld, path) == -1)
@@ -373,20 +408,7 @@ cfg_load(const char *path, struct cfg_msgs *errors)
 	ld_servers(&ld);
 	ld_ignored(&ld);
 
-	/* Flatten the groups into start order. */
-	for (i = 0; i < gs.n; i++)
-		c->nprograms += gs.g[i].n;
-	c->programs = cu_calloc(c->nprograms, sizeof(*c->programs));
-	c->groups = cu_calloc(gs.n, sizeof(*c->groups));
-	c->nprograms = 0;
-	for (i = 0; i < gs.n; i++) {
-		c->groups[i] = gs.g[i].g;
-		c->groups[i].first = c->nprograms;
-		c->groups[i].n = gs.g[i].n;
-		for (k = 0; k < gs.g[i].n; k++)
-			c->programs[c->nprograms++] = gs.g[i].p[k];
-	}
-	c->ngroups = gs.n;
+	ld_flatten(c, &gs);
 done:
 	if ((c = ld_fini(&ld)) == NULL)
 		return ld_fail(a, errors, false);
@@ -406,7 +428,7 @@ static char *
 ctl_get(struct ld *ld, struct ini_sect *s, const char *key, bool must,
     bool expand)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL,
 			    NULL, false, 0, 0 };
 	char		*v;
 	int		 nerr = ld->nerr;

@@ -16,7 +16,8 @@
 
 /*
  * The structs (config_defs.h), and the functions below cfg_load that are
- * public too: cfg_free, cfg_program_free, cfg_ctl_free, cfg_msgs_free,
+ * public too: cfg_free, cfg_program_free, cfg_program_dup, cfg_ctl_free,
+ * cfg_msgs_free,
  * cfg_big (config_mem.h), cfg_program_diff (config_diff.h), cfg_dump_json
  * (config_json.h).  The modules of the reader include those, never this.
  */
@@ -33,6 +34,17 @@
  * process environment (%(ENV_X)s) and the host name.
  */
 struct cfg *cfg_load(const char *path, struct cfg_msgs *errors);
+
+/*
+ * cfg_load for a reload (keep NULL: cfg_load): a process whose stanza is
+ * the same (cfg_program_diff: CFG_SAME) as the one keep finds is not
+ * copied out of the load, programs[i] is NULL and kept[i] that stanza,
+ * so that a reload that changes one program of thousands allocates for
+ * one.  Listeners and FastCGI programs, whose groups decide too, are
+ * always copied.
+ */
+struct cfg *cfg_load_keep(const char *path, const struct cfg_keep *keep,
+	    struct cfg_msgs *errors);
 
 /*
  * Apply a command-line option of supervisord to [supervisord] with the

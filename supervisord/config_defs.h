@@ -128,6 +128,14 @@ struct cfg_program {
 
 	struct cfg_bignum *big;		/* values clamped above */
 	size_t		 nbig;
+
+	/*
+	 * A copy made by cfg_load is one block of blocklen bytes: the
+	 * struct, then its arrays and strings, which cfg_program_free does
+	 * not free one by one.  0: each is a block of its own (a stanza
+	 * built by hand), as is a field set anew after the copy.
+	 */
+	size_t		 blocklen;
 };
 
 /* A group, as supervisor orders them; its processes are programs[first..]. */
@@ -189,6 +197,12 @@ struct cfg {
 	struct cfg_supervisord sd;
 	struct cfg_program **programs;	/* every process, in start order */
 	size_t		 nprograms;
+	/*
+	 * cfg_load_keep's: where programs[i] is NULL, the running stanza
+	 * it is the same as (not owned), which the load did not copy; NULL
+	 * when every process was copied (cfg_load).
+	 */
+	const struct cfg_program **kept;
 	struct cfg_group *groups;
 	size_t		 ngroups;
 	char		*unix_socket;	/* [unix_http_server] file=, or NULL */
@@ -219,6 +233,16 @@ struct cfg_ctl {
 	char		*unix_file;
 	char		*unix_username;
 	char		*unix_password;
+};
+
+/*
+ * What a reload has running (cfg_load_keep): find returns the stanza the
+ * daemon runs for (group, name) that a new one may stand in for, or NULL.
+ */
+struct cfg_keep {
+	const struct cfg_program *(*find)(void *arg, const char *group,
+		    const char *name);
+	void	*arg;
 };
 
 /* How two processes of the same name differ. */

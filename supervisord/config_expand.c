@@ -36,14 +36,13 @@ x_lookup(const struct xctx *x, const char *name, const char **s,
     long long *i)
 {
 	const char	*v;
-	int		 k;
 
 	if (strncmp(name, "ENV_", 4) == 0) {
-		for (k = 1; k >= 0; k--)
-			if ((v = cu_kvl_get(x->env[k], name)) != NULL) {
-				*s = v;
-				return 1;
-			}
+		if ((v = cu_kvl_get(x->penv, name + 4)) != NULL ||
+		    (v = cu_kvl_get(x->env, name)) != NULL) {
+			*s = v;
+			return 1;
+		}
 		return 0;
 	}
 	if (strcmp(name, "here") == 0 && x->here != NULL)

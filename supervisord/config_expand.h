@@ -14,7 +14,9 @@
 #include "supervisord/config_util.h"
 
 struct xctx {
-	const struct cu_kvl *env[2];	/* ENV_X names; the later one wins */
+	const struct cu_kvl *env;	/* ENV_X names: the environment */
+	const struct cu_kvl *penv;	/* X names, before env: a program's
+					   environment=, or NULL */
 	const char	*here;
 	const char	*program_name;
 	const char	*group_name;

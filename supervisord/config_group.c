@@ -135,7 +135,7 @@ static const struct { const char *name, *cls; } event_types[] = {
 static int
 ld_listener(struct ld *ld, struct ini_sect *s, struct groups *gs)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct bgroup	*b;
 	const char	*name = strchr(s->name, ':') + 1;
@@ -223,7 +223,7 @@ static int
 ld_fcgi_socket(struct ld *ld, struct ini_sect *s, const char *name,
     struct cfg_group *g, char **bm)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	char		*v, *e, *path;
 	long long	 n;
@@ -380,7 +380,7 @@ procs_socket(struct bgroup *b, size_t first, const struct cfg_group *g)
 static int
 ld_fcgi(struct ld *ld, struct ini_sect *s, struct groups *gs)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct cfg_group sg;
 	struct bgroup	*b;
@@ -453,17 +453,20 @@ ld_grouped_fcgi(struct ld *ld, struct ini_sect *s, const char *gname,
 void
 ld_groups(struct ld *ld, struct groups *gs)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
-	struct ini_sect	*s, *ps, *fs, **excl = NULL;
+	struct ini_sect	*s, *ps, *fs;
 	struct bgroup	*b;
 	char		*gname, *v, *e, **progs, *sn, *bp;
-	size_t		 i, j, nprogs, nexcl = 0;
+	size_t		 i, j, nprogs;
 	int		 prio;
+
+	/* At most a group per section: room for all, grown no more. */
+	gs->g = cu_realloc(gs->g, ld->ini.n + 1, sizeof(*gs->g));
 
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!cu_has_prefix(s->name, "group:"))
+		if (s->kind != INI_GROUP)
 			continue;
 		cfg_warn_unknown(ld, s, "group");
 		if ((gname = ty_name(s->name + 6, &e)) == NULL) {
@@ -501,8 +504,7 @@ ld_groups(struct ld *ld, struct groups *gs)
 				continue;
 			}
 			ps = ps != NULL ? ps : fs;
-			excl = cu_realloc(excl, nexcl + 1, sizeof(*excl));
-			excl[nexcl++] = ps;
+			ps->grouped = true;
 			if (ps == fs)
 				ld_grouped_fcgi(ld, ps, gname, b);
 			else
@@ -514,12 +516,10 @@ ld_groups(struct ld *ld, struct groups *gs)
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!cu_has_prefix(s->name, "program:"))
+		if (s->kind != INI_PROGRAM)
 			continue;
 		cfg_warn_unknown(ld, s, "program");
-		for (j = 0; j < nexcl && excl[j] != s; j++)
-			;
-		if (j < nexcl)
+		if (s->grouped)
 			continue;
 		if ((gname = ty_name(s->name + 8, &e)) == NULL) {
 			cfg_kerr(ld, s, NULL, "%s", e);
@@ -536,23 +536,20 @@ ld_groups(struct ld *ld, struct groups *gs)
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!cu_has_prefix(s->name, "eventlistener:"))
+		if (s->kind != INI_LISTENER)
 			continue;
 		cfg_warn_unknown(ld, s, "eventlistener");
 		(void)ld_listener(ld, s, gs);
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!cu_has_prefix(s->name, "fcgi-program:"))
+		if (s->kind != INI_FCGI)
 			continue;
 		cfg_warn_unknown(ld, s, "fcgi-program");
-		for (j = 0; j < nexcl && excl[j] != s; j++)
-			;
-		if (j < nexcl)
+		if (s->grouped)
 			continue;
 		(void)ld_fcgi(ld, s, gs);
 	}
-	cu_free(excl);
 	if (gs->n > 1)
 		qsort(gs->g, gs->n, sizeof(*gs->g), bgroup_cmp);
 }

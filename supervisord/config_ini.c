@@ -1,6 +1,6 @@
 /*
- * config_ini: the section store (what ConfigParser keeps), the loader's
- * messages, and the reader that fills the store from one file through inih.
+ * config_ini: the reader that fills the section store (config_store) from
+ * one file through inih.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -27,219 +27,76 @@
 
 #include "supervisord/config_defs.h"
 #include "supervisord/config_util.h"
+#include "supervisord/config_store.h"
 #include "supervisord/config_ini.h"
 
-/* The section store: what ConfigParser keeps. */
-
-static size_t
-store_hash(const char *name)
+/* Where the first byte that is not UTF-8 is, or -1. */
+static long
+utf8_bad(const unsigned char *s, size_t n)
 {
-	size_t	h = 2166136261u;
+	size_t	i = 0, k, need;
+	unsigned c;
 
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
-}
+	while (i < n) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			/* ASCII eight bytes at a time: most files are. */
+			while (i + 8 <= n) {
+				uint64_t	w;
 
-struct ini_sect *
-store_find(const struct ini *ini, const char *name)
-{
-	size_t	i;
-
-	if (ini->hcap == 0)
-		return NULL;
-	for (i = store_hash(name) & (ini->hcap - 1); ini->hash[i] != NULL;
-	    i = (i + 1) & (ini->hcap - 1))
-		if (strcmp(ini->hash[i]->name, name) == 0)
-			return ini->hash[i];
-	return NULL;
-}
-
-/* Append s, whose name is not yet in ini. */
-static void
-store_add(struct ini *ini, struct ini_sect *s)
-{
-	size_t	i, k;
-
-	ini->s = cu_realloc(ini->s, ini->n + 1, sizeof(*ini->s));
-	ini->s[ini->n++] = s;
-	if (ini->n * 2 > ini->hcap) {
-		cu_free(ini->hash);
-		ini->hcap = ini->hcap == 0 ? 64 : ini->hcap * 2;
-		ini->hash = cu_calloc(ini->hcap, sizeof(*ini->hash));
-		for (k = 0; k < ini->n; k++) {
-			for (i = store_hash(ini->s[k]->name) & (ini->hcap - 1);
-			    ini->hash[i] != NULL; i = (i + 1) & (ini->hcap - 1))
-				;
-			ini->hash[i] = ini->s[k];
+				memcpy(&w, s + i, 8);
+				if ((w & 0x8080808080808080ULL) != 0)
+					break;
+				i += 8;
+			}
+			continue;
 		}
-		return;
+		if (c >= 0xc2 && c <= 0xdf)
+			need = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			need = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			need = 3;
+		else
+			return (long)i;
+		for (k = 1; k <= need; k++)
+			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
+				return (long)i;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) ||
+		    (c == 0xed && s[i + 1] > 0x9f) ||
+		    (c == 0xf0 && s[i + 1] < 0x90) ||
+		    (c == 0xf4 && s[i + 1] > 0x8f))
+			return (long)i;
+		i += need + 1;
 	}
-	for (i = store_hash(s->name) & (ini->hcap - 1); ini->hash[i] != NULL;
-	    i = (i + 1) & (ini->hcap - 1))
-		;
-	ini->hash[i] = s;
+	return -1;
 }
 
-/* Note that o, an option of s just set or extended, may hold %(here)s. */
-void
-store_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o)
-{
-	if (strstr(o->val, "%(here)s") == NULL)
-		return;
-	o->here = true;
-	if (!s->pend) {
-		s->pend = true;
-		/* Room for 8, then doubled at each power of 2. */
-		if (ini->npend == 0 || (ini->npend >= 8 &&
-		    (ini->npend & (ini->npend - 1)) == 0))
-			ini->pend = cu_realloc(ini->pend, ini->npend == 0 ? 8 :
-			    ini->npend * 2, sizeof(*ini->pend));
-		ini->pend[ini->npend++] = s;
-	}
-}
-
-static struct ini_sect *
-sect_new(const char *name, const char *file, int line, bool included)
-{
-	struct ini_sect	*s;
-
-	s = cu_calloc(1, sizeof(*s));
-	s->name = cu_strdup(name);
-	s->file = cu_strdup(file);
-	s->line = line;
-	s->included = included;
-	return s;
-}
-
-struct ini_opt *
-sect_opt(const struct ini_sect *s, const char *key)
-{
-	size_t	i, n;
-
-	if (s == NULL)
-		return NULL;
-	/* The length first: this runs for every key of every program. */
-	n = strlen(key);
-	for (i = 0; i < s->n; i++)
-		if (s->o[i].klen == n && s->o[i].key[0] == key[0] &&
-		    memcmp(s->o[i].key, key, n) == 0)
-			return &s->o[i];
-	return NULL;
-}
-
-void
-sect_set(struct ini_sect *s, const char *key, char *val, const char *file,
-    int line)
-{
-	struct ini_opt	*o;
-
-	if ((o = sect_opt(s, key)) == NULL) {
-		/* Room for 8, then doubled at each power of 2. */
-		if (s->n == 0 || (s->n >= 8 && (s->n & (s->n - 1)) == 0))
-			s->o = cu_realloc(s->o, s->n == 0 ? 8 : s->n * 2,
-			    sizeof(*s->o));
-		o = &s->o[s->n++];
-		o->key = cu_strdup(key);
-		o->klen = strlen(key);
-		o->here = false;
-	} else
-		cu_free(o->val);
-	o->val = val;		/* moved: the option owns it now */
-	o->dflt = false;
-	o->file = file;
-	o->line = line;
-}
-
-/* Loader state and messages. */
-
-/*
- * Append "FILE:LINE: [SECTION] KEY: message" to m: to the caller's errors
- * a heap copy, which outlives the load's arena; to another list (the
- * warnings) the arena's.
- */
-void
-ld_msg(struct ld *ld, struct cfg_msgs *m, const char *file, int line,
-    const char *sect, const char *key, const char *fmt, va_list ap)
-{
-	char	*msg, *s;
-
-	msg = cu_vasprintf(fmt, ap);
-	/* Line 0: about the whole file (unreadable, a directory). */
-	if (line == 0 && sect == NULL)
-		s = cu_asprintf("%s: %s", file, msg);
-	else if (sect != NULL && key != NULL)
-		s = cu_asprintf("%s:%d: [%s] %s: %s", file, line, sect, key,
-		    msg);
-	else if (sect != NULL)
-		s = cu_asprintf("%s:%d: [%s] %s", file, line, sect, msg);
-	else
-		s = cu_asprintf("%s:%d: %s", file, line, msg);
-	cu_free(msg);
-	if (m != ld->caller)
-		cu_msgs_add(m, s);
-	else {
-		cu_msgs_add_heap(m, s);
-		cu_free(s);
-	}
-}
-
-void
-ld_err(struct ld *ld, const char *file, int line, const char *sect,
-    const char *key, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	ld_msg(ld, ld->errs, file, line, sect, key, fmt, ap);
-	va_end(ap);
-	ld->nerr++;
-}
-
-void
-ld_warn(struct ld *ld, const char *file, int line, const char *sect,
-    const char *key, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	ld_msg(ld, &ld->warns, file, line, sect, key, fmt, ap);
-	va_end(ap);
-}
-
-/*
- * The reader.  inih reads each file: ini_parse_stream splits sections,
- * names, values, inline comments and continuation lines, and rd_handler
- * stores what it hands over.  Where ConfigParser's grammar differs from
- * inih's, rd_reader, which feeds inih one physical line at a time
- * (Python's universal newlines), records what the handler needs and
- * shapes the line so that inih decides as ConfigParser does:
- * - the line number (Debian's inih has no INI_HANDLER_LINENO);
- * - indentation: ConfigParser continues a value only on a line indented
- *   deeper than its key, inih on any indented line; the reader removes
- *   the indentation and gives one space back to a continuation line;
- * - blank lines inside a value, which ConfigParser keeps and inih drops;
- * - a section header: ended by its last ']' (inih: the first), whole
- *   (inih cuts names at 49 bytes), "[x=1" an option line; the reader
- *   opens the section itself, as inih calls no handler for a header;
- * - a comment after \x1c..\x1f, blanks to Python and not to inih;
- * - a line inih refused (no '=' or ':'): the handler did not run for it.
- */
 enum rd_kind { RD_SKIP, RD_HEADER, RD_CONT, RD_OPTLINE };
 
 struct rd {
 	struct ld	*ld;
 	const char	*file;		/* as opened */
 	bool		 included;
-	const char	*buf;
-	size_t		 len, pos;
+	/*
+	 * The file is read a piece at a time into buf (ld->rbuf): len bytes
+	 * from the file's offset off, the lines before pos taken, the first
+	 * checked of them found UTF-8 without a NUL (what a line is taken
+	 * from).  fd -1: all of it is in buf, checked.
+	 */
+	int		 fd;
+	char		*buf;
+	size_t		 len, pos, checked, off;
+	bool		 bad;		/* a check failed: read it whole */
+	bool		 rerr;		/* a read failed */
 	int		 lineno;	/* of the line inih is reading */
 	struct ini_sect	*sect;		/* ConfigParser's cursect */
 	bool		 optname;	/* an option may be continued */
 	size_t		 indent;	/* indent_level */
 	int		 blanks;	/* empty lines since, inside a value */
 	bool		 stop;		/* MissingSectionHeaderError */
-	char		*key;		/* the option's, while it lasts */
+	const char	*key;		/* the option's, while it lasts */
 	enum rd_kind	 kind;		/* of the line inih is reading */
 	bool		 handled;	/* the handler ran for it */
 	bool		 bracket;	/* "[x=1": inih gets "x=1" */
@@ -252,16 +109,30 @@ struct rd {
 #endif
 };
 
-/* Where ConfigParser's inline comment starts in line, or n. */
+/*
+ * Where ConfigParser's inline comment starts in line, or n: the first ';'
+ * or '#' at the start or after a blank.  memchr finds the candidates:
+ * most lines have none, and a byte at a time was a tenth of reading.
+ */
 static size_t
 rd_cut(const char *line, size_t n)
 {
-	size_t	i;
+	const char	*sc, *hs, *c;
+	size_t		 from = 0, i;
 
-	for (i = 0; i < n; i++)
-		if ((line[i] == ';' || line[i] == '#') &&
-		    (i == 0 || cu_isspace((unsigned char)line[i - 1])))
+	sc = memchr(line, ';', n);
+	hs = memchr(line, '#', n);
+	while (sc != NULL || hs != NULL) {
+		c = sc == NULL ? hs : hs == NULL ? sc : sc < hs ? sc : hs;
+		i = (size_t)(c - line);
+		if (i == 0 || cu_isspace((unsigned char)line[i - 1]))
 			return i;
+		from = i + 1;
+		if (c == sc)
+			sc = memchr(line + from, ';', n - from);
+		else
+			hs = memchr(line + from, '#', n - from);
+	}
 	return n;
 }
 
@@ -300,28 +171,124 @@ rd_section(struct rd *r, const char *hdr)
 	r->optname = false;
 }
 
+#ifndef RD_PIECE		/* tests build with a small one */
+#define RD_PIECE	65536	/* read at a time */
+#endif
+
+/*
+ * Where the bytes of buf checked so far may end: before a UTF-8 sequence
+ * that the next read completes.
+ */
+static size_t
+rd_complete(const unsigned char *b, size_t from, size_t len)
+{
+	size_t	i, need;
+
+	for (i = len; i > from && len - i < 4; i--) {
+		if ((b[i - 1] & 0xc0) == 0x80)
+			continue;		/* a continuation byte */
+		need = b[i - 1] >= 0xf0 ? 4 : b[i - 1] >= 0xe0 ? 3 :
+		    b[i - 1] >= 0xc0 ? 2 : 1;
+		return len - (i - 1) < need ? i - 1 : len;
+	}
+	return len;
+}
+
+/*
+ * Read more of the file into buf, dropping the lines taken, and check
+ * what came as rd_whole checks a whole file (a byte order mark, a byte
+ * that is not UTF-8, a NUL): those the whole file's check then reports.
+ * False at the end of the file, or when a check or the read failed.
+ */
+static bool
+rd_more(struct rd *r)
+{
+	struct ld	*ld = r->ld;
+	ssize_t		 n;
+	size_t		 end;
+
+	if (r->fd == -1)
+		return false;
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->checked -= r->pos;
+		r->off += r->pos;
+		r->pos = 0;
+	}
+	/* A line longer than buf: room for more of it. */
+	if (ld->rcap < r->len + RD_PIECE / 2) {
+		ld->rcap = ld->rcap < RD_PIECE ? RD_PIECE : ld->rcap * 2;
+		ld->rbuf = cu_realloc(ld->rbuf, ld->rcap, 1);
+		r->buf = ld->rbuf;
+	}
+	while ((n = read(r->fd, r->buf + r->len, ld->rcap - r->len)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n == -1) {
+		r->rerr = true;
+		r->fd = -1;
+		return false;
+	}
+	r->len += (size_t)n;
+	end = n == 0 ? r->len : rd_complete((unsigned char *)r->buf,
+	    r->checked, r->len);
+	if ((r->off == 0 && r->checked < 3 && r->len >= 3 &&
+	    memcmp(r->buf, "\xef\xbb\xbf", 3) == 0) ||
+	    utf8_bad((unsigned char *)r->buf + r->checked,
+	    end - r->checked) != -1 ||
+	    memchr(r->buf + r->checked, '\0', end - r->checked) != NULL) {
+		r->bad = true;
+		r->fd = -1;
+		return false;
+	}
+	r->checked = end;
+	if (n == 0) {
+		r->fd = -1;
+		return false;
+	}
+	return true;
+}
+
 /* Take the next physical line and decide what inih is to see of it. */
 static bool
 rd_line(struct rd *r)
 {
-	const char	*line, *rb;
+	const char	*line, *rb, *nl, *cr, *end;
 	size_t		 n, e, ind, cut;
 	char		*hdr;
 
 	rd_done(r);
 	r->kind = RD_SKIP;
 	r->handled = r->bracket = r->space = false;
-	if (r->stop || r->pos >= r->len)
+	if (r->stop)
 		return false;
-	line = r->buf + r->pos;
-	for (e = r->pos; e < r->len && r->buf[e] != '\n' && r->buf[e] != '\r';
-	    e++)
-		;
+	/*
+	 * The line ends at "\n", "\r\n" or a lone "\r" (universal
+	 * newlines), among the bytes checked; at a "\r" last of them, or
+	 * none, the next read says where, or that the file ends there.
+	 */
+	for (;;) {
+		line = r->buf + r->pos;
+		end = r->buf + r->checked;
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		if ((cr = memchr(line, '\r', (size_t)(nl - line))) != NULL)
+			nl = cr;
+		if ((nl < end && (*nl == '\n' || nl + 1 < end)) ||
+		    (r->fd == -1 && !r->bad && !r->rerr))
+			break;
+		if (!rd_more(r) && (r->bad || r->rerr))
+			return false;
+	}
+	if (r->pos >= r->checked)
+		return false;
+	e = (size_t)(nl - r->buf);
 	n = e - r->pos;
-	if (e < r->len && r->buf[e] == '\r' && e + 1 < r->len &&
+	if (e < r->checked && r->buf[e] == '\r' && e + 1 < r->checked &&
 	    r->buf[e + 1] == '\n')
 		e++;
-	r->pos = e < r->len ? e + 1 : e;
+	r->pos = e < r->checked ? e + 1 : e;
 	r->lineno++;
 	for (ind = 0; ind < n && cu_isspace((unsigned char)line[ind]); ind++)
 		;
@@ -428,8 +395,8 @@ rd_handle(void *user, const char *section, const char *name,
 	struct rd	*r = user;
 	struct ini_opt	*o;
 	char		*j, *v, *k;
-	const char	*d;
-	size_t		 len;
+	const char	*d, *kp;
+	size_t		 len, kn;
 
 	(void)section;		/* the reader's, whole: r->sect */
 	r->handled = true;
@@ -448,7 +415,8 @@ rd_handle(void *user, const char *section, const char *name,
 			r->handled = false;
 			return 1;
 		}
-		k = cu_strip(r->out, (size_t)(d - r->out));
+		kp = r->out;
+		kn = (size_t)(d - r->out);
 		v = cu_strip(d + 1, len - (size_t)(d - r->out) - 1);
 		goto opt;
 	}
@@ -456,7 +424,8 @@ rd_handle(void *user, const char *section, const char *name,
 	v = cu_strip(value, strlen(value));
 	if (r->kind == RD_CONT)
 		goto cont;
-	k = cu_strip(name, strlen(name));
+	kp = name;
+	kn = strlen(name);
 	goto opt;
 cont:
 	if ((o = sect_opt(r->sect, r->key)) != NULL) {
@@ -473,27 +442,27 @@ cont:
 	cu_free(v);
 	return 1;
 opt:
-	if (r->bracket) {
-		j = cu_asprintf("[%s", k);
-		cu_free(k);
-		k = j;
+	/* Python's str.strip() of the name. */
+	while (kn > 0 && cu_isspace((unsigned char)*kp)) {
+		kp++;
+		kn--;
 	}
-	if (*k == '\0') {
+	while (kn > 0 && cu_isspace((unsigned char)kp[kn - 1]))
+		kn--;
+	if (kn == 0 && !r->bracket) {
 		d = r->out + strcspn(r->out, "=:");
 		j = cu_strip(r->out, rd_cut(r->out, r->outlen));
 		ld_err(r->ld, r->file, r->lineno, r->sect->name, NULL,
 		    "parse error: no key before '%c' in '%s'", *d, j);
 		cu_free(j);
-		cu_free(k);
 		cu_free(v);
 		r->optname = false;
 		return 1;
 	}
-	cu_lower(k);
-	cu_free(r->key);
-	r->key = k;
-	sect_set(r->sect, r->key, v, r->file, r->lineno);
-	store_mark_here(&r->ld->ini, r->sect, sect_opt(r->sect, r->key));
+	k = key_intern(&r->ld->ini, kp, kn, r->bracket);
+	o = sect_set_key(r->sect, k, v, r->file, r->lineno);
+	r->key = o->key;	/* the option's: it lives as long as the store */
+	store_mark_here(&r->ld->ini, r->sect, o);
 	r->optname = true;
 	return 1;
 }
@@ -562,40 +531,6 @@ inih_setup(void)
 #endif
 }
 
-/* Where the first byte that is not UTF-8 is, or -1. */
-static long
-utf8_bad(const unsigned char *s, size_t n)
-{
-	size_t	i = 0, k, need;
-	unsigned c;
-
-	while (i < n) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3;
-		else
-			return (long)i;
-		for (k = 1; k <= need; k++)
-			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
-				return (long)i;
-		if ((c == 0xe0 && s[i + 1] < 0xa0) ||
-		    (c == 0xed && s[i + 1] > 0x9f) ||
-		    (c == 0xf0 && s[i + 1] < 0x90) ||
-		    (c == 0xf4 && s[i + 1] > 0x8f))
-			return (long)i;
-		i += need + 1;
-	}
-	return -1;
-}
-
 static int
 line_of(const char *buf, size_t off)
 {
@@ -609,14 +544,40 @@ line_of(const char *buf, size_t off)
 	return line;
 }
 
-/* Read fd to its end into *bufp, grown as needed.  Its length, or -1. */
+/*
+ * Read fd to its end into *bufp, grown as needed, size (st_size) being
+ * the length expected.  Its length, or -1.  Once size bytes are in, the
+ * read that should see the end goes into a small buffer of its own: had
+ * it wanted room in *bufp, a file read whole would grow the buffer (a
+ * copy of the file) only to be told it was at its end.
+ */
 static ssize_t
 read_fd(int fd, size_t size, char **bufp, size_t *capp)
 {
+	char	probe[512];
 	ssize_t	n;
 	size_t	len = 0, want;
 
 	for (;;) {
+		if (len == size && size > 0) {
+			if ((n = read(fd, probe, sizeof(probe))) == -1) {
+				if (errno == EINTR)
+					continue;
+				return -1;
+			}
+			if (n == 0)
+				return (ssize_t)len;
+			/* It grew since fstat: take what came, read on. */
+			want = len + (size_t)n + 4096;
+			if (*capp < want) {
+				*capp = want > *capp * 2 ? want : *capp * 2;
+				*bufp = cu_realloc(*bufp, *capp, 1);
+			}
+			memcpy(*bufp + len, probe, (size_t)n);
+			len += (size_t)n;
+			size = 0;	/* no more guesses: to EOF */
+			continue;
+		}
 		want = len + 4096;
 		if (size + 1 > want)
 			want = size + 1;
@@ -624,7 +585,8 @@ read_fd(int fd, size_t size, char **bufp, size_t *capp)
 			*capp = want > *capp * 2 ? want : *capp * 2;
 			*bufp = cu_realloc(*bufp, *capp, 1);
 		}
-		if ((n = read(fd, *bufp + len, *capp - len - 1)) == -1) {
+		if ((n = read(fd, *bufp + len, (size > len ? size : *capp - 1) -
+		    len)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
@@ -678,9 +640,28 @@ read_whole(const char *path, char **bufp, size_t *capp, size_t *lenp)
 	return *bufp;
 }
 
-/* Read one file into the store.  -1 if it could not be read at all. */
-int
-rd_file(struct ld *ld, const char *file, bool included)
+/*
+ * Parse what r reads into the store, as file (one of ini.files); inih's
+ * result.  The caller checks r->oom and the result for out of memory.
+ */
+static int
+rd_parse(struct ld *ld, struct rd *r, const char *file, bool included)
+{
+	r->outpos = 1;		/* rd_reader takes a line first */
+	r->ld = ld;
+	r->file = file;
+	r->included = included;
+	inih_setup();
+	return ini_parse_stream(rd_reader, r, rd_handler, r);
+}
+
+/*
+ * rd_file's way for what is not a regular file, and where a piece read
+ * failed a check: the file read whole, checked, then parsed (name: its
+ * entry in ini.files).  -1 if it could not be read at all.
+ */
+static int
+rd_whole(struct ld *ld, const char *path, const char *name, bool included)
 {
 	struct rd	 r;
 	char		*buf;
@@ -688,44 +669,99 @@ rd_file(struct ld *ld, const char *file, bool included)
 	long		 bad;
 	int		 rc;
 
-	if ((buf = read_whole(file, &ld->rbuf, &ld->rcap, &len)) == NULL)
+	if ((buf = read_whole(path, &ld->rbuf, &ld->rcap, &len)) == NULL)
 		return -1;
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-		ld_err(ld, file, 1, NULL, NULL, "the file starts with a UTF-8 "
+		ld_err(ld, path, 1, NULL, NULL, "the file starts with a UTF-8 "
 		    "byte order mark, which supervisor rejects: remove it");
 		return 0;
 	}
 	if ((bad = utf8_bad((unsigned char *)buf, len)) != -1) {
-		ld_err(ld, file, line_of(buf, (size_t)bad), NULL, NULL,
+		ld_err(ld, path, line_of(buf, (size_t)bad), NULL, NULL,
 		    "byte 0x%02x is not UTF-8: supervisor reads configuration "
 		    "files as UTF-8", (unsigned char)buf[bad]);
 		return 0;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		ld_err(ld, file, line_of(buf,
+		ld_err(ld, path, line_of(buf,
 		    (size_t)((char *)memchr(buf, '\0', len) - buf)), NULL,
 		    NULL, "a NUL byte in the file");
 		return 0;
 	}
-	/* The options read keep the file's name: one copy for them all. */
-	ld->ini.files = cu_realloc(ld->ini.files, ld->ini.nfiles + 1,
-	    sizeof(*ld->ini.files));
-	ld->ini.files[ld->ini.nfiles++] = cu_strdup(file);
 	memset(&r, 0, sizeof(r));
-	r.outpos = 1;		/* rd_reader takes a line first */
-	r.ld = ld;
-	r.file = ld->ini.files[ld->ini.nfiles - 1];
-	r.included = included;
+	r.fd = -1;
 	r.buf = buf;
-	r.len = len;
-	inih_setup();
-	rc = ini_parse_stream(rd_reader, &r, rd_handler, &r);
+	r.len = r.checked = len;
+	rc = rd_parse(ld, &r, name, included);
 	if (r.oom)
 		cu_oom();
 	rd_done(&r);
 	/* The lines inih refused are reported already; -2: its malloc. */
 	if (rc == -2)
 		cu_oom();
-	cu_free(r.key);
 	return 0;
+}
+
+/*
+ * Read one file into the store.  -1 if it could not be read at all.
+ * A regular file is read a piece at a time as it is parsed, so that a
+ * load takes no buffer the size of its largest file, fresh memory at
+ * each reload: should a piece fail the checks a whole file gets (a
+ * rare mistake), what the pieces before gave is reported no more and
+ * the file is read again whole, to report it as ever.
+ */
+int
+rd_file(struct ld *ld, const char *file, bool included)
+{
+	struct stat	 sb;
+	struct rd	 r;
+	const char	*name;
+	size_t		 nerrs, nwarns;
+	int		 fd, rc, nerr;
+
+	/* The options read keep the file's name: one copy for them all. */
+	ld->ini.files = cu_realloc(ld->ini.files, ld->ini.nfiles + 1,
+	    sizeof(*ld->ini.files));
+	ld->ini.files[ld->ini.nfiles++] = cu_strdup(file);
+	name = ld->ini.files[ld->ini.nfiles - 1];
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	/* read(2) of a directory fails with EISDIR: say so at once. */
+	if (fstat(fd, &sb) == -1 || S_ISDIR(sb.st_mode)) {
+		(void)close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		(void)close(fd);
+		return rd_whole(ld, file, name, included);
+	}
+	nerrs = ld->errs->n;
+	nwarns = ld->warns.n;
+	nerr = ld->nerr;
+	memset(&r, 0, sizeof(r));
+	r.fd = fd;
+	r.buf = ld->rbuf;
+	rc = rd_parse(ld, &r, name, included);
+	/* Parsing stopped early (no section header): the rest is checked. */
+	while (!r.oom && r.fd != -1) {
+		r.pos = r.checked;
+		(void)rd_more(&r);
+	}
+	(void)close(fd);
+	if (r.oom)
+		cu_oom();
+	rd_done(&r);
+	if (rc == -2)
+		cu_oom();
+	if (!r.bad && !r.rerr)
+		return 0;
+	ld_msgs_cut(ld, ld->errs, nerrs);
+	ld_msgs_cut(ld, &ld->warns, nwarns);
+	ld->nerr = nerr;
+	if (r.rerr) {
+		errno = EIO;
+		return -1;
+	}
+	return rd_whole(ld, file, name, included);
 }

@@ -1,87 +1,20 @@
 /*
- * config_ini: the section store (what ConfigParser keeps), the loader's
- * messages, and the reader that fills the store from one file through inih.
+ * config_ini: the reader that fills the section store (config_store.h,
+ * included for those who read the store) from one file through inih.
  * Internal to the configuration reader (config*.c).
  */
 #ifndef SUPERVISORD_CONFIG_INI_H
 #define SUPERVISORD_CONFIG_INI_H
 
-#include <sys/types.h>
-
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stddef.h>
 
-#include "supervisord/config_defs.h"
-#include "supervisord/config_util.h"
-
-struct ini_opt {
-	char		*key;		/* lower case, as optionxform */
-	size_t		 klen;		/* its length: lookups compare it first */
-	char		*val;
-	const char	*file;		/* one of ini.files */
-	int		 line;
-	bool		 here;		/* may hold a %(here)s not expanded */
-	bool		 dflt;		/* copied from [DEFAULT], expand_here */
-};
-
-struct ini_sect {
-	char		*name;
-	char		*file;		/* where it was first seen */
-	int		 line;
-	bool		 included;	/* first seen in an included file */
-	bool		 pend;		/* in ini.pend */
-	struct ini_opt	*o;
-	size_t		 n;
-};
+#include "supervisord/config_store.h"
 
 /*
- * Sections in file order, and a hash of their names: a configuration of
- * thousands of programs looks each up by name several times.  pend lists
- * the sections with an option that may hold %(here)s, so expand_here,
- * run after each included file, does not rescan every value read so far.
+ * Read file (as opened: its name in messages) into ld's store; an
+ * [include] in it is warned of if included.  -1 with errno if it could
+ * not be read at all (EISDIR: a directory); errors in it are ld's.
  */
-struct ini {
-	struct ini_sect	**s;
-	size_t		  n;
-	struct ini_sect	 *defaults;	/* [DEFAULT], or NULL */
-	struct ini_sect	**hash;		/* open addressing, hcap a power of 2 */
-	size_t		  hcap;
-	struct ini_sect	**pend;
-	size_t		  npend;
-	char		**files;	/* every file read, as opened */
-	size_t		  nfiles;
-};
-
-struct ld {
-	struct cfg	*c;
-	struct cfg_msgs	*errs;
-	struct cfg_msgs	*caller;	/* the caller's errors, on the heap */
-	struct cfg_msgs	 warns;
-	struct ini	 ini;
-	const char	*here;
-	const char	*host;
-	char		*hostbuf;	/* host, when it is ours to free */
-	struct cu_kvl	 envx;		/* ENV_X expansions: environ + sd env */
-	int		 nerr;
-	char		*rbuf;		/* read_whole's, for every file */
-	size_t		 rcap;
-};
-
-struct ini_sect *	store_find(const struct ini *ini, const char *name);
-void	store_mark_here(struct ini *ini, struct ini_sect *s, struct ini_opt *o);
-struct ini_opt *	sect_opt(const struct ini_sect *s, const char *key);
-void	sect_set(struct ini_sect *s, const char *key, char *val,
-	    const char *file, int line);
-void	ld_msg(struct ld *ld, struct cfg_msgs *m, const char *file, int line,
-    const char *sect, const char *key, const char *fmt, va_list ap)
-	__attribute__((format(printf, 7, 0)));
-void	ld_err(struct ld *ld, const char *file, int line, const char *sect,
-    const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-void	ld_warn(struct ld *ld, const char *file, int line, const char *sect,
-    const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
 int	rd_file(struct ld *ld, const char *file, bool included);
 
 #endif /* SUPERVISORD_CONFIG_INI_H */

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/utsname.h>
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <glob.h>
@@ -97,17 +98,47 @@ cfg_sget(struct ld *ld, const struct ini_sect *s, const char *key,
  * limit of ours); else it is clamped, and *big gets its decimal text
  * (malloc'ed; NULL when in range) for --dump-config.
  */
+/*
+ * A default of plain ASCII decimal digits (our own texts: "1", "-1",
+ * "999"), read as int() reads it.  -1 for any other text.
+ */
+static int
+plain_int(const char *v, long long *out)
+{
+	long long	n = 0;
+	bool		neg = *v == '-';
+	size_t		i;
+
+	v += neg;
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] < '0' || v[i] > '9' || i == 18)
+			return -1;
+		n = n * 10 + (v[i] - '0');
+	}
+	if (i == 0)
+		return -1;
+	*out = neg ? -n : n;
+	return 0;
+}
+
 int
 cfg_get_int(struct ld *ld, const struct ini_sect *s, const char *key,
     const char *def, const struct xctx *x, long long lo, long long hi,
     long long *out, char **big)
 {
 	struct ty_pyint	 pi;
+	long long	 n;
 	char		*v;
 	int		 rc = 0;
 
 	if (big != NULL)
 		*big = NULL;
+	/* Left to its default (most are): no copy, no expansion. */
+	if (def != NULL && plain_int(def, &n) == 0 && n >= lo && n <= hi &&
+	    cfg_opt(ld, s, key) == NULL) {
+		*out = n;
+		return 0;
+	}
 	if (cfg_sget(ld, s, key, def, x, &v) == -1)
 		return -1;
 	if (ty_pyint(v, 10, &pi) == -1) {
@@ -146,19 +177,6 @@ cfg_get_iint(struct ld *ld, const struct ini_sect *s, const char *key,
 	return 0;
 }
 
-void
-cfg_warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
-{
-	const struct cfg_ktable	*t = cfg_ktable(kind);
-	size_t			 i;
-
-	/* A [DEFAULT] key copied in is not this section's own. */
-	for (i = 0; i < s->n; i++)
-		if (!s->o[i].dflt && cfg_key_find(t, s->o[i].key) == NULL)
-			ld_warn(ld, s->o[i].file, s->o[i].line, s->name,
-			    s->o[i].key, "unknown key, ignored (supervisor "
-			    "ignores it too)");
-}
 
 #define FIELD(base, off, t)	((t *)(void *)((char *)(base) + (off)))
 
@@ -363,31 +381,273 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 }
 
 /*
- * Read key k of s (or its default) expanded with x into its field of
- * base; a clamped number's text is added to big.  -1 after an error, which
+ * The defaults, converted once: most keys of most program sections are
+ * left to their default, and converting the same text again for each
+ * process (its integer, its byte size, its signal name) was a fifth of
+ * the load time of a large configuration.  Only a default of a type
+ * whose conversion depends on nothing but the text, and has no
+ * %(name)s to expand, is kept; it sets what cfg_key_set sets.  So is the
+ * last text each key was set to, for the many sections that set a key
+ * alike.
+ */
+#define KDEF_N		128	/* a power of 2, more than all the rows */
+#define KDEF_CODES	8
+#define KDEF_TEXT	32	/* the longest text kept with its value */
+
+/* What a conversion sets, for the types whose result the text decides. */
+struct kval {
+	union {
+		int		 i;
+		bool		 b;
+		long long	 ll;
+		enum cfg_autorestart ar;
+		enum cfg_logkind lk;
+	}			 v;
+	int			 codes[KDEF_CODES];
+	size_t			 ncodes;
+};
+
+/*
+ * A row's default converted (ok), and the last other text converted
+ * (text, "" none) with what it gave: thousands of sections that set a
+ * key mostly set it alike (stopsignal=TERM, startsecs=1).
+ */
+struct kdef {
+	const struct cfg_key	*k;
+	bool			 ok;	/* else: the slow way, each time */
+	struct kval		 dv;
+	char			 text[KDEF_TEXT];
+	struct kval		 tv;
+};
+
+static struct kdef	kdefs[KDEF_N];
+
+/* Whether a conversion to k's type depends on the text alone. */
+static bool
+kval_pure(const struct cfg_key *k)
+{
+	switch (k->type) {
+	case CFG_T_INT:
+	case CFG_T_LONG:
+	case CFG_T_BOOL:
+	case CFG_T_BYTES:
+	case CFG_T_OCTAL:
+	case CFG_T_SIGNAL:
+	case CFG_T_AUTORESTART:
+	case CFG_T_EXITCODES:
+	case CFG_T_LOGFILE:	/* its words only: see kval_take */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Set k's field of base to the converted value d. */
+static void
+kval_set(const struct cfg_key *k, const struct kval *d, void *base)
+{
+	void	*f = (char *)base + k->off;
+
+	switch (k->type) {
+	case CFG_T_INT:
+	case CFG_T_OCTAL:
+	case CFG_T_SIGNAL:
+		*(int *)f = d->v.i;
+		break;
+	case CFG_T_LONG:
+	case CFG_T_BYTES:
+		*(long long *)f = d->v.ll;
+		break;
+	case CFG_T_BOOL:
+		*(bool *)f = d->v.b;
+		break;
+	case CFG_T_AUTORESTART:
+		*(enum cfg_autorestart *)f = d->v.ar;
+		break;
+	case CFG_T_EXITCODES:
+		cu_free(*(int **)f);
+		*(int **)f = NULL;
+		if (d->ncodes > 0) {
+			*(int **)f = cu_calloc(d->ncodes, sizeof(int));
+			memcpy(*(int **)f, d->codes, d->ncodes * sizeof(int));
+		}
+		*FIELD(base, k->aux[0], size_t) = d->ncodes;
+		break;
+	case CFG_T_LOGFILE:
+		((struct cfg_log *)f)->kind = d->v.lk;
+		break;
+	default:
+		abort();
+	}
+}
+
+/*
+ * What cfg_key_set has just set in k's field of base, into d: whether it
+ * may stand for that conversion of the same text (a log file's NONE or
+ * AUTO; not a path, which asks the file system, nor syslog, warned of).
+ */
+static bool
+kval_take(const struct cfg_key *k, const void *base, struct kval *d)
+{
+	const void	*f = (const char *)base + k->off;
+	size_t		 n;
+
+	switch (k->type) {
+	case CFG_T_INT:
+	case CFG_T_OCTAL:
+	case CFG_T_SIGNAL:
+		d->v.i = *(const int *)f;
+		return true;
+	case CFG_T_LONG:
+	case CFG_T_BYTES:
+		d->v.ll = *(const long long *)f;
+		return true;
+	case CFG_T_BOOL:
+		d->v.b = *(const bool *)f;
+		return true;
+	case CFG_T_AUTORESTART:
+		d->v.ar = *(const enum cfg_autorestart *)f;
+		return true;
+	case CFG_T_EXITCODES:
+		n = *(const size_t *)(const void *)((const char *)base +
+		    k->aux[0]);
+		if (n > KDEF_CODES)
+			return false;
+		if (n > 0)
+			memcpy(d->codes, *(int *const *)f, n * sizeof(int));
+		d->ncodes = n;
+		return true;
+	case CFG_T_LOGFILE:
+		d->v.lk = ((const struct cfg_log *)f)->kind;
+		return d->v.lk == CFG_LOG_NONE || d->v.lk == CFG_LOG_AUTO;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Convert v as k's type into d, on a scratch stanza: whether it can
+ * stand for the conversion (no error, nothing clamped).
+ */
+static bool
+kval_make(const struct cfg_key *k, const char *v, struct kval *d)
+{
+	/* Either struct a row's field may be in. */
+	union {
+		struct cfg_program	p;
+		struct cfg_supervisord	sd;
+	}		 scratch;
+	char		*err = NULL, *t = NULL;
+	bool		 ok;
+
+	memset(&scratch, 0, sizeof(scratch));
+	ok = cfg_key_set(k, &scratch, v, &err, &t) == 0 && t == NULL &&
+	    kval_take(k, &scratch, d);
+	if (k->type == CFG_T_EXITCODES)
+		cu_free(*(int **)(void *)((char *)&scratch + k->off));
+	cu_free(err);
+	cu_free(t);
+	return ok;
+}
+
+/*
+ * kval_make of k's default in an arena of its own, which goes whole
+ * however the conversion ends.  Out of memory: -1, and nothing is kept.
+ */
+static int
+kdef_try(const struct cfg_key *k, struct kdef *d, bool *ok)
+{
+	struct cu_arena	*a, *prev_a;
+	jmp_buf		 jb, *prev;
+
+	if ((a = cu_arena_new()) == NULL)
+		return -1;
+	prev_a = cu_arena_use(a);
+	prev = cu_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cu_oom_catch(prev);
+		(void)cu_arena_use(prev_a);
+		cu_arena_free(a);
+		return -1;
+	}
+	*ok = kval_make(k, k->def, &d->dv);
+	cu_oom_catch(prev);
+	(void)cu_arena_use(prev_a);
+	cu_arena_free(a);
+	return 0;
+}
+
+/* k's entry (pure types only), its default converted; NULL out of memory. */
+static struct kdef *
+kdef_of(const struct cfg_key *k)
+{
+	struct kdef	*d;
+	size_t		 i;
+	bool		 ok = false;
+
+	for (i = ((uintptr_t)k / sizeof(*k)) & (KDEF_N - 1);
+	    kdefs[i].k != NULL; i = (i + 1) & (KDEF_N - 1))
+		if (kdefs[i].k == k)
+			return &kdefs[i];
+	d = &kdefs[i];
+	if (k->def != NULL && strchr(k->def, '%') == NULL &&
+	    kdef_try(k, d, &ok) == -1)
+		return NULL;
+	d->ok = ok;
+	d->text[0] = '\0';
+	d->k = k;
+	return d;
+}
+
+/*
+ * Read key k of s, whose option is o (NULL: unset, its default),
+ * expanded with x into its field of base; a clamped number's text is
+ * added to big.  -1 after an error, which
  * is reported.
  */
 static int
 cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
-    const struct xctx *x, void *base, struct cfg_bignum **big, size_t *nbig)
+    const struct ini_opt *o, const struct xctx *x, void *base,
+    struct cfg_bignum **big, size_t *nbig)
 {
-	char	*v, *v2, *e, *t = NULL;
-	int	 rc;
+	struct kdef		*d = NULL;
+	struct kval		 kv;
+	const char		*v;
+	char			*own = NULL, *v2, *e, *t = NULL;
+	int			 rc;
 
-	if (cfg_sget(ld, s, k->name, k->def, x, &v) == -1)
-		return -1;
-	if (v == NULL)
+	if (kval_pure(k) && (d = kdef_of(k)) != NULL && o == NULL && d->ok) {
+		kval_set(k, &d->dv, base);
 		return 0;
-	if (k->type == CFG_T_LOGFILE) {
-		/* supervisor expands a log file name a second time. */
-		if ((v2 = x_expand(x, v, &e)) == NULL) {
+	}
+	if ((v = o != NULL ? o->val : k->def) == NULL)
+		return 0;
+	/* Text without a '%' is its own expansion: no copy of it. */
+	if (x != NULL && strchr(v, '%') != NULL) {
+		if ((own = x_expand(x, v, &e)) == NULL) {
 			cfg_kerr(ld, s, k->name, "format string '%s' %s", v, e);
 			cu_free(e);
-			cu_free(v);
 			return -1;
 		}
-		cu_free(v);
-		v = v2;
+		/* supervisor expands a log file name a second time. */
+		if (k->type == CFG_T_LOGFILE && strchr(own, '%') != NULL) {
+			if ((v2 = x_expand(x, own, &e)) == NULL) {
+				cfg_kerr(ld, s, k->name, "format string '%s' "
+				    "%s", own, e);
+				cu_free(e);
+				cu_free(own);
+				return -1;
+			}
+			cu_free(own);
+			own = v2;
+		}
+		v = own;
+	}
+	/* The same text as the last time: the same value. */
+	if (d != NULL && d->text[0] != '\0' && strcmp(d->text, v) == 0) {
+		kval_set(k, &d->tv, base);
+		cu_free(own);
+		return 0;
 	}
 	if ((rc = cfg_key_set(k, base, v, &e, &t)) == -1) {
 		cfg_kerr(ld, s, k->name, "%s", e);
@@ -397,9 +657,60 @@ cfg_key_read(struct ld *ld, const struct ini_sect *s, const struct cfg_key *k,
 		/* Deprecated; supervisor rewrites it as NONE + _syslog. */
 		ld_warn(ld, s->file, s->line, s->name, k->name, "%s=syslog is "
 		    "deprecated: use %.6s_syslog=true", k->name, k->name);
+	else if (d != NULL && t == NULL && *v != '\0' &&
+	    strlen(v) < sizeof(d->text) && kval_take(k, base, &kv)) {
+		d->tv = kv;
+		memcpy(d->text, v, strlen(v) + 1);
+	}
 	cfg_big_add(big, nbig, k->name, t);
-	cu_free(v);
+	cu_free(own);
 	return rc;
+}
+
+/*
+ * The options of s, with those of [DEFAULT] it lacks, by row of t's own
+ * rows into ld->krow: a section's keys are read once for the section and
+ * once for each process, and a walk of its options for each row was the
+ * largest part of reading a program.  With warn, each key of s that t
+ * lacks is warned of (a [DEFAULT] key copied in is not s's own).
+ */
+static void
+krow_fill(struct ld *ld, const struct ini_sect *s, const struct cfg_ktable *t,
+    bool warn)
+{
+	const struct ini_sect	*d = ld->ini.defaults;
+	const struct cfg_key	*k;
+	const struct ini_opt	*o;
+	size_t			 i;
+
+	assert(t->nown <= LD_KROWS);
+	memset(ld->krow, 0, t->nown * sizeof(ld->krow[0]));
+	for (i = 0; d != NULL && d != s && i < d->n; i++) {
+		k = cfg_key_find(t, d->o[i].key);
+		if (k != NULL && k >= t->own && k < t->own + t->nown)
+			ld->krow[k - t->own] = &d->o[i];
+	}
+	for (i = 0; i < s->n; i++) {
+		o = &s->o[i];
+		if ((k = cfg_key_find(t, o->key)) == NULL) {
+			if (warn && !o->dflt)
+				ld_warn(ld, o->file, o->line, s->name, o->key,
+				    "unknown key, ignored (supervisor ignores "
+				    "it too)");
+			continue;
+		}
+		if (k >= t->own && k < t->own + t->nown)
+			ld->krow[k - t->own] = o;
+	}
+	ld->krow_sect = s;
+	ld->krow_table = t;
+}
+
+void
+cfg_warn_unknown(struct ld *ld, const struct ini_sect *s, const char *kind)
+{
+	/* The rows found on the way are those the section is read by. */
+	krow_fill(ld, s, cfg_ktable(kind), true);
 }
 
 int
@@ -410,11 +721,14 @@ cfg_keys_read(struct ld *ld, const struct ini_sect *s,
 	const struct cfg_key	*k;
 	size_t			 i;
 
+	if (ld->krow_sect != s || ld->krow_table != t)
+		krow_fill(ld, s, t, false);
 	for (i = 0; i < t->nown; i++) {
 		k = &t->own[i];
 		if ((k->flags & (CFG_F_READ | CFG_F_PROC)) != flags)
 			continue;
-		if (cfg_key_read(ld, s, k, x, base, big, nbig) == -1)
+		if (cfg_key_read(ld, s, k, ld->krow[i], x, base, big,
+		    nbig) == -1)
 			return -1;
 	}
 	return 0;

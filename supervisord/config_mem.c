@@ -9,6 +9,7 @@
  */
 #include <sys/types.h>
 
+#include <assert.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "supervisord/config_util.h"
+#include "supervisord/config_diff.h"
 #include "supervisord/config_mem.h"
 
 /* Append key's text (taken) to a list of clamped numbers; NULL: none. */
@@ -66,6 +68,23 @@ cfg_msgs_free(struct cfg_msgs *m)
 	m->n = 0;
 }
 
+/* Whether q lies in p's own block (and is not to be freed alone). */
+static bool
+in_block(const struct cfg_program *p, const void *q)
+{
+	const char	*b = (const char *)p, *c = q;
+
+	return p->blocklen > 0 && c >= b && c < b + p->blocklen;
+}
+
+/* Free q, one of p's, unless it is in p's block. */
+static void
+prog_field_free(const struct cfg_program *p, void *q)
+{
+	if (!in_block(p, q))
+		cu_free(q);
+}
+
 void
 cfg_program_free(struct cfg_program *p)
 {
@@ -73,26 +92,30 @@ cfg_program_free(struct cfg_program *p)
 
 	if (p == NULL)
 		return;
-	cu_free(p->name);
-	cu_free(p->group);
-	cu_free(p->section);
-	cu_free(p->file);
-	cu_free(p->command);
-	cu_free(p->directory);
-	cu_free(p->user);
-	cu_free(p->out.path);
-	cu_free(p->err.path);
+	prog_field_free(p, p->name);
+	prog_field_free(p, p->group);
+	prog_field_free(p, p->section);
+	prog_field_free(p, p->file);
+	prog_field_free(p, p->command);
+	prog_field_free(p, p->directory);
+	prog_field_free(p, p->user);
+	prog_field_free(p, p->out.path);
+	prog_field_free(p, p->err.path);
 	for (i = 0; i < p->nenv; i++) {
-		cu_free(p->env_keys[i]);
-		cu_free(p->env_vals[i]);
+		prog_field_free(p, p->env_keys[i]);
+		prog_field_free(p, p->env_vals[i]);
 	}
-	cu_free(p->env_keys);
-	cu_free(p->env_vals);
-	cu_free(p->serverurl);
-	cu_free(p->socket);
-	cu_free(p->events);
-	cu_free(p->exitcodes);
-	cfg_big_free(p->big, p->nbig);
+	prog_field_free(p, p->env_keys);
+	prog_field_free(p, p->env_vals);
+	prog_field_free(p, p->serverurl);
+	prog_field_free(p, p->socket);
+	prog_field_free(p, p->events);
+	prog_field_free(p, p->exitcodes);
+	for (i = 0; i < p->nbig; i++) {
+		prog_field_free(p, p->big[i].key);
+		prog_field_free(p, p->big[i].text);
+	}
+	prog_field_free(p, p->big);
 	cu_free(p);
 }
 
@@ -118,6 +141,7 @@ cfg_contents_free(struct cfg *c)
 	for (i = 0; i < c->nprograms; i++)
 		cfg_program_free(c->programs[i]);
 	cu_free(c->programs);
+	cu_free(c->kept);
 	for (i = 0; i < c->ngroups; i++)
 		cfg_group_fields_free(&c->groups[i]);
 	cu_free(c->groups);
@@ -211,42 +235,125 @@ env_copy(char ***dk, char ***dv, size_t *dn, char *const *sk,
 	strv_fill(*dv, sv, n);
 }
 
+/*
+ * A stanza's block (see blocklen): the struct, its arrays, its strings,
+ * cut in turn from one allocation.  One block instead of some twenty
+ * per process made the copy of 5000 programs, and their freeing on the
+ * next reload, a third as long, and takes less memory.
+ */
+struct blk {
+	char	*p;
+	size_t	 len;		/* counting: what the strings need */
+};
+
+#define BLK_ALIGN(n)	(((n) + 15) & ~(size_t)15)
+
+static void
+blk_count(struct blk *b, const char *str)
+{
+	if (str != NULL)
+		b->len += strlen(str) + 1;
+}
+
+static char *
+blk_str(struct blk *b, const char *str)
+{
+	char	*d;
+	size_t	 n;
+
+	if (str == NULL)
+		return NULL;
+	n = strlen(str) + 1;
+	d = memcpy(b->p, str, n);
+	b->p += n;
+	return d;
+}
+
+static void *
+blk_array(struct blk *b, size_t n, size_t size)
+{
+	void	*d = b->p;
+
+	b->p += BLK_ALIGN(n * size);
+	return d;
+}
+
 static void
 prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 {
+	const char *const strs[] = { s->name, s->group, s->section, s->file,
+	    s->command, s->directory, s->user, s->serverurl, s->socket,
+	    s->events, s->out.path, s->err.path };
 	struct cfg_program	*p;
+	struct blk		 b = { NULL, 0 };
+	size_t			 i, arrays, total;
 
-	*slot = p = cu_calloc(1, sizeof(*p));
-	/* The numbers; every pointer is the arena's, NULL until copied. */
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		blk_count(&b, strs[i]);
+	for (i = 0; i < s->nenv; i++) {
+		blk_count(&b, s->env_keys[i]);
+		blk_count(&b, s->env_vals[i]);
+	}
+	for (i = 0; i < s->nbig; i++) {
+		blk_count(&b, s->big[i].key);
+		blk_count(&b, s->big[i].text);
+	}
+	arrays = 2 * BLK_ALIGN(s->nenv * sizeof(char *)) +
+	    BLK_ALIGN(s->nexitcodes * sizeof(int)) +
+	    BLK_ALIGN(s->nbig * sizeof(struct cfg_bignum));
+	total = BLK_ALIGN(sizeof(*p)) + arrays + b.len;
+	*slot = p = cu_calloc(1, total);
+	/* The numbers; every pointer is then one into the block. */
 	*p = *s;
-	p->name = p->group = p->section = p->file = NULL;
-	p->command = p->directory = p->user = p->serverurl = NULL;
-	p->socket = p->events = NULL;
-	p->out.path = p->err.path = NULL;
-	p->env_keys = p->env_vals = NULL;
-	p->nenv = 0;
-	p->exitcodes = NULL;
-	p->big = NULL;
-	p->nbig = 0;
-	p->name = cu_strdup(s->name);
-	p->group = cu_strdup(s->group);
-	p->section = cu_strdup(s->section);
-	p->file = cu_strdup(s->file);
-	p->command = cu_strdup(s->command);
-	p->directory = cu_strdup(s->directory);
-	p->user = cu_strdup(s->user);
-	p->serverurl = cu_strdup(s->serverurl);
-	p->socket = cu_strdup(s->socket);
-	p->events = cu_strdup(s->events);
-	p->out.path = cu_strdup(s->out.path);
-	p->err.path = cu_strdup(s->err.path);
-	env_copy(&p->env_keys, &p->env_vals, &p->nenv, s->env_keys,
-	    s->env_vals, s->nenv);
-	p->exitcodes = cu_calloc(s->nexitcodes, sizeof(int));
+	p->blocklen = total;
+	b.p = (char *)p + BLK_ALIGN(sizeof(*p));
+	/* Never NULL, as before: exitcodes= (empty) is no code at all. */
+	p->env_keys = blk_array(&b, s->nenv, sizeof(char *));
+	p->env_vals = blk_array(&b, s->nenv, sizeof(char *));
+	p->exitcodes = blk_array(&b, s->nexitcodes, sizeof(int));
+	p->big = s->nbig > 0 ? blk_array(&b, s->nbig, sizeof(*p->big)) :
+	    NULL;
 	if (s->nexitcodes > 0)
 		memcpy(p->exitcodes, s->exitcodes,
 		    s->nexitcodes * sizeof(int));
-	cfg_big_copy(&p->big, &p->nbig, s->big, s->nbig);
+	p->name = blk_str(&b, s->name);
+	p->group = blk_str(&b, s->group);
+	p->section = blk_str(&b, s->section);
+	p->file = blk_str(&b, s->file);
+	p->command = blk_str(&b, s->command);
+	p->directory = blk_str(&b, s->directory);
+	p->user = blk_str(&b, s->user);
+	p->serverurl = blk_str(&b, s->serverurl);
+	p->socket = blk_str(&b, s->socket);
+	p->events = blk_str(&b, s->events);
+	p->out.path = blk_str(&b, s->out.path);
+	p->err.path = blk_str(&b, s->err.path);
+	for (i = 0; i < s->nenv; i++) {
+		p->env_keys[i] = blk_str(&b, s->env_keys[i]);
+		p->env_vals[i] = blk_str(&b, s->env_vals[i]);
+	}
+	for (i = 0; i < s->nbig; i++) {
+		p->big[i].key = blk_str(&b, s->big[i].key);
+		p->big[i].text = blk_str(&b, s->big[i].text);
+	}
+	assert(b.p <= (char *)p + total);
+}
+
+struct cfg_program *
+cfg_program_dup(const struct cfg_program *p)
+{
+	struct cfg_program	*d = NULL;
+	jmp_buf			 jb, *prev;
+
+	/* One allocation: if it fails, nothing is left to free. */
+	prev = cu_oom_catch(&jb);
+	if (setjmp(jb) != 0) {
+		cu_oom_catch(prev);
+		return NULL;
+	}
+	prog_copy(&d, p);
+	cu_oom_catch(prev);
+	return d;
 }
 
 static void
@@ -267,6 +374,20 @@ group_copy(struct cfg_group *g, const struct cfg_group *s)
 		strv_fill(g->events, s->events, s->nevents);
 	}
 	cfg_big_copy(&g->big, &g->nbig, s->big, s->nbig);
+}
+
+const struct cfg_program *
+cfg_kept_as(const struct cfg_keep *keep, const struct cfg_program *p)
+{
+	const struct cfg_program *r;
+
+	if (keep == NULL || p->kind == CFG_KIND_EVENTLISTENER ||
+	    p->kind == CFG_KIND_FCGI || p->socket != NULL)
+		return NULL;
+	if ((r = keep->find(keep->arg, p->group, p->name)) == NULL ||
+	    cfg_program_diff(r, p) != CFG_SAME)
+		return NULL;
+	return r;
 }
 
 static void
@@ -293,8 +414,13 @@ cfg_copy_into(struct cfg *h, const struct cfg *a)
 	    ss->env_vals, ss->nenv);
 	h->programs = cu_calloc(a->nprograms, sizeof(*h->programs));
 	h->nprograms = a->nprograms;
+	if (a->kept != NULL) {
+		h->kept = cu_calloc(a->nprograms, sizeof(*h->kept));
+		memcpy(h->kept, a->kept, a->nprograms * sizeof(*h->kept));
+	}
 	for (i = 0; i < a->nprograms; i++)
-		prog_copy(&h->programs[i], a->programs[i]);
+		if (a->programs[i] != NULL)
+			prog_copy(&h->programs[i], a->programs[i]);
 	h->groups = cu_calloc(a->ngroups, sizeof(*h->groups));
 	h->ngroups = a->ngroups;
 	for (i = 0; i < a->ngroups; i++)

@@ -58,7 +58,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	const struct cfg_ktable	*kt = cfg_ktable("program");
 	struct cfg_program	 t, *p;
 	struct xctx		 x;
-	struct cu_kvl		 penv = { 0 }, merged = { 0 }, *pe = NULL;
+	struct cu_kvl		 penv = { 0 }, merged = { 0 };
 	char			*pname = NULL, *prog = NULL, *envs = NULL;
 	char			*v, *e, *name, *surl = NULL;
 	long long		 numprocs, start, i;
@@ -73,7 +73,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		return -1;
 	}
 	memset(&x, 0, sizeof(x));
-	x.env[0] = &ld->envx;
+	x.env = &ld->envx;
 	x.here = ld->here;
 	x.program_name = prog;
 	x.group_name = group;
@@ -144,7 +144,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		x.has_num = true;
 		x.process_num = i;
 		x.numprocs = numprocs;
-		x.env[1] = NULL;
+		x.penv = NULL;
 		cu_kvl_free(&penv);
 		if ((v = x_expand(&x, envs, &e)) == NULL) {
 			cfg_kerr(ld, s, "environment", "format string '%s' %s",
@@ -160,14 +160,7 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		}
 		cu_free(v);
 		/* %(ENV_X)s of the program's own environment. */
-		pe = cu_calloc(1, sizeof(*pe));
-		for (k = 0; k < penv.n; k++) {
-			char *n = cu_asprintf("ENV_%s", penv.k[k]);
-
-			cu_kvl_set(pe, n, penv.v[k]);
-			cu_free(n);
-		}
-		x.env[1] = pe;
+		x.penv = &penv;
 		p = cu_calloc(1, sizeof(*p));
 		*p = t;
 		p->big = NULL;
@@ -176,6 +169,11 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		p->exitcodes = NULL;
 		bg->p = cu_realloc(bg->p, bg->n + 1, sizeof(*bg->p));
 		bg->p[bg->n++] = p;
+		if (bg->kept != NULL) {
+			bg->kept = cu_realloc(bg->kept, bg->n,
+			    sizeof(*bg->kept));
+			bg->kept[bg->n - 1] = NULL;
+		}
 		for (k = 0; k < t.nbig; k++)
 			cfg_big_add(&p->big, &p->nbig, t.big[k].key,
 			    cu_strdup(t.big[k].text));
@@ -248,7 +246,10 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 			    "not specify a command", s->name);
 			rc = -1;
 		}
-		if (rc == 0) {
+		/* The default process_name: the program's name as it is. */
+		if (rc == 0 && strcmp(pname, "%(program_name)s") == 0)
+			p->name = cu_strdup(prog);
+		else if (rc == 0) {
 			if ((name = x_expand(&x, pname, &e)) == NULL) {
 				cfg_kerr(ld, s, "process_name", "format string "
 				    "'%s' %s", pname, e);
@@ -270,25 +271,35 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 			p->nenv = merged.n;
 			memset(&merged, 0, sizeof(merged));
 		}
-		cu_kvl_free(pe);
-		cu_free(pe);
-		pe = NULL;
-		x.env[1] = NULL;
+		x.penv = NULL;
 		if (rc == -1)
 			goto out;
 	}
 	if (bg->n - first > 1)
 		qsort(bg->p + first, bg->n - first, sizeof(*bg->p),
 		    prog_cmp);
+	/*
+	 * A reload's process the same as the running one is not kept: its
+	 * memory goes back to the load for the next section's, so that a
+	 * reload of thousands of unchanged programs grows the load's arena
+	 * by their text alone.
+	 */
+	for (k = first; k < bg->n; k++) {
+		const struct cfg_program *r = cfg_kept_as(ld->keep, bg->p[k]);
+
+		if (r == NULL)
+			continue;
+		if (bg->kept == NULL)
+			bg->kept = cu_calloc(bg->n, sizeof(*bg->kept));
+		bg->kept[k] = r;
+		cfg_program_free(bg->p[k]);
+		bg->p[k] = NULL;
+	}
 	rc = 0;
 out:
 	if (rc == -1) {
 		while (bg->n > first)
 			cfg_program_free(bg->p[--bg->n]);
-	}
-	if (pe != NULL) {
-		cu_kvl_free(pe);
-		cu_free(pe);
 	}
 	cu_kvl_free(&penv);
 	cu_kvl_free(&merged);

@@ -17,7 +17,8 @@
 /* A group while it is built, with what only some kinds have. */
 struct bgroup {
 	struct cfg_group	  g;
-	struct cfg_program	**p;
+	struct cfg_program	**p;	/* NULL: kept[] (cfg_load_keep) */
+	const struct cfg_program **kept; /* as p, or NULL while none is */
 	size_t			  n;
 	size_t			  order;	/* for a stable sort */
 };

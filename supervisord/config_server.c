@@ -88,7 +88,7 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 {
 	const struct cfg_ktable	*t = cfg_ktable("supervisord");
 	const struct cfg_key	*k;
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct xctx	 x2 = x;
 	struct cu_kvl	 env = { 0 };
@@ -158,7 +158,7 @@ ld_supervisord(struct ld *ld, struct ini_sect *s)
 static void
 ld_auth(struct ld *ld, struct ini_sect *s, char **user, char **pass)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, NULL, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, NULL, NULL, NULL, NULL,
 			    false, 0, 0 };
 	char		*u, *p;
 
@@ -215,7 +215,7 @@ ld_inet_address(const char *v, char **host, int *port)
 void
 ld_servers(struct ld *ld)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, ld->here, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, ld->here, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct xctx	 xe = x;
 	struct ini_sect	*s;
@@ -229,8 +229,9 @@ ld_servers(struct ld *ld)
 	xe.here = NULL;
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (strcmp(s->name, "inet_http_server") != 0 &&
-		    !cu_has_prefix(s->name, "inet_http_server:"))
+		if (s->kind != INI_OTHER ||
+		    (strcmp(s->name, "inet_http_server") != 0 &&
+		    !cu_has_prefix(s->name, "inet_http_server:")))
 			continue;
 		cfg_warn_unknown(ld, s, "inet_http_server");
 		first = ld->c->inet_port == NULL;
@@ -259,8 +260,9 @@ ld_servers(struct ld *ld)
 	}
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (strcmp(s->name, "unix_http_server") != 0 &&
-		    !cu_has_prefix(s->name, "unix_http_server:"))
+		if (s->kind != INI_OTHER ||
+		    (strcmp(s->name, "unix_http_server") != 0 &&
+		    !cu_has_prefix(s->name, "unix_http_server:")))
 			continue;
 		cfg_warn_unknown(ld, s, "unix_http_server");
 		if (cfg_sget(ld, s, "file", NULL, &x, &v) == -1)
@@ -329,7 +331,7 @@ ld_servers(struct ld *ld)
 void
 ld_rpc(struct ld *ld)
 {
-	struct xctx	 x = { { &ld->envx, NULL }, NULL, NULL, NULL, NULL,
+	struct xctx	 x = { &ld->envx, NULL, NULL, NULL, NULL, NULL,
 			    false, 0, 0 };
 	struct ini_sect	*s;
 	const char	*fk = "supervisor.rpcinterface_factory";
@@ -338,7 +340,8 @@ ld_rpc(struct ld *ld)
 
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
-		if (!cu_has_prefix(s->name, "rpcinterface:"))
+		if (s->kind != INI_OTHER ||
+		    !cu_has_prefix(s->name, "rpcinterface:"))
 			continue;
 		if (cfg_sget(ld, s, fk, NULL, &x, &v) == -1)
 			continue;
@@ -379,6 +382,9 @@ ld_ignored(struct ld *ld)
 
 	for (i = 0; i < ld->ini.n; i++) {
 		s = ld->ini.s[i];
+		/* Programs and groups are known; listeners and FastCGI run. */
+		if (s->kind != INI_OTHER)
+			continue;
 		for (k = 0; pfx[k] != NULL; k++)
 			if (cu_has_prefix(s->name, pfx[k]))
 				break;

@@ -478,7 +478,7 @@ u8len(const char *p)
 static int
 shlex_split(const char *s, struct tokl *tl, char **err)
 {
-	const char	*p = s;
+	const char	*p = s, *q;
 	struct cu_sbuf	 tok = { 0 };
 	char		 state = ' ';
 	size_t		 n;
@@ -515,17 +515,25 @@ shlex_split(const char *s, struct tokl *tl, char **err)
 			p += n;
 			goto emit;
 		} else if (state == '\'' || state == '"') {
-			if (c == '\0') {
+			/* To the closing quote, in one piece. */
+			if ((q = strchr(p, state)) == NULL) {
 				*err = cu_asprintf("no closing quotation");
 				cu_free(tok.s);
 				return -1;
 			}
-			cu_sb_addc(&tok, c);
-			p++;
-			if (c == state)
-				goto emit;
-			continue;
+			cu_sb_addn(&tok, p, (size_t)(q - p) + 1);
+			p = q + 1;
+			goto emit;
 		} else {
+			/* The word's characters, in one piece. */
+			for (q = p; *q != '\0' && (sh_word((unsigned char)*q) ||
+			    *q == '\'' || *q == '"'); q++)
+				;
+			if (q > p) {
+				cu_sb_addn(&tok, p, (size_t)(q - p));
+				p = q;
+				continue;
+			}
 			if (c == '\0')
 				goto emit;
 			if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
@@ -536,12 +544,6 @@ shlex_split(const char *s, struct tokl *tl, char **err)
 				while (*p != '\0' && *p != '\n')
 					p++;
 				goto emit;
-			}
-			if (sh_word((unsigned char)c) || c == '\'' ||
-			    c == '"') {
-				cu_sb_addc(&tok, c);
-				p++;
-				continue;
 			}
 			goto emit;
 		}

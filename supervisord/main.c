@@ -263,7 +263,7 @@ msgs_push(struct cfg_msgs *m, const char *text)
 
 /* Load the file and apply the command line's overrides on top. */
 static struct cfg *
-load_config(void *arg, struct cfg_msgs *errors)
+load_config(void *arg, const struct cfg_keep *keep, struct cfg_msgs *errors)
 {
 	struct daemon	*dm = arg;
 	struct cfg	*c;
@@ -272,7 +272,7 @@ load_config(void *arg, struct cfg_msgs *errors)
 	bool		 oom = false;
 
 	memset(errors, 0, sizeof(*errors));
-	if ((c = cfg_load(dm->configfile, errors)) == NULL)
+	if ((c = cfg_load_keep(dm->configfile, keep, errors)) == NULL)
 		return NULL;
 	for (i = 0; i < dm->noverrides && !oom; i++) {
 		if (cfg_set_option(c, dm->overrides[i].key, dm->overrides[i].value,
@@ -611,7 +611,7 @@ later_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	dm->later_restart = false;
-	if ((nc = dm->sup.load(dm->sup.load_arg, &errors)) == NULL) {
+	if ((nc = dm->sup.load(dm->sup.load_arg, NULL, &errors)) == NULL) {
 		for (i = 0; i < errors.n; i++)
 			log_warnx("%s", errors.v[i]);
 		cfg_msgs_free(&errors);
@@ -876,7 +876,7 @@ main(int argc, char **argv)
 		dm.configfile = strdup(path);
 		dm.configfile_owned = true;
 	}
-	if ((c = load_config(&dm, &errors)) == NULL) {
+	if ((c = load_config(&dm, NULL, &errors)) == NULL) {
 		for (i = 0; i < errors.n; i++)
 			fprintf(stderr, "%s\n", errors.v[i]);
 		if (errors.n == 0)

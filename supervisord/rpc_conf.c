@@ -92,7 +92,7 @@ load(struct rpc *r, char **why)
 	char		*t;
 
 	*why = NULL;
-	if ((c = r->s->load(r->s->load_arg, &errors)) != NULL)
+	if ((c = r->s->load(r->s->load_arg, NULL, &errors)) != NULL)
 		return c;
 	for (i = 0; i < errors.n; i++)
 		len += strlen(errors.v[i]) + 1;

@@ -83,9 +83,11 @@ struct supervisor {
 	size_t		 nobs;
 
 	/* Read the configuration again, with the command line applied:
-	 * main's (reload, reread, update).  NULL with errors, or none when
+	 * main's (reload, reread, update); keep, for a reload, as
+	 * cfg_load_keep's, else NULL.  NULL with errors, or none when
 	 * memory ran out. */
-	struct cfg	*(*load)(void *arg, struct cfg_msgs *errors);
+	struct cfg	*(*load)(void *arg, const struct cfg_keep *keep,
+			    struct cfg_msgs *errors);
 	void		*load_arg;
 };
 

@@ -524,6 +524,117 @@ START_TEST(test_config_long_line)
 }
 END_TEST
 
+/*
+ * A regular file is read in pieces of 64 KiB as it is parsed
+ * (config_ini.c): what straddles two pieces reads as in one, and a check
+ * that fails in a later piece reports only what a whole file's check
+ * reports, after an error of an earlier piece's line too.
+ */
+#define PIECE	65536
+
+/* "[supervisord]\n" then comment lines up to byte at, then tail. */
+static char *
+padded(size_t at, const char *crlf, const char *tail)
+{
+	size_t	 n = 0, cap = at + strlen(tail) + 256;
+	char	*t = malloc(cap);
+
+	ck_assert_ptr_nonnull(t);
+	n = (size_t)snprintf(t, cap, "[supervisord]%s", crlf);
+	while (n + 40 < at)
+		n += (size_t)snprintf(t + n, cap - n, ";%036zu%s", n, crlf);
+	while (n < at - strlen(crlf))
+		t[n++] = ';';
+	memcpy(t + n, crlf, strlen(crlf));
+	n += strlen(crlf);
+	snprintf(t + n, cap - n, "%s", tail);
+	return t;
+}
+
+START_TEST(test_config_pieces)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*c;
+	char		 path[PATH_MAX], want[PATH_MAX + 128], *t, *big;
+	size_t		 i, n;
+
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+
+	/* "é" split by the piece's end, in a value. */
+	t = padded(PIECE - 20, "\n", "[program:w]\ncommand=x\xc3\xa9y\n");
+	mkfile(path, t);
+	free(t);
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	ck_assert_str_eq(c->programs[0]->command, "x\xc3\xa9y");
+	cfg_free(c);
+
+	/* CR LF split by the piece's end: one line end, lines counted. */
+	t = padded(PIECE + 1, "\r\n", "[program:w]\r\ncommand=x\r\n"
+	    "startsecs=ten\r\n");
+	mkfile(path, t);
+	ck_assert_ptr_null(cfg_load(path, &errs));
+	ck_assert_uint_eq(errs.n, 1);
+	for (i = 0, n = 1; t + i < strstr(t, "startsecs"); i++)
+		n += t[i] == '\n';
+	snprintf(want, sizeof(want), "%s:%zu: [program:w] startsecs: invalid "
+	    "integer 'ten'", path, n);
+	ck_assert_str_eq(errs.v[0], want);
+	cfg_msgs_free(&errs);
+	free(t);
+
+	/* A line longer than a piece. */
+	big = malloc(3 * PIECE);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', 3 * PIECE - 1);
+	big[3 * PIECE - 1] = '\0';
+	t = malloc(4 * PIECE);
+	ck_assert_ptr_nonnull(t);
+	snprintf(t, 4 * PIECE, "[supervisord]\n[program:w]\ncommand=%s\n"
+	    "startsecs=4\n", big);
+	mkfile(path, t);
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	ck_assert_uint_eq(strlen(c->programs[0]->command), 3 * PIECE - 1);
+	ck_assert_int_eq(c->programs[0]->startsecs, 4);
+	cfg_free(c);
+	free(t);
+	free(big);
+
+	/* A key before any section, a bad byte two pieces later: only it. */
+	t = padded(2 * PIECE + 10, "\n", "[x]\nk=\xff\n");
+	t[0] = 'k';
+	t[1] = '=';
+	mkfile(path, t);
+	ck_assert_ptr_null(cfg_load(path, &errs));
+	ck_assert_uint_eq(errs.n, 1);
+	ck_assert_msg(strstr(errs.v[0], "byte 0xff is not UTF-8") != NULL,
+	    "%s", errs.v[0]);
+	cfg_msgs_free(&errs);
+	free(t);
+
+	/* An error in the first piece, a NUL in a later one: only the NUL. */
+	t = padded(PIECE + 100, "\n", "[program:w]\ncommand=x\n");
+	memcpy(t + 14, "[program:e]\nstartsecs=ten\n", 26);
+	t[PIECE + 101] = '\0';
+	mkfile(path, t);	/* cut at the NUL: mkfile writes a string */
+	free(t);
+	{
+		FILE	*fp = fopen(path, "a");
+
+		ck_assert_ptr_nonnull(fp);
+		ck_assert_int_eq(fputc('\0', fp), 0);
+		fputs("x\n", fp);
+		fclose(fp);
+	}
+	ck_assert_ptr_null(cfg_load(path, &errs));
+	ck_assert_uint_eq(errs.n, 1);
+	ck_assert_msg(strstr(errs.v[0], "a NUL byte in the file") != NULL,
+	    "%s", errs.v[0]);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
 START_TEST(test_config_include)
 {
 	struct cfg_msgs	 errs = { 0 };
@@ -765,6 +876,51 @@ START_TEST(test_config_diff)
 }
 END_TEST
 
+/*
+ * A loaded stanza is one block (blocklen): its strings and arrays lie in
+ * it, and cfg_program_free frees only what was set anew after the load.
+ * (Leaks and double frees: make sanitize.)
+ */
+START_TEST(test_config_program_block)
+{
+	struct cfg_msgs	 errs = { 0 };
+	struct cfg	*c;
+	struct cfg_program *p;
+	char		 path[PATH_MAX];
+	const char	*b;
+
+	snprintf(path, sizeof(path), "%s/supervisord.conf", tmpdir);
+	mkfile(path, "[supervisord]\nenvironment=S=1\n[program:w]\n"
+	    "command=a b\nenvironment=A=1,B=\"2\"\nexitcodes=0,2\n"
+	    "startsecs=99999999999999999999\nstdout_logfile=%(here)s/o\n");
+	c = cfg_load(path, &errs);
+	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
+	p = c->programs[0];
+	b = (const char *)p;
+	ck_assert_uint_gt(p->blocklen, sizeof(*p));
+	ck_assert(p->command > b && p->command < b + p->blocklen);
+	ck_assert(p->out.path > b && p->out.path < b + p->blocklen);
+	ck_assert_uint_eq(p->nenv, 3);
+	ck_assert_str_eq(p->env_keys[0], "S");
+	ck_assert_str_eq(p->env_vals[2], "2");
+	ck_assert(p->env_vals[2] > b && p->env_vals[2] < b + p->blocklen);
+	ck_assert_uint_eq(p->nexitcodes, 2);
+	ck_assert_int_eq(p->exitcodes[1], 2);
+	ck_assert_uint_eq(p->nbig, 1);
+	ck_assert_str_eq(p->big[0].key, "startsecs");
+	ck_assert_str_eq(p->big[0].text, "99999999999999999999");
+	/* Set anew: freed alone, the block's own left to the block. */
+	p->command = strdup("c");
+	p->env_vals[0] = strdup("v");
+	ck_assert_ptr_nonnull(p->command);
+	ck_assert_ptr_nonnull(p->env_vals[0]);
+	c->programs[0] = NULL;
+	cfg_program_free(p);
+	cfg_free(c);
+	cfg_msgs_free(&errs);
+}
+END_TEST
+
 START_TEST(test_config_fcgi_socket_on_each_process)
 {
 	struct cfg_msgs	 errs = { 0 };
@@ -860,6 +1016,7 @@ config_suite(void)
 	    sizeof(int_rows) / sizeof(int_rows[0]));
 	tcase_add_test(tc, test_config_int_clamped);
 	tcase_add_test(tc, test_config_long_line);
+	tcase_add_test(tc, test_config_pieces);
 	tcase_add_test(tc, test_config_include);
 	tcase_add_test(tc, test_config_include_here);
 	tcase_add_test(tc, test_config_include_default_here);
@@ -867,6 +1024,7 @@ config_suite(void)
 	tcase_add_test(tc, test_config_set_option);
 	tcase_add_test(tc, test_config_find_default);
 	tcase_add_test(tc, test_config_diff);
+	tcase_add_test(tc, test_config_program_block);
 	tcase_add_test(tc, test_config_fcgi_socket_on_each_process);
 	tcase_add_test(tc, test_config_diff_fcgi_socket_by_url_only);
 	suite_add_tcase(s, tc);

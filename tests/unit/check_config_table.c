@@ -259,6 +259,119 @@ START_TEST(test_program_diff_covers)
 }
 END_TEST
 
+static char *
+dump_of(const struct cfg *c)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	ck_assert_ptr_nonnull(fp = open_memstream(&buf, &len));
+	ck_assert_int_eq(cfg_dump_json(c, fp), 0);
+	fclose(fp);
+	return buf;
+}
+
+/*
+ * A key left out reads as its default written out: the defaults that are
+ * converted once and kept (config_keys.c) set what the conversion of
+ * their text sets, in a stanza loaded before and after the first use.
+ */
+START_TEST(test_default_as_written)
+{
+	static const char base[] = "[supervisord]\n[program:p]\n"
+	    "command=/bin/sleep 1\n";
+	const struct cfg_key	*k = &cfg_ktable("program")->own[_i];
+	struct cfg		*a, *b, *a2;
+	char			 text[512], *ja, *jb, *ja2;
+
+	if (k->def == NULL || (k->flags & CFG_F_READ) == 0)
+		return;
+	snprintf(text, sizeof(text), "%s%s=%s\n", base, k->name, k->def);
+	a = load(base);
+	b = load(text);
+	a2 = load(base);
+	ck_assert_int_eq(cfg_program_diff(a->programs[0], b->programs[0]),
+	    CFG_SAME);
+	ck_assert_int_eq(cfg_program_diff(a2->programs[0], b->programs[0]),
+	    CFG_SAME);
+	ja = dump_of(a);
+	jb = dump_of(b);
+	ja2 = dump_of(a2);
+	/* From the groups on: the file names differ. */
+	ck_assert_str_eq(strstr(ja, "\"groups\""), strstr(jb, "\"groups\""));
+	ck_assert_str_eq(strstr(ja2, "\"groups\""), strstr(jb, "\"groups\""));
+	free(ja);
+	free(jb);
+	free(ja2);
+	cfg_free(a);
+	cfg_free(b);
+	cfg_free(a2);
+}
+END_TEST
+
+/*
+ * A key set alike in many sections is converted once (config_keys.c
+ * keeps the last text): each of three programs setting the same texts,
+ * and one setting them otherwise, reads as a program alone does.
+ */
+START_TEST(test_same_text_again)
+{
+	static const char *const sets[] = {
+	    "stopsignal=INT\nstartsecs=5\nstdout_logfile=NONE\n"
+	    "exitcodes=1,2\nautorestart=true\nstopwaitsecs=99999999999\n"
+	    "stdout_logfile_maxbytes=1KB\numask=077\n",
+	    "stopsignal=int\nstartsecs=05\nstdout_logfile=none\n"
+	    "exitcodes=2\nautorestart=TRUE\nstopwaitsecs=7\n"
+	    "stdout_logfile_maxbytes=1kb\numask=77\n",
+	};
+	const struct cfg_program *a, *b;
+	struct cfg	*all, *one[2];
+	char		 text[2048];
+	size_t		 i, k, n, m;
+
+	for (k = 0; k < 2; k++) {
+		snprintf(text, sizeof(text), "[supervisord]\n[program:p0]\n"
+		    "command=c\n%s", sets[k]);
+		one[k] = load(text);
+	}
+	for (k = 0; k < 2; k++) {
+		n = (size_t)snprintf(text, sizeof(text), "[supervisord]\n");
+		for (i = 0; i < 4; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "[program:p%zu]\ncommand=c\n%s", i,
+			    sets[i == 2 ? 1 - k : k]);
+		all = load(text);
+		ck_assert_uint_eq(all->nprograms, 4);
+		for (i = 0; i < 4; i++) {
+			a = all->programs[i];
+			b = one[(a->name[1] == '2') ? 1 - k : k]->programs[0];
+			/* Only the names differ: no spawn key. */
+			ck_assert_int_ne(cfg_program_diff(a, b), CFG_SPAWN);
+			ck_assert_int_eq(a->stopsignal, b->stopsignal);
+			ck_assert_int_eq(a->startsecs, b->startsecs);
+			ck_assert_int_eq(a->out.kind, b->out.kind);
+			ck_assert_uint_eq(a->nexitcodes, b->nexitcodes);
+			for (m = 0; m < a->nexitcodes; m++)
+				ck_assert_int_eq(a->exitcodes[m],
+				    b->exitcodes[m]);
+			ck_assert_int_eq(a->autorestart, b->autorestart);
+			ck_assert_int_eq(a->stopwaitsecs, b->stopwaitsecs);
+			ck_assert(a->out.maxbytes == b->out.maxbytes);
+			ck_assert_int_eq(a->umask, b->umask);
+			/* A clamped value keeps its text, each time. */
+			ck_assert_uint_eq(a->nbig, b->nbig);
+			for (m = 0; m < a->nbig; m++)
+				ck_assert_str_eq(a->big[m].text,
+				    b->big[m].text);
+		}
+		cfg_free(all);
+	}
+	cfg_free(one[0]);
+	cfg_free(one[1]);
+}
+END_TEST
+
 /*
  * --dump-config shows every program row that says how it is dumped, under
  * its name (or its json name), once per process: a key is one row.
@@ -381,13 +494,30 @@ oom_tree_rm(const char *dir)
 	rmdir(dir);
 }
 
+/* keep for cfg_load_keep: the stanza of (group, name) in a config. */
+static const struct cfg_program *
+find_in(void *arg, const char *group, const char *name)
+{
+	const struct cfg	*c = arg;
+	size_t			 i;
+
+	for (i = 0; i < c->nprograms; i++)
+		if (c->programs[i] != NULL &&
+		    strcmp(c->programs[i]->group, group) == 0 &&
+		    strcmp(c->programs[i]->name, name) == 0)
+			return c->programs[i];
+	return NULL;
+}
+
 START_TEST(test_load_fail_each)
 {
 	char		 dir[] = "/tmp/check_config_oom.XXXXXX";
 	struct cfg_msgs	 errs = { NULL, 0 };
+	struct cfg_keep	 keep;
 	struct cfg_ctl	*cc;
-	struct cfg	*c;
+	struct cfg	*c, *c0;
 	char		*path;
+	size_t		 i, nkept;
 	long		 n, left;
 
 	path = oom_tree(dir);
@@ -413,6 +543,33 @@ START_TEST(test_load_fail_each)
 		cfg_msgs_free(&errs);
 	}
 	ck_assert_int_gt(n, 100);
+	/* A reload's, which copies only what is not the same. */
+	c0 = cfg_load(path, &errs);
+	ck_assert_ptr_nonnull(c0);
+	keep.find = find_in;
+	keep.arg = c0;
+	for (n = 1;; n++) {
+		cu_fail_after(n);
+		c = cfg_load_keep(path, &keep, &errs);
+		left = cu_fail_after(0);
+		if (left > 0) {
+			ck_assert_ptr_nonnull(c);
+			ck_assert_ptr_nonnull(c->kept);
+			for (i = 0, nkept = 0; i < c->nprograms; i++) {
+				ck_assert((c->programs[i] == NULL) ==
+				    (c->kept[i] != NULL));
+				nkept += c->kept[i] != NULL;
+			}
+			/* All but the listener, always copied. */
+			ck_assert_uint_eq(nkept, 4);
+			cfg_free(c);
+			break;
+		}
+		ck_assert_ptr_null(c);
+		ck_assert_str_eq(errs.v[errs.n - 1], "out of memory");
+		cfg_msgs_free(&errs);
+	}
+	cfg_free(c0);
 	for (n = 1;; n++) {
 		cu_fail_after(n);
 		cc = cfg_ctl_load(path, &errs);
@@ -450,6 +607,9 @@ config_table_suite(void)
 	tcase_add_loop_test(tc, test_program_diff, 0,
 	    (int)(sizeof(diffs) / sizeof(diffs[0])));
 	tcase_add_test(tc, test_program_diff_covers);
+	tcase_add_test(tc, test_same_text_again);
+	tcase_add_loop_test(tc, test_default_as_written, 0,
+	    (int)cfg_ktable("program")->nown);
 	tcase_add_test(tc, test_dump_rows);
 	tcase_add_test(tc, test_load_oom);
 	tcase_add_test(tc, test_load_fail_each);

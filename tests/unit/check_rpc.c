@@ -255,12 +255,12 @@ write_conf(const char *programs)
 }
 
 static struct cfg *
-load_cb(void *arg, struct cfg_msgs *errors)
+load_cb(void *arg, const struct cfg_keep *keep, struct cfg_msgs *errors)
 {
 	struct cfg	*c;
 
 	(void)arg;
-	c = cfg_load(confpath, errors);
+	c = cfg_load_keep(confpath, keep, errors);
 	return c;
 }
 
@@ -272,7 +272,7 @@ start(const char *programs)
 	struct cfg	*c;
 
 	write_conf(programs);
-	c = load_cb(NULL, &errs);
+	c = load_cb(NULL, NULL, &errs);
 	ck_assert_msg(c != NULL, "%s", errs.n > 0 ? errs.v[0] : "?");
 	ck_assert_int_eq(sup_init(&sup, loop, c), 0);
 	sup.load = load_cb;

@@ -243,6 +243,15 @@ static const struct rl_row rl_rows[] = {
 	{ "numprocs up", P("w", "process_name=w_%(process_num)d\nnumprocs=2"),
 	    P("w", "process_name=w_%(process_num)d\nnumprocs=4"),
 	    "~w", "w:w_0 w:w_1 w:w_2 w:w_3", "", NULL, 3, true },
+	{ "listener events", "[eventlistener:l]\ncommand=/bin/cat\n"
+	    "events=TICK_5\nautostart=false\n",
+	    "[eventlistener:l]\ncommand=/bin/cat\nevents=TICK_60\n"
+	    "autostart=false\n", "~l", "l:l", "", "l:l=/bin/cat", 3, true },
+	{ "listener unchanged", "[eventlistener:l]\ncommand=/bin/cat\n"
+	    "events=TICK_5\nautostart=false\n" P("a", ""),
+	    "[eventlistener:l]\ncommand=/bin/cat\nevents=TICK_5\n"
+	    "autostart=false\n" P("a", ""), "", "l:l a:a", "", NULL, 3,
+	    true },
 	{ "numprocs down",
 	    P("w", "process_name=w_%(process_num)d\nnumprocs=4"),
 	    P("w", "process_name=w_%(process_num)d\nnumprocs=2"),
@@ -321,6 +330,148 @@ START_TEST(test_reload_table)
 }
 END_TEST
 
+/*
+ * One changed among many (the scale issue's reload): only its group
+ * differs and only its program changes; every other keeps its very
+ * stanza.  In a group of many processes, a policy change reaches each.
+ */
+START_TEST(test_reload_one_of_many)
+{
+	struct supervisor s;
+	struct rl_change *v;
+	struct sv_program *p;
+	const struct cfg_program **before;
+	struct cfg	*nc;
+	char		*a, *b, name[32];
+	size_t		 n, i, len = 0, cap = 400 * 64;
+
+	a = calloc(1, cap);
+	b = calloc(1, cap + 64);
+	ck_assert(a != NULL && b != NULL);
+	for (i = 0; i < 400; i++)
+		len += (size_t)snprintf(a + len, cap - len, "[program:p%zu]\n"
+		    "command=/bin/sleep 1\nautostart=false\n", i);
+	len = 0;
+	for (i = 0; i < 400; i++)
+		len += (size_t)snprintf(b + len, cap + 64 - len,
+		    "[program:p%zu]\ncommand=/bin/sleep %d\n"
+		    "autostart=false\n", i, i == 200 ? 2 : 1);
+	start(&s, a);
+	before = calloc(400, sizeof(*before));
+	ck_assert_ptr_nonnull(before);
+	for (i = 0; i < 400; i++) {
+		snprintf(name, sizeof(name), "p%zu", i);
+		ck_assert_ptr_nonnull(p = sup_find(&s, name, name));
+		before[i] = p->cfg;
+	}
+	nc = load(b);
+	n = rl_diff(&s, nc, &v);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(v[0].kind, RL_CHANGED);
+	ck_assert_str_eq(v[0].group, "p200");
+	rl_changes_free(v, n);
+	rl_apply(&s, nc);
+	settle();
+	ck_assert_uint_eq(s.n, 400);
+	for (i = 0; i < 400; i++) {
+		snprintf(name, sizeof(name), "p%zu", i);
+		ck_assert_ptr_nonnull(p = sup_find(&s, name, name));
+		ck_assert_ptr_null(p->pending);
+		if (i == 200)
+			ck_assert_str_eq(p->cfg->command, "/bin/sleep 2");
+		else
+			ck_assert_ptr_eq(p->cfg, before[i]);
+	}
+	sup_free(&s);
+
+	/* A policy change in a group of 300 processes: each updated. */
+	start(&s, "[program:w]\ncommand=/bin/sleep 1\nautostart=false\n"
+	    "process_name=w_%(process_num)d\nnumprocs=300\n");
+	nc = load("[program:w]\ncommand=/bin/sleep 1\nautostart=false\n"
+	    "process_name=w_%(process_num)d\nnumprocs=300\n"
+	    "startretries=9\n");
+	n = rl_diff(&s, nc, &v);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(v[0].kind, RL_CHANGED);
+	ck_assert(!v[0].respawn);
+	rl_changes_free(v, n);
+	rl_apply(&s, nc);
+	settle();
+	ck_assert_uint_eq(s.n, 300);
+	TAILQ_FOREACH(p, &s.programs, entry)
+		ck_assert_int_eq(p->cfg->startretries, 9);
+	sup_free(&s);
+	free(before);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* s->load for rl_reload: the file load() wrote last, with keep. */
+static struct cfg *
+load_again(void *arg, const struct cfg_keep *keep, struct cfg_msgs *errors)
+{
+	char	path[4200];
+
+	(void)arg;
+	snprintf(path, sizeof(path), "%s/supervisord.conf", dir);
+	memset(errors, 0, sizeof(*errors));
+	return cfg_load_keep(path, keep, errors);
+}
+
+/*
+ * A SIGHUP's reload (rl_reload) copies no stanza that is the same as the
+ * running one: those keep theirs, the changed one gets the new, one added
+ * is added; two processes of one name in a group come through as two.
+ */
+START_TEST(test_reload_keep)
+{
+	struct supervisor s;
+	struct sv_program *p, *a;
+	const struct cfg_program *before[3];
+	struct cfg	*c;
+	size_t		 n;
+
+	start(&s, P("a", "") P("b", "") P("c", ""));
+	s.load = load_again;
+	before[0] = sup_find(&s, "a", "a")->cfg;
+	before[1] = sup_find(&s, "b", "b")->cfg;
+	before[2] = sup_find(&s, "c", "c")->cfg;
+	/* The file load() writes is the one load_again reads. */
+	c = load(P("a", "") P("b", "startretries=5") P("c", "") P("d", ""));
+	cfg_free(c);
+	rl_reload(&s);
+	settle();
+	ck_assert_uint_eq(s.n, 4);
+	ck_assert_ptr_eq(sup_find(&s, "a", "a")->cfg, before[0]);
+	ck_assert_ptr_eq(sup_find(&s, "c", "c")->cfg, before[2]);
+	ck_assert_ptr_ne(sup_find(&s, "b", "b")->cfg, before[1]);
+	ck_assert_int_eq(sup_find(&s, "b", "b")->cfg->startretries, 5);
+	ck_assert_ptr_nonnull(sup_find(&s, "d", "d"));
+	ck_assert_ptr_null(s.cfg->kept == NULL ? NULL : s.cfg->kept[0]);
+	sup_free(&s);
+
+	start(&s, "[group:g]\nprograms=a,b\n"
+	    "[program:a]\ncommand=/bin/true\nprocess_name=x\n"
+	    "autostart=false\n[program:b]\ncommand=/bin/false\n"
+	    "process_name=x\nautostart=false\n");
+	s.load = load_again;
+	a = sup_find(&s, "g", "x");
+	rl_reload(&s);
+	settle();
+	ck_assert_uint_eq(s.n, 2);
+	n = 0;
+	TAILQ_FOREACH(p, &s.programs, entry) {
+		ck_assert_str_eq(p->cfg->name, "x");
+		ck_assert(!p->doomed);
+		n += strcmp(p->cfg->command, "/bin/true") == 0 ? 1 : 10;
+	}
+	ck_assert_uint_eq(n, 11);
+	ck_assert_ptr_nonnull(a);
+	sup_free(&s);
+}
+END_TEST
+
 Suite *
 supervisor_suite(void)
 {
@@ -337,6 +488,8 @@ supervisor_suite(void)
 	tcase_add_test(tc, test_find_and_snapshot);
 	tcase_add_loop_test(tc, test_reload_table, 0,
 	    sizeof(rl_rows) / sizeof(rl_rows[0]));
+	tcase_add_test(tc, test_reload_one_of_many);
+	tcase_add_test(tc, test_reload_keep);
 	suite_add_tcase(s, tc);
 	return s;
 }
