@@ -166,6 +166,11 @@ results(struct ctl *c, const struct xr_val *rs, int kind, int ignored)
 	}
 }
 
+/* What status reads of each process's info. */
+static const char *const status_keys[] = {
+	"name", "group", "state", "statename", "description", NULL
+};
+
 void
 cmd_status(struct ctl *c, const char *arg)
 {
@@ -174,13 +179,17 @@ cmd_status(struct ctl *c, const char *arg)
 	char		**names, buf[1024], **specs;
 	size_t		 i, j, k, n = 0, nnames, width = 30;
 	bool		 bad;
+	int		 rc;
 
 	if (!ctl_upcheck(c)) {
 		c->exitstatus = CTL_STATUS_UNKNOWN;
 		return;
 	}
 	ctl_proxy(c);
-	if (ctl_rpc(c, "supervisor.getAllProcessInfo", NULL, &all) != 0)
+	if ((rc = ctl_rpc_keep(c, "supervisor.getAllProcessInfo", NULL,
+	    status_keys, &all)) == -1)
+		ctl_raise_err(c);
+	if (rc != 0)
 		ctl_raise_fault(c, all);
 	names = ctl_split(c, arg, &nnames);
 	match = ctl_keepmem(c, calloc(all->n * (nnames + 1) + 1,
