@@ -252,11 +252,12 @@ fill(struct ctl *c)
 		c->rlen -= c->roff;
 		c->roff = 0;
 	}
-	if (c->rcap - c->rlen < 16384) {
-		if ((p = realloc(c->rbuf, c->rcap * 2 + 16384)) == NULL)
+	/* Room for a big read: several chunks of a body at a time. */
+	if (c->rcap - c->rlen < BODY_READ) {
+		if ((p = realloc(c->rbuf, c->rlen + BODY_READ)) == NULL)
 			return -1;
 		c->rbuf = p;
-		c->rcap = c->rcap * 2 + 16384;
+		c->rcap = c->rlen + BODY_READ;
 	}
 	do
 		n = read(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen);
@@ -313,11 +314,12 @@ bad_reply(struct ctl *c, const char *why)
 
 /*
  * Hand the body's next n bytes (SIZE_MAX: up to EOF) to the decoder as
- * they come: those already in c->rbuf, then read straight into the
- * parser's buffer, so that the parse keeps pace with the server and the
- * body is never held whole.  0 with *got the bytes passed (fewer than n:
- * EOF came first), -1 with errno, 1 when the decoder refused more (the
- * document is bad: it tells why).
+ * they come, so that the parse keeps pace with the server and the body
+ * is never held whole: a long stretch is read straight into the parser's
+ * buffer; a short one (a chunk's rest) is read ahead into c->rbuf with
+ * what follows it, several chunks a read, and copied from there.  0 with
+ * *got the bytes passed (fewer than n: EOF came first), -1 with errno,
+ * 1 when the decoder refused more (the document is bad: it tells why).
  */
 static int
 body_pass(struct ctl *c, struct xr_dec *d, size_t n, size_t *got)
@@ -328,9 +330,11 @@ body_pass(struct ctl *c, struct xr_dec *d, size_t n, size_t *got)
 
 	for (*got = 0; *got < n; *got += k) {
 		k = n - *got;
+		if (RL == 0 && k < BODY_READ && (r = fill(c)) <= 0)
+			return r == 0 ? 0 : -1;
 		if (RL > 0 && k > RL)
 			k = RL;
-		else if (RL == 0 && k > BODY_READ)
+		else if (RL == 0)
 			k = BODY_READ;
 		if ((b = xr_resp_buf(d, k)) == NULL)
 			return 1;
