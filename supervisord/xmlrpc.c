@@ -208,7 +208,7 @@ xr_member(const struct xr_val *st, const char *key)
 	if (st == NULL || st->type != XR_STRUCT)
 		return NULL;
 	for (i = st->n; i-- > 0;)
-		if (strcmp(st->keys[i], key) == 0)
+		if (st->keys[i][0] == key[0] && strcmp(st->keys[i], key) == 0)
 			return st->v[i];
 	return NULL;
 }

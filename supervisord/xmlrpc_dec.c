@@ -186,6 +186,16 @@ item_push(struct xr_dec *d, struct xr_item *it)
 	d->items[d->nitems++] = *it;
 }
 
+/*
+ * Whether tag is name.  Called for every element: most tags differ from
+ * a name at their first byte, which is checked before any call.
+ */
+static inline bool
+is(const char *tag, const char *name)
+{
+	return tag[0] == name[0] && strcmp(tag, name) == 0;
+}
+
 /* A tag without its namespace prefix (ex:nil), as Python's client. */
 static const char *
 local_name(const char *tag)
@@ -229,12 +239,12 @@ static int
 child_kind(struct xr_dec *d, struct xr_frame *top, const char *tag,
     struct xr_frame *f)
 {
-	size_t	i;
+	size_t	i, n;
 
 	if (top == NULL) {
-		if (d->call && strcmp(tag, "methodCall") == 0)
+		if (d->call && is(tag, "methodCall"))
 			return F_CALL;
-		if (!d->call && strcmp(tag, "methodResponse") == 0)
+		if (!d->call && is(tag, "methodResponse"))
 			return F_RESP;
 		dec_fail(d, "not a <%s>", d->call ? "methodCall" :
 		    "methodResponse");
@@ -242,63 +252,66 @@ child_kind(struct xr_dec *d, struct xr_frame *top, const char *tag,
 	}
 	switch (top->kind) {
 	case F_CALL:
-		if (strcmp(tag, "methodName") == 0 && d->method == NULL)
+		if (is(tag, "methodName") && d->method == NULL)
 			return F_METHOD;
 		/* FALLTHROUGH */
 	case F_RESP:
 		if (d->body)
 			break;
-		if (strcmp(tag, "params") == 0)
+		if (is(tag, "params"))
 			return F_PARAMS;
-		if (top->kind == F_RESP && strcmp(tag, "fault") == 0)
+		if (top->kind == F_RESP && is(tag, "fault"))
 			return F_FAULT;
 		break;
 	case F_PARAMS:
-		if (strcmp(tag, "param") == 0)
+		if (is(tag, "param"))
 			return F_PARAM;
 		/* FALLTHROUGH */
 	case F_DATA:
-		if (strcmp(tag, "value") == 0)
+		if (is(tag, "value"))
 			return F_VALUE;
 		break;
 	case F_PARAM:
-		if (strcmp(tag, "value") == 0 && !top->held)
+		if (is(tag, "value") && !top->held)
 			return F_VALUE;
 		break;
 	case F_FAULT:
-		if (strcmp(tag, "value") == 0 && d->nitems == top->items)
+		if (is(tag, "value") && d->nitems == top->items)
 			return F_VALUE;
 		break;
 	case F_VALUE:
 		if (top->had)
 			break;
 		top->had = true;
-		if (strcmp(tag, "array") == 0)
+		if (is(tag, "array"))
 			return F_ARRAY;
-		if (strcmp(tag, "struct") == 0)
+		if (is(tag, "struct"))
 			return F_STRUCT;
 		f->type = XR_STRING;
 		for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++)
-			if (strcmp(tag, scalars[i].name) == 0) {
+			if (is(tag, scalars[i].name)) {
 				f->type = scalars[i].type;
 				break;
 			}
-		snprintf(f->tag, sizeof(f->tag), "%s", tag);
+		/* For messages; snprintf here cost as much as the rest. */
+		n = strnlen(tag, sizeof(f->tag) - 1);
+		memcpy(f->tag, tag, n);
+		f->tag[n] = '\0';
 		return F_SCALAR;
 	case F_ARRAY:
-		if (strcmp(tag, "data") == 0)
+		if (is(tag, "data"))
 			return F_DATA;
-		if (strcmp(tag, "value") == 0)
+		if (is(tag, "value"))
 			return F_VALUE;
 		break;
 	case F_STRUCT:
-		if (strcmp(tag, "member") == 0)
+		if (is(tag, "member"))
 			return F_MEMBER;
 		break;
 	case F_MEMBER:
-		if (strcmp(tag, "name") == 0 && top->name == NOOFF)
+		if (is(tag, "name") && top->name == NOOFF)
 			return F_NAME;
-		if (strcmp(tag, "value") == 0 && !top->held)
+		if (is(tag, "value") && !top->held)
 			return F_VALUE;
 		break;
 	default:
@@ -484,7 +497,7 @@ kept(const struct xr_dec *d, const char *name)
 	if (d->keep == NULL)
 		return true;
 	for (k = d->keep; *k != NULL; k++)
-		if (strcmp(*k, name) == 0)
+		if (is(name, *k))
 			return true;
 	return false;
 }
