@@ -28,15 +28,19 @@ has_all(char **names)
 static void
 pad(const char *s, size_t width)
 {
-	size_t	n = 0;
+	static const char blanks[] = "                                ";
+	size_t	n = 0, k;
 	const char *p;
 
 	for (p = s; *p != '\0'; p++)
 		if (((unsigned char)*p & 0xc0) != 0x80)
 			n++;
-	fputs(s, stdout);
-	for (; n < width; n++)
-		putchar(' ');
+	fwrite(s, 1, (size_t)(p - s), stdout);
+	for (; n < width; n += k) {
+		k = width - n < sizeof(blanks) - 1 ? width - n :
+		    sizeof(blanks) - 1;
+		fwrite(blanks, 1, k, stdout);
+	}
 }
 
 static const char *
@@ -234,7 +238,7 @@ cmd_status(struct ctl *c, const char *arg)
 	for (i = 0; i < n; i++) {
 		pad(specs[i] != NULL ? specs[i] : "", width + 3);
 		pad(ctl_str(match[i], "statename"), 10);
-		ctl_out("%s", ctl_str(match[i], "description"));
+		puts(ctl_str(match[i], "description"));
 	}
 	for (i = 0; i < n; i++)
 		switch (ctl_int(match[i], "state")) {
