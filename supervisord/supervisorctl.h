@@ -131,6 +131,10 @@ int	ctl_rpc_try(struct ctl *c, const char *method, struct xr_val *params,
 	    const struct xr_val **res);
 int	ctl_rpc(struct ctl *c, const char *method, struct xr_val *params,
 	    const struct xr_val **res);
+/* ctl_rpc_try keeping of the answer's structs only the members named in
+ * keep (NULL-terminated), for a command that reads a few of many. */
+int	ctl_rpc_keep(struct ctl *c, const char *method, struct xr_val *params,
+	    const char *const *keep, const struct xr_val **res);
 /* A serverurl taken apart as the transport does. */
 struct url {
 	bool		 unix_;

@@ -31,6 +31,7 @@
 #define PY_PARSE	"/usr/lib/python3.11/urllib/parse.py"
 #define SV_XMLRPC	"/usr/lib/python3/dist-packages/supervisor/xmlrpc.py"
 #define MAX_HEAD	65536		/* status line and headers */
+#define BODY_READ	65536		/* a body's bytes read at a time */
 
 static void
 set_err(struct ctl *c, enum ctl_err e, int num, const char *reason)
@@ -251,11 +252,12 @@ fill(struct ctl *c)
 		c->rlen -= c->roff;
 		c->roff = 0;
 	}
-	if (c->rcap - c->rlen < 16384) {
-		if ((p = realloc(c->rbuf, c->rcap * 2 + 16384)) == NULL)
+	/* Room for a big read: several chunks of a body at a time. */
+	if (c->rcap - c->rlen < BODY_READ) {
+		if ((p = realloc(c->rbuf, c->rlen + BODY_READ)) == NULL)
 			return -1;
 		c->rbuf = p;
-		c->rcap = c->rcap * 2 + 16384;
+		c->rcap = c->rlen + BODY_READ;
 	}
 	do
 		n = read(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen);
@@ -306,25 +308,69 @@ bad_reply(struct ctl *c, const char *why)
 	return -1;
 }
 
-/*
- * Read one answer: its body (malloc'ed) in *body.  0, or -1 with c->err
- * (*fresh: nothing at all came back, so a reused connection may have
- * been closed by the server meanwhile).
- */
 /* The unread bytes of c->rbuf. */
 #define RB	(c->rbuf + c->roff)
 #define RL	(c->rlen - c->roff)
 
+/*
+ * Hand the body's next n bytes (SIZE_MAX: up to EOF) to the decoder as
+ * they come, so that the parse keeps pace with the server and the body
+ * is never held whole: a long stretch is read straight into the parser's
+ * buffer; a short one (a chunk's rest) is read ahead into c->rbuf with
+ * what follows it, several chunks a read, and copied from there.  0 with
+ * *got the bytes passed (fewer than n: EOF came first), -1 with errno,
+ * 1 when the decoder refused more (the document is bad: it tells why).
+ */
 static int
-read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
+body_pass(struct ctl *c, struct xr_dec *d, size_t n, size_t *got)
+{
+	void	*b;
+	size_t	 k;
+	ssize_t	 r;
+
+	for (*got = 0; *got < n; *got += k) {
+		k = n - *got;
+		if (RL == 0 && k < BODY_READ && (r = fill(c)) <= 0)
+			return r == 0 ? 0 : -1;
+		if (RL > 0 && k > RL)
+			k = RL;
+		else if (RL == 0)
+			k = BODY_READ;
+		if ((b = xr_resp_buf(d, k)) == NULL)
+			return 1;
+		if (RL > 0) {
+			memcpy(b, RB, k);
+			consume(c, k);
+		} else {
+			do
+				r = read(c->fd, b, k);
+			while (r == -1 && errno == EINTR);
+			if (r == -1)
+				return -1;
+			if (r == 0)
+				return 0;
+			k = (size_t)r;
+		}
+		xr_resp_feed(d, k);
+	}
+	return 0;
+}
+
+/*
+ * Read one answer, its body into the decoder d.  0 (the body passed, or
+ * refused by the decoder midway: the connection then closed), or -1
+ * with c->err (*nothing: nothing at all came back, so a reused
+ * connection may have been closed by the server meanwhile).
+ */
+static int
+read_answer(struct ctl *c, struct xr_dec *d, bool *nothing)
 {
 	char		*head, *p, *e, v[64], reason[128];
-	size_t		 hl, need, got = 0, cap = 0, cl = 0;
+	size_t		 hl, need, got, cl = 0;
 	ssize_t		 n;
-	int		 status, minor;
+	int		 status, minor, rc;
 	bool		 chunked, has_cl, keep;
 
-	*body = NULL;
 	*nothing = true;
 	while ((p = RL > 0 ? memmem(RB, RL, "\r\n\r\n", 4) :
 	    NULL) == NULL) {
@@ -399,45 +445,28 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 				consume(c, 2);
 				break;
 			}
-			need += 2;
 		} else if (has_cl)
 			need = cl;
 		else
 			need = SIZE_MAX;
-		while (RL < need) {
-			if ((n = fill(c)) == 0 && !has_cl && !chunked) {
-				need = RL;
+		if ((rc = body_pass(c, d, need, &got)) == 1) {
+			/* Where the answer ends is unknown now. */
+			conn_close(c);
+			return 0;
+		}
+		if (rc == -1 || (got < need && (has_cl || chunked)))
+			return bad_reply(c, "incomplete read");
+		if (!chunked) {
+			if (!has_cl)
 				keep = false;
-				break;
-			}
-			if (n <= 0) {
-				free(*body);
-				*body = NULL;
-				return bad_reply(c, "incomplete read");
-			}
-		}
-		if (chunked)
-			need -= 2;
-		if (got + need + 1 > cap) {
-			cap = cap * 2 > got + need + 1 ? cap * 2 :
-			    got + need + 1;
-			if ((p = realloc(*body, cap)) == NULL) {
-				free(*body);
-				*body = NULL;
-				return bad_reply(c, "out of memory");
-			}
-			*body = p;
-		}
-		memcpy(*body + got, RB, need);
-		got += need;
-		(*body)[got] = '\0';
-		consume(c, chunked ? need + 2 : need);
-		if (!chunked)
 			break;
+		}
+		/* The chunk's CRLF. */
+		while (RL < 2)
+			if (fill(c) <= 0)
+				return bad_reply(c, "incomplete read");
+		consume(c, 2);
 	}
-	if (*body == NULL && (*body = strdup("")) == NULL)
-		return bad_reply(c, "out of memory");
-	*blen = got;
 	if (!keep)
 		conn_close(c);
 	return 0;
@@ -446,9 +475,9 @@ read_answer(struct ctl *c, char **body, size_t *blen, bool *nothing)
 #undef RB
 #undef RL
 
-/* POST body to /RPC2; the answer's body, or -1 with c->err. */
+/* POST body to /RPC2, the answer's body into d; 0, or -1 with c->err. */
 static int
-post(struct ctl *c, const char *xml, size_t len, char **body, size_t *blen)
+post(struct ctl *c, const char *xml, size_t len, struct xr_dec *d)
 {
 	struct url	 u;
 	char		*auth = NULL, *req;
@@ -490,11 +519,14 @@ post(struct ctl *c, const char *xml, size_t len, char **body, size_t *blen)
 				continue;
 			break;
 		}
-		if (read_answer(c, body, blen, &nothing) == 0) {
+		if (read_answer(c, d, &nothing) == 0) {
 			free(req);
 			return 0;
 		}
-		/* A kept connection the server had closed: once more. */
+		/*
+		 * A kept connection the server had closed: once more (the
+		 * decoder has seen nothing yet).
+		 */
 		if (!(reused && nothing))
 			break;
 	}
@@ -503,12 +535,13 @@ post(struct ctl *c, const char *xml, size_t len, char **body, size_t *blen)
 }
 
 int
-ctl_rpc_try(struct ctl *c, const char *method, struct xr_val *params,
-    const struct xr_val **res)
+ctl_rpc_keep(struct ctl *c, const char *method, struct xr_val *params,
+    const char *const *keep, const struct xr_val **res)
 {
 	struct xr_val	*v;
-	char		*xml, *body, err[256];
-	size_t		 len, blen;
+	struct xr_dec	*d;
+	char		*xml, err[256];
+	size_t		 len;
 	bool		 fault;
 
 	*res = NULL;
@@ -516,28 +549,36 @@ ctl_rpc_try(struct ctl *c, const char *method, struct xr_val *params,
 		params = xr_array();
 	xml = params != NULL ? xr_encode_call(method, params, &len) : NULL;
 	xr_val_free(params);
-	if (xml == NULL) {
+	if (xml == NULL || (d = xr_resp_new(err, sizeof(err))) == NULL) {
+		free(xml);
 		set_err(c, CTL_E_BADREPLY, 0, "out of memory");
 		return -1;
 	}
-	if (post(c, xml, len, &body, &blen) == -1) {
+	if (keep != NULL)
+		xr_resp_keep(d, keep);
+	if (post(c, xml, len, d) == -1) {
+		xr_resp_free(d);
 		free(xml);
 		return -1;
 	}
 	free(xml);
-	if (xr_decode_response(body, blen, &v, &fault, err, sizeof(err)) ==
-	    -1) {
-		free(body);
+	if (xr_resp_end(d, &v, &fault) == -1) {
 		set_err(c, CTL_E_BADREPLY, 0, err);
 		return -1;
 	}
-	free(body);
 	ctl_keepmem(c, NULL);	/* room first: the push below cannot fail */
 	c->kept[c->nkept++] = v;
 	*res = v;
 	if (fault)
 		return ctl_fault_code(v) > 0 ? ctl_fault_code(v) : 1;
 	return 0;
+}
+
+int
+ctl_rpc_try(struct ctl *c, const char *method, struct xr_val *params,
+    const struct xr_val **res)
+{
+	return ctl_rpc_keep(c, method, params, NULL, res);
 }
 
 int

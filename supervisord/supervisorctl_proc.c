@@ -28,15 +28,19 @@ has_all(char **names)
 static void
 pad(const char *s, size_t width)
 {
-	size_t	n = 0;
+	static const char blanks[] = "                                ";
+	size_t	n = 0, k;
 	const char *p;
 
 	for (p = s; *p != '\0'; p++)
 		if (((unsigned char)*p & 0xc0) != 0x80)
 			n++;
-	fputs(s, stdout);
-	for (; n < width; n++)
-		putchar(' ');
+	fwrite(s, 1, (size_t)(p - s), stdout);
+	for (; n < width; n += k) {
+		k = width - n < sizeof(blanks) - 1 ? width - n :
+		    sizeof(blanks) - 1;
+		fwrite(blanks, 1, k, stdout);
+	}
 }
 
 static const char *
@@ -166,6 +170,11 @@ results(struct ctl *c, const struct xr_val *rs, int kind, int ignored)
 	}
 }
 
+/* What status reads of each process's info. */
+static const char *const status_keys[] = {
+	"name", "group", "state", "statename", "description", NULL
+};
+
 void
 cmd_status(struct ctl *c, const char *arg)
 {
@@ -174,13 +183,17 @@ cmd_status(struct ctl *c, const char *arg)
 	char		**names, buf[1024], **specs;
 	size_t		 i, j, k, n = 0, nnames, width = 30;
 	bool		 bad;
+	int		 rc;
 
 	if (!ctl_upcheck(c)) {
 		c->exitstatus = CTL_STATUS_UNKNOWN;
 		return;
 	}
 	ctl_proxy(c);
-	if (ctl_rpc(c, "supervisor.getAllProcessInfo", NULL, &all) != 0)
+	if ((rc = ctl_rpc_keep(c, "supervisor.getAllProcessInfo", NULL,
+	    status_keys, &all)) == -1)
+		ctl_raise_err(c);
+	if (rc != 0)
 		ctl_raise_fault(c, all);
 	names = ctl_split(c, arg, &nnames);
 	match = ctl_keepmem(c, calloc(all->n * (nnames + 1) + 1,
@@ -225,7 +238,7 @@ cmd_status(struct ctl *c, const char *arg)
 	for (i = 0; i < n; i++) {
 		pad(specs[i] != NULL ? specs[i] : "", width + 3);
 		pad(ctl_str(match[i], "statename"), 10);
-		ctl_out("%s", ctl_str(match[i], "description"));
+		puts(ctl_str(match[i], "description"));
 	}
 	for (i = 0; i < n; i++)
 		switch (ctl_int(match[i], "state")) {

@@ -1,13 +1,13 @@
 /*
  * xmlrpc: the XML-RPC codec, shared by the daemon and supervisorctl.
  * Values are decoded with libexpat (no DOCTYPE, no external entity) into
- * a small tree, xr_val; answers are written as Python's xmlrpc.client
+ * a small tree, xr_val, from a body whole or as it arrives; answers are written as Python's xmlrpc.client
  * dumps() writes them, byte for byte, through a streaming writer that
  * emits as it goes (struct xr_out) so that a large answer never has to be
  * built whole.  Text that is not valid XML 1.0 (C0 controls other than
  * tab, newline and carriage return; invalid UTF-8) is written as U+FFFD.
- * No loop, no socket: pure data in, bytes out.  Values and the decoder
- * are xmlrpc.c, the writer xmlrpc_out.c; this header is both's.
+ * No loop, no socket: pure data in, bytes out.  Values are xmlrpc.c, the
+ * decoder xmlrpc_dec.c, the writer xmlrpc_out.c; this header is theirs.
  */
 #ifndef SUPERVISORD_XMLRPC_H
 #define SUPERVISORD_XMLRPC_H
@@ -38,8 +38,21 @@ enum xr_type {
 	XR_NIL		/* <nil/> */
 };
 
+/*
+ * How a decoded value is stored (0 in a value built by hand): a decoded
+ * document lives in memory of its own, which goes when its top value is
+ * freed.  So a value below the top is never freed nor taken out on its
+ * own: copy what must outlive the document.  xr_push and xr_put work on
+ * decoded containers too (their arrays are then moved to the heap).
+ */
+#define XR_F_INNER	0x1	/* the node and its string in that memory */
+#define XR_F_ARRAYS	0x2	/* v and keys there too */
+#define XR_F_KEYS	0x4	/* the member names there too */
+#define XR_F_ROOT	0x8	/* the top value: the memory goes with it */
+
 struct xr_val {
 	enum xr_type	 type;
+	unsigned	 flags;		/* XR_F_*: the decoder's */
 	long long	 i;		/* XR_INT, XR_BOOL (0 or 1) */
 	double		 d;		/* XR_DOUBLE */
 	char		*s;		/* XR_STRING, XR_DATETIME, XR_BASE64:
@@ -93,6 +106,33 @@ void	xr_call_clear(struct xr_call *call);
  */
 int	xr_decode_response(const void *body, size_t len, struct xr_val **val,
 	    bool *fault, char *err, size_t errlen);
+
+/*
+ * A <methodResponse> decoded as it arrives, never held whole: xr_resp_new
+ * (NULL when memory ran out; err, errlen as above, kept until the end);
+ * then for each piece, xr_resp_buf gives room for len bytes (at most
+ * INT_MAX) that the caller fills, read(2) straight into it, and
+ * xr_resp_feed parses the n bytes put there; xr_resp_end returns what
+ * xr_decode_response would of the whole, and frees the decoder.  A piece
+ * may end anywhere: inside a tag, an entity or a UTF-8 sequence.
+ * xr_resp_buf returns NULL once the document is known to be bad (or
+ * memory ran out): stop feeding, xr_resp_end says why.  xr_resp_free
+ * drops a decoder unfinished; NULL is fine.
+ */
+struct xr_dec;
+
+struct xr_dec *xr_resp_new(char *err, size_t errlen);
+void	*xr_resp_buf(struct xr_dec *d, size_t len);
+void	 xr_resp_feed(struct xr_dec *d, size_t n);
+int	 xr_resp_end(struct xr_dec *d, struct xr_val **val, bool *fault);
+void	 xr_resp_free(struct xr_dec *d);
+/*
+ * Before the first piece: keep only the struct members named in keep
+ * (NULL-terminated, kept by the caller until the end) in the value of
+ * <params>; the others are read and checked, then dropped.  For a client
+ * that uses a few members of a large answer.  A <fault> is kept whole.
+ */
+void	 xr_resp_keep(struct xr_dec *d, const char *const *keep);
 
 /*
  * Encode a <methodCall> as Python's dumps((params...), methodname) does.

@@ -1,6 +1,6 @@
 /*
  * xmlrpc_out: the XML-RPC codec's writer (declared in xmlrpc.h, with the
- * values it writes; the decoder is xmlrpc.c).  It streams: each call
+ * values it writes; the decoder is xmlrpc_dec.c).  It streams: each call
  * emits its bytes at once, as Python's xmlrpc.client Marshaller would,
  * with text escaped as its escape() does and cut down to XML 1.0's
  * characters.  A request (xr_encode_call) goes through the same writer

@@ -1238,6 +1238,220 @@ START_TEST(test_writes_an_empty_answer)
 }
 END_TEST
 
+/*
+ * A response fed in pieces of k bytes, as a client reads it: 0 or -1,
+ * as xr_decode_response.
+ */
+static int
+feed(const char *body, size_t len, size_t k, const char *const *keep,
+    struct xr_val **v, bool *fault, char *err, size_t errlen)
+{
+	struct xr_dec	*d = xr_resp_new(err, errlen);
+	size_t		 off, n;
+	void		*b;
+
+	ck_assert_ptr_nonnull(d);
+	if (keep != NULL)
+		xr_resp_keep(d, keep);
+	for (off = 0; off < len; off += n) {
+		n = len - off < k ? len - off : k;
+		if ((b = xr_resp_buf(d, n)) == NULL)
+			break;
+		memcpy(b, body + off, n);
+		xr_resp_feed(d, n);
+	}
+	return xr_resp_end(d, v, fault);
+}
+
+/* A split inside a tag, an entity, a CDATA section, a UTF-8 sequence. */
+static const char doc_splits[] =
+	    "<?xml version='1.0'?>\n<methodResponse><params><param><value>"
+	    "<struct><member><name>k&amp;&#233;</name><value><string>"
+	    "&lt;&#x20AC;\342\202\254<![CDATA[<&>]]>\360\237\230\200"
+	    "</string></value></member><member><name>n</name><value><i4>"
+	    " -42 </i4></value></member><member><value>untyped &gt;</value>"
+	    "<name>after</name></member></struct></value></param></params>"
+	    "</methodResponse>";
+
+static const char *
+piece_doc(int i)
+{
+	static const char *const more[] = { doc_splits, fault_0, fault_2 };
+
+	return i < NDOCS ? docs[i] : more[i - NDOCS];
+}
+#define NPIECEDOCS	(NDOCS + 3)
+
+START_TEST(test_reads_answers_in_pieces_of_any_size)
+{
+	const char	*body = piece_doc(_i);
+	struct xr_val	*whole, *v;
+	struct xr_out	 o;
+	struct sink	 a, b;
+	size_t		 len = strlen(body), k;
+	char		 err[128];
+	bool		 wfault, fault;
+
+	ck_assert_msg(xr_decode_response(body, len, &whole, &wfault, err,
+	    sizeof(err)) == 0, "%s", err);
+	out_open(&o, &a, true);
+	xr_put_val(&o, whole);
+	for (k = 1; k <= len; k++) {
+		ck_assert_msg(feed(body, len, k, NULL, &v, &fault, err,
+		    sizeof(err)) == 0, "pieces of %zu: %s", k, err);
+		ck_assert(fault == wfault);
+		out_open(&o, &b, true);
+		xr_put_val(&o, v);
+		ck_assert_str_eq(sink_str(&b), sink_str(&a));
+		xr_val_free(v);
+		free(b.p);
+	}
+	xr_val_free(whole);
+	free(a.p);
+}
+END_TEST
+
+/* Bad answers: the same reason whole as byte by byte. */
+START_TEST(test_refuses_answers_in_pieces_as_whole)
+{
+	static const char *const bad[] = {
+		"", "<methodResponse>", RESP(""), RESP("<params></params>"),
+		RESP("<fault><value>x</value></fault>"),
+		RESP("<params><param><value><int>1x</int></value></param>"
+		    "</params>"),
+		RESP("<params><param><value><base64>a</base64></value>"
+		    "</param></params>"),
+		RESP("<params><param><value><struct><member><name>k</name>"
+		    "</member></struct></value></param></params>"),
+		RESP("<params><param><value>&e;</value></param></params>"),
+		"<!DOCTYPE m [<!ENTITY e \"x\">]><methodResponse/>",
+		"<methodResponse><params></methodResponse>",
+	};
+	struct xr_val	*v;
+	char		 e1[128], e2[128];
+	bool		 fault;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(xr_decode_response(bad[i], strlen(bad[i]),
+		    &v, &fault, e1, sizeof(e1)), -1);
+		ck_assert_int_eq(feed(bad[i], strlen(bad[i]), 1, NULL, &v,
+		    &fault, e2, sizeof(e2)), -1);
+		ck_assert_ptr_null(v);
+		ck_assert_str_eq(e2, e1);
+	}
+	/* One dropped unfinished: nothing leaks (ASan). */
+	xr_resp_free(xr_resp_new(e1, sizeof(e1)));
+	xr_resp_free(NULL);
+}
+END_TEST
+
+/* getAllProcessInfo of n programs, as the daemon writes it. */
+static char *
+many_infos(int n, size_t *len)
+{
+	struct xr_val	*a = xr_array();
+	struct xr_out	 o;
+	struct sink	 k;
+	int		 i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(xr_push(a, mk_info()), 0);
+	out_open(&o, &k, false);
+	xr_put_val(&o, a);
+	xr_out_finish(&o);
+	xr_val_free(a);
+	*len = k.len;
+	return k.p;
+}
+
+START_TEST(test_reads_a_large_answer_in_pieces)
+{
+	static const size_t sizes[] = { 65536, 4093, 1 << 20 };
+	struct xr_val	*v;
+	size_t		 len, i;
+	char		*body = many_infos(5000, &len), err[128];
+	bool		 fault;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		ck_assert_msg(feed(body, len, sizes[i], NULL, &v, &fault, err,
+		    sizeof(err)) == 0, "%s", err);
+		ck_assert_uint_eq(v->n, 5000);
+		ck_assert_str_eq(xr_member(v->v[4999], "description")->s,
+		    "pid 1234, uptime 0:01:40");
+		ck_assert_int_eq(xr_member(v->v[2500], "pid")->i, 1234);
+		xr_val_free(v);
+	}
+	free(body);
+}
+END_TEST
+
+START_TEST(test_keeps_only_the_members_asked)
+{
+	static const char *const keep[] = { "name", "pid", NULL };
+	static const char bad_dropped[] = RESP("<params><param><value>"
+	    "<struct><member><name>name</name><value>a</value></member>"
+	    "<member><name>now</name><value><int>x</int></value></member>"
+	    "</struct></value></param></params>");
+	struct xr_val	*v;
+	size_t		 len, i;
+	char		*body = many_infos(3, &len), err[128];
+	bool		 fault;
+
+	ck_assert_int_eq(feed(body, len, 7, keep, &v, &fault, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(v->n, 3);
+	for (i = 0; i < 3; i++) {
+		ck_assert_uint_eq(v->v[i]->n, 2);
+		ck_assert_str_eq(v->v[i]->keys[0], "name");
+		ck_assert_str_eq(xr_member(v->v[i], "name")->s, "web");
+		ck_assert_int_eq(xr_member(v->v[i], "pid")->i, 1234);
+		ck_assert_ptr_null(xr_member(v->v[i], "statename"));
+	}
+	xr_val_free(v);
+	free(body);
+	/* A fault is kept whole. */
+	ck_assert_int_eq(feed(fault_0, strlen(fault_0), 5, keep, &v, &fault,
+	    err, sizeof(err)), 0);
+	ck_assert(fault);
+	ck_assert_int_eq(xr_member(v, "faultCode")->i, 10);
+	xr_val_free(v);
+	/* What is dropped is read and checked all the same. */
+	ck_assert_int_eq(feed(bad_dropped, strlen(bad_dropped), 3, keep, &v,
+	    &fault, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad <int> value 'x'"));
+}
+END_TEST
+
+/* Decoded containers take more values, freed with them (ASan). */
+START_TEST(test_grows_decoded_values)
+{
+	struct xr_val	*v, *s;
+	struct xr_call	 c;
+	char		 err[128];
+	bool		 fault;
+	int		 i;
+
+	ck_assert_int_eq(xr_decode_response(doc_multi, strlen(doc_multi),
+	    &v, &fault, err, sizeof(err)), 0);
+	s = v->v[1];
+	ck_assert_int_eq(s->type, XR_STRUCT);
+	for (i = 0; i < 20; i++) {
+		ck_assert_int_eq(xr_put(s, "k", xr_int(i)), 0);
+		ck_assert_int_eq(xr_push(v, str("more")), 0);
+	}
+	ck_assert_int_eq(xr_member(s, "faultCode")->i, 10);
+	ck_assert_int_eq(xr_member(s, "k")->i, 19);
+	ck_assert_str_eq(v->v[0]->s, "3.0");
+	ck_assert_str_eq(v->v[22]->s, "more");
+	xr_val_free(v);
+	ck_assert_int_eq(xr_decode_call(req_multi, strlen(req_multi), &c, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(xr_push(c.params, xr_int(1)), 0);
+	xr_call_clear(&c);
+}
+END_TEST
+
 #define NROWS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -1271,6 +1485,12 @@ xmlrpc_suite(void)
 	tcase_add_test(tc, test_refuses_bad_responses);
 	tcase_add_test(tc, test_builds_values);
 	tcase_add_test(tc, test_writes_an_empty_answer);
+	tcase_add_loop_test(tc, test_reads_answers_in_pieces_of_any_size, 0,
+	    NPIECEDOCS);
+	tcase_add_test(tc, test_refuses_answers_in_pieces_as_whole);
+	tcase_add_test(tc, test_reads_a_large_answer_in_pieces);
+	tcase_add_test(tc, test_keeps_only_the_members_asked);
+	tcase_add_test(tc, test_grows_decoded_values);
 	suite_add_tcase(s, tc);
 	return s;
 }
