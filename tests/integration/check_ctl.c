@@ -6,6 +6,7 @@
  * clients that misbehave (garbage, silence, leaving mid-command, not
  * reading a tail -f) without disturbing the daemon.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -708,6 +709,66 @@ START_TEST(test_sigusr1_dump)
 }
 END_TEST
 
+/*
+ * At the descriptor limit a program waits, STOPPED "waiting for a
+ * descriptor", as no failed try, and starts once descriptors are freed;
+ * a stop ends its wait.
+ */
+START_TEST(test_fd_limit_waits_for_a_descriptor)
+{
+	struct rlimit	 rl = { 120, 120 };
+	struct th	*h;
+	const char	*out, *p;
+	int		 waiting = 0, running = 0;
+
+	/* Check forks each test: the limit is this test's and the daemon's. */
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	h = th_new_named("fd_limit");
+	th_conf(h, "[unix_http_server]\nfile=@DIR@/sock\n\n"
+	    "[supervisorctl]\nserverurl=unix://@DIR@/sock\n\n" RPCINTERFACE
+	    "[program:cat]\ncommand=cat\n"
+	    "numprocs=40\nprocess_name=%(program_name)s_%(process_num)02d\n"
+	    "startsecs=0\nstartretries=0\nautorestart=false\n"
+	    "stdout_logfile=NONE\nstderr_logfile=NONE\n");
+	/* minfds=1: supervisor's 1024 is above this hard limit. */
+	th_start(h, "-n", "-c", th_path(h, "supervisord.conf"), "--minfds",
+	    "1", NULL);
+	ck_assert(th_wait(h, sock_exists, NULL, 5000));
+	ck_assert(th_wait_log(h, "wait for a descriptor", 10000));
+	ck_assert(th_wait_log(h, "the limit of 120 descriptors "
+	    "(RLIMIT_NOFILE) holds ", 1000));
+	ck_assert_int_eq(ctl(h, &out, "status", NULL), 3);
+	for (p = out; (p = strstr(p, "STOPPED   waiting for a descriptor"))
+	    != NULL; p++)
+		waiting++;
+	for (p = out; (p = strstr(p, "RUNNING")) != NULL; p++)
+		running++;
+	ck_assert_msg(waiting > 0 && running > 0 && waiting + running == 40,
+	    "%d waiting, %d running:\n%s", waiting, running, out);
+	/* No try counted: nothing in BACKOFF or FATAL, no spawn error. */
+	ck_assert_int_eq(th_log_count(h, "gave up"), 0);
+	ck_assert_int_eq(th_log_count(h, "spawnerr"), 0);
+	ck_assert_ptr_null(strstr(out, "FATAL"));
+	/* The last one waiting stops: it will not start. */
+	ck_assert_int_eq(ctl(h, &out, "stop", "cat:cat_39", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "cat:cat_39: stopped"));
+	/* Free enough: every other waiter starts. */
+	ck_assert_int_eq(ctl(h, &out, "stop", "cat:cat_00", "cat:cat_01",
+	    "cat:cat_02", "cat:cat_03", "cat:cat_04", "cat:cat_05",
+	    "cat:cat_06", "cat:cat_07", "cat:cat_08", "cat:cat_09",
+	    "cat:cat_10", "cat:cat_11", "cat:cat_12", "cat:cat_13", NULL), 0);
+	ck_assert(th_wait_log(h, "descriptors free again", 10000));
+	ck_assert_int_eq(ctl(h, &out, "status", NULL), 3);
+	ck_assert_ptr_null(strstr(out, "waiting for a descriptor"));
+	ck_assert_ptr_nonnull(strstr(out, "cat:cat_38                       "
+	    "RUNNING"));
+	ck_assert_ptr_nonnull(strstr(out, "cat:cat_39                       "
+	    "STOPPED   Not started"));
+	ck_assert(th_exited_ok(th_stop_ms(h, 20000)));
+	th_free(h);
+}
+END_TEST
+
 Suite *
 ctl_suite(void)
 {
@@ -726,6 +787,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_auth);
 	tcase_add_test(tc, test_child_serverurl);
 	tcase_add_test(tc, test_sigusr1_dump);
+	tcase_add_test(tc, test_fd_limit_waits_for_a_descriptor);
 	suite_add_tcase(s, tc);
 	return s;
 }
