@@ -271,9 +271,12 @@ rd_line(struct rd *r)
 	for (;;) {
 		line = r->buf + r->pos;
 		end = r->buf + r->checked;
-		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+		/* Nothing read yet: buf may still be NULL (memchr's UB). */
+		if (end == line ||
+		    (nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
 			nl = end;
-		if ((cr = memchr(line, '\r', (size_t)(nl - line))) != NULL)
+		if (nl > line &&
+		    (cr = memchr(line, '\r', (size_t)(nl - line))) != NULL)
 			nl = cr;
 		if ((nl < end && (*nl == '\n' || nl + 1 < end)) ||
 		    (r->fd == -1 && !r->bad && !r->rerr))
