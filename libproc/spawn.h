@@ -113,7 +113,7 @@ enum proc_spawn_mode proc_spawn_mode(void);
 
 /*
  * PROC_SPAWN_FORK forces the fork path; PROC_SPAWN_AUTO (or CLONE) forgets
- * the probe's answer so that the next spawn probes again.  For tests.
+ * the probe's answer so that the next spawn probes again.
  */
 void	proc_spawn_set_mode(enum proc_spawn_mode mode);
 

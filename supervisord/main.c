@@ -190,6 +190,23 @@ opt_key(int c)
 	}
 }
 
+/*
+ * SUPERVISORD_SPAWN=fork: every spawn forks, as where the kernel refuses
+ * the clone path (the path's probe is not even tried).  For tools that
+ * cannot follow a clone sharing the fd table: valgrind, for one.
+ */
+static void
+spawn_env(void)
+{
+	const char	*s = getenv("SUPERVISORD_SPAWN");
+
+	if (s == NULL || *s == '\0' || strcmp(s, "auto") == 0)
+		return;
+	if (strcmp(s, "fork") != 0)
+		usage_error("SUPERVISORD_SPAWN=%s: not 'fork' or 'auto'", s);
+	proc_spawn_set_mode(PROC_SPAWN_FORK);
+}
+
 static void
 parse_options(struct daemon *dm, int argc, char **argv)
 {
@@ -242,6 +259,7 @@ parse_options(struct daemon *dm, int argc, char **argv)
 	if (optind < argc)
 		usage_error("positional arguments are not supported: %s",
 		    argv[optind]);
+	spawn_env();
 }
 
 /* Append a malloc'ed message to m; -1 (m unchanged) if memory ran out. */
@@ -752,6 +770,9 @@ run(struct daemon *dm, struct cfg *c)
 	    c->sd.logfile_backups, c->sd.loglevel,
 	    c->sd.nodaemon && !c->sd.silent) == -1)
 		log_warn("couldn't open log file %s", c->sd.logfile);
+	log_debug("programs start through %s",
+	    proc_spawn_mode() == PROC_SPAWN_CLONE ?
+	    "clone(2) and close_range(2)" : "fork(2)");
 	for (i = 0; i < c->warnings.n; i++)
 		log_warnx("%s", c->warnings.v[i]);
 	for (i = 0; i < dm->ninfos; i++)

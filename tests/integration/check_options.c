@@ -241,6 +241,57 @@ START_TEST(test_bad_option_exits_2)
 }
 END_TEST
 
+/*
+ * SUPERVISORD_SPAWN=fork takes the fork path (the one for valgrind and
+ * kernels without CLOSE_RANGE_UNSHARE): the log says so, and a program
+ * runs there with its output captured and no descriptor of the daemon's.
+ * Another value is an error that names it, and nothing starts.
+ */
+START_TEST(test_spawn_env)
+{
+	struct th	*h = th_new();
+	const char	*err;
+	char		 path[64];
+	pid_t		 pid;
+	DIR		*d;
+	struct dirent	*e;
+	int		 st, nfd;
+
+	th_conf(h, "[supervisord]\nloglevel=debug\n"
+	    "[program:x]\ncommand=sh -c 'echo spawned-by-fork; exec sleep 60'\n"
+	    "startsecs=0\nstdout_logfile=%(here)s/x.log\n");
+	setenv("SUPERVISORD_SPAWN", "clone", 1);
+	st = th_run(h, 5000, "-n", "-c", th_path(h, "supervisord.conf"),
+	    (char *)NULL);
+	ck_assert_int_eq(th_exit_code(st), 2);
+	err = th_read(h, "stderr", NULL);
+	ck_assert_ptr_nonnull(strstr(err, "SUPERVISORD_SPAWN=clone"));
+	ck_assert_int_eq(th_log_count(h, "spawned:"), 0);
+
+	setenv("SUPERVISORD_SPAWN", "fork", 1);
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "programs start through fork(2)", 5000));
+	ck_assert(th_wait_log(h, "success: x entered RUNNING", 5000));
+	ck_assert(th_wait_file(h, "x.log", 5000));
+	pid = th_spawned_pid(h, "x", 0);
+	ck_assert_int_gt(pid, 0);
+	ck_assert(th_wait_comm(h, pid, "sleep", 5000));
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	ck_assert_ptr_nonnull(d = opendir(path));
+	nfd = 0;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			nfd++;
+	closedir(d);
+	/* 0, 1 and 2: pipes and /dev/null, nothing of the daemon's. */
+	ck_assert_int_eq(nfd, 3);
+	ck_assert(th_exited_ok(th_stop_ms(h, 10000)));
+	ck_assert_int_eq(th_file_line(h, "x.log", "spawned-by-fork"), 1);
+	unsetenv("SUPERVISORD_SPAWN");
+	th_free(h);
+}
+END_TEST
+
 Suite *
 options_suite(void)
 {
@@ -257,6 +308,7 @@ options_suite(void)
 	tcase_add_test(tc, test_help_exits_zero_with_usage);
 	tcase_add_loop_test(tc, test_bad_option_exits_2, 0,
 	    (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));
+	tcase_add_test(tc, test_spawn_env);
 	suite_add_tcase(s, tc);
 	return s;
 }
