@@ -32,9 +32,9 @@ enum cfg_logkind {
 
 struct cfg_log {
 	enum cfg_logkind kind;
+	int		 backups;	/* default 10 */
 	char		*path;		/* CFG_LOG_PATH only, else NULL */
 	long long	 maxbytes;	/* default 50MB */
-	int		 backups;	/* default 10 */
 	long long	 capture_maxbytes;
 	bool		 events_enabled;
 	bool		 syslog;
@@ -78,10 +78,10 @@ struct cfg_program {
 	char		*directory;	/* NULL: the daemon's */
 	char		*user;		/* NULL: the daemon's */
 	bool		 has_uid;
+	bool		 redirect_stderr;
 	uid_t		 uid;
 	gid_t		 gid;		/* the user's primary group */
 	int		 umask;		/* -1: inherit */
-	bool		 redirect_stderr;
 	struct cfg_log	 out;		/* stdout_logfile and friends */
 	struct cfg_log	 err;		/* stderr_logfile and friends */
 	char		**env_keys;	/* environment= over [supervisord]'s, */

@@ -72,21 +72,11 @@ struct out_stream {
 	char		 *path;		/* the log file's path, or NULL */
 	char		 *autoname;	/* AUTO not yet created: "DIR\0IDENT" */
 	long long	  maxbytes;
-	int		  backups;
 	unsigned long long dropped;	/* bytes a destination refused */
-	bool		  failing;	/* in an episode of failed writes */
-	enum out_fwd	  fwd;		/* forwarded to our stdout/stderr */
-	bool		  syslog;	/* lines to syslog too */
-	unsigned char	  esc;		/* ANSI escape state across reads */
 	struct proc_lbuf  lb;		/* partial line, for fwd and syslog */
 	ev_tstamp	  checked;	/* when the path was last stat'ed */
 	unsigned long long failed_at;	/* dropped when the episode began */
-	bool		  grown;	/* its pipe was made larger */
-	bool		  resync;	/* the file lost a line's start */
 	LIST_ENTRY(out_stream) link;	/* on its destination's list */
-	bool		  linked;	/* attached and forwarded */
-	bool		  exempt;	/* read even above the bound */
-	bool		  lingering;	/* its process is gone, pipe kept */
 	size_t		  linger_left;	/* bytes still to read after exit */
 	/* The owner's hook, kept across out_open and out_close.  A
 	 * hook_raw stream (a listener's stdout) is handed every chunk as
@@ -94,9 +84,19 @@ struct out_stream {
 	 * tokens, output goes to the capture, not to the destinations. */
 	out_hook_fn	 *hook;
 	void		 *hook_arg;
-	bool		  hook_raw;
 	struct out_cap	 *cap;		/* capture and event state, or NULL:
 					   out_open makes it when lc asks */
+	int		  backups;
+	enum out_fwd	  fwd;		/* forwarded to our stdout/stderr */
+	bool		  hook_raw;
+	bool		  failing;	/* in an episode of failed writes */
+	bool		  syslog;	/* lines to syslog too */
+	unsigned char	  esc;		/* ANSI escape state across reads */
+	bool		  grown;	/* its pipe was made larger */
+	bool		  resync;	/* the file lost a line's start */
+	bool		  linked;	/* attached and forwarded */
+	bool		  exempt;	/* read even above the bound */
+	bool		  lingering;	/* its process is gone, pipe kept */
 };
 
 /*

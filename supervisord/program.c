@@ -95,14 +95,21 @@ sv_namespec(const struct sv_program *p, char *buf, size_t len)
 
 static void	report_cb(struct ev_loop *, ev_io *, int);
 
+/* The fork path's exec report pipe, or -1. */
+static int
+report_fd(const struct sv_program *p)
+{
+	return p->report != NULL ? p->report->fd : -1;
+}
+
 static void
 report_close(struct sv_program *p)
 {
-	if (p->report.fd == -1)
+	if (report_fd(p) == -1)
 		return;
-	ev_io_stop(p->ctx->loop, &p->report);
-	close(p->report.fd);
-	ev_io_set(&p->report, -1, EV_READ);
+	ev_io_stop(p->ctx->loop, p->report);
+	close(p->report->fd);
+	ev_io_set(p->report, -1, EV_READ);
 }
 
 static void
@@ -289,8 +296,6 @@ sv_program_new(const struct sv_ctx *ctx, struct cfg_program *cfg)
 	p->out.hook_raw = cfg->kind == CFG_KIND_EVENTLISTENER;
 	ev_init(&p->timer, timer_cb);
 	p->timer.data = p;
-	ev_io_init(&p->report, report_cb, -1, EV_READ);
-	p->report.data = p;
 	return p;
 }
 
@@ -303,12 +308,14 @@ sv_program_free(struct sv_program *p)
 	fdq_leave(p);
 	ev_timer_stop(p->ctx->loop, &p->timer);
 	report_close(p);
+	free(p->report);
 	out_close(p->ctx->loop, &p->out);
 	out_close(p->ctx->loop, &p->err);
 	if (p->in_fd != -1)
 		close(p->in_fd);
 	cfg_program_free(p->cfg);
 	cfg_program_free(p->pending);
+	free(p->spawnerr_own);
 	free(p);
 }
 
@@ -382,15 +389,30 @@ set_spawnerr(struct sv_program *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
+spawnerr_clear(struct sv_program *p)
+{
+	free(p->spawnerr_own);
+	p->spawnerr_own = NULL;
+	p->spawnerr = NULL;
+}
+
+/* A message of its own: held until the next one, not in every program. */
+static void
 set_spawnerr(struct sv_program *p, const char *fmt, ...)
 {
 	va_list	ap;
+	char	*s;
+	int	 n;
 
 	va_start(ap, fmt);
-	vsnprintf(p->spawnerr_buf, sizeof(p->spawnerr_buf), fmt, ap);
+	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
-	p->spawnerr = p->spawnerr_buf;
-	log_info("spawnerr: %s", p->spawnerr_buf);
+	spawnerr_clear(p);
+	if (n >= 0)
+		p->spawnerr = p->spawnerr_own = s;
+	else
+		p->spawnerr = "spawn error (out of memory for its message)";
+	log_info("spawnerr: %s", p->spawnerr);
 }
 
 static const char *
@@ -672,7 +694,7 @@ act_spawn(struct sv_program *p)
 	ev_now_update(p->ctx->loop);
 	if (p->state != SV_STOPPED)
 		p->restarts++;
-	p->spawnerr = NULL;
+	spawnerr_clear(p);
 	p->started = ev_now(p->ctx->loop);
 	p->laststart = time(NULL);
 	sv_enter(p, SV_STARTING);
@@ -733,8 +755,19 @@ act_spawn(struct sv_program *p)
 	spec.rlimits = p->ctx->rlimits;
 	spec.nrlimits = p->ctx->nrlimits;
 	spec.pipes = &pipes;
-	/* Fork path: fork the next program while this one sets itself up. */
+	/* Fork path: fork the next program while this one sets itself up,
+	 * its report read by a watcher made for it once. */
 	spec.async_report = true;
+	if (proc_spawn_mode() == PROC_SPAWN_FORK && p->report == NULL) {
+		if ((p->report = malloc(sizeof(*p->report))) == NULL) {
+			set_spawnerr(p, "out of memory spawning '%s'",
+			    c->name);
+			envb_free(&env);
+			goto fail;
+		}
+		ev_io_init(p->report, report_cb, -1, EV_READ);
+		p->report->data = p;
+	}
 	if (use_sock) {
 		if ((spec.stdin_fd = p->ctx->sock_get(p->ctx->arg, p)) == -1) {
 			set_spawnerr(p, "couldn't open the socket of '%s': %s",
@@ -767,8 +800,9 @@ act_spawn(struct sv_program *p)
 	/* The fork path's report pipe; on the clone path the exec (or
 	 * its failure, returned above) is known already. */
 	if (child.report_fd != -1) {
-		ev_io_set(&p->report, child.report_fd, EV_READ);
-		ev_io_start(p->ctx->loop, &p->report);
+		assert(p->report != NULL);
+		ev_io_set(p->report, child.report_fd, EV_READ);
+		ev_io_start(p->ctx->loop, p->report);
 	}
 	out_attach(p->ctx->loop, &p->out, child.out_fd);
 	if (child.err_fd != -1) {
@@ -825,7 +859,7 @@ act_running(struct sv_program *p)
 	 * With startsecs=0 the timer usually wins; the report then moves
 	 * the program on (report_cb).
 	 */
-	if (p->report.fd != -1) {
+	if (report_fd(p) != -1) {
 		p->startsecs_done = true;
 		return;
 	}
@@ -899,9 +933,9 @@ read_report(struct sv_program *p)
 	struct proc_spawn_err	err;
 	int			r;
 
-	if (p->report.fd == -1)
+	if (report_fd(p) == -1)
 		return true;
-	if ((r = proc_spawn_report(p->report.fd, &err)) == -1 &&
+	if ((r = proc_spawn_report(p->report->fd, &err)) == -1 &&
 	    errno == EAGAIN)
 		return false;
 	report_close(p);
@@ -972,6 +1006,7 @@ act_early_exit(struct sv_program *p)
 	}
 	finish(p);
 	p->exitstatus = -1;
+	spawnerr_clear(p);
 	p->spawnerr = "Exited too quickly (process log may have details)";
 	log_warnx("exited: %s (%s; not expected)", p->cfg->name,
 	    proc_exit_text(p->status, text, sizeof(text)));
@@ -994,9 +1029,12 @@ act_exit(struct sv_program *p)
 	if (expected)
 		log_info("exited: %s (%s; expected)", p->cfg->name, text);
 	else {
-		snprintf(p->spawnerr_buf, sizeof(p->spawnerr_buf),
-		    "Bad exit code %d", p->exitstatus);
-		p->spawnerr = p->spawnerr_buf;
+		spawnerr_clear(p);
+		if (asprintf(&p->spawnerr_own, "Bad exit code %d",
+		    p->exitstatus) >= 0)
+			p->spawnerr = p->spawnerr_own;
+		else
+			p->spawnerr_own = NULL;
 		log_warnx("exited: %s (%s; not expected)", p->cfg->name, text);
 	}
 	sv_enter(p, SV_EXITED);

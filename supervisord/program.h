@@ -107,25 +107,13 @@ struct sv_program {
 	const struct sv_ctx *ctx;	/* shared, not owned */
 	struct cfg_program *cfg;	/* owned */
 	struct cfg_program *pending;	/* owned: swap in at rest (reload) */
-	enum sv_state	 state;
-	enum sv_state	 prev;		/* the state before, for events */
-	bool		 want_up;	/* operator or config asked: up */
-	bool		 doomed;	/* reload removed it: free at rest */
 	void		*lsn_member;	/* listener.c's: p's membership of
 					   a listener pool, or NULL */
 	/* supervisor.c's: waiting to be freed or swapped at rest. */
 	TAILQ_ENTRY(sv_program) settle_entry;
-	bool		 settling;
-	pid_t		 pid;
-	pid_t		 gone_pid;	/* during the change that follows a
-					   reap: the pid reaped; else 0 */
-	bool		 expected;	/* the last exit was expected */
-	bool		 has_sock;	/* holds a sock_get reference */
-	int		 backoff;	/* failed starts in a row */
-	int		 status;	/* last wait status */
-	int		 exitstatus;	/* last exit code, -1 for a signal */
-	const char	*spawnerr;	/* static text, or spawnerr_buf */
-	char		 spawnerr_buf[256];
+	TAILQ_ENTRY(sv_program) fdq_entry;	/* in ctx->fdq */
+	const char	*spawnerr;	/* static text, or spawnerr_own */
+	char		*spawnerr_own;	/* a message made for it, or NULL */
 	ev_tstamp	 started;	/* ev_now at the last spawn */
 	time_t		 laststart;	/* wall clock, for status */
 	time_t		 laststop;
@@ -133,10 +121,23 @@ struct sv_program {
 	ev_timer	 timer;		/* the state's one timer */
 	struct out_stream out;
 	struct out_stream err;
+	ev_io		*report;	/* fork path: the exec report, made at
+					   its first spawn there; or NULL */
+	enum sv_state	 state;
+	enum sv_state	 prev;		/* the state before, for events */
+	pid_t		 pid;
+	pid_t		 gone_pid;	/* during the change that follows a
+					   reap: the pid reaped; else 0 */
+	int		 backoff;	/* failed starts in a row */
+	int		 status;	/* last wait status */
+	int		 exitstatus;	/* last exit code, -1 for a signal */
 	int		 in_fd;		/* write end of its stdin, or -1 */
+	bool		 want_up;	/* operator or config asked: up */
+	bool		 doomed;	/* reload removed it: free at rest */
+	bool		 settling;	/* on supervisor.c's settle list */
+	bool		 expected;	/* the last exit was expected */
+	bool		 has_sock;	/* holds a sock_get reference */
 	bool		 fd_wait;	/* in ctx->fdq: waits for a descriptor */
-	TAILQ_ENTRY(sv_program) fdq_entry;
-	ev_io		 report;	/* fork path: the exec report */
 	bool		 startsecs_done; /* the timer ran before the report */
 	bool		 exec_failed;	/* the report said the child failed */
 };
