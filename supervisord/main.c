@@ -833,6 +833,7 @@ run(struct daemon *dm, struct cfg *c)
 		dm->web = NULL;
 	}
 	sup_add_all(&dm->sup);
+	sup_trim_soon(&dm->sup);
 	ntf_ready();
 
 	ev_run(loop, 0);

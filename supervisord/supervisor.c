@@ -8,6 +8,7 @@
  * shutdown, and tells its observers.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -277,6 +278,21 @@ settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 			settle_one(s, v[i]);
 		free(v);
 	}
+	sup_trim_soon(s);
+}
+
+static void
+trim_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)revents;
+	ev_idle_stop(loop, w);
+	(void)malloc_trim(0);
+}
+
+void
+sup_trim_soon(struct supervisor *s)
+{
+	ev_idle_start(s->loop, &s->trim);
 }
 
 static bool	holds(struct supervisor *, struct sv_program *);
@@ -508,6 +524,7 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 	sv_fdq_init(&s->fdq, loop);
 	ev_prepare_init(&s->settle, settle_cb);
 	s->settle.data = s;
+	ev_idle_init(&s->trim, trim_cb);
 	ev_init(&s->hold, hold_cb);
 	s->hold.data = s;
 	return 0;
@@ -519,6 +536,7 @@ sup_free(struct supervisor *s)
 	struct sv_program *p;
 
 	ev_prepare_stop(s->loop, &s->settle);
+	ev_idle_stop(s->loop, &s->trim);
 	ev_timer_stop(s->loop, &s->hold);
 	sv_fdq_close(&s->fdq);
 	TAILQ_INIT(&s->settling);

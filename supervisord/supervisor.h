@@ -77,6 +77,7 @@ struct supervisor {
 	size_t		 cap;		/* buckets of each, a power of 2 */
 
 	ev_prepare	 settle;	/* frees and swaps at rest */
+	ev_idle		 trim;		/* gives freed memory back, once */
 	struct sv_list	 settling;	/* what it frees or swaps, by
 					   settle_entry */
 	struct sup_observer obs[SUP_MAXOBS];
@@ -97,6 +98,14 @@ struct supervisor {
  * URL) is set with sup_set_ctx.  0, or -1 with errno.
  */
 int	sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg);
+
+/*
+ * Once the loop is idle, give the memory a load, a reload or freed
+ * programs left free back to the kernel (malloc_trim): a reload builds
+ * a whole configuration and keeps a little of it, and without this the
+ * holes it leaves stay resident.
+ */
+void	sup_trim_soon(struct supervisor *s);
 
 /* Free every program (at exit: their watchers stopped, pipes closed),
  * the configuration and the indexes. */
