@@ -82,7 +82,13 @@ void	rpc_call_free(struct rpc_call *c);
 
 /*
  * The method names, sorted (system.listMethods): a static array of n.
- * supervisor 4.2.5's 41, and one of our own:
+ * supervisor 4.2.5's 41, and two of our own:
+ *
+ * diff.getAllProcessStatus() answers getAllProcessInfo's array with only
+ * the members supervisorctl's status prints: name, group, state,
+ * statename, description, the same values in the same order (about a
+ * third of the bytes).  Our supervisorctl's status calls it, and
+ * getAllProcessInfo where the fault is UNKNOWN_METHOD (Python's daemon).
  *
  * diff.update(array names) re-reads the configuration and applies the
  * difference to the named groups (none, or "all": every group), as a

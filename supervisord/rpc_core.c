@@ -353,24 +353,29 @@ put_member_int(struct xr_out *o, const char *key, long long v)
 }
 
 void
-rpc_put_info(struct xr_out *o, const struct sv_program *p, time_t now)
+rpc_put_info(struct xr_out *o, const struct sv_program *p, time_t now,
+    bool brief)
 {
 	char	desc[512];
 
 	xr_struct_begin(o);
 	put_member_str(o, "name", p->cfg->name);
 	put_member_str(o, "group", p->cfg->group);
-	put_member_int(o, "start", capped((long long)p->laststart));
-	put_member_int(o, "stop", capped((long long)p->laststop));
-	put_member_int(o, "now", capped((long long)now));
+	if (!brief) {
+		put_member_int(o, "start", capped((long long)p->laststart));
+		put_member_int(o, "stop", capped((long long)p->laststop));
+		put_member_int(o, "now", capped((long long)now));
+	}
 	put_member_int(o, "state", rpc_state_code(p->state));
 	put_member_str(o, "statename", sv_state_name(p->state));
-	put_member_str(o, "spawnerr", p->spawnerr);
-	put_member_int(o, "exitstatus", exit_status(p));
-	put_member_str(o, "logfile", rpc_logfile(p, false));
-	put_member_str(o, "stdout_logfile", rpc_logfile(p, false));
-	put_member_str(o, "stderr_logfile", rpc_logfile(p, true));
-	put_member_int(o, "pid", p->pid);
+	if (!brief) {
+		put_member_str(o, "spawnerr", p->spawnerr);
+		put_member_int(o, "exitstatus", exit_status(p));
+		put_member_str(o, "logfile", rpc_logfile(p, false));
+		put_member_str(o, "stdout_logfile", rpc_logfile(p, false));
+		put_member_str(o, "stderr_logfile", rpc_logfile(p, true));
+		put_member_int(o, "pid", p->pid);
+	}
 	put_member_str(o, "description", st_describe(p, now, desc,
 	    sizeof(desc)));
 	xr_struct_end(o);

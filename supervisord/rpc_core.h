@@ -178,9 +178,13 @@ bool	rpc_group_live(const struct rpc *r, const char *group);
 int	rpc_lookup(const struct rpc *r, const char *spec, char *gbuf,
 	    size_t glen, struct sv_program **pp);
 
-/* The process info struct of getProcessInfo. */
+/*
+ * The process info struct of getProcessInfo; brief, only the members
+ * supervisorctl's status prints (name, group, state, statename,
+ * description: diff.getAllProcessStatus), in the same order.
+ */
 void	rpc_put_info(struct xr_out *o, const struct sv_program *p,
-	    time_t now);
+	    time_t now, bool brief);
 
 /* supervisor's state codes (states.py): RUNNING 20, ... */
 int	rpc_state_code(enum sv_state s);

@@ -8,6 +8,15 @@
 
 #include "supervisord/rpc_doc.h"
 
+#define RPC_DIFF_STATUS_DOC \
+	" Get what supervisorctl's status prints of all processes:\n" \
+	"        getAllProcessInfo's structs with only the members name,\n" \
+	"        group, state, statename and description\n" \
+	"\n" \
+	"        @return array result  An array of process status " \
+	"results\n" \
+	"        "
+
 #define RPC_DIFF_UPDATE_DOC \
 	" Re-read the configuration and apply the difference to the\n" \
 	"        named process groups (none, or 'all': every group), as a\n" \
@@ -24,6 +33,7 @@ struct doc {
 };
 
 static const struct doc docs[] = {
+	{ "diff.getAllProcessStatus", RPC_DIFF_STATUS_DOC },
 	{ "diff.update", RPC_DIFF_UPDATE_DOC },
 	{ "supervisor.addProcessGroup",
 	    " Update the config for a running process from config file.\n"

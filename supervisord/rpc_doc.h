@@ -1,7 +1,8 @@
 /*
  * rpc_doc: each method's documentation, as system.methodHelp answers it:
  * supervisor 4.2.5's docstrings verbatim (str(func.__doc__), indentation
- * and all), and ours for diff.update.  system.methodSignature reads its
+ * and all), and ours for the diff namespace (diff.update,
+ * diff.getAllProcessStatus).  system.methodSignature reads its
  * @return and @param tags.
  */
 #ifndef SUPERVISORD_RPC_DOC_H

@@ -44,12 +44,13 @@ rpc_get_process_info(struct rpc_call *c, struct xr_out *o)
 		return rpc_fail(o, code, name);
 	if (p == NULL)
 		return rpc_fail(o, RPC_BAD_NAME, name);
-	rpc_put_info(o, p, time(NULL));
+	rpc_put_info(o, p, time(NULL), false);
 	return RPC_DONE;
 }
 
-enum rpc_status
-rpc_get_all_process_info(struct rpc_call *c, struct xr_out *o)
+/* getAllProcessInfo, or brief, diff.getAllProcessStatus: the same walk. */
+static enum rpc_status
+all_info(struct rpc_call *c, struct xr_out *o, bool brief)
 {
 	struct sv_program *p;
 
@@ -62,11 +63,23 @@ rpc_get_all_process_info(struct rpc_call *c, struct xr_out *o)
 	while ((p = rpc_snap_next(c)) != NULL) {
 		if (xr_room(o) == 0)
 			return RPC_MORE;
-		rpc_put_info(o, p, time(NULL));
+		rpc_put_info(o, p, time(NULL), brief);
 		rpc_snap_done(c, p);
 	}
 	xr_array_end(o);
 	return RPC_DONE;
+}
+
+enum rpc_status
+rpc_get_all_process_info(struct rpc_call *c, struct xr_out *o)
+{
+	return all_info(c, o, false);
+}
+
+enum rpc_status
+rpc_get_all_process_status(struct rpc_call *c, struct xr_out *o)
+{
+	return all_info(c, o, true);
 }
 
 /* What get_execv_args says of p's command: 0, NO_FILE or NOT_EXECUTABLE

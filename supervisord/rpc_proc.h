@@ -1,8 +1,8 @@
 /*
  * rpc_proc: rpcinterface.py's methods on processes: their info, start,
- * stop and signal (one, a group, all), and sendProcessStdin.  Each is an
- * rpc_method_fn, run by rpc.c once the arity and the mood are checked;
- * the name says which of supervisor's methods it is.
+ * stop and signal (one, a group, all), and sendProcessStdin; and our
+ * diff.getAllProcessStatus.  Each is an rpc_method_fn, run by rpc.c once
+ * the arity and the mood are checked; the name says which method it is.
  */
 #ifndef SUPERVISORD_RPC_PROC_H
 #define SUPERVISORD_RPC_PROC_H
@@ -11,6 +11,8 @@
 
 rpc_method_fn	rpc_get_process_info;		/* getProcessInfo */
 rpc_method_fn	rpc_get_all_process_info;	/* getAllProcessInfo */
+/* Ours: getAllProcessInfo's structs with only what status prints. */
+rpc_method_fn	rpc_get_all_process_status;	/* diff.getAllProcessStatus */
 rpc_method_fn	rpc_start_process;		/* startProcess */
 rpc_method_fn	rpc_start_process_group;	/* startProcessGroup */
 rpc_method_fn	rpc_start_all_processes;	/* startAllProcesses */

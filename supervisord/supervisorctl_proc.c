@@ -190,8 +190,16 @@ cmd_status(struct ctl *c, const char *arg)
 		return;
 	}
 	ctl_proxy(c);
-	if ((rc = ctl_rpc_keep(c, "supervisor.getAllProcessInfo", NULL,
-	    status_keys, &all)) == -1)
+	/*
+	 * Our daemon's diff.getAllProcessStatus answers only these members,
+	 * a third of the bytes to read; Python's knows only getAllProcessInfo.
+	 */
+	rc = ctl_rpc_keep(c, "diff.getAllProcessStatus", NULL, status_keys,
+	    &all);
+	if (rc == F_UNKNOWN_METHOD)
+		rc = ctl_rpc_keep(c, "supervisor.getAllProcessInfo", NULL,
+		    status_keys, &all);
+	if (rc == -1)
 		ctl_raise_err(c);
 	if (rc != 0)
 		ctl_raise_fault(c, all);

@@ -594,6 +594,57 @@ START_TEST(test_compat_status_and_info)
 }
 END_TEST
 
+/*
+ * Our client's status against our daemon (diff.getAllProcessStatus) and
+ * against Python's (the fault UNKNOWN_METHOD, then getAllProcessInfo):
+ * the same bytes and exit status, over via.
+ */
+static void
+ours_both(struct cc *c, const char *via, const char *line)
+{
+	struct dmn	*d[2] = { &c->pd, &c->od };
+	char		 t[LINE], e[2][LINE], *args[2][MAXARGS + 1], *o[2];
+	int		 rc[2], i;
+
+	snprintf(t, sizeof(t), "%s%s%s", via, *via != '\0' ? " " : "",
+	    line);
+	for (i = 0; i < 2; i++) {
+		expand(d[i], t, e[i], sizeof(e[i]));
+		words(e[i], args[i]);
+		rc[i] = client_wait(client_spawn(c, d[i], c->ours, args[i],
+		    "ours.out", -1), t);
+		o[i] = normalise(th_read(d[i]->h, "ours.out", NULL), NULL,
+		    d[i]);
+	}
+	ck_assert_msg(strcmp(o[0], o[1]) == 0 && rc[0] == rc[1],
+	    "supervisorctl %s: our client prints something else by "
+	    "getAllProcessInfo than by diff.getAllProcessStatus\n"
+	    "--- our client, Python's daemon (exit %d):\n%s"
+	    "--- our client, our daemon (exit %d):\n%s---", t, rc[0], o[0],
+	    rc[1], o[1]);
+	for (i = 0; i < 2; i++)
+		free(o[i]);
+}
+
+START_TEST(test_compat_status_fallback)
+{
+	static const char *const lines[] = {
+		"status", "status all", "status grp:*", "status manual",
+		"status nosuch grp:a x:y",
+	};
+	struct cc	c;
+	size_t		i;
+
+	if (!cc_start(&c, __func__, NULL))
+		return;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		ours_both(&c, "", lines[i]);
+		ours_both(&c, "-s @URL@ -u user -p secret", lines[i]);
+	}
+	cc_free(&c);
+}
+END_TEST
+
 START_TEST(test_compat_start_stop)
 {
 	struct cc	c;
@@ -1001,6 +1052,7 @@ ctl_compat_suite(void)
 	TCase	*tc = th_tcase("ctl_compat", 240);
 
 	tcase_add_test(tc, test_compat_status_and_info);
+	tcase_add_test(tc, test_compat_status_fallback);
 	tcase_add_test(tc, test_compat_start_stop);
 	tcase_add_test(tc, test_compat_logs);
 	tcase_add_test(tc, test_compat_config);

@@ -760,6 +760,80 @@ START_TEST(test_all_process_info_streamed)
 }
 END_TEST
 
+/*
+ * diff.getAllProcessStatus: getAllProcessInfo's structs, the same
+ * processes in the same order, with only status's members, the same
+ * values.  Between the two calls "uptime" may tick: the description of
+ * each is that of one of the two getAllProcessInfo around it.
+ */
+START_TEST(test_all_process_status_matches_info)
+{
+	static const char *const keys[] = {
+		"name", "group", "state", "statename", "description",
+	};
+	struct xr_val	*info[2], *st, *a;
+	const struct xr_val *b;
+	struct sink	 k = { 0 };
+	bool		 fault;
+	size_t		 i, j, big;
+	int		 runs = 0, waits = 0;
+
+	start("[program:run]\ncommand=/bin/sleep 30\nstartsecs=0\n\n"
+	    "[program:bad]\ncommand=/bin/false\nstartsecs=1\n"
+	    "startretries=0\n\n"
+	    "[program:idle]\ncommand=/bin/sleep 30\nautostart=false\n\n"
+	    "[program:nosuch]\ncommand=/nonexistent/x\nstartretries=0\n\n"
+	    "[group:g]\nprograms=a,b\n\n"
+	    "[program:a]\ncommand=/bin/sleep 30\nstartsecs=0\n\n"
+	    "[program:b]\ncommand=/bin/sleep 30\nautostart=false\n\n");
+	wait_state("run", SV_RUNNING, 5.);
+	wait_state("bad", SV_FATAL, 5.);
+	wait_state("nosuch", SV_FATAL, 5.);
+	info[0] = call("supervisor.getAllProcessInfo", NULL, &fault);
+	ck_assert(!fault);
+	st = call("diff.getAllProcessStatus", NULL, &fault);
+	ck_assert(!fault);
+	info[1] = call("supervisor.getAllProcessInfo", NULL, &fault);
+	ck_assert_int_eq(st->type, XR_ARRAY);
+	ck_assert_uint_eq(st->n, 6);
+	ck_assert_uint_eq(st->n, info[0]->n);
+	for (i = 0; i < st->n; i++) {
+		a = st->v[i];
+		ck_assert_uint_eq(a->n, 5);
+		for (j = 0; j < 5; j++) {
+			ck_assert_str_eq(a->keys[j], keys[j]);
+			b = xr_member(info[0]->v[i], keys[j]);
+			ck_assert_int_eq(a->v[j]->type, b->type);
+			if (b->type == XR_INT) {
+				ck_assert_int_eq(a->v[j]->i, b->i);
+				continue;
+			}
+			if (strcmp(a->v[j]->s, b->s) == 0)
+				continue;
+			ck_assert_str_eq(keys[j], "description");
+			ck_assert_str_eq(a->v[j]->s, xr_member(info[1]->v[i],
+			    keys[j])->s);
+		}
+	}
+	ck_assert_str_eq(xr_member(st->v[0], "name")->s, "bad");
+	ck_assert_str_eq(xr_member(st->v[1], "group")->s, "g");
+	xr_val_free(info[0]);
+	xr_val_free(info[1]);
+	xr_val_free(st);
+	fault_of("diff.getAllProcessStatus", args("i", 1LL), 2,
+	    "INCORRECT_PARAMETERS");
+	/* About a third of the bytes: what it is for. */
+	call_raw("supervisor.getAllProcessInfo", NULL, &k, &runs, &waits);
+	big = k.len;
+	free(k.buf);
+	memset(&k, 0, sizeof(k));
+	call_raw("diff.getAllProcessStatus", NULL, &k, &runs, &waits);
+	ck_assert_uint_lt(k.len * 2, big);
+	free(k.buf);
+	stop_all();
+}
+END_TEST
+
 START_TEST(test_multicall_with_a_waiting_item)
 {
 	struct xr_val	*calls, *item, *v;
@@ -819,13 +893,25 @@ START_TEST(test_system_methods)
 
 	start_sleeper();
 	names = rpc_method_names(&n);
-	ck_assert_uint_eq(n, 42);
+	ck_assert_uint_eq(n, 43);
 	for (i = 1; i < n; i++)
 		ck_assert_int_lt(strcmp(names[i - 1], names[i]), 0);
 	v = call("system.listMethods", NULL, &fault);
-	ck_assert_uint_eq(v->n, 42);
-	ck_assert_str_eq(v->v[0]->s, "diff.update");
-	ck_assert_str_eq(v->v[41]->s, "system.multicall");
+	ck_assert_uint_eq(v->n, 43);
+	ck_assert_str_eq(v->v[0]->s, "diff.getAllProcessStatus");
+	ck_assert_str_eq(v->v[1]->s, "diff.update");
+	ck_assert_str_eq(v->v[42]->s, "system.multicall");
+	xr_val_free(v);
+	v = call("system.methodSignature", args("s",
+	    "diff.getAllProcessStatus"), &fault);
+	ck_assert(!fault);
+	ck_assert_uint_eq(v->n, 1);
+	ck_assert_str_eq(v->v[0]->s, "array");
+	xr_val_free(v);
+	v = call("system.methodHelp", args("s", "diff.getAllProcessStatus"),
+	    &fault);
+	ck_assert(!fault);
+	ck_assert_ptr_nonnull(strstr(v->s, "@return array result"));
 	xr_val_free(v);
 	v = call("system.methodSignature", args("s",
 	    "supervisor.startProcess"), &fault);
@@ -1174,6 +1260,7 @@ rpc_suite(void)
 	tcase_add_test(tc, test_read_and_tail_logs);
 	tcase_add_test(tc, test_long_read_in_pieces);
 	tcase_add_test(tc, test_all_process_info_streamed);
+	tcase_add_test(tc, test_all_process_status_matches_info);
 	tcase_add_test(tc, test_multicall_with_a_waiting_item);
 	tcase_add_test(tc, test_system_methods);
 	tcase_add_test(tc, test_shutdown_state);
