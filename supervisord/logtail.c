@@ -230,9 +230,9 @@ lt_logfile(const struct supervisor *s, const char *namespec,
 		return LT_NO_PROCESS;
 	/* supervisor looks up config.<channel>_logfile: only these two. */
 	if (strcmp(channel, "stdout") == 0)
-		*path = p->out.path;
+		*path = out_path(&p->out);
 	else if (strcmp(channel, "stderr") == 0)
-		*path = p->err.path;
+		*path = out_path(&p->err);
 	if (*path == NULL || stat(*path, &sb) == -1) {
 		*path = NULL;
 		return LT_NO_FILE;

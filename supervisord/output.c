@@ -77,6 +77,22 @@ static bool	out_done;	/* out_shutdown ran */
 static ev_timer	out_hold_timer[2];	/* see out_hold_cb */
 
 /*
+ * A stream's log file (PATH or AUTO), from its cfg_log at out_open;
+ * allocated only for a stream that has one.
+ */
+struct out_file {
+	struct proc_rlog *log;		/* NULL: not open now */
+	char		 *path;		/* NULL: AUTO not yet created */
+	char		 *autoname;	/* AUTO not yet created: "DIR\0IDENT" */
+	long long	  maxbytes;
+	ev_tstamp	  checked;	/* when the path was last stat'ed */
+	unsigned long long failed_at;	/* dropped when the episode began */
+	int		  backups;
+	bool		  failing;	/* in an episode of failed writes */
+	bool		  resync;	/* the file lost a line's start */
+};
+
+/*
  * A stream's event and capture state, from its cfg_log at out_open;
  * allocated only for a stream with events_enabled or capture_maxbytes.
  */
@@ -263,6 +279,7 @@ out_open(struct out_stream *s, const char *label, const char *owner,
 	out_hook_fn	*hook = s->hook;
 	void		*hook_arg = s->hook_arg;
 	bool		 hook_raw = s->hook_raw;
+	struct out_file	*f;
 
 	memset(s, 0, sizeof(*s));
 	ev_io_init(&s->io, NULL, -1, 0);
@@ -287,64 +304,82 @@ out_open(struct out_stream *s, const char *label, const char *owner,
 	}
 	s->label = label;
 	s->owner = owner;
-	s->maxbytes = lc->maxbytes;
-	s->backups = lc->backups;
 	s->syslog = lc->syslog;
-	switch (lc->kind) {
-	case CFG_LOG_PATH:
-		if ((s->fwd = fwd_kind(lc->path)) != OUT_FWD_NONE) {
-			(void)stream_dest(s);
-			return 0;
+	if (lc->kind == CFG_LOG_PATH &&
+	    (s->fwd = fwd_kind(lc->path)) != OUT_FWD_NONE) {
+		(void)stream_dest(s);
+		return 0;
+	}
+	if (lc->kind != CFG_LOG_PATH && lc->kind != CFG_LOG_AUTO)
+		return 0;
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		log_warn("couldn't open %s log for '%s'", label, owner);
+		return -1;
+	}
+	f->maxbytes = lc->maxbytes;
+	f->backups = lc->backups;
+	if (lc->kind == CFG_LOG_PATH) {
+		if ((f->path = strdup(lc->path)) == NULL) {
+			log_warn("couldn't open %s log %s for '%s'", label,
+			    lc->path, owner);
+			free(f);
+			return -1;
 		}
-		s->path = strdup(lc->path);
-		break;
-	case CFG_LOG_AUTO:
+	} else {
 		if (childlogdir == NULL)
 			childlogdir = "/tmp";
-		s->path = auto_path(childlogdir, owner, label, identifier);
-		if (s->path == NULL) {
+		f->path = auto_path(childlogdir, owner, label, identifier);
+		if (f->path == NULL) {
 			/* Retried at each write (file_write) until it exists. */
 			log_warn("couldn't create %s log for '%s' in %s", label,
 			    owner, childlogdir);
-			s->failing = true;
-			if (asprintf(&s->autoname, "%s%c%s", childlogdir, '\0',
-			    identifier) == -1)
-				s->autoname = NULL;
+			f->failing = true;
+			if (asprintf(&f->autoname, "%s%c%s", childlogdir, '\0',
+			    identifier) == -1) {
+				free(f);
+				return -1;
+			}
+			s->file = f;
 			return -1;
 		}
-		break;
-	default:
-		return 0;
 	}
-	if (s->path == NULL)
-		return -1;
-	s->log = proc_rlog_open(s->path, (off_t)lc->maxbytes, lc->backups);
-	if (s->log == NULL) {
-		log_warn("couldn't open %s log %s for '%s'", label, s->path,
+	s->file = f;
+	f->log = proc_rlog_open(f->path, (off_t)lc->maxbytes, lc->backups);
+	if (f->log == NULL) {
+		log_warn("couldn't open %s log %s for '%s'", label, f->path,
 		    owner);
-		s->failing = true;
+		f->failing = true;
 		return -1;
 	}
 	return 0;
 }
 
+const char *
+out_path(const struct out_stream *s)
+{
+	return s->file != NULL ? s->file->path : NULL;
+}
+
 static void
 file_episode_end(struct out_stream *s)
 {
-	s->failing = false;
+	s->file->failing = false;
 	log_info("%s log %s of '%s' is writable again: %llu bytes were "
-	    "dropped", s->label, s->path, s->owner, s->dropped - s->failed_at);
+	    "dropped", s->label, s->file->path, s->owner,
+	    s->dropped - s->file->failed_at);
 }
 
 static void
 file_fail(struct out_stream *s, const char *what)
 {
-	if (s->failing)
+	struct out_file	*f = s->file;
+
+	if (f->failing)
 		return;
-	s->failing = true;
-	s->failed_at = s->dropped;
+	f->failing = true;
+	f->failed_at = s->dropped;
 	log_warn("couldn't %s %s log %s of '%s': dropping its output until "
-	    "it works", what, s->label, s->path, s->owner);
+	    "it works", what, s->label, f->path, s->owner);
 }
 
 /*
@@ -358,16 +393,17 @@ file_fail(struct out_stream *s, const char *what)
 static void
 file_check(struct out_stream *s)
 {
-	ev_tstamp	now;
+	struct out_file	*f = s->file;
+	ev_tstamp	 now;
 
-	if (out_loop == NULL || s->log == NULL)
+	if (out_loop == NULL || f->log == NULL)
 		return;
 	now = ev_now(out_loop);
-	if (now - s->checked < OUT_CHECK_SECS)
+	if (now - f->checked < OUT_CHECK_SECS)
 		return;
-	s->checked = now;
+	f->checked = now;
 	/* Said as a failed write: that is what it costs. */
-	if (proc_rlog_check(s->log) == -1)
+	if (proc_rlog_check(f->log) == -1)
 		file_fail(s, "write");
 }
 
@@ -380,17 +416,18 @@ file_dropped(struct out_stream *s, const char *buf, size_t len)
 {
 	s->dropped += len;
 	if (len > 0)
-		s->resync = buf[len - 1] != '\n';
+		s->file->resync = buf[len - 1] != '\n';
 }
 
 static void
 file_write(struct out_stream *s, const char *buf, size_t len)
 {
+	struct out_file	*f = s->file;
 	const char	*nl;
 	ssize_t		 n;
 	size_t		 skip;
 
-	if (s->resync) {
+	if (f->resync) {
 		/* Whole lines only: skip the rest of a line partly dropped. */
 		if ((nl = memchr(buf, '\n', len)) == NULL) {
 			s->dropped += len;
@@ -398,42 +435,42 @@ file_write(struct out_stream *s, const char *buf, size_t len)
 		}
 		skip = (size_t)(nl - buf) + 1;
 		s->dropped += skip;
-		s->resync = false;
+		f->resync = false;
 		buf += skip;
 		len -= skip;
 		if (len == 0)
 			return;
 	}
-	if (s->path == NULL && s->autoname != NULL) {
+	if (f->path == NULL && f->autoname != NULL) {
 		/* An AUTO log childlogdir refused: try to create it again. */
-		s->path = auto_path(s->autoname, s->owner, s->label,
-		    s->autoname + strlen(s->autoname) + 1);
-		if (s->path == NULL) {
+		f->path = auto_path(f->autoname, s->owner, s->label,
+		    f->autoname + strlen(f->autoname) + 1);
+		if (f->path == NULL) {
 			file_dropped(s, buf, len);
 			return;
 		}
-		free(s->autoname);
-		s->autoname = NULL;
+		free(f->autoname);
+		f->autoname = NULL;
 	}
-	if (s->log == NULL) {
+	if (f->log == NULL) {
 		/* It could not be opened: try again, it may be back. */
-		s->log = proc_rlog_open(s->path, (off_t)s->maxbytes,
-		    s->backups);
-		if (s->log == NULL) {
+		f->log = proc_rlog_open(f->path, (off_t)f->maxbytes,
+		    f->backups);
+		if (f->log == NULL) {
 			file_fail(s, "open");
 			file_dropped(s, buf, len);
 			return;
 		}
 	}
 	file_check(s);
-	n = proc_rlog_write(s->log, buf, len);
+	n = proc_rlog_write(f->log, buf, len);
 	if (n == (ssize_t)len) {
-		if (s->failing)
+		if (f->failing)
 			file_episode_end(s);
 		return;
 	}
 	/* rlog cut the file back to a line end: count what that took. */
-	s->dropped += (unsigned long long)proc_rlog_unwound(s->log);
+	s->dropped += (unsigned long long)proc_rlog_unwound(f->log);
 	n = n > 0 ? n : 0;
 	file_dropped(s, buf + n, len - (size_t)n);
 	file_fail(s, "write");
@@ -617,7 +654,7 @@ out_piece(struct out_stream *s, const char *buf, size_t len, bool captured)
 	if (captured)
 		cap_write(s->cap, buf, len);
 	else {
-		if (s->path != NULL || s->autoname != NULL)
+		if (s->file != NULL)
 			file_write(s, buf, len);
 		if (s->fwd != OUT_FWD_NONE || s->syslog)
 			(void)proc_lbuf_feed(&s->lb, buf, len, OUT_LINE_MAX,
@@ -727,7 +764,7 @@ out_flush(struct out_stream *s)
 		    captured);
 		c->match = 0;
 	}
-	if (s->esc == ESC_SEEN && s->path != NULL && !captured)
+	if (s->esc == ESC_SEEN && out_path(s) != NULL && !captured)
 		file_write(s, "\033", 1);
 	if (s->esc == ESC_SEEN && proc_lbuf_pending(&s->lb) < OUT_LINE_MAX &&
 	    !captured)
@@ -933,15 +970,17 @@ out_drain(struct ev_loop *loop, struct out_stream *s)
 void
 out_reopen(struct out_stream *s)
 {
-	if (s->path == NULL)
+	struct out_file	*f = s->file;
+
+	if (f == NULL || f->path == NULL)
 		return;
 	/* A failing episode ends with the next write that works. */
-	if (s->log == NULL) {
-		s->log = proc_rlog_open(s->path, (off_t)s->maxbytes,
-		    s->backups);
-		if (s->log == NULL)
+	if (f->log == NULL) {
+		f->log = proc_rlog_open(f->path, (off_t)f->maxbytes,
+		    f->backups);
+		if (f->log == NULL)
 			file_fail(s, "open");
-	} else if (proc_rlog_reopen(s->log) == -1)
+	} else if (proc_rlog_reopen(f->log) == -1)
 		file_fail(s, "reopen");
 }
 
@@ -958,10 +997,13 @@ out_close(struct ev_loop *loop, struct out_stream *s)
 		out_force(loop, s);
 	out_flush(s);
 	out_detach(loop, s);
-	proc_rlog_close(s->log);
+	if (s->file != NULL) {
+		proc_rlog_close(s->file->log);
+		free(s->file->path);
+		free(s->file->autoname);
+		free(s->file);
+	}
 	proc_lbuf_free(&s->lb);
-	free(s->path);
-	free(s->autoname);
 	if (s->cap != NULL) {
 		proc_lbuf_free(&s->cap->lines);
 		cap_clear(s->cap);

@@ -32,7 +32,7 @@
 #include "libproc/linebuf.h"
 #include "supervisord/config.h"
 
-struct proc_rlog;
+struct out_file;
 struct out_stream;
 
 /* What a stream hands its owner besides writing its destinations. */
@@ -68,14 +68,9 @@ struct out_stream {
 	ev_io		  io;		/* on the pipe, while attached */
 	const char	 *label;	/* "stdout" or "stderr" */
 	const char	 *owner;	/* the process name, for messages */
-	struct proc_rlog *log;		/* NULL: no file, or not open now */
-	char		 *path;		/* the log file's path, or NULL */
-	char		 *autoname;	/* AUTO not yet created: "DIR\0IDENT" */
-	long long	  maxbytes;
+	struct out_file	 *file;		/* its log file, or NULL: none */
 	unsigned long long dropped;	/* bytes a destination refused */
 	struct proc_lbuf  lb;		/* partial line, for fwd and syslog */
-	ev_tstamp	  checked;	/* when the path was last stat'ed */
-	unsigned long long failed_at;	/* dropped when the episode began */
 	LIST_ENTRY(out_stream) link;	/* on its destination's list */
 	size_t		  linger_left;	/* bytes still to read after exit */
 	/* The owner's hook, kept across out_open and out_close.  A
@@ -86,14 +81,11 @@ struct out_stream {
 	void		 *hook_arg;
 	struct out_cap	 *cap;		/* capture and event state, or NULL:
 					   out_open makes it when lc asks */
-	int		  backups;
 	enum out_fwd	  fwd;		/* forwarded to our stdout/stderr */
 	bool		  hook_raw;
-	bool		  failing;	/* in an episode of failed writes */
 	bool		  syslog;	/* lines to syslog too */
 	unsigned char	  esc;		/* ANSI escape state across reads */
 	bool		  grown;	/* its pipe was made larger */
-	bool		  resync;	/* the file lost a line's start */
 	bool		  linked;	/* attached and forwarded */
 	bool		  exempt;	/* read even above the bound */
 	bool		  lingering;	/* its process is gone, pipe kept */
@@ -119,6 +111,9 @@ void	out_init(struct ev_loop *loop, bool strip_ansi);
 int	out_open(struct out_stream *s, const char *label, const char *owner,
 	    const struct cfg_log *lc, const char *childlogdir,
 	    const char *identifier);
+
+/* Its log file's path (PATH, or AUTO once created), or NULL. */
+const char *out_path(const struct out_stream *s);
 
 /* Start reading fd (non-blocking; s owns it from now on). */
 void	out_attach(struct ev_loop *loop, struct out_stream *s, int fd);

@@ -300,8 +300,8 @@ rpc_logfile(const struct sv_program *p, bool err)
 
 	if (err && p->cfg->redirect_stderr)
 		return NULL;
-	if (s->path != NULL)
-		return s->path;
+	if (out_path(s) != NULL)
+		return out_path(s);
 	if (lc->kind == CFG_LOG_PATH)
 		return lc->path;
 	return NULL;
