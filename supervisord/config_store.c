@@ -113,7 +113,13 @@ sect_opt(const struct ini_sect *s, const char *key)
 	if (s == NULL)
 		return NULL;
 	/* The length first: this runs for every key of every program. */
-	n = strlen(key);
+	if ((n = strlen(key)) >= INI_KLEN_MAX) {
+		for (i = 0; i < s->n; i++)
+			if (s->o[i].klen == INI_KLEN_MAX &&
+			    strcmp(s->o[i].key, key) == 0)
+				return &s->o[i];
+		return NULL;
+	}
 	for (i = 0; i < s->n; i++)
 		if (s->o[i].klen == n && s->o[i].key[0] == key[0] &&
 		    memcmp(s->o[i].key, key, n) == 0)
@@ -134,20 +140,19 @@ opt_assign(struct ini_opt *o, char *val, const char *file, int line)
 
 /*
  * A new option key (n bytes) of s, without a value yet.  The array grows
- * by four: the arena keeps what it leaves for the next section's, and a
- * section holds about as many as it has, where room for eight was half
- * empty in most of thousands of sections.
+ * by one: the arena keeps what it leaves for the next section's, so each
+ * of thousands of sections holds just as many as it has (five keys: 160
+ * bytes, where growing by four left room for eight).
  */
 static struct ini_opt *
 sect_add(struct ini_sect *s, char *key, size_t n)
 {
 	struct ini_opt	*o;
 
-	if (s->n % 4 == 0)
-		s->o = cu_realloc(s->o, s->n + 4, sizeof(*s->o));
+	s->o = cu_realloc(s->o, s->n + 1, sizeof(*s->o));
 	o = &s->o[s->n++];
 	o->key = key;
-	o->klen = n;
+	o->klen = n < INI_KLEN_MAX ? (uint16_t)n : INI_KLEN_MAX;
 	o->val = NULL;
 	o->here = false;
 	return o;

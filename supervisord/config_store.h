@@ -11,19 +11,27 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "supervisord/config_defs.h"
 #include "supervisord/config_util.h"
 
+/*
+ * 32 bytes: thousands of program sections hold one for each key they
+ * set, and a reload's load grows its arena by all of them.
+ */
 struct ini_opt {
 	char		*key;		/* lower case, as optionxform */
-	size_t		 klen;		/* its length: lookups compare it first */
 	char		*val;
 	const char	*file;		/* one of ini.files */
 	int		 line;
+	uint16_t	 klen;		/* its length, at most INI_KLEN_MAX: */
+					/* lookups compare it first */
 	bool		 here;		/* may hold a %(here)s not expanded */
 	bool		 dflt;		/* copied from [DEFAULT], expand_here */
 };
+
+#define INI_KLEN_MAX	UINT16_MAX	/* klen of a key as long or longer */
 
 /* What a section's name says it is, found once for the passes over all. */
 enum ini_kind {
