@@ -350,7 +350,7 @@ ld_flatten(struct cfg *c, const struct groups *gs)
 	c->programs = cu_calloc(c->nprograms, sizeof(*c->programs));
 	if (kept)
 		c->kept = cu_calloc(c->nprograms, sizeof(*c->kept));
-	c->groups = cu_calloc(gs->n, sizeof(*c->groups));
+	c->groups = cu_realloc(NULL, gs->n, sizeof(*c->groups));  /* whole */
 	c->nprograms = 0;
 	for (i = 0; i < gs->n; i++) {
 		c->groups[i] = gs->g[i].g;

@@ -356,6 +356,7 @@ cfg_program_dup(const struct cfg_program *p)
 	return d;
 }
 
+/* s into g, whose pointers it clears before the first allocation. */
 static void
 group_copy(struct cfg_group *g, const struct cfg_group *s)
 {
@@ -412,19 +413,27 @@ cfg_copy_into(struct cfg *h, const struct cfg *a)
 	sd->childlogdir = cu_strdup(ss->childlogdir);
 	env_copy(&sd->env_keys, &sd->env_vals, &sd->nenv, ss->env_keys,
 	    ss->env_vals, ss->nenv);
+	/*
+	 * Arrays that are written whole are not zeroed first: for thousands
+	 * of programs that was the first touch of half a megabyte, twice.
+	 * ngroups counts a group once its copy has begun: group_copy clears
+	 * its pointers before it allocates, so that an out of memory half
+	 * way frees only what was copied.
+	 */
 	h->programs = cu_calloc(a->nprograms, sizeof(*h->programs));
 	h->nprograms = a->nprograms;
 	if (a->kept != NULL) {
-		h->kept = cu_calloc(a->nprograms, sizeof(*h->kept));
+		h->kept = cu_realloc(NULL, a->nprograms, sizeof(*h->kept));
 		memcpy(h->kept, a->kept, a->nprograms * sizeof(*h->kept));
 	}
 	for (i = 0; i < a->nprograms; i++)
 		if (a->programs[i] != NULL)
 			prog_copy(&h->programs[i], a->programs[i]);
-	h->groups = cu_calloc(a->ngroups, sizeof(*h->groups));
-	h->ngroups = a->ngroups;
-	for (i = 0; i < a->ngroups; i++)
+	h->groups = cu_realloc(NULL, a->ngroups, sizeof(*h->groups));
+	for (i = 0; i < a->ngroups; i++) {
+		h->ngroups = i + 1;
 		group_copy(&h->groups[i], &a->groups[i]);
+	}
 	h->unix_socket = cu_strdup(a->unix_socket);
 	h->unix_socket_mode = a->unix_socket_mode;
 	h->unix_socket_owner = cu_strdup(a->unix_socket_owner);
