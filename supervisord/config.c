@@ -37,6 +37,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,12 +337,24 @@ ld_fini(struct ld *ld)
 	return ld->nerr > 0 ? NULL : ld->c;
 }
 
-/* The groups into c, with their processes in start order. */
+/*
+ * The groups into c, with their processes in start order.  The groups
+ * stay where gs has them: each struct bgroup begins with its cfg_group,
+ * moved down over the ones already taken, so that c->groups is gs->g's
+ * block (for thousands of programs, half a megabyte of the arena not
+ * taken again).  gs is not to be used after.
+ */
+_Static_assert(offsetof(struct bgroup, g) == 0,
+    "ld_flatten moves a bgroup's cfg_group down over the ones before");
+
 static void
-ld_flatten(struct cfg *c, const struct groups *gs)
+ld_flatten(struct cfg *c, struct groups *gs)
 {
-	size_t	i, k;
-	bool	kept = false;
+	struct cfg_program		**p;
+	const struct cfg_program	**kp;
+	struct cfg_group		 *cg;
+	size_t				  i, k, n;
+	bool				  kept = false;
 
 	for (i = 0; i < gs->n; i++) {
 		c->nprograms += gs->g[i].n;
@@ -350,19 +363,27 @@ ld_flatten(struct cfg *c, const struct groups *gs)
 	c->programs = cu_calloc(c->nprograms, sizeof(*c->programs));
 	if (kept)
 		c->kept = cu_calloc(c->nprograms, sizeof(*c->kept));
-	c->groups = cu_realloc(NULL, gs->n, sizeof(*c->groups));  /* whole */
 	c->nprograms = 0;
+	cg = (struct cfg_group *)(void *)gs->g;
 	for (i = 0; i < gs->n; i++) {
-		c->groups[i] = gs->g[i].g;
-		c->groups[i].first = c->nprograms;
-		c->groups[i].n = gs->g[i].n;
-		for (k = 0; k < gs->g[i].n; k++) {
-			if (gs->g[i].kept != NULL)
-				c->kept[c->nprograms] = gs->g[i].kept[k];
-			c->programs[c->nprograms++] = gs->g[i].p[k];
+		p = gs->g[i].p;
+		kp = gs->g[i].kept;
+		n = gs->g[i].n;
+		for (k = 0; k < n; k++) {
+			if (kp != NULL)
+				c->kept[c->nprograms + k] = kp[k];
+			c->programs[c->nprograms + k] = p[k];
 		}
+		/* Below bgroup i's own p, kept and n: they were read. */
+		memmove(&cg[i], &gs->g[i].g, sizeof(cg[i]));
+		cg[i].first = c->nprograms;
+		cg[i].n = n;
+		c->nprograms += n;
 	}
+	c->groups = cg;
 	c->ngroups = gs->n;
+	gs->g = NULL;
+	gs->n = 0;
 }
 
 struct cfg *
