@@ -27,6 +27,25 @@ proc_reap(int *status)
 	return pid;
 }
 
+pid_t
+proc_reap_pid(pid_t pid, int *status)
+{
+	pid_t	r;
+	int	st;
+
+	if (pid <= 0) {
+		/* Not "any child" nor a group: one pid. */
+		errno = EINVAL;
+		return -1;
+	}
+	do {
+		r = waitpid(pid, &st, WNOHANG);
+	} while (r == -1 && errno == EINTR);
+	if (r > 0 && status != NULL)
+		*status = st;
+	return r;
+}
+
 const char *
 proc_exit_text(int status, char *buf, size_t len)
 {

@@ -17,6 +17,14 @@
 pid_t	proc_reap(int *status);
 
 /*
+ * Reap pid if it has exited, without blocking (waitpid(pid, WNOHANG),
+ * EINTR retried): the kernel looks at that child alone, where waitpid(-1)
+ * walks every child.  pid and *status, 0 while it runs, -1 with errno
+ * ECHILD when it is not a child (any more).
+ */
+pid_t	proc_reap_pid(pid_t pid, int *status);
+
+/*
  * Supervisor's text for a wait status: "exit status 1", "terminated by
  * SIGKILL", "terminated by SIGSEGV (core dumped)".  Writes into buf, returns
  * buf.

@@ -512,13 +512,10 @@ static void
 sigchld_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct daemon	*dm = w->data;
-	pid_t		 pid;
-	int		 status;
 
 	(void)loop;
 	(void)revents;
-	while ((pid = proc_reap(&status)) > 0)
-		sup_reaped(&dm->sup, pid, status);
+	sup_reap(&dm->sup);
 }
 
 static void

@@ -282,21 +282,24 @@ settle_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 }
 
 static void
-trim_cb(struct ev_loop *loop, ev_idle *w, int revents)
+trim_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	(void)loop;
+	(void)w;
 	(void)revents;
-	ev_idle_stop(loop, w);
 	(void)malloc_trim(0);
 }
 
 void
 sup_trim_soon(struct supervisor *s)
 {
-	ev_idle_start(s->loop, &s->trim);
+	if (!ev_is_active(&s->trim))
+		ev_timer_start(s->loop, &s->trim);
 }
 
 static bool	holds(struct supervisor *, struct sv_program *);
 static void	hold_cb(struct ev_loop *, ev_timer *, int);
+static void	reap_cb(struct ev_loop *, ev_idle *, int);
 
 /*
  * A step holds back (held) or not: one deadline for a wait however many
@@ -455,6 +458,34 @@ on_pid(void *arg, struct sv_program *p)
 		pid_link(s, e, p->pid);
 }
 
+/*
+ * p's process was sent its stop signal: sup_reap waits for its pid first.
+ * Past SUP_NSTOPPED at once (a shutdown) the scan finds the rest.
+ */
+static void
+stopped_add(struct supervisor *s, pid_t pid)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nstopped; i++)
+		if (s->stopped[i] == pid)
+			return;
+	if (s->nstopped < SUP_NSTOPPED)
+		s->stopped[s->nstopped++] = pid;
+}
+
+static void
+stopped_del(struct supervisor *s, pid_t pid)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nstopped; i++)
+		if (s->stopped[i] == pid) {
+			s->stopped[i] = s->stopped[--s->nstopped];
+			return;
+		}
+}
+
 /* program.c: p changed state. */
 static void
 on_change(void *arg, struct sv_program *p)
@@ -463,6 +494,8 @@ on_change(void *arg, struct sv_program *p)
 	size_t		 i;
 
 	on_pid(s, p);
+	if (p->state == SV_STOPPING && p->pid > 0)
+		stopped_add(s, p->pid);
 	for (i = 0; i < s->nobs; i++)
 		if (s->obs[i].changed != NULL)
 			s->obs[i].changed(s->obs[i].arg, p);
@@ -524,7 +557,12 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 	sv_fdq_init(&s->fdq, loop);
 	ev_prepare_init(&s->settle, settle_cb);
 	s->settle.data = s;
-	ev_idle_init(&s->trim, trim_cb);
+	ev_timer_init(&s->trim, trim_cb, SUP_TRIM_SECS, 0.);
+	/* At the highest priority, an idle watcher runs at the next loop
+	 * turn whatever else is pending, after its prepare watchers. */
+	ev_idle_init(&s->reap, reap_cb);
+	ev_set_priority(&s->reap, EV_MAXPRI);
+	s->reap.data = s;
 	ev_init(&s->hold, hold_cb);
 	s->hold.data = s;
 	return 0;
@@ -536,7 +574,8 @@ sup_free(struct supervisor *s)
 	struct sv_program *p;
 
 	ev_prepare_stop(s->loop, &s->settle);
-	ev_idle_stop(s->loop, &s->trim);
+	ev_timer_stop(s->loop, &s->trim);
+	ev_idle_stop(s->loop, &s->reap);
 	ev_timer_stop(s->loop, &s->hold);
 	sv_fdq_close(&s->fdq);
 	TAILQ_INIT(&s->settling);
@@ -871,6 +910,7 @@ sup_reaped(struct supervisor *s, pid_t pid, int status)
 	struct sup_entry *e;
 	char		 text[128];
 
+	stopped_del(s, pid);
 	if ((p = sup_find_pid(s, pid)) == NULL) {
 		/* An orphan we adopted as subreaper. */
 		log_debug("reaped unknown pid %d (%s)", (int)pid,
@@ -881,6 +921,56 @@ sup_reaped(struct supervisor *s, pid_t pid, int status)
 	if ((e = entry_of(s, p)) != NULL)
 		pid_unlink(s, e);
 	sv_exit(p, status);
+}
+
+/* Every exited child, by the kernel's walk of them all. */
+static void
+reap_all(struct supervisor *s)
+{
+	pid_t	pid;
+	int	status;
+
+	while ((pid = proc_reap(&status)) > 0)
+		sup_reaped(s, pid, status);
+}
+
+static void
+reap_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)revents;
+	ev_idle_stop(loop, w);
+	reap_all(w->data);
+}
+
+void
+sup_reap(struct supervisor *s)
+{
+	pid_t	pid;
+	int	status;
+	size_t	i;
+	bool	found = false;
+
+	for (i = 0; i < s->nstopped;) {
+		if ((pid = proc_reap_pid(s->stopped[i], &status)) == 0) {
+			i++;
+			continue;
+		}
+		/* Reaped, or no child of ours any more (the scan took it). */
+		s->stopped[i] = s->stopped[--s->nstopped];
+		if (pid > 0) {
+			found = true;
+			sup_reaped(s, pid, status);
+		}
+	}
+	/*
+	 * One signal may stand for several exits: the scan must still run,
+	 * but a stopped process found is usually the one signalled for, and
+	 * its restart is not to wait behind a walk of thousands.
+	 */
+	if (found)
+		ev_idle_start(s->loop, &s->reap);
+	else
+		reap_all(s);
 }
 
 void

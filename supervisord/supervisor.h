@@ -23,6 +23,8 @@
 #include "supervisord/program.h"
 
 #define SUP_MAXOBS	8
+#define SUP_NSTOPPED	64	/* pids reaped by pid first, at most */
+#define SUP_TRIM_SECS	0.1	/* sup_trim_soon's wait */
 /* How long a shutdown waits for listeners to take their last events. */
 #define SUP_HOLD_SECS	5.
 
@@ -77,7 +79,10 @@ struct supervisor {
 	size_t		 cap;		/* buckets of each, a power of 2 */
 
 	ev_prepare	 settle;	/* frees and swaps at rest */
-	ev_idle		 trim;		/* gives freed memory back, once */
+	ev_idle		 reap;		/* the scan of every child, after */
+	pid_t		 stopped[SUP_NSTOPPED]; /* sent a stop, not reaped */
+	size_t		 nstopped;
+	ev_timer	 trim;		/* gives freed memory back, once */
 	struct sv_list	 settling;	/* what it frees or swaps, by
 					   settle_entry */
 	struct sup_observer obs[SUP_MAXOBS];
@@ -100,10 +105,12 @@ struct supervisor {
 int	sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg);
 
 /*
- * Once the loop is idle, give the memory a load, a reload or freed
- * programs left free back to the kernel (malloc_trim): a reload builds
- * a whole configuration and keeps a little of it, and without this the
- * holes it leaves stay resident.
+ * SUP_TRIM_SECS from the first call of a burst, give the memory a load, a
+ * reload or freed programs left free back to the kernel (malloc_trim): a
+ * reload builds a whole configuration and keeps a little of it, and
+ * without this the holes it leaves stay resident.  Not at once: a reload
+ * and the restarts it causes are one trim, which comes after them and
+ * does not delay them.
  */
 void	sup_trim_soon(struct supervisor *s);
 
@@ -210,6 +217,16 @@ void	sup_split_namespec(const char *spec, char *gbuf, size_t glen,
  * log an adopted orphan.
  */
 void	sup_reaped(struct supervisor *s, pid_t pid, int status);
+
+/*
+ * On SIGCHLD: reap every exited child and hand each to sup_reaped.  The
+ * processes s stopped are waited for by pid first, each in time that does
+ * not grow with the number of children; when one of them has exited, the
+ * scan of all children (which the kernel walks whole, and which finds the
+ * rest: crashes, adopted orphans) runs after the loop's next prepare
+ * watchers, so that a restart spawns before it.
+ */
+void	sup_reap(struct supervisor *s);
 
 /*
  * Stop every program, the highest priority value first, each priority's
