@@ -23,6 +23,10 @@
  *		wait until FILE holds LINES + N stamps, print the seconds
  *		from T0 (SEC.NSEC) to the latest of the new ones and the
  *		new lines' names; exit 1 on timeout.
+ *	stamp hup PID FILE LINES SECS
+ *		note the time, SIGHUP PID at once, then as "after" with one
+ *		new stamp: the time is taken in the process that signals,
+ *		with no shell between.
  *	stamp term PID SECS
  *		SIGTERM PID, wait until it is gone (or a zombie: it is not
  *		ours to reap), print the seconds it took; exit 1 on timeout.
@@ -67,6 +71,7 @@ usage(void)
 	    "       stamp floor N FILE\n"
 	    "       stamp start FILE N SECS OUT -- ARGV...\n"
 	    "       stamp after FILE LINES N SECS T0\n"
+	    "       stamp hup PID FILE LINES SECS\n"
 	    "       stamp term PID SECS\n"
 	    "       stamp now\n", stderr);
 	exit(2);
@@ -218,6 +223,16 @@ start(const char *file, long n, double secs, const char *out,
 }
 
 static int
+hup(pid_t pid, const char *file, long lines, double secs)
+{
+	double	t0 = now();
+
+	if (kill(pid, SIGHUP) == -1)
+		return 1;
+	return wait_stamps(file, lines, lines + 1, secs, t0, 1);
+}
+
+static int
 gone(pid_t pid)
 {
 	char	 path[64], buf[512], *p;
@@ -275,6 +290,9 @@ main(int argc, char *argv[])
 		return wait_stamps(argv[2], number(argv[3]),
 		    number(argv[3]) + number(argv[4]), strtod(argv[5], NULL),
 		    strtod(argv[6], NULL), 1);
+	if (strcmp(argv[1], "hup") == 0 && argc == 6)
+		return hup((pid_t)number(argv[2]), argv[3], number(argv[4]),
+		    strtod(argv[5], NULL));
 	if (strcmp(argv[1], "term") == 0 && argc == 4)
 		return term((pid_t)number(argv[2]), strtod(argv[3], NULL));
 	if (strcmp(argv[1], "now") == 0) {
