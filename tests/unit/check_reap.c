@@ -137,6 +137,47 @@ START_TEST(test_reap_returns_zero_while_child_runs)
 }
 END_TEST
 
+/*
+ * proc_reap_pid collects the child it names and leaves another exited
+ * one for proc_reap: 0 while it runs, its pid and status once it ended,
+ * then ECHILD; and it never means "any child" or a group.
+ */
+START_TEST(test_reap_pid_takes_that_child_alone)
+{
+	pid_t	a, b;
+	int	st = 12345;
+	long	deadline;
+
+	a = fork_pauser();
+	b = fork_pauser();
+	ck_assert_int_eq(proc_reap_pid(a, &st), 0);
+	ck_assert_int_eq(st, 12345);
+	ck_assert_int_eq(kill(b, SIGKILL), 0);
+	ck_assert_int_eq(kill(a, SIGTERM), 0);
+	deadline = now_ms() + 5000;
+	while (proc_reap_pid(a, &st) == 0) {
+		ck_assert_msg(now_ms() < deadline, "pid %d not reaped",
+		    (int)a);
+		sleep_10ms();
+	}
+	ck_assert(WIFSIGNALED(st));
+	ck_assert_int_eq(WTERMSIG(st), SIGTERM);
+	errno = 0;
+	ck_assert_int_eq(proc_reap_pid(a, &st), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	/* b exited too, and is still there for the scan. */
+	st = reap_pid(b, 5000);
+	ck_assert(WIFSIGNALED(st));
+	ck_assert_int_eq(WTERMSIG(st), SIGKILL);
+	errno = 0;
+	ck_assert_int_eq(proc_reap_pid(0, &st), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(proc_reap_pid(-1, &st), -1);
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
 START_TEST(test_reap_collects_every_exited_child)
 {
 	pid_t	pids[5], got;
@@ -377,6 +418,7 @@ reap_suite(void)
 	tcase_add_test(tc, test_reap_reports_echild_without_children);
 	tcase_add_test(tc, test_reap_returns_zero_while_child_runs);
 	tcase_add_test(tc, test_reap_collects_every_exited_child);
+	tcase_add_test(tc, test_reap_pid_takes_that_child_alone);
 	tcase_add_test(tc, test_reap_accepts_null_status);
 	tcase_add_loop_test(tc, test_exit_text_matches_supervisor, 0,
 	    (int)(sizeof(exit_rows) / sizeof(exit_rows[0])));
