@@ -75,10 +75,12 @@ $(O)/supervisord: $(DAEMON_MAIN_OBJ) $(DAEMON_LIB_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)
 
 # The client: its own files (supervisorctl*.c), the configuration reader
-# (config*.o, which needs only loglevel.o below it) and the XML-RPC codec.
+# (config*.o, which needs only loglevel.o and strhash.o below it) and the
+# XML-RPC codec.
 CTL_OBJS	= $(patsubst %.c,$(OBJ)/%.o, \
 		    $(wildcard supervisord/supervisorctl*.c) \
 		    $(filter supervisord/config%.c supervisord/loglevel.c \
+		    supervisord/strhash.c \
 		    supervisord/xmlrpc%.c,$(DAEMON_SRCS)))
 $(O)/supervisorctl: $(CTL_OBJS) $(O)/libproc.a
 	$(CC) $(XLDFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS)

@@ -16,17 +16,14 @@
 #include "supervisord/config_defs.h"
 #include "supervisord/config_util.h"
 #include "supervisord/config_store.h"
+#include "supervisord/strhash.h"
 
 /* The section store: what ConfigParser keeps. */
 
 static size_t
 store_hash(const char *name)
 {
-	size_t	h = 2166136261u;
-
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
+	return sh_str(name);
 }
 
 struct ini_sect *

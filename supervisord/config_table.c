@@ -11,6 +11,7 @@
 
 #include "supervisord/config_defs.h"
 #include "supervisord/config_table.h"
+#include "supervisord/strhash.h"
 
 #define F(m)	offsetof(struct cfg_program, m)
 #define S(m)	offsetof(struct cfg_supervisord, m)
@@ -227,11 +228,7 @@ static bool			 kix_built;
 static size_t
 kix_hash(const char *key)
 {
-	size_t	h = 2166136261u;
-
-	for (; *key != '\0'; key++)
-		h = (h ^ (unsigned char)*key) * 16777619u;
-	return h & (KIX_N - 1);
+	return sh_str(key) & (KIX_N - 1);
 }
 
 static void

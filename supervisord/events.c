@@ -10,6 +10,7 @@
 
 #include "supervisord/events.h"
 #include "supervisord/log.h"
+#include "supervisord/strhash.h"
 
 #define PROCESS_STATE_BITS	(EVT_BIT(EVT_PROCESS_STATE_UNKNOWN + 1) - 1)
 
@@ -376,11 +377,7 @@ state_changed(void *arg, struct sv_program *p)
 static size_t
 group_hash(const char *name)
 {
-	size_t	h = 2166136261u;
-
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
+	return sh_str(name);
 }
 
 static struct evt_group **

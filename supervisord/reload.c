@@ -21,6 +21,7 @@
 #include "supervisord/program.h"
 #include "supervisord/reload.h"
 #include "supervisord/supervisor.h"
+#include "supervisord/strhash.h"
 
 /* Take the [supervisord] settings that can change while running. */
 static void
@@ -52,19 +53,6 @@ struct ix {
 	size_t		*slot;		/* slot + 1 in c->programs; 0: empty */
 	size_t		 cap;		/* a power of 2 */
 };
-
-static uint32_t
-ix_hash(const char *group, const char *name)
-{
-	uint32_t	h = 2166136261u;
-
-	for (; *group != '\0'; group++)
-		h = (h ^ (unsigned char)*group) * 16777619u;
-	h = (h ^ 0xff) * 16777619u;	/* no byte of a name: the split */
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
-}
 
 /*
  * The process of slot i of c: its stanza, or, where cfg_load_keep did
@@ -98,7 +86,7 @@ ix_build(struct ix *ix, const struct cfg *c)
 	for (i = 0; i < c->nprograms; i++) {
 		if ((p = slot_of(c, i)) == NULL)
 			continue;
-		for (k = ix_hash(p->group, p->name) & (ix->cap - 1);
+		for (k = sh_pair(p->group, p->name) & (ix->cap - 1);
 		    ix->slot[k] != 0; k = (k + 1) & (ix->cap - 1)) {
 			q = slot_of(c, ix->slot[k] - 1);
 			if (strcmp(q->group, p->group) == 0 &&
@@ -118,7 +106,7 @@ ix_find(const struct ix *ix, const char *group, const char *name)
 	const struct cfg_program *q;
 	size_t		 k;
 
-	for (k = ix_hash(group, name) & (ix->cap - 1); ix->slot[k] != 0;
+	for (k = sh_pair(group, name) & (ix->cap - 1); ix->slot[k] != 0;
 	    k = (k + 1) & (ix->cap - 1)) {
 		q = slot_of(ix->c, ix->slot[k] - 1);
 		/* Moved out already: its name is gone with it. */

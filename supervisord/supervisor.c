@@ -24,6 +24,7 @@
 #include "supervisord/log.h"
 #include "supervisord/program.h"
 #include "supervisord/supervisor.h"
+#include "supervisord/strhash.h"
 
 /* A program's place in the indexes. */
 struct sup_entry {
@@ -33,21 +34,6 @@ struct sup_entry {
 	uint32_t	 hash;		/* of (group, name) */
 	pid_t		 pid;		/* indexed under, or 0 */
 };
-
-/* FNV-1a of "group\0name". */
-static uint32_t
-name_hash(const char *group, const char *name)
-{
-	uint32_t	 h = 2166136261u;
-	const char	*c;
-
-	for (c = group; *c != '\0'; c++)
-		h = (h ^ (unsigned char)*c) * 16777619u;
-	h = (h ^ 0) * 16777619u;
-	for (c = name; *c != '\0'; c++)
-		h = (h ^ (unsigned char)*c) * 16777619u;
-	return h;
-}
 
 static size_t
 pid_bucket(const struct supervisor *s, pid_t pid)
@@ -59,7 +45,7 @@ static struct sup_entry *
 entry_of(const struct supervisor *s, const struct sv_program *p)
 {
 	struct sup_entry *e;
-	uint32_t	 h = name_hash(p->cfg->group, p->cfg->name);
+	uint32_t	 h = sh_pair(p->cfg->group, p->cfg->name);
 
 	for (e = s->byname[h & (s->cap - 1)]; e != NULL; e = e->namenext)
 		if (e->p == p)
@@ -143,7 +129,7 @@ index_add(struct supervisor *s, struct sv_program *p)
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return -1;
 	e->p = p;
-	e->hash = name_hash(p->cfg->group, p->cfg->name);
+	e->hash = sh_pair(p->cfg->group, p->cfg->name);
 	b = e->hash & (s->cap - 1);
 	e->namenext = s->byname[b];
 	s->byname[b] = e;
@@ -836,7 +822,7 @@ struct sv_program *
 sup_find(const struct supervisor *s, const char *group, const char *name)
 {
 	struct sup_entry *e;
-	uint32_t	 h = name_hash(group, name);
+	uint32_t	 h = sh_pair(group, name);
 
 	for (e = s->byname[h & (s->cap - 1)]; e != NULL; e = e->namenext)
 		if (e->hash == h && strcmp(e->p->cfg->group, group) == 0 &&
