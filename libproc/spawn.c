@@ -39,6 +39,7 @@
  */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -92,6 +93,7 @@ static const char *const step_names[PROC_STEP_MAX] = {
 	[PROC_STEP_CHDIR] = "chdir",
 	[PROC_STEP_EXEC] = "execve",
 	[PROC_STEP_UNSHARE] = "unshare",
+	[PROC_STEP_PDEATHSIG] = "prctl",
 };
 
 /* The child's ends and the error pipe's write end, as the child uses them. */
@@ -108,6 +110,7 @@ struct child_ctx {
 	struct child_fds	 fds;
 	struct proc_spawn_err	*shared;	/* clone: its failure */
 	unsigned int		 first;		/* clone: the first fd closed */
+	pid_t			 parent;	/* the spawner's pid */
 };
 
 /*
@@ -293,6 +296,19 @@ child_run(struct child_ctx *cx)
 			child_fail(cx, PROC_STEP_SETGID);
 		if (syscall(SYS_setuid, spec->uid) == -1)
 			child_fail(cx, PROC_STEP_SETUID);
+	}
+
+	/*
+	 * After the uid switch, which clears it.  Then the parent may have
+	 * died before it was set: nobody would send the signal.
+	 */
+	if (spec->die_with_parent) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+			child_fail(cx, PROC_STEP_PDEATHSIG);
+		if (getppid() != cx->parent) {
+			errno = ESRCH;
+			child_fail(cx, PROC_STEP_PDEATHSIG);
+		}
 	}
 
 	/*
@@ -624,6 +640,7 @@ proc_spawn(const struct proc_spawn_spec *spec, struct proc_child *child,
 	 */
 	memset(&cx, 0, sizeof(cx));
 	cx.spec = spec;
+	cx.parent = getpid();
 	cx.fds.in = spec->use_stdin_fd ? spec->stdin_fd : inp[0];
 	cx.fds.out = outp[1];
 	cx.fds.err = spec->merge_stderr ? outp[1] : errp[1];

@@ -32,6 +32,8 @@ enum proc_step {
 	PROC_STEP_CHDIR,
 	PROC_STEP_EXEC,
 	PROC_STEP_UNSHARE,	/* clone path: close_range(..., UNSHARE) */
+	PROC_STEP_PDEATHSIG,	/* prctl(PR_SET_PDEATHSIG), or the parent
+				   already gone (ESRCH) */
 	PROC_STEP_MAX
 };
 
@@ -61,6 +63,14 @@ struct proc_spawn_spec {
 	const struct proc_rlimit *rlimits;	/* set in the child, in order */
 	size_t			 nrlimits;
 	bool			 async_report;	/* fork path: don't wait */
+	/*
+	 * SIGKILL the child when the thread that spawned it dies
+	 * (PR_SET_PDEATHSIG, after the uid switch, which would clear it);
+	 * a child whose parent is already gone then exits at once.  Lost
+	 * at an exec of a set-user-ID program, and never reaches the
+	 * child's own children.
+	 */
+	bool			 die_with_parent;
 	/*
 	 * The child's fd 0 is this descriptor (dup2'ed in the child, left
 	 * open and unchanged here) instead of a pipe: in_fd is then -1.

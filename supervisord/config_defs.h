@@ -104,6 +104,7 @@ struct cfg_program {
 	int		 stopwaitsecs;	/* default 10 */
 	bool		 stopasgroup;
 	bool		 killasgroup;	/* true when stopasgroup is */
+	bool		 stop_with_daemon; /* PR_SET_PDEATHSIG; default true */
 
 	/*
 	 * An [fcgi-program:x]'s socket, kept with each of its processes

@@ -106,16 +106,20 @@ cfg_json_env(FILE *fp, const struct cfg_program *p)
 /*
  * The members of a process in the dump, sorted by name as json.dumps
  * sorts them: a row of the program table each (CFG_D_USER twice: "uid"
- * and "user"), and the section, which is no key.
+ * and "user"), the section, which is no key, and "extensions": an object
+ * of the keys that are ours (CFG_F_EXT), which supervisor has not.
  */
 struct jmember {
 	const char		*name;
-	const struct cfg_key	*k;	/* NULL: "program", the section */
+	const struct cfg_key	*k;	/* NULL: "program", the section, or
+					   "extensions" (part 2) */
 	int			 part;	/* CFG_D_USER: 0 uid, 1 user */
 };
 
 static struct jmember	 jmembers[64];
 static size_t		 njmembers;
+static struct jmember	 jext[16];	/* the members of "extensions" */
+static size_t		 njext;
 
 static int
 jmember_cmp(const void *a, const void *b)
@@ -134,10 +138,18 @@ jmembers_init(void)
 	if (njmembers > 0)
 		return;
 	jmembers[njmembers++] = (struct jmember){ "program", NULL, 0 };
+	jmembers[njmembers++] = (struct jmember){ "extensions", NULL, 2 };
 	for (i = 0; i < t->nown; i++) {
 		k = &t->own[i];
 		if (k->dump == CFG_D_NONE)
 			continue;
+		if (k->flags & CFG_F_EXT) {
+			/* No CFG_D_USER among them: one member each. */
+			assert(njext < sizeof(jext) / sizeof(jext[0]) &&
+			    k->dump != CFG_D_USER);
+			jext[njext++] = (struct jmember){ k->name, k, 1 };
+			continue;
+		}
 		assert(njmembers + 2 <= sizeof(jmembers) / sizeof(jmembers[0]));
 		if (k->dump == CFG_D_USER)
 			jmembers[njmembers++] = (struct jmember){ "uid", k, 0 };
@@ -145,6 +157,23 @@ jmembers_init(void)
 		    k->json : k->name, k, 1 };
 	}
 	qsort(jmembers, njmembers, sizeof(jmembers[0]), jmember_cmp);
+	qsort(jext, njext, sizeof(jext[0]), jmember_cmp);
+}
+
+static void cfg_json_value(FILE *, const struct cfg_program *,
+    const struct jmember *);
+
+static void
+cfg_json_ext(FILE *fp, const struct cfg_program *p)
+{
+	size_t	i;
+
+	fputs("{", fp);
+	for (i = 0; i < njext; i++) {
+		fprintf(fp, "%s\"%s\": ", i > 0 ? ", " : "", jext[i].name);
+		cfg_json_value(fp, p, &jext[i]);
+	}
+	fputs("}", fp);
 }
 
 #define AT(p, k, t)	((t const *)(const void *)((const char *)(p) + \
@@ -162,7 +191,10 @@ cfg_json_value(FILE *fp, const struct cfg_program *p, const struct jmember *m)
 	size_t			 i;
 
 	if (k == NULL) {
-		cfg_json_str(fp, p->section);
+		if (m->part == 2)
+			cfg_json_ext(fp, p);
+		else
+			cfg_json_str(fp, p->section);
 		return;
 	}
 	switch (k->dump) {

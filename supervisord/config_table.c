@@ -69,6 +69,9 @@ static const struct cfg_key program_keys[] = {
 	/* Default: inherit (-1). */
 	{ "umask", CFG_T_OCTAL, NULL, SP, CFG_C_INT, F(umask), NULL, RD,
 	    CFG_D_UMASK, NULL },
+	/* Ours: the kernel kills the process when the daemon dies. */
+	{ "stop_with_daemon", CFG_T_BOOL, "true", SP, CFG_C_BOOL,
+	    F(stop_with_daemon), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	/* Read by code: numprocs..serverurl, process_name. */
 	{ "numprocs", CFG_T_INT, "1", PO, CFG_C_INT, F(numprocs), NULL, 0,
 	    CFG_D_INT, NULL },

@@ -78,6 +78,8 @@ enum cfg_kdump {
 /* Which pass reads a key (flags). */
 #define CFG_F_READ	0x01	/* cfg_keys_read reads it; else code does */
 #define CFG_F_PROC	0x02	/* once per process, with %(process_num)d */
+#define CFG_F_EXT	0x04	/* ours, not supervisor's: the dump shows it
+				   in "extensions", apart */
 
 struct cfg_key {
 	const char	*name;

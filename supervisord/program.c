@@ -752,6 +752,7 @@ act_spawn(struct sv_program *p)
 	spec.set_umask = c->umask >= 0;
 	spec.umask = c->umask >= 0 ? (mode_t)c->umask : 0;
 	spec.merge_stderr = c->redirect_stderr;
+	spec.die_with_parent = c->stop_with_daemon;
 	spec.rlimits = p->ctx->rlimits;
 	spec.nrlimits = p->ctx->nrlimits;
 	spec.pipes = &pipes;

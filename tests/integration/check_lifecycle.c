@@ -396,6 +396,46 @@ START_TEST(test_status_pads_to_30_for_short_names)
 }
 END_TEST
 
+/* Not alive (gone, or a zombie nobody reaped yet). */
+static bool
+pid_dead(struct th *h, void *arg)
+{
+	return !th_alive(h, *(pid_t *)arg);
+}
+
+/*
+ * SIGKILL of the daemon: the kernel kills what it started (default
+ * stop_with_daemon=true), on both spawn paths; a program with
+ * stop_with_daemon=false outlives it, as under Python supervisor.
+ */
+START_TEST(test_sigkill_of_daemon_kills_its_programs)
+{
+	struct th	*h = th_new();
+	pid_t		 dies, stays;
+
+	if (_i == 1)
+		setenv("SUPERVISORD_SPAWN", "fork", 1);
+	th_conf(h, "[program:dies]\ncommand=sleep 600\nstartsecs=0\n"
+	    "[program:stays]\ncommand=sleep 600\nstartsecs=0\n"
+	    "stop_with_daemon=false\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: dies entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "success: stays entered RUNNING", 5000));
+	dies = th_spawned_pid(h, "dies", 0);
+	stays = th_spawned_pid(h, "stays", 0);
+	ck_assert(th_wait_comm(h, dies, "sleep", 5000));
+	ck_assert(th_wait_comm(h, stays, "sleep", 5000));
+	ck_assert_int_eq(th_signal(h, SIGKILL), 0);
+	ck_assert_int_ne(th_wait_exit(h, 5000), -1);
+	ck_assert_msg(th_wait(h, pid_dead, &dies, 5000),
+	    "pid %d outlived its daemon", (int)dies);
+	ck_assert(th_alive(h, stays));
+	/* th_spawned_pid tracked it: cleanup kills it, by pid. */
+	unsetenv("SUPERVISORD_SPAWN");
+	th_free(h);
+}
+END_TEST
+
 Suite *
 lifecycle_suite(void)
 {
@@ -414,6 +454,8 @@ lifecycle_suite(void)
 	tc = th_tcase("shutdown", 60);
 	tcase_add_test(tc, test_sigterm_exits_zero_and_leaves_nothing);
 	tcase_add_test(tc, test_sigterm_during_startup_exits_zero);
+	tcase_add_loop_test(tc, test_sigkill_of_daemon_kills_its_programs, 0,
+	    2);
 	tcase_add_loop_test(tc, test_term_int_quit_stop_all_and_exit_zero, 0,
 	    (int)(sizeof(stop_sigs) / sizeof(stop_sigs[0])));
 	suite_add_tcase(s, tc);

@@ -41,6 +41,16 @@ static const struct row rows[] = {
 	  "\"startsecs\": 1\a\"stderr_logfile\": \"AUTO\"\a"
 	  "\"stdout_logfile_maxbytes\": 52428800\a\"stopsignal\": \"TERM\"\a"
 	  "\"stopwaitsecs\": 10\a\"umask\": null", NULL },
+	/* Ours, apart in "extensions": stop_with_daemon, default true. */
+	{ "[supervisord]\n[program:web]\ncommand=x\n",
+	  "\"exitcodes\": [0]\a\"extensions\": {\"stop_with_daemon\": true}\a"
+	  "\"killasgroup\": false", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon=%(ENV_CFG_NO)s\n",
+	  NULL, ":4: [program:web] stop_with_daemon: " },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon = off\n",
+	  "\"extensions\": {\"stop_with_daemon\": false}", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon=soon\n",
+	  NULL, ":4: [program:web] stop_with_daemon: invalid boolean 'soon'" },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstartsecs=ten\n", NULL,
 	  ":4: [program:web] startsecs: invalid integer 'ten'" },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstartsecs = 1_0\n",
