@@ -285,6 +285,8 @@ sup_trim_soon(struct supervisor *s)
 
 static bool	holds(struct supervisor *, struct sv_program *);
 static void	hold_cb(struct ev_loop *, ev_timer *, int);
+static bool	orphans_check(struct supervisor *);
+static void	orphans_cb(struct ev_loop *, ev_timer *, int);
 static void	reap_cb(struct ev_loop *, ev_idle *, int);
 
 /*
@@ -340,7 +342,8 @@ shutdown_step(struct supervisor *s)
 			any = true;
 		}
 		if (!any) {
-			ev_break(s->loop, EVBREAK_ALL);
+			if (!orphans_check(s))
+				ev_break(s->loop, EVBREAK_ALL);
 			break;
 		}
 		held = false;
@@ -551,6 +554,8 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 	s->reap.data = s;
 	ev_init(&s->hold, hold_cb);
 	s->hold.data = s;
+	ev_init(&s->orphans, orphans_cb);
+	s->orphans.data = s;
 	return 0;
 }
 
@@ -563,6 +568,10 @@ sup_free(struct supervisor *s)
 	ev_timer_stop(s->loop, &s->trim);
 	ev_idle_stop(s->loop, &s->reap);
 	ev_timer_stop(s->loop, &s->hold);
+	ev_timer_stop(s->loop, &s->orphans);
+	free(s->termed);
+	s->termed = NULL;
+	s->ntermed = 0;
 	sv_fdq_close(&s->fdq);
 	TAILQ_INIT(&s->settling);
 	while ((p = TAILQ_FIRST(&s->programs)) != NULL) {
@@ -901,12 +910,153 @@ sup_reaped(struct supervisor *s, pid_t pid, int status)
 		/* An orphan we adopted as subreaper. */
 		log_debug("reaped unknown pid %d (%s)", (int)pid,
 		    proc_exit_text(status, text, sizeof(text)));
+		if (s->orphan_phase > 0 && !orphans_check(s))
+			ev_break(s->loop, EVBREAK_ALL);
 		return;
 	}
 	/* The pid is gone from now on, whatever state follows. */
 	if ((e = entry_of(s, p)) != NULL)
 		pid_unlink(s, e);
 	sv_exit(p, status);
+}
+
+/*
+ * The daemon's children as the kernel lists them (zombies too) into *vp:
+ * 0, or -1 where it does not (no /proc, a kernel without
+ * CONFIG_PROC_CHILDREN) or memory ran out.
+ */
+static int
+children_now(pid_t **vp, size_t *np)
+{
+	char	 path[64];
+	FILE	*f;
+	pid_t	*v = NULL, *nv;
+	size_t	 n = 0, cap = 0;
+	int	 pid;
+
+	*vp = NULL;
+	*np = 0;
+	/* The main thread's: the one that spawns. */
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+	    (int)getpid());
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fscanf(f, "%d", &pid) == 1) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
+				free(v);
+				fclose(f);
+				return -1;
+			}
+			v = nv;
+		}
+		v[n++] = pid;
+	}
+	fclose(f);
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+/* The longest stopwaitsecs of the programs: the adopted ones' grace. */
+static double
+orphans_grace(const struct supervisor *s)
+{
+	const struct sv_program *p;
+	int	 most = -1;
+
+	TAILQ_FOREACH(p, &s->programs, entry)
+		if (p->cfg->stopwaitsecs > most)
+			most = p->cfg->stopwaitsecs;
+	return most >= 0 ? most : 10;	/* supervisor's default */
+}
+
+static bool
+termed(const struct supervisor *s, pid_t pid)
+{
+	size_t	i;
+
+	for (i = 0; i < s->ntermed; i++)
+		if (s->termed[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * Every program is at rest at the end of a shutdown; what is left among
+ * the daemon's children it adopted as subreaper: the programs' own
+ * children whose parents went first.  They get SIGTERM (each once),
+ * SIGKILL after the longest stopwaitsecs, so that nothing the daemon
+ * started outlives it.  Whether any is left to wait for; called again at
+ * each of their reaps.  Signalled by pid: a child's pid is not reused
+ * until it is reaped, here.
+ */
+static bool
+orphans_check(struct supervisor *s)
+{
+	pid_t	*v, *nt;
+	size_t	 n, i, sent = 0;
+
+	if (children_now(&v, &n) == -1 || n == 0) {
+		free(v);
+		if (s->orphan_phase > 0)
+			ev_timer_stop(s->loop, &s->orphans);
+		return false;
+	}
+	if (s->orphan_phase == 0) {
+		s->orphan_phase = 1;
+		ev_timer_set(&s->orphans, orphans_grace(s), 0.);
+		ev_timer_start(s->loop, &s->orphans);
+	}
+	for (i = 0; i < n; i++) {
+		if (s->orphan_phase == 2) {
+			(void)kill(v[i], SIGKILL);
+			continue;
+		}
+		if (termed(s, v[i]))
+			continue;
+		if ((nt = reallocarray(s->termed, s->ntermed + 1,
+		    sizeof(*nt))) != NULL) {
+			s->termed = nt;
+			s->termed[s->ntermed++] = v[i];
+		}
+		(void)kill(v[i], SIGTERM);
+		sent++;
+	}
+	if (sent > 0)
+		log_info("stopping %zu adopted process%s (SIGTERM)", sent,
+		    sent == 1 ? "" : "es");
+	free(v);
+	return true;
+}
+
+static void
+orphans_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct supervisor *s = w->data;
+	pid_t	*v;
+	size_t	 n = 0;
+
+	(void)revents;
+	if (children_now(&v, &n) == -1)
+		n = 0;
+	free(v);
+	if (n > 0 && s->orphan_phase == 1) {
+		log_warnx("killing %zu adopted process%s (SIGKILL): still "
+		    "there after %.0f s", n, n == 1 ? "" : "es",
+		    orphans_grace(s));
+		s->orphan_phase = 2;
+		/* SIGKILL is sure, but not at once for a process in D. */
+		ev_timer_set(w, SUP_ORPHAN_KILL_SECS, 0.);
+		ev_timer_start(loop, w);
+		(void)orphans_check(s);
+		return;
+	}
+	if (n > 0)
+		log_warnx("%zu adopted process%s still there after SIGKILL: "
+		    "exiting without them", n, n == 1 ? " is" : "es are");
+	ev_break(loop, EVBREAK_ALL);
 }
 
 /* Every exited child, by the kernel's walk of them all. */

@@ -25,6 +25,7 @@
 #define SUP_MAXOBS	8
 #define SUP_NSTOPPED	64	/* pids reaped by pid first, at most */
 #define SUP_TRIM_SECS	0.1	/* sup_trim_soon's wait */
+#define SUP_ORPHAN_KILL_SECS 5.	/* for adopted ones after SIGKILL */
 /* How long a shutdown waits for listeners to take their last events. */
 #define SUP_HOLD_SECS	5.
 
@@ -80,6 +81,11 @@ struct supervisor {
 
 	ev_prepare	 settle;	/* frees and swaps at rest */
 	ev_idle		 reap;		/* the scan of every child, after */
+	/* At the end of a shutdown: the processes adopted as subreaper. */
+	ev_timer	 orphans;	/* their grace, then SIGKILL's */
+	int		 orphan_phase;	/* 0, 1 SIGTERM sent, 2 SIGKILL sent */
+	pid_t		*termed;	/* sent SIGTERM */
+	size_t		 ntermed;
 	pid_t		 stopped[SUP_NSTOPPED]; /* sent a stop, not reaped */
 	size_t		 nstopped;
 	ev_timer	 trim;		/* gives freed memory back, once */

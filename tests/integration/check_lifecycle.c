@@ -436,6 +436,42 @@ START_TEST(test_sigkill_of_daemon_kills_its_programs)
 }
 END_TEST
 
+/*
+ * At a shutdown, the processes the daemon adopted as subreaper (a
+ * program's children whose parent went first) get SIGTERM, and SIGKILL
+ * after the longest stopwaitsecs when they ignore it: none outlives the
+ * daemon.
+ */
+START_TEST(test_shutdown_stops_adopted_processes)
+{
+	struct th	*h = th_new();
+	pid_t		 polite, deaf;
+	int		 st;
+
+	th_conf(h, "[program:a]\ncommand=sh -c '"
+	    "(sleep 600 & echo $! >%(here)s/polite.pid); "
+	    "(trap \"\" TERM; sleep 600 & echo $! >%(here)s/deaf.pid); "
+	    "exec sleep 600'\nstartsecs=0\nstopwaitsecs=1\n");
+	th_start_conf(h);
+	polite = th_wait_pid(h, "polite.pid", 5000);
+	deaf = th_wait_pid(h, "deaf.pid", 5000);
+	ck_assert_int_gt(polite, 0);
+	ck_assert_int_gt(deaf, 0);
+	ck_assert(th_wait_comm(h, deaf, "sleep", 5000));
+	ck_assert(th_alive(h, polite) && th_alive(h, deaf));
+	ck_assert_int_eq(th_signal(h, SIGTERM), 0);
+	st = th_wait_exit(h, 10000);
+	ck_assert(th_exited_ok(st));
+	ck_assert(!th_alive(h, polite));
+	ck_assert(!th_alive(h, deaf));
+	ck_assert_int_eq(th_log_count(h, "stopping 2 adopted processes "
+	    "(SIGTERM)"), 1);
+	ck_assert_int_eq(th_log_count(h, "killing 1 adopted process "
+	    "(SIGKILL): still there after 1 s"), 1);
+	th_free(h);
+}
+END_TEST
+
 Suite *
 lifecycle_suite(void)
 {
@@ -456,6 +492,7 @@ lifecycle_suite(void)
 	tcase_add_test(tc, test_sigterm_during_startup_exits_zero);
 	tcase_add_loop_test(tc, test_sigkill_of_daemon_kills_its_programs, 0,
 	    2);
+	tcase_add_test(tc, test_shutdown_stops_adopted_processes);
 	tcase_add_loop_test(tc, test_term_int_quit_stop_all_and_exit_zero, 0,
 	    (int)(sizeof(stop_sigs) / sizeof(stop_sigs[0])));
 	suite_add_tcase(s, tc);
