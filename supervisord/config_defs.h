@@ -58,6 +58,12 @@ enum cfg_kind {
 	CFG_KIND_FCGI
 };
 
+/* How the delay between failed starts grows (ours: backoff=). */
+enum cfg_backoff {
+	CFG_BACKOFF_LINEAR = 0,		/* supervisor's: 1 s, 2 s, 3 s ... */
+	CFG_BACKOFF_EXPONENTIAL		/* 1 s, 2 s, 4 s ..., jittered */
+};
+
 /*
  * One process, after numprocs expansion: everything needed to run it.
  * Owned by the struct cfg that parsed it until moved to a running program
@@ -105,6 +111,9 @@ struct cfg_program {
 	bool		 stopasgroup;
 	bool		 killasgroup;	/* true when stopasgroup is */
 	bool		 stop_with_daemon; /* PR_SET_PDEATHSIG; default true */
+	int		 backoff_kind;	/* enum cfg_backoff; default linear */
+	int		 backoff_max;	/* seconds, default 60 */
+	bool		 retry_forever;	/* never FATAL; default false */
 
 	/*
 	 * An [fcgi-program:x]'s socket, kept with each of its processes

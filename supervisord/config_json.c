@@ -213,6 +213,10 @@ cfg_json_value(FILE *fp, const struct cfg_program *p, const struct jmember *m)
 	case CFG_D_STR:
 		cfg_json_str(fp, *AT(p, k, char *));
 		break;
+	case CFG_D_BACKOFF:
+		fputs(*AT(p, k, int) == CFG_BACKOFF_EXPONENTIAL ?
+		    "\"exponential\"" : "\"linear\"", fp);
+		break;
 	case CFG_D_AUTORESTART:
 		fprintf(fp, "\"%s\"", ar[*AT(p, k, enum cfg_autorestart)]);
 		break;

@@ -287,6 +287,17 @@ cfg_key_set(const struct cfg_key *k, void *base, const char *v, char **err,
 		} else
 			*(int *)f = m;
 		break;
+	case CFG_T_BACKOFF:
+		if (strcasecmp(v, "linear") == 0)
+			*(int *)f = CFG_BACKOFF_LINEAR;
+		else if (strcasecmp(v, "exponential") == 0)
+			*(int *)f = CFG_BACKOFF_EXPONENTIAL;
+		else {
+			*err = cu_asprintf("invalid value '%s' (linear or "
+			    "exponential)", v);
+			rc = -1;
+		}
+		break;
 	case CFG_T_AUTORESTART:
 		if (ty_bool(v, &b) == 0)
 			*(enum cfg_autorestart *)f = b ? CFG_AR_TRUE :
@@ -433,6 +444,7 @@ kval_pure(const struct cfg_key *k)
 	case CFG_T_BYTES:
 	case CFG_T_OCTAL:
 	case CFG_T_SIGNAL:
+	case CFG_T_BACKOFF:
 	case CFG_T_AUTORESTART:
 	case CFG_T_EXITCODES:
 	case CFG_T_LOGFILE:	/* its words only: see kval_take */
@@ -452,6 +464,7 @@ kval_set(const struct cfg_key *k, const struct kval *d, void *base)
 	case CFG_T_INT:
 	case CFG_T_OCTAL:
 	case CFG_T_SIGNAL:
+	case CFG_T_BACKOFF:
 		*(int *)f = d->v.i;
 		break;
 	case CFG_T_LONG:
@@ -496,6 +509,7 @@ kval_take(const struct cfg_key *k, const void *base, struct kval *d)
 	case CFG_T_INT:
 	case CFG_T_OCTAL:
 	case CFG_T_SIGNAL:
+	case CFG_T_BACKOFF:
 		d->v.i = *(const int *)f;
 		return true;
 	case CFG_T_LONG:

@@ -134,6 +134,11 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		    "present within process_name when numprocs > 1");
 		goto out;
 	}
+	if (t.backoff_max < 1) {
+		cfg_kerr(ld, s, "backoff_max", "%d is less than 1 second: "
+		    "retries would not wait", t.backoff_max);
+		goto out;
+	}
 	if (t.stopasgroup && !t.killasgroup) {
 		cfg_kerr(ld, s, "killasgroup", "cannot set stopasgroup=true "
 		    "and killasgroup=false");

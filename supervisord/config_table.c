@@ -72,6 +72,12 @@ static const struct cfg_key program_keys[] = {
 	/* Ours: the kernel kills the process when the daemon dies. */
 	{ "stop_with_daemon", CFG_T_BOOL, "true", SP, CFG_C_BOOL,
 	    F(stop_with_daemon), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
+	{ "backoff", CFG_T_BACKOFF, "linear", PO, CFG_C_INT, F(backoff_kind),
+	    NULL, RD | CFG_F_EXT, CFG_D_BACKOFF, NULL },
+	{ "backoff_max", CFG_T_INT, "60", PO, CFG_C_INT, F(backoff_max),
+	    NULL, RD | CFG_F_EXT, CFG_D_INT, NULL },
+	{ "retry_forever", CFG_T_BOOL, "false", PO, CFG_C_BOOL,
+	    F(retry_forever), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	/* Read by code: numprocs..serverurl, process_name. */
 	{ "numprocs", CFG_T_INT, "1", PO, CFG_C_INT, F(numprocs), NULL, 0,
 	    CFG_D_INT, NULL },

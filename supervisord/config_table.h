@@ -36,7 +36,8 @@ enum cfg_ktype {
 	CFG_T_PATH,		/* existing_directory() */
 	CFG_T_LONG,		/* integer() into a long long */
 	CFG_T_FILE,		/* existing_dirpath(), made absolute */
-	CFG_T_SDLOG		/* [supervisord] logfile: NONE, syslog, path */
+	CFG_T_SDLOG,		/* [supervisord] logfile: NONE, syslog, path */
+	CFG_T_BACKOFF		/* ours: linear or exponential */
 };
 
 /* What a changed program key does on reload. */
@@ -67,6 +68,7 @@ enum cfg_kdump {
 	CFG_D_BOOL,		/* true, false */
 	CFG_D_STR,		/* "text", or null */
 	CFG_D_AUTORESTART,	/* "false", "unexpected", "true" */
+	CFG_D_BACKOFF,		/* "linear", "exponential" */
 	CFG_D_EXIT,		/* [0, 2] */
 	CFG_D_SIGNAL,		/* "TERM", or "N" without a name */
 	CFG_D_LOG,		/* the path, "AUTO", "SYSLOG", or null */

@@ -14,9 +14,11 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libproc/reap.h"
@@ -49,6 +51,7 @@ static const char *const event_names[SV_NEVENTS] = {
 
 typedef void sv_action(struct sv_program *);
 
+static double	backoff_delay(const struct sv_program *);
 static sv_action act_spawn, act_retry, act_stop, act_backoff,
     act_early_exit, act_running, act_exit, act_stopped, act_kill, act_cancel;
 
@@ -363,7 +366,8 @@ sv_enter(struct sv_program *p, enum sv_state s)
 		after = p->cfg->startsecs;
 		break;
 	case SV_BACKOFF:
-		after = p->backoff;
+		after = backoff_delay(p);
+		p->next_try = time(NULL) + (time_t)(after + 0.5);
 		break;
 	case SV_STOPPING:
 		after = p->cfg->stopwaitsecs;
@@ -827,6 +831,44 @@ act_retry(struct sv_program *p)
 		act_cancel(p);
 }
 
+/* xorshift32, seeded once: the jitter needs no more. */
+static uint32_t
+jitter_rand(void)
+{
+	static uint32_t	x;
+
+	if (x == 0)
+		x = (uint32_t)getpid() * 2654435761u ^ (uint32_t)time(NULL) ^
+		    1u;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
+
+/*
+ * The delay before the next try after p->backoff failed starts in a row.
+ * supervisor's linear rule (1 s, 2 s, 3 s ...) by default, as it is
+ * (capped at backoff_max only under retry_forever, where it would grow
+ * without end); exponential doubles from 1 s up to backoff_max.  Its delays
+ * are jittered by at most 10% either way, so that programs that failed
+ * together do not retry in lockstep.
+ */
+static double
+backoff_delay(const struct sv_program *p)
+{
+	const struct cfg_program *c = p->cfg;
+	double	d, cap = c->backoff_max > 0 ? c->backoff_max : 1;
+	int	n = p->backoff > 0 ? p->backoff : 1;
+
+	if (c->backoff_kind != CFG_BACKOFF_EXPONENTIAL)
+		return n < cap || !c->retry_forever ? n : cap;
+	d = n > 30 ? cap : (double)(1u << (n - 1));
+	if (d > cap)
+		d = cap;
+	return d * (0.9 + 0.2 * (jitter_rand() / 4294967296.0));
+}
+
 /*
  * Into BACKOFF; then FATAL when the retries are used up, as supervisor,
  * whose listeners see BACKOFF (tries: one more than startretries) and
@@ -836,8 +878,9 @@ static void
 act_backoff(struct sv_program *p)
 {
 	/* supervisor 4.2.5: the delay grows 1 s per failed try. */
-	p->backoff++;
-	if (p->backoff > p->cfg->startretries) {
+	if (p->backoff < INT_MAX)
+		p->backoff++;
+	if (p->backoff > p->cfg->startretries && !p->cfg->retry_forever) {
 		sv_enter(p, SV_BACKOFF);
 		p->backoff = 0;
 		sv_enter(p, SV_FATAL);

@@ -129,6 +129,7 @@ struct sv_program {
 	pid_t		 gone_pid;	/* during the change that follows a
 					   reap: the pid reaped; else 0 */
 	int		 backoff;	/* failed starts in a row */
+	time_t		 next_try;	/* BACKOFF: when the retry is due */
 	int		 status;	/* last wait status */
 	int		 exitstatus;	/* last exit code, -1 for a signal */
 	int		 in_fd;		/* write end of its stdin, or -1 */

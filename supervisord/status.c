@@ -50,6 +50,14 @@ st_describe(const struct sv_program *p, time_t now, char *buf, size_t len)
 		else
 			snprintf(buf, len, "unknown error (try \"tail %s\")",
 			    p->cfg->name);
+		/* Ours: a retry that never gives up says when it comes. */
+		if (p->state == SV_BACKOFF && p->cfg->retry_forever) {
+			size_t	n = strlen(buf);
+
+			snprintf(buf + n, len - n, "; try %d, next in %ld s",
+			    p->backoff + 1, p->next_try > now ?
+			    (long)(p->next_try - now) : 0L);
+		}
 		break;
 	case SV_STOPPED:
 	case SV_EXITED:

@@ -68,6 +68,78 @@ START_TEST(test_crash_backs_off_1_2_3_then_fatal)
 }
 END_TEST
 
+/*
+ * backoff=exponential: 1 s, 2 s, then backoff_max (2 s), each within the
+ * stated jitter of 10% (plus the run and the log's rounding), then FATAL
+ * after startretries as supervisor's rule says.
+ */
+START_TEST(test_exponential_backoff_is_capped_and_jittered)
+{
+	static const double want[] = { 1, 2, 2, 2 };
+	struct th	*h = th_new();
+	double		 t[8], gap;
+	int		 n, i;
+
+	th_conf(h,
+	    "[program:crash]\n"
+	    "command=/bin/sh -c 'exit 1'\n"
+	    "startsecs=1\n"
+	    "startretries=4\n"
+	    "backoff=exponential\n"
+	    "backoff_max=2\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "gave up: crash entered FATAL state, too "
+	    "many start retries too quickly", 12000));
+	n = th_log_times(h, "spawned: 'crash' with pid", t, 8);
+	ck_assert_int_eq(n, 5);
+	for (i = 1; i < n; i++) {
+		gap = t[i] - t[i - 1];
+		ck_assert_msg(gap >= want[i - 1] * 0.9 - 0.05 &&
+		    gap <= want[i - 1] * 1.1 + 0.4, "retry %d came %.3f s "
+		    "after the previous try, want %.0f s +-10%%", i, gap,
+		    want[i - 1]);
+	}
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+/*
+ * retry_forever: past startretries it stays in BACKOFF, never FATAL, and
+ * its status says which try is next and when.
+ */
+START_TEST(test_retry_forever_never_gives_up)
+{
+	struct th	*h = th_new();
+	int		 i;
+	bool		 seen = false;
+
+	th_conf(h,
+	    "[program:crash]\n"
+	    "command=/bin/sh -c 'exit 1'\n"
+	    "startsecs=1\n"
+	    "startretries=1\n"
+	    "backoff=exponential\n"
+	    "backoff_max=1\n"
+	    "retry_forever=true\n");
+	th_start_conf(h);
+	/* The first try and 3 retries: past startretries (1) twice over. */
+	ck_assert(th_wait_log_n(h, "spawned: 'crash' with pid", 4, 8000));
+	ck_assert_int_eq(th_log_count(h, "gave up"), 0);
+	ck_assert_int_eq(th_log_count(h, "FATAL"), 0);
+	for (i = 0; i < 10 && !seen; i++) {
+		/* The dump may catch it in its moment of STARTING. */
+		th_signal(h, SIGUSR1);
+		seen = th_wait_log(h, "BACKOFF   Exited too quickly (process "
+		    "log may have details); try ", 300);
+	}
+	ck_assert_msg(seen, "no BACKOFF line with its next try");
+	ck_assert(th_wait_log(h, ", next in ", 1000));
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_missing_command_spawnerr_backoff_fatal)
 {
 	struct th	*h = th_new();
@@ -277,6 +349,8 @@ child_suite(void)
 	s = suite_create("child");
 	tc = th_tcase("backoff", 20);
 	tcase_add_test(tc, test_crash_backs_off_1_2_3_then_fatal);
+	tcase_add_test(tc, test_exponential_backoff_is_capped_and_jittered);
+	tcase_add_test(tc, test_retry_forever_never_gives_up);
 	tcase_add_test(tc, test_missing_command_spawnerr_backoff_fatal);
 	tcase_add_test(tc, test_command_found_in_the_programs_path);
 	suite_add_tcase(s, tc);

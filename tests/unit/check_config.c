@@ -43,12 +43,22 @@ static const struct row rows[] = {
 	  "\"stopwaitsecs\": 10\a\"umask\": null", NULL },
 	/* Ours, apart in "extensions": stop_with_daemon, default true. */
 	{ "[supervisord]\n[program:web]\ncommand=x\n",
-	  "\"exitcodes\": [0]\a\"extensions\": {\"stop_with_daemon\": true}\a"
-	  "\"killasgroup\": false", NULL },
+	  "\"exitcodes\": [0]\a\"extensions\": {\"backoff\": \"linear\", "
+	  "\"backoff_max\": 60, \"retry_forever\": false, "
+	  "\"stop_with_daemon\": true}\a\"killasgroup\": false", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nbackoff = Exponential\n"
+	  "backoff_max=%(ENV_CFG_TEST_N)s\nretry_forever=yes\n",
+	  "\"extensions\": {\"backoff\": \"exponential\", \"backoff_max\": 7, "
+	  "\"retry_forever\": true", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nbackoff=random\n", NULL,
+	  ":4: [program:web] backoff: invalid value 'random' (linear or "
+	  "exponential)" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nbackoff_max=0\n", NULL,
+	  ":4: [program:web] backoff_max: 0 is less than 1 second" },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon=%(ENV_CFG_NO)s\n",
 	  NULL, ":4: [program:web] stop_with_daemon: " },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon = off\n",
-	  "\"extensions\": {\"stop_with_daemon\": false}", NULL },
+	  "\"stop_with_daemon\": false}", NULL },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon=soon\n",
 	  NULL, ":4: [program:web] stop_with_daemon: invalid boolean 'soon'" },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstartsecs=ten\n", NULL,
@@ -264,6 +274,7 @@ setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	cfg_set_hostname("testhost");
 	setenv("CFG_TEST", "from-env", 1);
+	setenv("CFG_TEST_N", "7", 1);
 }
 
 static void
