@@ -114,6 +114,7 @@ struct cfg_program {
 	int		 backoff_kind;	/* enum cfg_backoff; default linear */
 	int		 backoff_max;	/* seconds, default 60 */
 	bool		 retry_forever;	/* never FATAL; default false */
+	bool		 essential;	/* its end ends the daemon */
 
 	/*
 	 * An [fcgi-program:x]'s socket, kept with each of its processes

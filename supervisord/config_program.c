@@ -139,6 +139,12 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 		    "retries would not wait", t.backoff_max);
 		goto out;
 	}
+	if (t.essential && t.autorestart == CFG_AR_FALSE && t.startsecs > 0)
+		ld_warn(ld, s->file, s->line, s->name, "essential", "with "
+		    "autorestart=false and startsecs=%d, a run shorter than "
+		    "%d s is a failed start, retried, and its end at FATAL "
+		    "exits 1: a one-shot job wants startsecs=0", t.startsecs,
+		    t.startsecs);
 	if (t.stopasgroup && !t.killasgroup) {
 		cfg_kerr(ld, s, "killasgroup", "cannot set stopasgroup=true "
 		    "and killasgroup=false");

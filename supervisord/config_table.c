@@ -78,6 +78,8 @@ static const struct cfg_key program_keys[] = {
 	    NULL, RD | CFG_F_EXT, CFG_D_INT, NULL },
 	{ "retry_forever", CFG_T_BOOL, "false", PO, CFG_C_BOOL,
 	    F(retry_forever), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
+	{ "essential", CFG_T_BOOL, "false", PO, CFG_C_BOOL, F(essential),
+	    NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	/* Read by code: numprocs..serverurl, process_name. */
 	{ "numprocs", CFG_T_INT, "1", PO, CFG_C_INT, F(numprocs), NULL, 0,
 	    CFG_D_INT, NULL },

@@ -857,7 +857,8 @@ run(struct daemon *dm, struct cfg *c)
 	ev_loop_destroy(loop);
 	pf_release(&dm->pf);
 	log_close();
-	return 0;
+	/* 0, or what an essential program's end said. */
+	return dm->sup.exit_status;
 }
 
 int

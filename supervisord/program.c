@@ -52,6 +52,7 @@ static const char *const event_names[SV_NEVENTS] = {
 typedef void sv_action(struct sv_program *);
 
 static double	backoff_delay(const struct sv_program *);
+static bool	restarts(const struct sv_program *, bool);
 static sv_action act_spawn, act_retry, act_stop, act_backoff,
     act_early_exit, act_running, act_exit, act_stopped, act_kill, act_cancel;
 
@@ -1082,17 +1083,7 @@ act_exit(struct sv_program *p)
 		log_warnx("exited: %s (%s; not expected)", p->cfg->name, text);
 	}
 	sv_enter(p, SV_EXITED);
-	switch (p->cfg->autorestart) {
-	case CFG_AR_TRUE:
-		restart = true;
-		break;
-	case CFG_AR_UNEXPECTED:
-		restart = !expected;
-		break;
-	default:
-		restart = false;
-		break;
-	}
+	restart = restarts(p, expected);
 	if (restart && p->want_up && p->state == SV_EXITED)
 		sv_event(p, SV_EV_START);
 }
@@ -1110,6 +1101,27 @@ act_stopped(struct sv_program *p)
 	else
 		log_warnx("stopped: %s (%s)", p->cfg->name, text);
 	sv_enter(p, SV_STOPPED);
+}
+
+/* Whether an exit that was (not) expected restarts, as act_exit does. */
+static bool
+restarts(const struct sv_program *p, bool expected)
+{
+	switch (p->cfg->autorestart) {
+	case CFG_AR_TRUE:
+		return true;
+	case CFG_AR_UNEXPECTED:
+		return !expected;
+	default:
+		return false;
+	}
+}
+
+bool
+sv_ended(const struct sv_program *p)
+{
+	return p->state == SV_FATAL || (p->state == SV_EXITED &&
+	    !(restarts(p, p->expected) && p->want_up));
 }
 
 void

@@ -159,6 +159,13 @@ void	sv_event(struct sv_program *p, enum sv_event ev);
 /* The program's pid was reaped with this wait status. */
 void	sv_exit(struct sv_program *p, int status);
 
+/*
+ * p has ended for good: FATAL, or EXITED with no restart to come (its
+ * autorestart says so for that exit).  A stop asked for is STOPPED, not
+ * this.
+ */
+bool	sv_ended(const struct sv_program *p);
+
 /* STOPPED, EXITED or FATAL: nothing running, no timer. */
 bool	sv_at_rest(const struct sv_program *p);
 

@@ -7,6 +7,8 @@
  * prepare watcher, never inside a state machine's callback), steps the
  * shutdown, and tells its observers.
  */
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <malloc.h>
 #include <signal.h>
@@ -475,6 +477,42 @@ stopped_del(struct supervisor *s, pid_t pid)
 		}
 }
 
+/*
+ * An essential program ended for good: the daemon stops everything in
+ * order and exits with its status (its exit code, 128 + a signal's
+ * number, 1 for FATAL).  The shutdown starts at the next loop turn, out
+ * of the state change being told.
+ */
+static void
+essential_ended(struct supervisor *s, struct sv_program *p)
+{
+	char	text[128];
+
+	if (p->state == SV_FATAL) {
+		s->exit_status = 1;
+		log_warnx("essential %s is FATAL: stopping everything, exit "
+		    "status 1", p->cfg->name);
+	} else {
+		if (WIFSIGNALED(p->status))
+			s->exit_status = 128 + WTERMSIG(p->status);
+		else
+			s->exit_status = WEXITSTATUS(p->status);
+		log_warnx("essential %s exited for good (%s): stopping "
+		    "everything, exit status %d", p->cfg->name,
+		    proc_exit_text(p->status, text, sizeof(text)),
+		    s->exit_status);
+	}
+	ev_idle_start(s->loop, &s->essential);
+}
+
+static void
+essential_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)revents;
+	ev_idle_stop(loop, w);
+	sup_shutdown(w->data);
+}
+
 /* program.c: p changed state. */
 static void
 on_change(void *arg, struct sv_program *p)
@@ -485,6 +523,9 @@ on_change(void *arg, struct sv_program *p)
 	on_pid(s, p);
 	if (p->state == SV_STOPPING && p->pid > 0)
 		stopped_add(s, p->pid);
+	if (p->cfg->essential && !s->shutting_down && sv_ended(p) &&
+	    !ev_is_active(&s->essential))
+		essential_ended(s, p);
 	for (i = 0; i < s->nobs; i++)
 		if (s->obs[i].changed != NULL)
 			s->obs[i].changed(s->obs[i].arg, p);
@@ -556,6 +597,9 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 	s->hold.data = s;
 	ev_init(&s->orphans, orphans_cb);
 	s->orphans.data = s;
+	ev_idle_init(&s->essential, essential_cb);
+	ev_set_priority(&s->essential, EV_MAXPRI);
+	s->essential.data = s;
 	return 0;
 }
 
@@ -569,6 +613,7 @@ sup_free(struct supervisor *s)
 	ev_idle_stop(s->loop, &s->reap);
 	ev_timer_stop(s->loop, &s->hold);
 	ev_timer_stop(s->loop, &s->orphans);
+	ev_idle_stop(s->loop, &s->essential);
 	free(s->termed);
 	s->termed = NULL;
 	s->ntermed = 0;

@@ -86,6 +86,8 @@ struct supervisor {
 	int		 orphan_phase;	/* 0, 1 SIGTERM sent, 2 SIGKILL sent */
 	pid_t		*termed;	/* sent SIGTERM */
 	size_t		 ntermed;
+	int		 exit_status;	/* the daemon's, once it stops */
+	ev_idle		 essential;	/* an essential program ended */
 	pid_t		 stopped[SUP_NSTOPPED]; /* sent a stop, not reaped */
 	size_t		 nstopped;
 	ev_timer	 trim;		/* gives freed memory back, once */

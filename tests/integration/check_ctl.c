@@ -148,6 +148,39 @@ start_daemon(const char *test, const char *programs)
 	return h;
 }
 
+/*
+ * essential=true: a stop asked for (supervisorctl stop) is not its end:
+ * the daemon goes on; its own exit after a start ends the daemon with
+ * its exit status.
+ */
+START_TEST(test_stop_of_essential_does_not_end_the_daemon)
+{
+	struct th	*h = start_daemon("essential_stop",
+	    "[program:key]\ncommand=sleep 1000\nstartsecs=0\n"
+	    "essential=true\nautorestart=false\n\n"
+	    "[program:job]\ncommand=sh -c 'sleep 0.5; exit 4'\n"
+	    "startsecs=0\nautostart=false\nessential=true\n"
+	    "autorestart=false\n\n");
+	const char	*out;
+	int		 st;
+
+	ck_assert(th_wait_log(h, "success: key entered RUNNING", 5000));
+	ck_assert_int_eq(ctl(h, &out, "stop", "key", (char *)NULL), 0);
+	ck_assert(th_wait_log(h, "stopped: key", 5000));
+	/* Still serving: a stopped essential program is no end. */
+	ck_assert_int_eq(th_wait_exit(h, 500), -1);
+	ck_assert_int_eq(ctl(h, &out, "status", "key", (char *)NULL), 3);
+	ck_assert_ptr_nonnull(strstr(out, "STOPPED"));
+	ck_assert_int_eq(ctl(h, &out, "start", "job", (char *)NULL), 0);
+	st = th_wait_exit(h, 10000);
+	ck_assert_int_ne(st, -1);
+	ck_assert_int_eq(th_exit_code(st), 4);
+	ck_assert_int_eq(th_log_count(h, "essential job exited for good "
+	    "(exit status 4): stopping everything, exit status 4"), 1);
+	th_free(h);
+}
+END_TEST
+
 static const char two_programs[] =
 	"[program:web]\n"
 	"command=sleep 1000\n"
@@ -777,6 +810,7 @@ ctl_suite(void)
 
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_start_stop_restart);
+	tcase_add_test(tc, test_stop_of_essential_does_not_end_the_daemon);
 	tcase_add_test(tc, test_pid_signal_version);
 	tcase_add_test(tc, test_tail_clear_maintail);
 	tcase_add_test(tc, test_update_add_remove);

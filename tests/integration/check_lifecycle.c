@@ -396,6 +396,54 @@ START_TEST(test_status_pads_to_30_for_short_names)
 }
 END_TEST
 
+/*
+ * essential=true: when it ends for good, the daemon stops everything in
+ * order and exits with its status: 0 for a one-shot job that exited 0,
+ * its exit code, 128 + a signal's number, 1 for FATAL.
+ */
+static const struct {
+	const char	*stanza;
+	int		 status;
+	const char	*why;
+} essentials[] = {
+	{ "command=sh -c 'sleep 0.3; exit 0'\nstartsecs=0\nautorestart=false\n",
+	  0, "essential job exited for good (exit status 0)" },
+	{ "command=sh -c 'sleep 0.3; exit 3'\nstartsecs=0\n"
+	  "autorestart=unexpected\nexitcodes=0,3\n",
+	  3, "essential job exited for good (exit status 3)" },
+	{ "command=sh -c 'sleep 0.3; kill -USR1 $$'\nstartsecs=0\n"
+	  "autorestart=false\n",
+	  128 + SIGUSR1, "essential job exited for good (terminated by "
+	  "SIGUSR1)" },
+	{ "command=sh -c 'exit 1'\nstartsecs=1\nstartretries=0\n",
+	  1, "essential job is FATAL: stopping everything, exit status 1" },
+};
+
+START_TEST(test_essential_end_ends_the_daemon)
+{
+	struct th	*h = th_new();
+	char		 conf[512];
+	pid_t		 other;
+	int		 st;
+
+	snprintf(conf, sizeof(conf), "[program:other]\ncommand=sleep 600\n"
+	    "startsecs=0\npriority=1\n[program:job]\nessential=true\n%s",
+	    essentials[_i].stanza);
+	th_conf(h, conf);
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: other entered RUNNING", 5000));
+	other = th_spawned_pid(h, "other", 0);
+	st = th_wait_exit(h, 10000);
+	ck_assert_msg(st != -1, "the daemon outlived its essential program");
+	ck_assert_int_eq(th_exit_code(st), essentials[_i].status);
+	ck_assert_int_eq(th_log_count(h, essentials[_i].why), 1);
+	/* In order: the other program was stopped, not left behind. */
+	ck_assert_int_eq(th_log_count(h, "stopped: other"), 1);
+	ck_assert(!th_alive(h, other));
+	th_free(h);
+}
+END_TEST
+
 /* Not alive (gone, or a zombie nobody reaped yet). */
 static bool
 pid_dead(struct th *h, void *arg)
@@ -493,6 +541,8 @@ lifecycle_suite(void)
 	tcase_add_loop_test(tc, test_sigkill_of_daemon_kills_its_programs, 0,
 	    2);
 	tcase_add_test(tc, test_shutdown_stops_adopted_processes);
+	tcase_add_loop_test(tc, test_essential_end_ends_the_daemon, 0,
+	    (int)(sizeof(essentials) / sizeof(essentials[0])));
 	tcase_add_loop_test(tc, test_term_int_quit_stop_all_and_exit_zero, 0,
 	    (int)(sizeof(stop_sigs) / sizeof(stop_sigs[0])));
 	suite_add_tcase(s, tc);

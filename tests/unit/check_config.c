@@ -44,12 +44,21 @@ static const struct row rows[] = {
 	/* Ours, apart in "extensions": stop_with_daemon, default true. */
 	{ "[supervisord]\n[program:web]\ncommand=x\n",
 	  "\"exitcodes\": [0]\a\"extensions\": {\"backoff\": \"linear\", "
-	  "\"backoff_max\": 60, \"retry_forever\": false, "
-	  "\"stop_with_daemon\": true}\a\"killasgroup\": false", NULL },
+	  "\"backoff_max\": 60, \"essential\": false, \"retry_forever\": "
+	  "false, \"stop_with_daemon\": true}\a\"killasgroup\": false", NULL },
 	{ "[supervisord]\n[program:web]\ncommand=x\nbackoff = Exponential\n"
 	  "backoff_max=%(ENV_CFG_TEST_N)s\nretry_forever=yes\n",
 	  "\"extensions\": {\"backoff\": \"exponential\", \"backoff_max\": 7, "
-	  "\"retry_forever\": true", NULL },
+	  "\"essential\": false, \"retry_forever\": true", NULL },
+	/* essential, autorestart=false and startsecs > 0: --test warns. */
+	{ "[supervisord]\n[program:web]\ncommand=x\nessential=true\n"
+	  "autorestart=false\n",
+	  "\"essential\": true\a\"warnings\": [\a\"@HERE@/supervisord.conf:2: "
+	  "[program:web] essential: with autorestart=false and startsecs=1, "
+	  "a run shorter than 1 s is a failed start", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nessential=true\n"
+	  "autorestart=false\nstartsecs=0\n",
+	  "\"essential\": true\a\"warnings\": []", NULL },
 	{ "[supervisord]\n[program:web]\ncommand=x\nbackoff=random\n", NULL,
 	  ":4: [program:web] backoff: invalid value 'random' (linear or "
 	  "exponential)" },
