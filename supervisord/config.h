@@ -19,12 +19,13 @@
  * public too: cfg_free, cfg_program_free, cfg_program_dup, cfg_ctl_free,
  * cfg_msgs_free,
  * cfg_big (config_mem.h), cfg_program_diff (config_diff.h), cfg_dump_json
- * (config_json.h).  The modules of the reader include those, never this.
+ * (config_json.h), cfg_ready_parse (config_ready.h).  The modules of the reader include those, never this.
  */
 #include "supervisord/config_defs.h"
 #include "supervisord/config_diff.h"
 #include "supervisord/config_json.h"
 #include "supervisord/config_mem.h"
+#include "supervisord/config_ready.h"
 
 /*
  * Parse the configuration at path, with its includes.  Returns the config,

@@ -115,6 +115,9 @@ struct cfg_program {
 	int		 backoff_max;	/* seconds, default 60 */
 	bool		 retry_forever;	/* never FATAL; default false */
 	bool		 essential;	/* its end ends the daemon */
+	char		*ready;		/* file:PATH, tcp:HOST:PORT; NULL:
+					   startsecs decides */
+	int		 ready_timeout;	/* seconds, default 60 */
 
 	/*
 	 * An [fcgi-program:x]'s socket, kept with each of its processes

@@ -29,6 +29,7 @@
 #include "supervisord/config_table.h"
 #include "supervisord/config_keys.h"
 #include "supervisord/config_program.h"
+#include "supervisord/config_ready.h"
 
 /* Programs: processes_from_section. */
 
@@ -132,6 +133,11 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 	if (numprocs > 1 && strstr(pname, "%(process_num)") == NULL) {
 		cfg_kerr(ld, s, "process_name", "%%(process_num) must be "
 		    "present within process_name when numprocs > 1");
+		goto out;
+	}
+	if (t.ready_timeout < 1) {
+		cfg_kerr(ld, s, "ready_timeout", "%d is less than 1 second",
+		    t.ready_timeout);
 		goto out;
 	}
 	if (t.backoff_max < 1) {
@@ -256,6 +262,16 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 			cfg_kerr(ld, s, "command", "program section %s does "
 			    "not specify a command", s->name);
 			rc = -1;
+		}
+		if (rc == 0 && p->ready != NULL) {
+			struct cfg_ready	 r;
+			const char		*why;
+
+			if (cfg_ready_parse(p->ready, &r, &why) == -1) {
+				cfg_kerr(ld, s, "ready", "invalid value '%s' "
+				    "(%s)", p->ready, why);
+				rc = -1;
+			}
 		}
 		/* The default process_name: the program's name as it is. */
 		if (rc == 0 && strcmp(pname, "%(program_name)s") == 0)

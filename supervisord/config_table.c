@@ -80,6 +80,8 @@ static const struct cfg_key program_keys[] = {
 	    F(retry_forever), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	{ "essential", CFG_T_BOOL, "false", PO, CFG_C_BOOL, F(essential),
 	    NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
+	{ "ready_timeout", CFG_T_INT, "60", PO, CFG_C_INT, F(ready_timeout),
+	    NULL, RD | CFG_F_EXT, CFG_D_INT, NULL },
 	/* Read by code: numprocs..serverurl, process_name. */
 	{ "numprocs", CFG_T_INT, "1", PO, CFG_C_INT, F(numprocs), NULL, 0,
 	    CFG_D_INT, NULL },
@@ -112,6 +114,9 @@ static const struct cfg_key program_keys[] = {
 	    F(err.syslog), NULL, PR, CFG_D_BOOL, NULL },
 	{ "command", CFG_T_STR, NULL, SP, CFG_C_STR, F(command), NULL, PR,
 	    CFG_D_STR, NULL },
+	/* Ours, per process: a port may be %(process_num)d's. */
+	{ "ready", CFG_T_STR, NULL, PO, CFG_C_STR, F(ready), NULL,
+	    PR | CFG_F_EXT, CFG_D_STR, NULL },
 };
 
 /* Group-level keys: a change makes another group, not another process. */

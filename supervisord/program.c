@@ -5,6 +5,7 @@
  * (process.py).  Only sv_enter() assigns p->state.
  */
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -52,6 +54,10 @@ static const char *const event_names[SV_NEVENTS] = {
 typedef void sv_action(struct sv_program *);
 
 static double	backoff_delay(const struct sv_program *);
+static bool	ready_start(struct sv_program *);
+static void	ready_tick(struct sv_program *);
+static void	ready_free(struct sv_program *);
+static void	signal_process(struct sv_program *, int, bool);
 static bool	restarts(const struct sv_program *, bool);
 static sv_action act_spawn, act_retry, act_stop, act_backoff,
     act_early_exit, act_running, act_exit, act_stopped, act_kill, act_cancel;
@@ -125,7 +131,10 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	switch (p->state) {
 	case SV_STARTING:
-		sv_event(p, SV_EV_STARTSECS);
+		if (p->ready != NULL)
+			ready_tick(p);
+		else
+			sv_event(p, SV_EV_STARTSECS);
 		break;
 	case SV_BACKOFF:
 		sv_event(p, SV_EV_BACKOFF);
@@ -317,6 +326,7 @@ sv_program_free(struct sv_program *p)
 	out_close(p->ctx->loop, &p->err);
 	if (p->in_fd != -1)
 		close(p->in_fd);
+	ready_free(p);
 	cfg_program_free(p->cfg);
 	cfg_program_free(p->pending);
 	free(p->spawnerr_own);
@@ -360,11 +370,15 @@ sv_enter(struct sv_program *p, enum sv_state s)
 	double	 after = -1;
 
 	ev_timer_stop(p->ctx->loop, &p->timer);
+	if (old == SV_STARTING && s != SV_STARTING)
+		ready_free(p);
 	p->prev = old;
 	p->state = s;
 	switch (s) {
 	case SV_STARTING:
-		after = p->cfg->startsecs;
+		/* ready=: checked every SV_READY_TICK, not startsecs. */
+		after = p->cfg->ready != NULL && ready_start(p) ?
+		    SV_READY_TICK : p->cfg->startsecs;
 		break;
 	case SV_BACKOFF:
 		after = backoff_delay(p);
@@ -832,6 +846,144 @@ act_retry(struct sv_program *p)
 		act_cancel(p);
 }
 
+/*
+ * ready= (ours): while STARTING, the file or the port is checked every
+ * SV_READY_TICK; RUNNING once it is there.  Past ready_timeout the
+ * process is killed (stopsignal, SIGKILL after stopwaitsecs) while it
+ * stays STARTING, and its exit is a failed start: no STOPPING nor
+ * STOPPED, which listeners would take for a stop.
+ */
+struct sv_ready {
+	struct cfg_ready r;		/* r.path into path */
+	char		*path;		/* the stanza's may go (a reload) */
+	ev_tstamp	 deadline;
+	int		 fd;		/* TCP: a connect under way, or -1 */
+	bool		 killing;	/* not ready in time: stop sent */
+};
+
+static void
+ready_free(struct sv_program *p)
+{
+	if (p->ready == NULL)
+		return;
+	if (p->ready->fd != -1)
+		close(p->ready->fd);
+	free(p->ready->path);
+	free(p->ready);
+	p->ready = NULL;
+}
+
+/* Before the spawn: the checks' state; false to fall back on startsecs. */
+static bool
+ready_start(struct sv_program *p)
+{
+	struct sv_ready	*r;
+	const char	*why;
+
+	ready_free(p);
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		log_warn("%s: no memory for its ready= checks: startsecs "
+		    "decides", p->cfg->name);
+		return false;
+	}
+	r->fd = -1;
+	if (cfg_ready_parse(p->cfg->ready, &r->r, &why) == -1) {
+		/* Checked at load: not reached. */
+		log_warnx("%s: ready=%s: %s", p->cfg->name, p->cfg->ready, why);
+		free(r);
+		return false;
+	}
+	if (r->r.kind == CFG_READY_FILE) {
+		if ((r->path = strdup(r->r.path)) == NULL) {
+			free(r);
+			log_warn("%s: no memory for its ready= checks: "
+			    "startsecs decides", p->cfg->name);
+			return false;
+		}
+		r->r.path = r->path;
+	}
+	r->deadline = ev_now(p->ctx->loop) + p->cfg->ready_timeout;
+	/* A file the last run left is no sign of this one. */
+	if (r->r.kind == CFG_READY_FILE && unlink(r->r.path) == -1 &&
+	    errno != ENOENT)
+		log_warn("%s: couldn't remove %s before the start",
+		    p->cfg->name, r->r.path);
+	p->ready = r;
+	return true;
+}
+
+/* A non-blocking connect, one step per tick: whether it got through. */
+static bool
+ready_tcp(struct sv_ready *r)
+{
+	struct pollfd	pf;
+	socklen_t	len = sizeof(int);
+	int		err = 0;
+
+	if (r->fd == -1) {
+		if ((r->fd = socket(r->r.addr.ss_family, SOCK_STREAM |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
+			return false;
+		if (connect(r->fd, (struct sockaddr *)&r->r.addr,
+		    r->r.addrlen) == 0)
+			goto done;
+		if (errno == EINPROGRESS)
+			return false;
+		err = -1;
+		goto done;
+	}
+	pf.fd = r->fd;
+	pf.events = POLLOUT;
+	pf.revents = 0;
+	/* A zero timeout: it only asks. */
+	if (poll(&pf, 1, 0) <= 0)
+		return false;
+	if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = -1;
+done:
+	close(r->fd);
+	r->fd = -1;
+	return err == 0;
+}
+
+static void
+ready_tick(struct sv_program *p)
+{
+	struct sv_ready	*r = p->ready;
+	struct stat	 st;
+	bool		 ok;
+	char		*msg;
+
+	if (r->killing) {
+		/* stopwaitsecs went by since the stop signal. */
+		signal_process(p, SIGKILL, p->cfg->killasgroup);
+		return;
+	}
+	ok = r->r.kind == CFG_READY_FILE ? stat(r->r.path, &st) == 0 :
+	    ready_tcp(r);
+	if (ok) {
+		sv_event(p, SV_EV_STARTSECS);
+		return;
+	}
+	if (ev_now(p->ctx->loop) < r->deadline) {
+		ev_timer_set(&p->timer, SV_READY_TICK, 0.);
+		ev_timer_start(p->ctx->loop, &p->timer);
+		return;
+	}
+	r->killing = true;
+	spawnerr_clear(p);
+	if (asprintf(&msg, "not ready after %d s", p->cfg->ready_timeout) >=
+	    0)
+		p->spawnerr = p->spawnerr_own = msg;
+	else
+		p->spawnerr = "not ready in time";
+	log_warnx("%s: %s (%s): killing it", p->cfg->name, p->spawnerr,
+	    p->cfg->ready);
+	signal_process(p, p->cfg->stopsignal, p->cfg->stopasgroup);
+	ev_timer_set(&p->timer, p->cfg->stopwaitsecs, 0.);
+	ev_timer_start(p->ctx->loop, &p->timer);
+}
+
 /* xorshift32, seeded once: the jitter needs no more. */
 static uint32_t
 jitter_rand(void)
@@ -911,6 +1063,12 @@ act_running(struct sv_program *p)
 	if (p->exec_failed)
 		return;		/* its exit comes next: a spawn error */
 	p->backoff = 0;
+	if (p->ready != NULL) {
+		sv_enter(p, SV_RUNNING);
+		log_info("success: %s entered RUNNING state, process is ready "
+		    "(%s)", p->cfg->name, p->cfg->ready);
+		return;
+	}
 	sv_enter(p, SV_RUNNING);
 	log_info("success: %s entered RUNNING state, process has stayed up "
 	    "for > than %d seconds (startsecs)", p->cfg->name,
@@ -1042,7 +1200,9 @@ act_early_exit(struct sv_program *p)
 		act_backoff(p);
 		return;
 	}
-	if (ev_now(p->ctx->loop) - p->started >= p->cfg->startsecs) {
+	/* With ready=, an exit before it said so is a failed start. */
+	if (p->ready == NULL &&
+	    ev_now(p->ctx->loop) - p->started >= p->cfg->startsecs) {
 		/* The startsecs timer had not run yet: as supervisor, count
 		 * the process as having reached RUNNING. */
 		act_running(p);
@@ -1051,6 +1211,13 @@ act_early_exit(struct sv_program *p)
 	}
 	finish(p);
 	p->exitstatus = -1;
+	if (p->ready != NULL && p->ready->killing) {
+		/* Its spawnerr says "not ready after N s" already. */
+		log_warnx("exited: %s (%s; not ready)", p->cfg->name,
+		    proc_exit_text(p->status, text, sizeof(text)));
+		act_backoff(p);
+		return;
+	}
 	spawnerr_clear(p);
 	p->spawnerr = "Exited too quickly (process log may have details)";
 	log_warnx("exited: %s (%s; not expected)", p->cfg->name,

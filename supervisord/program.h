@@ -102,6 +102,10 @@ struct sv_ctx {
 	void		*arg;
 };
 
+struct sv_ready;
+
+#define SV_READY_TICK	0.1	/* seconds between ready= checks */
+
 struct sv_program {
 	TAILQ_ENTRY(sv_program) entry;
 	const struct sv_ctx *ctx;	/* shared, not owned */
@@ -130,6 +134,7 @@ struct sv_program {
 					   reap: the pid reaped; else 0 */
 	int		 backoff;	/* failed starts in a row */
 	time_t		 next_try;	/* BACKOFF: when the retry is due */
+	struct sv_ready	*ready;		/* STARTING with ready=: its checks */
 	int		 status;	/* last wait status */
 	int		 exitstatus;	/* last exit code, -1 for a signal */
 	int		 in_fd;		/* write end of its stdin, or -1 */

@@ -4,8 +4,11 @@
  * that exits from RUNNING, spawn errors, and the reaping of orphaned
  * grandchildren (the daemon is a child subreaper).
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+
+#include <netinet/in.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <check.h>
 
 #include "tests/harness.h"
+#include "tests/skip.h"
 
 Suite	*child_suite(void);
 
@@ -135,6 +139,113 @@ START_TEST(test_retry_forever_never_gives_up)
 	}
 	ck_assert_msg(seen, "no BACKOFF line with its next try");
 	ck_assert(th_wait_log(h, ", next in ", 1000));
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+/*
+ * ready=file:PATH: RUNNING once the file is there, not at startsecs; a
+ * file the last run left is removed before the spawn.
+ */
+START_TEST(test_ready_file_waits_for_the_file)
+{
+	struct th	*h = th_new();
+	double		 spawned, ready;
+	FILE		*f;
+
+	th_conf(h, "[program:f]\n"
+	    "command=sh -c 'sleep 1; touch %(here)s/up; exec sleep 600'\n"
+	    "ready=file:%(here)s/up\nstartsecs=0\n");
+	ck_assert_ptr_nonnull(f = fopen(th_path(h, "up"), "w"));
+	fclose(f);
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: f entered RUNNING state, process "
+	    "is ready (file:", 5000));
+	ck_assert_int_eq(th_log_times(h, "spawned: 'f'", &spawned, 1), 1);
+	ck_assert_int_eq(th_log_times(h, "success: f", &ready, 1), 1);
+	ck_assert_msg(ready - spawned >= 0.9, "RUNNING %.3f s after the "
+	    "spawn: before the file was made", ready - spawned);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+/*
+ * ready=tcp:HOST:PORT, IPv4 and [IPv6]: RUNNING once a connect gets
+ * through.  The port is the test's own, bound first (refused) and
+ * listening later.
+ */
+START_TEST(test_ready_tcp_waits_for_the_port)
+{
+	struct th	*h = th_new();
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)(void *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)(void *)&ss;
+	socklen_t	 len;
+	char		 conf[256];
+	int		 s, port;
+
+	memset(&ss, 0, sizeof(ss));
+	if (_i == 0) {
+		in4->sin_family = AF_INET;
+		in4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(*in4);
+	} else {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = in6addr_loopback;
+		len = sizeof(*in6);
+	}
+	s = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s == -1 || bind(s, (struct sockaddr *)&ss, len) == -1) {
+		if (s != -1)
+			close(s);
+		th_free(h);
+		th_skip("ipv6", "no %s loopback here", _i == 0 ? "IPv4" :
+		    "IPv6");
+		return;
+	}
+	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&ss, &len), 0);
+	port = ntohs(_i == 0 ? in4->sin_port : in6->sin6_port);
+	snprintf(conf, sizeof(conf), "[program:t]\ncommand=sleep 600\n"
+	    "ready=tcp:%s:%d\nstartsecs=0\n", _i == 0 ? "localhost" :
+	    "[::1]", port);
+	th_conf(h, conf);
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "spawned: 't'", 5000));
+	/* Ten checks or so, each refused. */
+	ck_assert(th_log_stays_below(h, "success: t", 1, 1000));
+	ck_assert_int_eq(listen(s, 8), 0);
+	ck_assert(th_wait_log(h, "success: t entered RUNNING state, process "
+	    "is ready (tcp:", 5000));
+	close(s);
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+/*
+ * Not ready within ready_timeout: killed (stopsignal, SIGKILL after
+ * stopwaitsecs) while STARTING, a failed start, then FATAL as
+ * startretries says; never STOPPING nor STOPPED.
+ */
+START_TEST(test_ready_timeout_kills_and_fails)
+{
+	struct th	*h = th_new();
+
+	th_conf(h, "[supervisord]\nloglevel=debug\n[program:n]\n"
+	    "command=sh -c 'trap \"\" TERM; exec sleep 600'\n"
+	    "ready=file:%(here)s/never\nready_timeout=1\n"
+	    "startretries=0\nstopwaitsecs=1\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "gave up: n entered FATAL state", 8000));
+	ck_assert_int_eq(th_log_count(h, "n: not ready after 1 s (file:"),
+	    1);
+	ck_assert_int_eq(th_log_count(h, "exited: n (terminated by SIGKILL; "
+	    "not ready)"), 1);
+	ck_assert_int_eq(th_log_count(h, "n: STARTING -> BACKOFF"), 1);
+	ck_assert_int_eq(th_log_count(h, "-> STOPPING"), 0);
+	ck_assert_int_eq(th_log_count(h, "-> STOPPED"), 0);
 	ck_assert(th_exited_ok(th_stop(h)));
 	th_free(h);
 }
@@ -353,6 +464,11 @@ child_suite(void)
 	tcase_add_test(tc, test_retry_forever_never_gives_up);
 	tcase_add_test(tc, test_missing_command_spawnerr_backoff_fatal);
 	tcase_add_test(tc, test_command_found_in_the_programs_path);
+	suite_add_tcase(s, tc);
+	tc = th_tcase("ready", 20);
+	tcase_add_test(tc, test_ready_file_waits_for_the_file);
+	tcase_add_loop_test(tc, test_ready_tcp_waits_for_the_port, 0, 2);
+	tcase_add_test(tc, test_ready_timeout_kills_and_fails);
 	suite_add_tcase(s, tc);
 	tc = th_tcase("restart", 15);
 	tcase_add_test(tc, test_exitcodes_and_autorestart);

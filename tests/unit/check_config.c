@@ -44,12 +44,37 @@ static const struct row rows[] = {
 	/* Ours, apart in "extensions": stop_with_daemon, default true. */
 	{ "[supervisord]\n[program:web]\ncommand=x\n",
 	  "\"exitcodes\": [0]\a\"extensions\": {\"backoff\": \"linear\", "
-	  "\"backoff_max\": 60, \"essential\": false, \"retry_forever\": "
-	  "false, \"stop_with_daemon\": true}\a\"killasgroup\": false", NULL },
+	  "\"backoff_max\": 60, \"essential\": false, \"ready\": null, "
+	  "\"ready_timeout\": 60, \"retry_forever\": false, "
+	  "\"stop_with_daemon\": true}\a\"killasgroup\": false", NULL },
 	{ "[supervisord]\n[program:web]\ncommand=x\nbackoff = Exponential\n"
 	  "backoff_max=%(ENV_CFG_TEST_N)s\nretry_forever=yes\n",
 	  "\"extensions\": {\"backoff\": \"exponential\", \"backoff_max\": 7, "
-	  "\"essential\": false, \"retry_forever\": true", NULL },
+	  "\"essential\": false, \"ready\": null, \"ready_timeout\": 60, "
+	  "\"retry_forever\": true", NULL },
+	/* ready= (per process: %(process_num)d) and ready_timeout. */
+	{ "[supervisord]\n[program:web]\ncommand=x\nnumprocs=2\n"
+	  "process_name=w%(process_num)d\nready=tcp:127.0.0.1:80%(process_num)02d\n"
+	  "ready_timeout=5\n",
+	  "\"ready\": \"tcp:127.0.0.1:8000\", \"ready_timeout\": 5\a"
+	  "\"ready\": \"tcp:127.0.0.1:8001\", \"ready_timeout\": 5", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nready=tcp:[::1]:8080\n",
+	  "\"ready\": \"tcp:[::1]:8080\", \"ready_timeout\": 60", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nready=file:%(here)s/up\n",
+	  "\"ready\": \"file:@HERE@/up\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nready=file:up\n", NULL,
+	  ":4: [program:web] ready: invalid value 'file:up' (file: wants an "
+	  "absolute path)" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nready=tcp:db.example:5432\n",
+	  NULL, ":4: [program:web] ready: invalid value 'tcp:db.example:5432' "
+	  "(tcp: wants a numeric address, [IPv6] or localhost" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nready=tcp:127.0.0.1:0\n",
+	  NULL, "ready: invalid value 'tcp:127.0.0.1:0' (tcp: wants a port "
+	  "from 1 to 65535)" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nready=notify\n", NULL,
+	  "ready: invalid value 'notify' (file:PATH or tcp:HOST:PORT)" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nready_timeout=0\n", NULL,
+	  ":4: [program:web] ready_timeout: 0 is less than 1 second" },
 	/* essential, autorestart=false and startsecs > 0: --test warns. */
 	{ "[supervisord]\n[program:web]\ncommand=x\nessential=true\n"
 	  "autorestart=false\n",

@@ -132,7 +132,7 @@ END_TEST
 /* The keys that are ours: a row each, marked so (the dump's
  * "extensions"), in every kind of process section. */
 static const char *const ours[] = { "stop_with_daemon", "backoff",
-    "backoff_max", "retry_forever", "essential" };
+    "backoff_max", "retry_forever", "essential", "ready", "ready_timeout" };
 
 /* No row that supervisor does not have, but ours, marked. */
 START_TEST(test_table_no_extra)
@@ -206,6 +206,8 @@ static const struct {
 	{ "backoff_max=5", CFG_POLICY },
 	{ "retry_forever=true", CFG_POLICY },
 	{ "essential=true", CFG_POLICY },
+	{ "ready=file:/tmp/x", CFG_POLICY },
+	{ "ready_timeout=5", CFG_POLICY },
 	{ "redirect_stderr=true", CFG_SPAWN },
 	{ "stdout_logfile=NONE", CFG_SPAWN },
 	{ "stdout_logfile_maxbytes=1MB", CFG_SPAWN },
