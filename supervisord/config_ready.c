@@ -74,6 +74,10 @@ int
 cfg_ready_parse(const char *v, struct cfg_ready *r, const char **why)
 {
 	memset(r, 0, sizeof(*r));
+	if (strcmp(v, "notify") == 0) {
+		r->kind = CFG_READY_NOTIFY;
+		return 0;
+	}
 	if (strncmp(v, "file:", 5) == 0) {
 		if (v[5] != '/') {
 			*why = "file: wants an absolute path";
@@ -85,6 +89,6 @@ cfg_ready_parse(const char *v, struct cfg_ready *r, const char **why)
 	}
 	if (strncmp(v, "tcp:", 4) == 0)
 		return tcp_parse(v + 4, r, why);
-	*why = "file:PATH or tcp:HOST:PORT";
+	*why = "notify, file:PATH or tcp:HOST:PORT";
 	return -1;
 }

@@ -9,7 +9,8 @@
 
 enum cfg_ready_kind {
 	CFG_READY_FILE = 1,	/* file:PATH, PATH absolute */
-	CFG_READY_TCP		/* tcp:HOST:PORT */
+	CFG_READY_TCP,		/* tcp:HOST:PORT */
+	CFG_READY_NOTIFY	/* notify: READY=1 on NOTIFY_SOCKET */
 };
 
 struct cfg_ready {
@@ -20,7 +21,7 @@ struct cfg_ready {
 };
 
 /*
- * Parse v: file:PATH (absolute), or tcp:HOST:PORT where HOST is a
+ * Parse v: notify, file:PATH (absolute), or tcp:HOST:PORT where HOST is a
  * numeric IPv4 address, [an IPv6 one] or localhost (127.0.0.1): no name
  * is looked up, at load or later.  0, or -1 with a static reason in *why.
  */

@@ -40,6 +40,7 @@
 #include "supervisord/output.h"
 #include "supervisord/pidfile.h"
 #include "supervisord/program.h"
+#include "supervisord/ready_sock.h"
 #include "supervisord/reload.h"
 #include "supervisord/rpc.h"
 #include "supervisord/rpc_http.h"
@@ -81,6 +82,7 @@ struct daemon {
 	struct web	*web;		/* the web page's state */
 	struct evt_bus	 bus;		/* events */
 	struct lsn	 lsn;		/* the listener pools */
+	struct rsock	 rsock;		/* NOTIFY_SOCKET of ready=notify */
 	ev_timer	 later;		/* an API's shutdown() or restart() */
 	bool		 later_restart;
 	ev_signal	 sigs[8];
@@ -793,6 +795,9 @@ run(struct daemon *dm, struct cfg *c)
 	 * the inet server when there is no unix one. */
 	sup_set_ctx(&dm->sup, environ, &rl, dm->raised_nofile ? 1 : 0,
 	    dm->http != NULL ? http_serverurl(dm->http) : NULL);
+	rsock_init(&dm->rsock, &dm->sup);
+	dm->sup.ctx.notify_name = rsock_name;
+	dm->sup.ctx.notify_arg = &dm->rsock;
 	/* As supervisor, which fails to make such a group and exits. */
 	if (sup_check_sockets(&dm->sup, errbuf, sizeof(errbuf)) == -1) {
 		log_msg(LOGLEVEL_CRIT, "%s", errbuf);
@@ -851,6 +856,7 @@ run(struct daemon *dm, struct cfg *c)
 	ev_periodic_stop(loop, &dm->clockwatch);
 	lsn_free(&dm->lsn);
 	evt_free(&dm->bus);
+	rsock_free(&dm->rsock);
 	/* The configuration in force may be a reload's, not c. */
 	sup_free(&dm->sup);
 	out_shutdown(loop);

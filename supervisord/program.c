@@ -53,6 +53,15 @@ static const char *const event_names[SV_NEVENTS] = {
 
 typedef void sv_action(struct sv_program *);
 
+/* ready=: see ready_start. */
+struct sv_ready {
+	struct cfg_ready r;		/* r.path into path */
+	char		*path;		/* the stanza's may go (a reload) */
+	ev_tstamp	 deadline;
+	int		 fd;		/* TCP: a connect under way, or -1 */
+	bool		 killing;	/* not ready in time: stop sent */
+};
+
 static double	backoff_delay(const struct sv_program *);
 static bool	ready_start(struct sv_program *);
 static void	ready_tick(struct sv_program *);
@@ -327,6 +336,7 @@ sv_program_free(struct sv_program *p)
 	if (p->in_fd != -1)
 		close(p->in_fd);
 	ready_free(p);
+	free(p->notify_status);
 	cfg_program_free(p->cfg);
 	cfg_program_free(p->pending);
 	free(p->spawnerr_own);
@@ -376,9 +386,16 @@ sv_enter(struct sv_program *p, enum sv_state s)
 	p->state = s;
 	switch (s) {
 	case SV_STARTING:
-		/* ready=: checked every SV_READY_TICK, not startsecs. */
-		after = p->cfg->ready != NULL && ready_start(p) ?
-		    SV_READY_TICK : p->cfg->startsecs;
+		/* ready=: checked every SV_READY_TICK (notify: told, so
+		 * only its deadline), not startsecs. */
+		if (p->cfg->ready == NULL || !ready_start(p))
+			after = p->cfg->startsecs;
+		else if (p->ready->r.kind == CFG_READY_NOTIFY)
+			after = p->cfg->ready_timeout;
+		else
+			after = SV_READY_TICK;
+		free(p->notify_status);
+		p->notify_status = NULL;
 		break;
 	case SV_BACKOFF:
 		after = backoff_delay(p);
@@ -514,6 +531,7 @@ static int
 build_env(const struct sv_program *p, struct envb *e)
 {
 	const struct cfg_program *c = p->cfg;
+	const char *name;
 	char	**ev, *eq, *key;
 	size_t	 i;
 	int	 r;
@@ -542,6 +560,12 @@ build_env(const struct sv_program *p, struct envb *e)
 	for (i = 0; i < c->nenv; i++)
 		if (envb_set(e, c->env_keys[i], c->env_vals[i]) == -1)
 			goto fail;
+	/* Ours: where ready=notify programs say READY=1. */
+	if (c->ready != NULL && strcmp(c->ready, "notify") == 0 &&
+	    p->ctx->notify_name != NULL &&
+	    (name = p->ctx->notify_name(p->ctx->notify_arg)) != NULL &&
+	    envb_set(e, "NOTIFY_SOCKET", name) == -1)
+		goto fail;
 	if (e->v == NULL && envb_set(e, "SUPERVISOR_ENABLED", "1") == -1)
 		goto fail;
 	return 0;
@@ -853,14 +877,6 @@ act_retry(struct sv_program *p)
  * stays STARTING, and its exit is a failed start: no STOPPING nor
  * STOPPED, which listeners would take for a stop.
  */
-struct sv_ready {
-	struct cfg_ready r;		/* r.path into path */
-	char		*path;		/* the stanza's may go (a reload) */
-	ev_tstamp	 deadline;
-	int		 fd;		/* TCP: a connect under way, or -1 */
-	bool		 killing;	/* not ready in time: stop sent */
-};
-
 static void
 ready_free(struct sv_program *p)
 {
@@ -959,8 +975,17 @@ ready_tick(struct sv_program *p)
 		signal_process(p, SIGKILL, p->cfg->killasgroup);
 		return;
 	}
-	ok = r->r.kind == CFG_READY_FILE ? stat(r->r.path, &st) == 0 :
-	    ready_tcp(r);
+	switch (r->r.kind) {
+	case CFG_READY_FILE:
+		ok = stat(r->r.path, &st) == 0;
+		break;
+	case CFG_READY_TCP:
+		ok = ready_tcp(r);
+		break;
+	default:
+		ok = false;	/* notify: READY=1 comes by itself */
+		break;
+	}
 	if (ok) {
 		sv_event(p, SV_EV_STARTSECS);
 		return;
@@ -982,6 +1007,34 @@ ready_tick(struct sv_program *p)
 	signal_process(p, p->cfg->stopsignal, p->cfg->stopasgroup);
 	ev_timer_set(&p->timer, p->cfg->stopwaitsecs, 0.);
 	ev_timer_start(p->ctx->loop, &p->timer);
+}
+
+void
+sv_notify_ready(struct sv_program *p)
+{
+	if (p->state != SV_STARTING || p->ready == NULL ||
+	    p->ready->r.kind != CFG_READY_NOTIFY || p->ready->killing)
+		return;
+	sv_event(p, SV_EV_STARTSECS);
+}
+
+void
+sv_notify_status(struct sv_program *p, const char *text, size_t n)
+{
+	char	*s;
+	size_t	 i;
+
+	if (n > SV_STATUS_MAX)
+		n = SV_STATUS_MAX;
+	if ((s = malloc(n + 1)) == NULL)
+		return;
+	/* One line of printable text in a status line. */
+	for (i = 0; i < n; i++)
+		s[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ?
+		    ' ' : text[i];
+	s[n] = '\0';
+	free(p->notify_status);
+	p->notify_status = s;
 }
 
 /* xorshift32, seeded once: the jitter needs no more. */

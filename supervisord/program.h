@@ -100,11 +100,15 @@ struct sv_ctx {
 	void		(*sock_put)(void *arg, struct sv_program *);
 	struct sv_fdq	*fdq;		/* NULL: no descriptor, a spawn error */
 	void		*arg;
+	/* NOTIFY_SOCKET for ready=notify, NULL when there is none. */
+	const char	*(*notify_name)(void *notify_arg);
+	void		*notify_arg;
 };
 
 struct sv_ready;
 
 #define SV_READY_TICK	0.1	/* seconds between ready= checks */
+#define SV_STATUS_MAX	256	/* bytes of a STATUS= kept */
 
 struct sv_program {
 	TAILQ_ENTRY(sv_program) entry;
@@ -135,6 +139,7 @@ struct sv_program {
 	int		 backoff;	/* failed starts in a row */
 	time_t		 next_try;	/* BACKOFF: when the retry is due */
 	struct sv_ready	*ready;		/* STARTING with ready=: its checks */
+	char		*notify_status;	/* its last STATUS= (ready_sock) */
 	int		 status;	/* last wait status */
 	int		 exitstatus;	/* last exit code, -1 for a signal */
 	int		 in_fd;		/* write end of its stdin, or -1 */
@@ -170,6 +175,14 @@ void	sv_exit(struct sv_program *p, int status);
  * this.
  */
 bool	sv_ended(const struct sv_program *p);
+
+/* ready_sock: READY=1 from p's process (RUNNING when it was waiting for
+ * it: STARTING with ready=notify). */
+void	sv_notify_ready(struct sv_program *p);
+
+/* ready_sock: its STATUS= text (n bytes, cut at SV_STATUS_MAX), shown in
+ * its description until its next spawn. */
+void	sv_notify_status(struct sv_program *p, const char *text, size_t n);
 
 /* STOPPED, EXITED or FATAL: nothing running, no timer. */
 bool	sv_at_rest(const struct sv_program *p);

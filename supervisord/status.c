@@ -42,6 +42,13 @@ st_describe(const struct sv_program *p, time_t now, char *buf, size_t len)
 		st_uptime(now > p->laststart ? (long)(now - p->laststart) : 0,
 		    up, sizeof(up));
 		snprintf(buf, len, "pid %d, uptime %s", (int)p->pid, up);
+		/* Ours: a ready=notify program's STATUS=, after the pid,
+		 * which scripts take from here. */
+		if (p->notify_status != NULL) {
+			size_t	n = strlen(buf);
+
+			snprintf(buf + n, len - n, ", %s", p->notify_status);
+		}
 		break;
 	case SV_FATAL:
 	case SV_BACKOFF:

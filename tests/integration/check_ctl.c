@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -177,6 +178,80 @@ START_TEST(test_stop_of_essential_does_not_end_the_daemon)
 	ck_assert_int_eq(th_exit_code(st), 4);
 	ck_assert_int_eq(th_log_count(h, "essential job exited for good "
 	    "(exit status 4): stopping everything, exit status 4"), 1);
+	th_free(h);
+}
+END_TEST
+
+/* Whether one of pid's descriptors is the file path. */
+static bool
+holds_file(pid_t pid, const char *path)
+{
+	char		 dir[64], link[PATH_MAX + 64], to[PATH_MAX];
+	DIR		*d;
+	struct dirent	*e;
+	ssize_t		 n;
+	bool		 found = false;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((e = readdir(d)) != NULL && !found) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		if ((n = readlink(link, to, sizeof(to) - 1)) > 0) {
+			to[n] = '\0';
+			found = strcmp(to, path) == 0;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * ready=notify: RUNNING at the main pid's READY=1 (not a child's: the
+ * forked one never is), its STATUS= in the description after the pid, a
+ * descriptor sent along closed; not ready in time: FATAL as startretries
+ * says, "not ready after 1 s".
+ */
+START_TEST(test_ready_notify)
+{
+	struct th	*h = start_daemon("ready_notify",
+	    "[program:nt]\ncommand=@HELPERS@/notifyprog 300 "
+	    "\"STATUS=warming up\" \"READY=1\\nSTATUS=serving 3 clients\"\n"
+	    "ready=notify\nstartsecs=0\n\n"
+	    "[program:late]\ncommand=@HELPERS@/notifyprog 3000 READY=1\n"
+	    "ready=notify\nready_timeout=1\nstartretries=0\n\n"
+	    "[program:forked]\ncommand=@HELPERS@/notifyprog 0 fork:READY=1\n"
+	    "ready=notify\nready_timeout=1\nstartretries=0\n\n");
+	const char	*out, *env;
+	char		 want[128], bin[PATH_MAX], real[PATH_MAX];
+	pid_t		 nt;
+	size_t		 len;
+
+	ck_assert(th_wait_log(h, "success: nt entered RUNNING state, process "
+	    "is ready (notify)", 5000));
+	ck_assert(th_wait_log(h, "gave up: late entered FATAL", 5000));
+	ck_assert(th_wait_log(h, "gave up: forked entered FATAL", 5000));
+	ck_assert_int_eq(th_log_count(h, "success: late"), 0);
+	ck_assert_int_eq(th_log_count(h, "success: forked"), 0);
+	nt = th_spawned_pid(h, "nt", 0);
+	ck_assert_int_eq(ctl(h, &out, "status", (char *)NULL), 3);
+	snprintf(want, sizeof(want), "RUNNING   pid %d, uptime 0:00:0",
+	    (int)nt);
+	ck_assert_msg(strstr(out, want) != NULL && strstr(out,
+	    ", serving 3 clients\n") != NULL, "status:\n%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "FATAL     not ready after 1 s"));
+	/* Its environment names the daemon's socket. */
+	snprintf(want, sizeof(want), "/proc/%d/environ", (int)nt);
+	ck_assert_ptr_nonnull(env = th_read(h, want, &len));
+	snprintf(want, sizeof(want), "NOTIFY_SOCKET=@supervisord/%d/notify",
+	    (int)th_pid(h));
+	ck_assert_ptr_nonnull(memmem(env, len, want, strlen(want)));
+	/* The binary's descriptor it sent was closed. */
+	snprintf(bin, sizeof(bin), "%s/notifyprog", getenv("TEST_HELPERS"));
+	ck_assert_ptr_nonnull(realpath(bin, real));
+	ck_assert(!holds_file(th_pid(h), real));
+	ck_assert(th_exited_ok(th_stop(h)));
 	th_free(h);
 }
 END_TEST
@@ -811,6 +886,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_start_stop_restart);
 	tcase_add_test(tc, test_stop_of_essential_does_not_end_the_daemon);
+	tcase_add_test(tc, test_ready_notify);
 	tcase_add_test(tc, test_pid_signal_version);
 	tcase_add_test(tc, test_tail_clear_maintail);
 	tcase_add_test(tc, test_update_add_remove);

@@ -71,8 +71,11 @@ static const struct row rows[] = {
 	{ "[supervisord]\n[program:web]\ncommand=x\nready=tcp:127.0.0.1:0\n",
 	  NULL, "ready: invalid value 'tcp:127.0.0.1:0' (tcp: wants a port "
 	  "from 1 to 65535)" },
-	{ "[supervisord]\n[program:web]\ncommand=x\nready=notify\n", NULL,
-	  "ready: invalid value 'notify' (file:PATH or tcp:HOST:PORT)" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nready=notify\n",
+	  "\"ready\": \"notify\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nready=socket\n", NULL,
+	  "ready: invalid value 'socket' (notify, file:PATH or "
+	  "tcp:HOST:PORT)" },
 	{ "[supervisord]\n[program:web]\ncommand=x\nready_timeout=0\n", NULL,
 	  ":4: [program:web] ready_timeout: 0 is less than 1 second" },
 	/* essential, autorestart=false and startsecs > 0: --test warns. */
