@@ -53,6 +53,7 @@
 #include "supervisord/config_program.h"
 #include "supervisord/config_group.h"
 #include "supervisord/config_server.h"
+#include "supervisord/config_deps.h"
 
 extern char **environ;
 
@@ -430,6 +431,7 @@ cfg_load_keep(const char *path, const struct cfg_keep *keep,
 	ld_ignored(&ld);
 
 	ld_flatten(c, &gs);
+	ld_deps(&ld, c);
 done:
 	if ((c = ld_fini(&ld)) == NULL)
 		return ld_fail(a, errors, false);

@@ -25,6 +25,7 @@
 #include "supervisord/config_diff.h"
 #include "supervisord/config_json.h"
 #include "supervisord/config_mem.h"
+#include "supervisord/config_deps.h"
 #include "supervisord/config_ready.h"
 
 /*

@@ -115,6 +115,7 @@ struct cfg_program {
 	int		 backoff_max;	/* seconds, default 60 */
 	bool		 retry_forever;	/* never FATAL; default false */
 	bool		 essential;	/* its end ends the daemon */
+	char		*depends_on;	/* what it waits for; NULL: none */
 	char		*ready;		/* file:PATH, tcp:HOST:PORT; NULL:
 					   startsecs decides */
 	int		 ready_timeout;	/* seconds, default 60 */

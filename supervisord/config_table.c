@@ -80,6 +80,8 @@ static const struct cfg_key program_keys[] = {
 	    F(retry_forever), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	{ "essential", CFG_T_BOOL, "false", PO, CFG_C_BOOL, F(essential),
 	    NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
+	{ "depends_on", CFG_T_STR, NULL, PO, CFG_C_STR, F(depends_on), NULL,
+	    RD | CFG_F_EXT, CFG_D_STR, NULL },
 	{ "ready_timeout", CFG_T_INT, "60", PO, CFG_C_INT, F(ready_timeout),
 	    NULL, RD | CFG_F_EXT, CFG_D_INT, NULL },
 	/* Read by code: numprocs..serverurl, process_name. */

@@ -63,6 +63,8 @@ struct sv_ready {
 };
 
 static double	backoff_delay(const struct sv_program *);
+static void	dep_wait_end(struct sv_program *);
+static bool	deps_hold(struct sv_program *);
 static bool	ready_start(struct sv_program *);
 static void	ready_tick(struct sv_program *);
 static void	ready_free(struct sv_program *);
@@ -337,6 +339,7 @@ sv_program_free(struct sv_program *p)
 		close(p->in_fd);
 	ready_free(p);
 	free(p->notify_status);
+	free(p->waiting);
 	cfg_program_free(p->cfg);
 	cfg_program_free(p->pending);
 	free(p->spawnerr_own);
@@ -356,6 +359,8 @@ sv_event(struct sv_program *p, enum sv_event ev)
 	case SV_EV_STOP:
 		p->want_up = false;
 		fdq_leave(p);
+		/* A start waiting for its dependencies is cancelled. */
+		dep_wait_end(p);
 		break;
 	default:
 		break;
@@ -710,6 +715,11 @@ act_spawn(struct sv_program *p)
 	pid_t			 pid;
 	bool			 use_sock;
 
+	/* depends_on=: no try before what it waits for holds. */
+	if (c->depends_on != NULL && p->ctx->deps_check != NULL &&
+	    !deps_hold(p))
+		return;
+
 	/*
 	 * The pipes first: without descriptors for them the program waits,
 	 * STOPPED, and this is no try (fdq_wait).
@@ -1035,6 +1045,58 @@ sv_notify_status(struct sv_program *p, const char *text, size_t n)
 	s[n] = '\0';
 	free(p->notify_status);
 	p->notify_status = s;
+}
+
+static void
+dep_wait_end(struct sv_program *p)
+{
+	if (!p->dep_wait)
+		return;
+	p->dep_wait = false;
+	free(p->waiting);
+	p->waiting = NULL;
+	if (p->ctx->on_wait != NULL)
+		p->ctx->on_wait(p->ctx->arg, p, false);
+}
+
+/*
+ * Whether p's dependencies hold, for a start.  If not yet, p waits where
+ * it is (STOPPED: "waiting for NAME"), and the supervisor starts it again
+ * when one of them changes; if never (one is FATAL), p is FATAL.
+ */
+static bool
+deps_hold(struct sv_program *p)
+{
+	char	why[256], *w;
+	int	r;
+
+	r = p->ctx->deps_check(p->ctx->arg, p, why, sizeof(why));
+	if (r == 1) {
+		dep_wait_end(p);
+		return true;
+	}
+	if (r == -1) {
+		dep_wait_end(p);
+		set_spawnerr(p, "%s", why);
+		sv_enter(p, SV_FATAL);
+		log_info("gave up: %s entered FATAL state, %s", p->cfg->name,
+		    why);
+		return false;
+	}
+	if (!p->dep_wait || p->waiting == NULL || strcmp(p->waiting, why)) {
+		if (!p->dep_wait)
+			log_info("%s: %s", p->cfg->name, why);
+		if ((w = strdup(why)) != NULL) {
+			free(p->waiting);
+			p->waiting = w;
+		}
+	}
+	if (!p->dep_wait) {
+		p->dep_wait = true;
+		if (p->ctx->on_wait != NULL)
+			p->ctx->on_wait(p->ctx->arg, p, true);
+	}
+	return false;
 }
 
 /* xorshift32, seeded once: the jitter needs no more. */

@@ -100,6 +100,15 @@ struct sv_ctx {
 	void		(*sock_put)(void *arg, struct sv_program *);
 	struct sv_fdq	*fdq;		/* NULL: no descriptor, a spawn error */
 	void		*arg;
+	/*
+	 * depends_on=: whether what p waits for holds (1), not yet (0:
+	 * why says "waiting for NAME"), or never will (-1: why says
+	 * "dependency NAME is FATAL").  It may start what p depends on.
+	 */
+	int		(*deps_check)(void *arg, struct sv_program *p,
+			    char *why, size_t len);
+	/* p began (true) or ended (false) waiting for its dependencies. */
+	void		(*on_wait)(void *arg, struct sv_program *p, bool on);
 	/* NOTIFY_SOCKET for ready=notify, NULL when there is none. */
 	const char	*(*notify_name)(void *notify_arg);
 	void		*notify_arg;
@@ -140,6 +149,7 @@ struct sv_program {
 	time_t		 next_try;	/* BACKOFF: when the retry is due */
 	struct sv_ready	*ready;		/* STARTING with ready=: its checks */
 	char		*notify_status;	/* its last STATUS= (ready_sock) */
+	char		*waiting;	/* dep_wait: "waiting for NAME" */
 	int		 status;	/* last wait status */
 	int		 exitstatus;	/* last exit code, -1 for a signal */
 	int		 in_fd;		/* write end of its stdin, or -1 */
@@ -149,6 +159,7 @@ struct sv_program {
 	bool		 expected;	/* the last exit was expected */
 	bool		 has_sock;	/* holds a sock_get reference */
 	bool		 fd_wait;	/* in ctx->fdq: waits for a descriptor */
+	bool		 dep_wait;	/* a start waits for depends_on */
 	bool		 startsecs_done; /* the timer ran before the report */
 	bool		 exec_failed;	/* the report said the child failed */
 };

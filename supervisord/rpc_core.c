@@ -458,6 +458,9 @@ item_check(struct rpc_item *it)
 	if (it->code != 0 || p == NULL)
 		return;
 	if (it->wait == RPC_W_START) {
+		/* Waiting for its dependencies: not started yet. */
+		if (p->dep_wait && p->spawnerr == NULL)
+			return;
 		if (p->spawnerr != NULL)
 			rpc_item_settle(it, RPC_SPAWN_ERROR, it->spec);
 		else if (p->state == SV_RUNNING)

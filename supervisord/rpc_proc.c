@@ -149,6 +149,14 @@ start_one(struct rpc_call *c, struct sv_program *p, const char *spec,
 		rpc_item_settle(it, RPC_FAILED, spec);
 		return;
 	}
+	/* Started once its dependencies hold: waited for like a start. */
+	if (p->dep_wait) {
+		if (wait)
+			rpc_item_wait(it, RPC_W_START);
+		else
+			rpc_item_settle(it, RPC_SUCCESS, NULL);
+		return;
+	}
 	/* No descriptor for it: it waits in the queue, not started. */
 	if (p->spawnerr != NULL || p->fd_wait) {
 		rpc_item_settle(it, RPC_SPAWN_ERROR, spec);
@@ -169,6 +177,9 @@ stop_one(struct rpc_call *c, struct sv_program *p, const char *spec,
 
 	if ((it = rpc_item_add(c, p, spec)) == NULL)
 		return;
+	/* A start waiting for its dependencies: cancelled, and then it
+	 * answers as a stopped process does. */
+	(void)sup_cancel_start(c->r->s, p);
 	if (!sup_stoppable(p)) {
 		rpc_item_settle(it, RPC_NOT_RUNNING, spec);
 		return;

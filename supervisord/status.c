@@ -68,7 +68,9 @@ st_describe(const struct sv_program *p, time_t now, char *buf, size_t len)
 		break;
 	case SV_STOPPED:
 	case SV_EXITED:
-		if (p->fd_wait) {
+		if (p->dep_wait && p->waiting != NULL) {
+			snprintf(buf, len, "%s", p->waiting);
+		} else if (p->fd_wait) {
 			snprintf(buf, len, "waiting for a descriptor");
 		} else if (p->laststart == 0) {
 			snprintf(buf, len, "Not started");

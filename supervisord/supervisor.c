@@ -29,6 +29,8 @@
 #include "supervisord/strhash.h"
 
 /* A program's place in the indexes. */
+static void	on_wait(void *, struct sv_program *, bool);
+
 struct sup_entry {
 	struct sv_program *p;
 	struct sup_entry *namenext;	/* chain of its name's bucket */
@@ -220,6 +222,7 @@ settle_one(struct supervisor *s, struct sv_program *p)
 			if (s->obs[i].removed != NULL)
 				s->obs[i].removed(s->obs[i].arg, p);
 		index_del(s, p);
+		on_wait(s, p, false);
 		sv_program_free(p);
 	} else if (p->pending != NULL && !s->shutting_down) {
 		sv_take_pending(p);
@@ -288,6 +291,7 @@ sup_trim_soon(struct supervisor *s)
 static bool	holds(struct supervisor *, struct sv_program *);
 static void	hold_cb(struct ev_loop *, ev_timer *, int);
 static bool	orphans_check(struct supervisor *);
+static bool	on_list(const struct supervisor *, const struct sv_program *);
 static void	orphans_cb(struct ev_loop *, ev_timer *, int);
 static void	reap_cb(struct ev_loop *, ev_idle *, int);
 
@@ -321,10 +325,33 @@ hold_arm(struct supervisor *s, bool held)
  * One step of the shutdown: stop every process of the highest priority
  * value still up, all at once; the next step runs when they are at rest.
  */
+/*
+ * At a shutdown, whether a process that depends on p (in deps, those of
+ * depends_on= not at rest) still runs: p then stops after it.
+ */
+static bool
+needed(const struct sv_program *p, struct sv_program **deps, size_t ndeps)
+{
+	const char	*cur;
+	struct cfg_dep	 d;
+	size_t		 i;
+
+	for (i = 0; i < ndeps; i++) {
+		if (deps[i] == p || sv_at_rest(deps[i]))
+			continue;
+		cur = deps[i]->cfg->depends_on;
+		while (cfg_dep_next(&cur, &d) == 1)
+			if (cfg_dep_match(&d, p->cfg))
+				return true;
+	}
+	return false;
+}
+
 static void
 shutdown_step(struct supervisor *s)
 {
-	struct sv_program *p;
+	struct sv_program *p, **deps = NULL, **nd;
+	size_t		 ndeps = 0;
 	bool		 any, held;
 	int		 prio = 0;
 
@@ -333,15 +360,36 @@ shutdown_step(struct supervisor *s)
 		return;
 	}
 	s->in_step = true;
+	/* The processes with depends_on=: what they need stops after. */
+	TAILQ_FOREACH(p, &s->programs, entry) {
+		if (p->cfg->depends_on == NULL || sv_at_rest(p))
+			continue;
+		if ((nd = reallocarray(deps, ndeps + 1, sizeof(*nd))) == NULL)
+			break;		/* then by priority alone */
+		deps = nd;
+		deps[ndeps++] = p;
+	}
 	do {
 		s->step_again = false;
 		any = false;
 		TAILQ_FOREACH(p, &s->programs, entry) {
-			if (sv_at_rest(p))
+			if (sv_at_rest(p) || needed(p, deps, ndeps))
 				continue;
 			if (!any || p->cfg->order > prio)
 				prio = p->cfg->order;
 			any = true;
+		}
+		/* Only what others need is left: a cycle the reader would
+		 * have refused; by priority alone then. */
+		if (!any && ndeps > 0) {
+			ndeps = 0;
+			TAILQ_FOREACH(p, &s->programs, entry) {
+				if (sv_at_rest(p))
+					continue;
+				if (!any || p->cfg->order > prio)
+					prio = p->cfg->order;
+				any = true;
+			}
 		}
 		if (!any) {
 			if (!orphans_check(s))
@@ -352,7 +400,8 @@ shutdown_step(struct supervisor *s)
 		s->step_prio = prio;
 		s->step_busy = 0;
 		TAILQ_FOREACH(p, &s->programs, entry) {
-			if (p->cfg->order != prio || sv_at_rest(p))
+			if (p->cfg->order != prio || sv_at_rest(p) ||
+			    needed(p, deps, ndeps))
 				continue;
 			if (p->state != SV_STOPPING) {
 				if (holds(s, p))
@@ -367,6 +416,7 @@ shutdown_step(struct supervisor *s)
 		hold_arm(s, held);
 	} while (s->step_again);
 	s->in_step = false;
+	free(deps);
 }
 
 /* Whether an observer holds p's stop back (its listener pool is still
@@ -513,6 +563,121 @@ essential_cb(struct ev_loop *loop, ev_idle *w, int revents)
 	sup_shutdown(w->data);
 }
 
+/*
+ * depends_on=: whether p's dependencies hold (see sv_ctx.deps_check).
+ * What p waits for and is not on its way up is started, autostart or
+ * not, as systemd's Requires= does.
+ */
+static int
+deps_check(void *arg, struct sv_program *p, char *why, size_t len)
+{
+	struct supervisor *s = arg;
+	struct sv_program *q;
+	const char	*cur = p->cfg->depends_on;
+	struct cfg_dep	 d;
+	bool		 hold = true, ok;
+
+	while (cur != NULL && cfg_dep_next(&cur, &d) == 1) {
+		TAILQ_FOREACH(q, &s->programs, entry) {
+			if (q == p || q->doomed || !cfg_dep_match(&d, q->cfg))
+				continue;
+			if (q->state == SV_FATAL) {
+				snprintf(why, len, "dependency %s is FATAL",
+				    d.name);
+				return -1;
+			}
+			if (d.want == CFG_DEP_RUNNING)
+				ok = q->state == SV_RUNNING;
+			else
+				ok = q->state == SV_EXITED && q->expected;
+			if (ok)
+				continue;
+			if (hold)
+				snprintf(why, len, "waiting for %s%s", d.name,
+				    d.want == CFG_DEP_EXITED ? " to exit" : "");
+			hold = false;
+			/* Not on its way: up it goes (an :exited one only
+			 * if it never ran). */
+			if (!q->want_up && !q->dep_wait && !s->shutting_down &&
+			    (d.want == CFG_DEP_RUNNING || q->laststart == 0) &&
+			    (q->state == SV_STOPPED || q->state == SV_EXITED))
+				sv_event(q, SV_EV_START);
+		}
+	}
+	return hold ? 1 : 0;
+}
+
+static void
+on_wait(void *arg, struct sv_program *p, bool on)
+{
+	struct supervisor *s = arg;
+	struct sv_program **v;
+	size_t		 i;
+
+	for (i = 0; i < s->nwaiters; i++)
+		if (s->waiters[i] == p) {
+			if (!on)
+				s->waiters[i] = s->waiters[--s->nwaiters];
+			return;
+		}
+	if (!on)
+		return;
+	if ((v = reallocarray(s->waiters, s->nwaiters + 1,
+	    sizeof(*v))) == NULL) {
+		log_crit("%s: out of memory: its start will not come",
+		    p->cfg->name);
+		return;
+	}
+	s->waiters = v;
+	s->waiters[s->nwaiters++] = p;
+}
+
+/* After a change: the waiting starts tried again, out of the change. */
+static void
+deps_kick_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	struct supervisor *s = w->data;
+	struct sv_program **v;
+	size_t		 i, n = s->nwaiters;
+
+	(void)revents;
+	ev_idle_stop(loop, w);
+	if (n == 0 || s->shutting_down)
+		return;
+	/* A snapshot: each try may end a wait or begin another. */
+	if ((v = malloc(n * sizeof(*v))) == NULL)
+		return;
+	memcpy(v, s->waiters, n * sizeof(*v));
+	for (i = 0; i < n; i++) {
+		/* Still waiting (a stop or a removal may have ended it). */
+		if (on_list(s, v[i]) && v[i]->dep_wait && v[i]->want_up)
+			sv_event(v[i], SV_EV_START);
+	}
+	free(v);
+}
+
+/* Whether p still waits, by the list (a freed one has left it). */
+static bool
+on_list(const struct supervisor *s, const struct sv_program *p)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nwaiters; i++)
+		if (s->waiters[i] == p)
+			return true;
+	return false;
+}
+
+bool
+sup_cancel_start(struct supervisor *s, struct sv_program *p)
+{
+	(void)s;
+	if (!p->dep_wait)
+		return false;
+	sv_event(p, SV_EV_STOP);
+	return true;
+}
+
 /* program.c: p changed state. */
 static void
 on_change(void *arg, struct sv_program *p)
@@ -526,6 +691,10 @@ on_change(void *arg, struct sv_program *p)
 	if (p->cfg->essential && !s->shutting_down && sv_ended(p) &&
 	    !ev_is_active(&s->essential))
 		essential_ended(s, p);
+	/* What waits may wait for p. */
+	if (s->nwaiters > 0 && (p->state == SV_RUNNING ||
+	    p->state == SV_EXITED || p->state == SV_FATAL))
+		ev_idle_start(s->loop, &s->deps_kick);
 	for (i = 0; i < s->nobs; i++)
 		if (s->obs[i].changed != NULL)
 			s->obs[i].changed(s->obs[i].arg, p);
@@ -597,6 +766,9 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 	s->hold.data = s;
 	ev_init(&s->orphans, orphans_cb);
 	s->orphans.data = s;
+	ev_idle_init(&s->deps_kick, deps_kick_cb);
+	ev_set_priority(&s->deps_kick, EV_MAXPRI);
+	s->deps_kick.data = s;
 	ev_idle_init(&s->essential, essential_cb);
 	ev_set_priority(&s->essential, EV_MAXPRI);
 	s->essential.data = s;
@@ -614,6 +786,10 @@ sup_free(struct supervisor *s)
 	ev_timer_stop(s->loop, &s->hold);
 	ev_timer_stop(s->loop, &s->orphans);
 	ev_idle_stop(s->loop, &s->essential);
+	ev_idle_stop(s->loop, &s->deps_kick);
+	free(s->waiters);
+	s->waiters = NULL;
+	s->nwaiters = 0;
 	free(s->termed);
 	s->termed = NULL;
 	s->ntermed = 0;
@@ -669,6 +845,8 @@ sup_set_ctx(struct supervisor *s, char **env,
 	c->sock_get = sock_get;
 	c->sock_put = sock_put;
 	c->fdq = &s->fdq;
+	c->deps_check = deps_check;
+	c->on_wait = on_wait;
 	c->arg = s;
 }
 

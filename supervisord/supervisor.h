@@ -87,6 +87,10 @@ struct supervisor {
 	pid_t		*termed;	/* sent SIGTERM */
 	size_t		 ntermed;
 	int		 exit_status;	/* the daemon's, once it stops */
+	/* depends_on=: the starts waiting, tried again after changes. */
+	struct sv_program **waiters;
+	size_t		 nwaiters;
+	ev_idle		 deps_kick;
 	ev_idle		 essential;	/* an essential program ended */
 	pid_t		 stopped[SUP_NSTOPPED]; /* sent a stop, not reaped */
 	size_t		 nstopped;
@@ -184,6 +188,10 @@ void	sup_replace(struct supervisor *s, struct sv_program *p,
  * errno from kill(2). */
 bool	sup_start(struct supervisor *s, struct sv_program *p);
 bool	sup_stop(struct supervisor *s, struct sv_program *p);
+
+/* Cancel p's start that waits for its dependencies, if it does: then
+ * true (a stop of it answers as for a stopped process). */
+bool	sup_cancel_start(struct supervisor *s, struct sv_program *p);
 int	sup_signal(struct supervisor *s, struct sv_program *p, int sig);
 
 /* STARTING, RUNNING, BACKOFF: what supervisor calls a running state. */

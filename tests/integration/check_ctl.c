@@ -256,6 +256,40 @@ START_TEST(test_ready_notify)
 }
 END_TEST
 
+/*
+ * depends_on=: a process waiting for its dependency shows it in status;
+ * stop cancels its start (answered as for a stopped process), so that it
+ * does not start when the dependency comes up; start then starts it.
+ */
+START_TEST(test_stop_cancels_a_waiting_start)
+{
+	struct th	*h = start_daemon("deps_stop",
+	    "[program:db]\ncommand=sleep 1000\nstartsecs=0\n"
+	    "ready=file:@DIR@/db.up\nready_timeout=60\n\n"
+	    "[program:web]\ncommand=sleep 1000\nstartsecs=0\n"
+	    "depends_on=db\n\n");
+	const char	*out;
+	char		 line[256];
+	FILE		*f;
+
+	ck_assert(th_wait_log(h, "web: waiting for db", 5000));
+	ck_assert_int_eq(ctl(h, &out, "status", "web", (char *)NULL), 3);
+	ck_assert_str_eq(out, sline(line, sizeof(line), "web", "STOPPED",
+	    "waiting for db"));
+	(void)ctl(h, &out, "stop", "web", (char *)NULL);
+	ck_assert_ptr_nonnull(strstr(out, "web: ERROR (not running)"));
+	ck_assert_ptr_nonnull(f = fopen(th_path(h, "db.up"), "w"));
+	fclose(f);
+	ck_assert(th_wait_log(h, "success: db entered RUNNING", 5000));
+	/* Its retry would come at once, at db's change. */
+	ck_assert(th_log_stays_below(h, "spawned: 'web'", 1, 1000));
+	ck_assert_int_eq(ctl(h, &out, "start", "web", (char *)NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "web: started"));
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 static const char two_programs[] =
 	"[program:web]\n"
 	"command=sleep 1000\n"
@@ -887,6 +921,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_start_stop_restart);
 	tcase_add_test(tc, test_stop_of_essential_does_not_end_the_daemon);
 	tcase_add_test(tc, test_ready_notify);
+	tcase_add_test(tc, test_stop_cancels_a_waiting_start);
 	tcase_add_test(tc, test_pid_signal_version);
 	tcase_add_test(tc, test_tail_clear_maintail);
 	tcase_add_test(tc, test_update_add_remove);

@@ -44,13 +44,13 @@ static const struct row rows[] = {
 	/* Ours, apart in "extensions": stop_with_daemon, default true. */
 	{ "[supervisord]\n[program:web]\ncommand=x\n",
 	  "\"exitcodes\": [0]\a\"extensions\": {\"backoff\": \"linear\", "
-	  "\"backoff_max\": 60, \"essential\": false, \"ready\": null, "
+	  "\"backoff_max\": 60, \"depends_on\": null, \"essential\": false, \"ready\": null, "
 	  "\"ready_timeout\": 60, \"retry_forever\": false, "
 	  "\"stop_with_daemon\": true}\a\"killasgroup\": false", NULL },
 	{ "[supervisord]\n[program:web]\ncommand=x\nbackoff = Exponential\n"
 	  "backoff_max=%(ENV_CFG_TEST_N)s\nretry_forever=yes\n",
 	  "\"extensions\": {\"backoff\": \"exponential\", \"backoff_max\": 7, "
-	  "\"essential\": false, \"ready\": null, \"ready_timeout\": 60, "
+	  "\"depends_on\": null, \"essential\": false, \"ready\": null, \"ready_timeout\": 60, "
 	  "\"retry_forever\": true", NULL },
 	/* ready= (per process: %(process_num)d) and ready_timeout. */
 	{ "[supervisord]\n[program:web]\ncommand=x\nnumprocs=2\n"
@@ -78,6 +78,25 @@ static const struct row rows[] = {
 	  "tcp:HOST:PORT)" },
 	{ "[supervisord]\n[program:web]\ncommand=x\nready_timeout=0\n", NULL,
 	  ":4: [program:web] ready_timeout: 0 is less than 1 second" },
+	/* depends_on=: every name there, no cycle. */
+	{ "[supervisord]\n[program:web]\ncommand=x\ndepends_on=db, migrate:exited\n"
+	  "[program:db]\ncommand=x\n[program:migrate]\ncommand=x\n"
+	  "[program:a]\ncommand=x\ndepends_on=grp:*\n[group:grp]\nprograms=b\n"
+	  "[program:b]\ncommand=x\n",
+	  "\"depends_on\": \"grp:*\"\a\"depends_on\": \"db, migrate:exited\"",
+	  NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\ndepends_on=db\n", NULL,
+	  ":2: [program:web] depends_on: no program or group named 'db'" },
+	{ "[supervisord]\n[program:web]\ncommand=x\ndepends_on=db:started\n"
+	  "[program:db]\ncommand=x\n", NULL,
+	  ":2: [program:web] depends_on: 'db:started': NAME, NAME:running or "
+	  "NAME:exited" },
+	{ "[supervisord]\n[program:a]\ncommand=x\ndepends_on=b\n"
+	  "[program:b]\ncommand=x\ndepends_on=c\n"
+	  "[program:c]\ncommand=x\ndepends_on=a:running\n", NULL,
+	  ":2: [program:a] depends_on: a cycle: a -> b -> c -> a" },
+	{ "[supervisord]\n[program:a]\ncommand=x\ndepends_on=a\n", NULL,
+	  ":2: [program:a] depends_on: a cycle: a -> a" },
 	/* essential, autorestart=false and startsecs > 0: --test warns. */
 	{ "[supervisord]\n[program:web]\ncommand=x\nessential=true\n"
 	  "autorestart=false\n",
