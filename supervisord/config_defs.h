@@ -108,17 +108,16 @@ struct cfg_program {
 	size_t		 nexitcodes;
 	int		 stopsignal;	/* default SIGTERM */
 	int		 stopwaitsecs;	/* default 10 */
+	/* Ours (the dump's "extensions"), packed into the holes. */
+	int		 backoff_max;	/* seconds, default 60 */
 	bool		 stopasgroup;
 	bool		 killasgroup;	/* true when stopasgroup is */
 	bool		 stop_with_daemon; /* PR_SET_PDEATHSIG; default true */
-	int		 backoff_kind;	/* enum cfg_backoff; default linear */
-	int		 backoff_max;	/* seconds, default 60 */
 	bool		 retry_forever;	/* never FATAL; default false */
 	bool		 essential;	/* its end ends the daemon */
 	char		*depends_on;	/* what it waits for; NULL: none */
-	char		*ready;		/* file:PATH, tcp:HOST:PORT; NULL:
-					   startsecs decides */
-	int		 ready_timeout;	/* seconds, default 60 */
+	char		*ready;		/* notify, file:PATH, tcp:HOST:PORT;
+					   NULL: startsecs decides */
 
 	/*
 	 * An [fcgi-program:x]'s socket, kept with each of its processes
@@ -132,6 +131,7 @@ struct cfg_program {
 	bool		 has_socket_owner;
 	uid_t		 socket_uid;
 	gid_t		 socket_gid;	/* (gid_t)-1: left as it is */
+	int		 backoff_kind;	/* enum cfg_backoff; default linear */
 
 	/*
 	 * An [eventlistener:x]'s pool settings, kept with each of its
@@ -140,6 +140,7 @@ struct cfg_program {
 	 */
 	char		*events;	/* NULL: not a listener */
 	int		 buffer_size;
+	int		 ready_timeout;	/* seconds, default 60 */
 
 	struct cfg_bignum *big;		/* values clamped above */
 	size_t		 nbig;

@@ -338,8 +338,7 @@ sv_program_free(struct sv_program *p)
 	if (p->in_fd != -1)
 		close(p->in_fd);
 	ready_free(p);
-	free(p->notify_status);
-	free(p->waiting);
+	free(p->note);
 	cfg_program_free(p->cfg);
 	cfg_program_free(p->pending);
 	free(p->spawnerr_own);
@@ -399,12 +398,11 @@ sv_enter(struct sv_program *p, enum sv_state s)
 			after = p->cfg->ready_timeout;
 		else
 			after = SV_READY_TICK;
-		free(p->notify_status);
-		p->notify_status = NULL;
+		free(p->note);
+		p->note = NULL;
 		break;
 	case SV_BACKOFF:
 		after = backoff_delay(p);
-		p->next_try = time(NULL) + (time_t)(after + 0.5);
 		break;
 	case SV_STOPPING:
 		after = p->cfg->stopwaitsecs;
@@ -1043,8 +1041,8 @@ sv_notify_status(struct sv_program *p, const char *text, size_t n)
 		s[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ?
 		    ' ' : text[i];
 	s[n] = '\0';
-	free(p->notify_status);
-	p->notify_status = s;
+	free(p->note);
+	p->note = s;
 }
 
 static void
@@ -1053,8 +1051,8 @@ dep_wait_end(struct sv_program *p)
 	if (!p->dep_wait)
 		return;
 	p->dep_wait = false;
-	free(p->waiting);
-	p->waiting = NULL;
+	free(p->note);
+	p->note = NULL;
 	if (p->ctx->on_wait != NULL)
 		p->ctx->on_wait(p->ctx->arg, p, false);
 }
@@ -1083,12 +1081,12 @@ deps_hold(struct sv_program *p)
 		    why);
 		return false;
 	}
-	if (!p->dep_wait || p->waiting == NULL || strcmp(p->waiting, why)) {
+	if (!p->dep_wait || p->note == NULL || strcmp(p->note, why)) {
 		if (!p->dep_wait)
 			log_info("%s: %s", p->cfg->name, why);
 		if ((w = strdup(why)) != NULL) {
-			free(p->waiting);
-			p->waiting = w;
+			free(p->note);
+			p->note = w;
 		}
 	}
 	if (!p->dep_wait) {

@@ -146,11 +146,11 @@ struct sv_program {
 	pid_t		 gone_pid;	/* during the change that follows a
 					   reap: the pid reaped; else 0 */
 	int		 backoff;	/* failed starts in a row */
-	time_t		 next_try;	/* BACKOFF: when the retry is due */
-	struct sv_ready	*ready;		/* STARTING with ready=: its checks */
-	char		*notify_status;	/* its last STATUS= (ready_sock) */
-	char		*waiting;	/* dep_wait: "waiting for NAME" */
 	int		 status;	/* last wait status */
+	struct sv_ready	*ready;		/* STARTING with ready=: its checks */
+	/* Its own words in its description: what its start waits for
+	 * (dep_wait), or the STATUS= it sent while it runs (ready_sock). */
+	char		*note;
 	int		 exitstatus;	/* last exit code, -1 for a signal */
 	int		 in_fd;		/* write end of its stdin, or -1 */
 	bool		 want_up;	/* operator or config asked: up */

@@ -3,6 +3,7 @@
  * The formats are supervisor 4.2.5's: supervisorctl.py's _show_statuses
  * for the lines, rpcinterface.py's getProcessInfo for the descriptions.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +45,10 @@ st_describe(const struct sv_program *p, time_t now, char *buf, size_t len)
 		snprintf(buf, len, "pid %d, uptime %s", (int)p->pid, up);
 		/* Ours: a ready=notify program's STATUS=, after the pid,
 		 * which scripts take from here. */
-		if (p->notify_status != NULL) {
+		if (p->note != NULL && !p->dep_wait) {
 			size_t	n = strlen(buf);
 
-			snprintf(buf + n, len - n, ", %s", p->notify_status);
+			snprintf(buf + n, len - n, ", %s", p->note);
 		}
 		break;
 	case SV_FATAL:
@@ -59,17 +60,19 @@ st_describe(const struct sv_program *p, time_t now, char *buf, size_t len)
 			    p->cfg->name);
 		/* Ours: a retry that never gives up says when it comes. */
 		if (p->state == SV_BACKOFF && p->cfg->retry_forever) {
+			/* Its BACKOFF timer (libev's calls take no const). */
+			ev_timer *t = (ev_timer *)(uintptr_t)&p->timer;
 			size_t	n = strlen(buf);
 
-			snprintf(buf + n, len - n, "; try %d, next in %ld s",
-			    p->backoff + 1, p->next_try > now ?
-			    (long)(p->next_try - now) : 0L);
+			snprintf(buf + n, len - n, "; try %d, next in %.0f s",
+			    p->backoff + 1, ev_is_active(t) ?
+			    ev_timer_remaining(p->ctx->loop, t) : 0.);
 		}
 		break;
 	case SV_STOPPED:
 	case SV_EXITED:
-		if (p->dep_wait && p->waiting != NULL) {
-			snprintf(buf, len, "%s", p->waiting);
+		if (p->dep_wait && p->note != NULL) {
+			snprintf(buf, len, "%s", p->note);
 		} else if (p->fd_wait) {
 			snprintf(buf, len, "waiting for a descriptor");
 		} else if (p->laststart == 0) {
