@@ -155,6 +155,8 @@ struct sv_program {
 	int		 in_fd;		/* write end of its stdin, or -1 */
 	bool		 want_up;	/* operator or config asked: up */
 	bool		 doomed;	/* reload removed it: free at rest */
+	bool		 rm_wait;	/* doomed, its stop waits for those
+					   that depend on it */
 	bool		 settling;	/* on supervisor.c's settle list */
 	bool		 expected;	/* the last exit was expected */
 	bool		 has_sock;	/* holds a sock_get reference */

@@ -215,6 +215,10 @@ settle_one(struct supervisor *s, struct sv_program *p)
 	if (!sv_at_rest(p))
 		return;			/* queued again when at rest */
 	if (p->doomed) {
+		if (p->rm_wait) {	/* came to rest by itself */
+			p->rm_wait = false;
+			s->nrm_wait--;
+		}
 		TAILQ_REMOVE(&s->programs, p, entry);
 		s->n--;
 		log_info("removed process '%s'", p->cfg->name);
@@ -345,6 +349,43 @@ needed(const struct sv_program *p, struct sv_program **deps, size_t ndeps)
 				return true;
 	}
 	return false;
+}
+
+/*
+ * The processes a reload removed whose stop waits (rm_wait): each stops
+ * once no removed process that depends on it still runs, the dependents
+ * first, as at a shutdown.  A process kept by the reload is no reason to
+ * wait: it may depend on a group that lost a member.
+ */
+static void
+rm_kick_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct supervisor *s = w->data;
+	struct sv_program *p, **deps = NULL, **nd;
+	size_t		 ndeps = 0;
+
+	(void)revents;
+	ev_prepare_stop(loop, w);
+	if (s->nrm_wait == 0 || s->shutting_down)
+		return;			/* a shutdown orders them itself */
+	TAILQ_FOREACH(p, &s->programs, entry) {
+		if (!p->doomed || p->cfg->depends_on == NULL || sv_at_rest(p))
+			continue;
+		if ((nd = reallocarray(deps, ndeps + 1, sizeof(*nd))) == NULL) {
+			ndeps = 0;	/* then all at once */
+			break;
+		}
+		deps = nd;
+		deps[ndeps++] = p;
+	}
+	TAILQ_FOREACH(p, &s->programs, entry) {
+		if (!p->rm_wait || needed(p, deps, ndeps))
+			continue;
+		p->rm_wait = false;
+		s->nrm_wait--;
+		sv_event(p, SV_EV_STOP);
+	}
+	free(deps);
 }
 
 static void
@@ -484,8 +525,12 @@ on_rest(void *arg, struct sv_program *p)
 			return;
 		}
 		shutdown_step(s);
-	} else if (p->doomed || p->pending != NULL)
+	} else if (p->doomed || p->pending != NULL) {
 		settle_soon(s, p);
+		/* It may be what a removed process waited for. */
+		if (p->doomed && s->nrm_wait > 0 && p->cfg->depends_on != NULL)
+			ev_prepare_start(s->loop, &s->rm_kick);
+	}
 }
 
 /* program.c: p was spawned, or its pid is gone; index what it is now. */
@@ -756,6 +801,8 @@ sup_init(struct supervisor *s, struct ev_loop *loop, struct cfg *cfg)
 	sv_fdq_init(&s->fdq, loop);
 	ev_prepare_init(&s->settle, settle_cb);
 	s->settle.data = s;
+	ev_prepare_init(&s->rm_kick, rm_kick_cb);
+	s->rm_kick.data = s;
 	ev_timer_init(&s->trim, trim_cb, SUP_TRIM_SECS, 0.);
 	/* At the highest priority, an idle watcher runs at the next loop
 	 * turn whatever else is pending, after its prepare watchers. */
@@ -781,6 +828,7 @@ sup_free(struct supervisor *s)
 	struct sv_program *p;
 
 	ev_prepare_stop(s->loop, &s->settle);
+	ev_prepare_stop(s->loop, &s->rm_kick);
 	ev_timer_stop(s->loop, &s->trim);
 	ev_idle_stop(s->loop, &s->reap);
 	ev_timer_stop(s->loop, &s->hold);
@@ -949,14 +997,22 @@ sup_remove(struct supervisor *s, struct sv_program *p)
 	p->doomed = true;
 	if (sv_at_rest(p))
 		settle_soon(s, p);
-	else
-		sv_event(p, SV_EV_STOP);
+	else {
+		/* Stopped once the reload has marked all it removes: after
+		 * those of them that depend on it (rm_kick_cb). */
+		p->rm_wait = true;
+		s->nrm_wait++;
+		ev_prepare_start(s->loop, &s->rm_kick);
+	}
 }
 
 void
 sup_keep(struct supervisor *s, struct sv_program *p)
 {
-	(void)s;
+	if (p->rm_wait) {
+		p->rm_wait = false;
+		s->nrm_wait--;
+	}
 	p->doomed = false;
 }
 

@@ -80,6 +80,10 @@ struct supervisor {
 	size_t		 cap;		/* buckets of each, a power of 2 */
 
 	ev_prepare	 settle;	/* frees and swaps at rest */
+	/* Removed by a reload, their stop waiting for what depends on them
+	 * (depends_on=) to stop first: how many, and their next look. */
+	size_t		 nrm_wait;
+	ev_prepare	 rm_kick;
 	ev_idle		 reap;		/* the scan of every child, after */
 	/* At the end of a shutdown: the processes adopted as subreaper. */
 	ev_timer	 orphans;	/* their grace, then SIGKILL's */
@@ -170,8 +174,10 @@ void	sup_add_all(struct supervisor *s);
 
 /*
  * The one remove path: p is stopped if it runs and freed once at rest
- * (observers told first).  A later sup_keep (a reload that puts it back)
- * undoes it while it is still stopping.
+ * (observers told first).  The stop comes at the next loop turn, after
+ * the removed processes that depend on p (depends_on=) have stopped.  A
+ * later sup_keep (a reload that puts it back) undoes it while it is still
+ * stopping.
  */
 void	sup_remove(struct supervisor *s, struct sv_program *p);
 void	sup_keep(struct supervisor *s, struct sv_program *p);

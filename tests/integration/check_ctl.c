@@ -207,10 +207,35 @@ holds_file(pid_t pid, const char *path)
 	return found;
 }
 
+/* A line of supervisorctl status: what it starts with and ends with. */
+struct sline_want {
+	const char	*head;
+	const char	*tail;
+};
+
+/* supervisorctl status, run once, has the line arg (a sline_want). */
+static bool
+status_has_line(struct th *h, void *arg)
+{
+	const struct sline_want *w = arg;
+	const char	*out, *at, *nl;
+	size_t		 n = strlen(w->tail);
+
+	(void)ctl(h, &out, "status", (char *)NULL);
+	for (at = out; (at = strstr(at, w->head)) != NULL; at++) {
+		if ((nl = strchr(at, '\n')) == NULL)
+			nl = at + strlen(at);
+		if ((size_t)(nl - at) >= n && memcmp(nl - n, w->tail, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * ready=notify: RUNNING at the main pid's READY=1 (not a child's: the
  * forked one never is), its STATUS= in the description after the pid, a
- * descriptor sent along closed; not ready in time: FATAL as startretries
+ * descriptor sent along closed; STOPPING=1 and RELOADING=1 change the
+ * description, not the state; not ready in time: FATAL as startretries
  * says, "not ready after 1 s".
  */
 START_TEST(test_ready_notify)
@@ -222,7 +247,11 @@ START_TEST(test_ready_notify)
 	    "[program:late]\ncommand=@HELPERS@/notifyprog 3000 READY=1\n"
 	    "ready=notify\nready_timeout=1\nstartretries=0\n\n"
 	    "[program:forked]\ncommand=@HELPERS@/notifyprog 0 fork:READY=1\n"
-	    "ready=notify\nready_timeout=1\nstartretries=0\n\n");
+	    "ready=notify\nready_timeout=1\nstartretries=0\n\n"
+	    "[program:stp]\ncommand=@HELPERS@/notifyprog 0 READY=1 "
+	    "STOPPING=1\nready=notify\nstartsecs=0\n\n"
+	    "[program:rel]\ncommand=@HELPERS@/notifyprog 0 READY=1 "
+	    "RELOADING=1\nready=notify\nstartsecs=0\n\n");
 	const char	*out, *env;
 	char		 want[128], bin[PATH_MAX], real[PATH_MAX];
 	pid_t		 nt;
@@ -241,6 +270,14 @@ START_TEST(test_ready_notify)
 	ck_assert_msg(strstr(out, want) != NULL && strstr(out,
 	    ", serving 3 clients\n") != NULL, "status:\n%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "FATAL     not ready after 1 s"));
+	snprintf(want, sizeof(want), "stp                              "
+	    "RUNNING   pid %d, uptime 0:00:", (int)th_spawned_pid(h, "stp", 0));
+	ck_assert(th_wait(h, status_has_line,
+	    &(struct sline_want){ want, ", stopping" }, 5000));
+	snprintf(want, sizeof(want), "rel                              "
+	    "RUNNING   pid %d, uptime 0:00:", (int)th_spawned_pid(h, "rel", 0));
+	ck_assert(th_wait(h, status_has_line,
+	    &(struct sline_want){ want, ", reloading" }, 5000));
 	/* Its environment names the daemon's socket. */
 	snprintf(want, sizeof(want), "/proc/%d/environ", (int)nt);
 	ck_assert_ptr_nonnull(env = th_read(h, want, &len));

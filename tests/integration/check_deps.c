@@ -2,8 +2,8 @@
  * deps: depends_on= (ours): a process starts once what it depends on
  * holds (RUNNING, or EXITED with an expected status), starting it first
  * even with autostart=false; a FATAL dependency makes it FATAL; at a
- * shutdown it stops before what it depends on, whatever the priorities;
- * a reload applies new dependencies in place.
+ * shutdown or a removal by a reload it stops before what it depends on,
+ * whatever the priorities; a reload applies new dependencies in place.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -105,6 +105,31 @@ START_TEST(test_shutdown_stops_dependents_first)
 }
 END_TEST
 
+/*
+ * A reload that removes both stops the dependent first, though it takes
+ * its time to stop and priority would stop db first.
+ */
+START_TEST(test_removal_stops_dependents_first)
+{
+	struct th	*h = th_new();
+
+	th_conf(h, "[program:web]\ncommand=/bin/sh -c "
+	    "'trap \"sleep 0.5; exit 0\" TERM; sleep 600 & wait'\n"
+	    "startsecs=0\nstopasgroup=true\npriority=1\ndepends_on=db\n"
+	    "[program:db]\ncommand=sleep 600\nstartsecs=0\npriority=999\n"
+	    "[program:keep]\ncommand=sleep 600\nstartsecs=0\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "success: web entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "success: db entered RUNNING", 5000));
+	th_conf(h, "[program:keep]\ncommand=sleep 600\nstartsecs=0\n");
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "removed process 'db'", 5000));
+	before(h, "stopped: web", "stopped: db");
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 /* A reload that adds a dependency to a running process leaves it be. */
 START_TEST(test_reload_applies_dependencies_in_place)
 {
@@ -139,6 +164,7 @@ deps_suite(void)
 	tcase_add_test(tc, test_start_waits_for_running_and_exited);
 	tcase_add_test(tc, test_fatal_dependency_makes_it_fatal);
 	tcase_add_test(tc, test_shutdown_stops_dependents_first);
+	tcase_add_test(tc, test_removal_stops_dependents_first);
 	tcase_add_test(tc, test_reload_applies_dependencies_in_place);
 	suite_add_tcase(s, tc);
 	return s;
