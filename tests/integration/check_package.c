@@ -1,9 +1,10 @@
 /*
  * package: the files that ship beside the daemon, checked quickly in
  * every `make check`: the example configuration in etc/ and the packaged
- * one (packaging/supervisord.conf) pass --test, the systemd unit has the
- * settings the daemon relies on (and systemd-analyze verify accepts it
- * where systemd is installed), and the man pages pass mandoc -Tlint.
+ * one (packaging/supervisord.conf) pass --test, Python supervisor reads
+ * every example file without error, the systemd unit has the settings
+ * the daemon relies on (and systemd-analyze verify accepts it where
+ * systemd is installed), and the man pages pass mandoc -Tlint.
  * Building and installing the .deb takes longer: tests/package-test.sh,
  * run by `make deb-test`.
  */
@@ -178,6 +179,52 @@ START_TEST(test_example_configuration_passes_test)
 }
 END_TEST
 
+/*
+ * Python supervisor 4.2.5 reads every example file as it is, our keys
+ * among them (it ignores keys it does not know): the corpus' oracle.py,
+ * which runs supervisor's own parse, reports no error for any of them.
+ */
+START_TEST(test_examples_pass_python_supervisor)
+{
+	struct th	*h = th_new();
+	const char	*corpus = getenv("CORPUS"), *out;
+	char		 oracle[4096], *argv[4];
+	glob_t		 g;
+	size_t		 i;
+	int		 status;
+
+	ck_assert_msg(corpus != NULL, "CORPUS is not set (run through make)");
+	snprintf(oracle, sizeof(oracle), "%s/oracle.py", corpus);
+	argv[0] = "/usr/bin/python3";
+	argv[1] = "-c";
+	argv[2] = "import supervisor.options";
+	argv[3] = NULL;
+	if (access(argv[0], X_OK) == -1 ||
+	    !th_exited_ok(run(h, 20000, argv))) {
+		th_skip("supervisor", "%s cannot import supervisor.options",
+		    argv[0]);
+		th_free(h);
+		return;
+	}
+	ck_assert(glob(top_path(h, "etc/conf.d/*.conf"), 0, NULL, &g) == 0);
+	ck_assert(glob(top_path(h, "etc/supervisord.conf"), GLOB_APPEND, NULL,
+	    &g) == 0);
+	for (i = 0; i < g.gl_pathc; i++) {
+		argv[1] = oracle;
+		argv[2] = g.gl_pathv[i];
+		status = run(h, 30000, argv);
+		out = th_read(h, "out", NULL);
+		ck_assert_msg(th_exited_ok(status) && out != NULL &&
+		    strstr(out, "\"error\":") == NULL &&
+		    strstr(out, "\"groups\": [\n  {") != NULL,
+		    "oracle.py %s:\n%s", g.gl_pathv[i], out);
+	}
+	ck_assert_int_ge((int)g.gl_pathc, 2);
+	globfree(&g);
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_packaged_configuration_passes_test)
 {
 	static const char *const from[] = { "/var/log/supervisor", "/run/" };
@@ -326,6 +373,7 @@ package_suite(void)
 	s = suite_create("package");
 	tc = th_tcase("package", 30);
 	tcase_add_test(tc, test_example_configuration_passes_test);
+	tcase_add_test(tc, test_examples_pass_python_supervisor);
 	tcase_add_test(tc, test_packaged_configuration_passes_test);
 	tcase_add_test(tc, test_unit_file);
 	tcase_add_test(tc, test_man_pages_lint_clean);
