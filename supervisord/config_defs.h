@@ -90,8 +90,9 @@ struct cfg_program {
 	int		 umask;		/* -1: inherit */
 	struct cfg_log	 out;		/* stdout_logfile and friends */
 	struct cfg_log	 err;		/* stderr_logfile and friends */
-	char		**env_keys;	/* environment= over [supervisord]'s, */
-	char		**env_vals;	/* in supervisor's order */
+	char		**env_keys;	/* [supervisord]'s environment= alone */
+	char		**env_vals;	/* (the first nenv_sd), then the
+					   program's own */
 	size_t		 nenv;
 	char		*serverurl;	/* NULL: AUTO */
 
@@ -115,9 +116,14 @@ struct cfg_program {
 	bool		 stop_with_daemon; /* PR_SET_PDEATHSIG; default true */
 	bool		 retry_forever;	/* never FATAL; default false */
 	bool		 essential;	/* its end ends the daemon */
+	bool		 user_environment; /* HOME... from user='s entry */
 	char		*depends_on;	/* what it waits for; NULL: none */
 	char		*ready;		/* notify, file:PATH, tcp:HOST:PORT;
 					   NULL: startsecs decides */
+	char		*env_file;	/* environment_file=, a leading '-'
+					   if it may be missing; or NULL */
+	char		*pw_env;	/* user_environment: "NAME:HOME:SHELL"
+					   of user='s passwd entry; or NULL */
 
 	/*
 	 * An [fcgi-program:x]'s socket, kept with each of its processes
@@ -141,6 +147,7 @@ struct cfg_program {
 	char		*events;	/* NULL: not a listener */
 	int		 buffer_size;
 	int		 ready_timeout;	/* seconds, default 60 */
+	int		 nenv_sd;	/* env_keys from [supervisord] alone */
 
 	struct cfg_bignum *big;		/* values clamped above */
 	size_t		 nbig;

@@ -43,7 +43,7 @@ key_eq(const struct cfg_key *k, const struct cfg_program *a,
 		    str_eq(AT(a, k, struct cfg_log)->path,
 		    AT(b, k, struct cfg_log)->path);
 	case CFG_C_ENV:
-		if (a->nenv != b->nenv)
+		if (a->nenv != b->nenv || a->nenv_sd != b->nenv_sd)
 			return false;
 		for (i = 0; i < a->nenv; i++)
 			if (!str_eq(a->env_keys[i], b->env_keys[i]) ||
@@ -56,7 +56,8 @@ key_eq(const struct cfg_key *k, const struct cfg_program *a,
 		    a->nexitcodes * sizeof(int)) == 0);
 	case CFG_C_USER:
 		return str_eq(a->user, b->user) && a->has_uid == b->has_uid &&
-		    a->uid == b->uid && a->gid == b->gid;
+		    a->uid == b->uid && a->gid == b->gid &&
+		    str_eq(a->pw_env, b->pw_env);
 	}
 	return false;
 }

@@ -110,6 +110,8 @@ cfg_program_free(struct cfg_program *p)
 	prog_field_free(p, p->serverurl);
 	prog_field_free(p, p->ready);
 	prog_field_free(p, p->depends_on);
+	prog_field_free(p, p->env_file);
+	prog_field_free(p, p->pw_env);
 	prog_field_free(p, p->socket);
 	prog_field_free(p, p->events);
 	prog_field_free(p, p->exitcodes);
@@ -285,7 +287,8 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 {
 	const char *const strs[] = { s->name, s->group, s->section, s->file,
 	    s->command, s->directory, s->user, s->serverurl, s->socket,
-	    s->events, s->out.path, s->err.path, s->ready, s->depends_on };
+	    s->events, s->out.path, s->err.path, s->ready, s->depends_on,
+	    s->env_file, s->pw_env };
 	struct cfg_program	*p;
 	struct blk		 b = { NULL, 0 };
 	size_t			 i, arrays, total;
@@ -328,6 +331,8 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 	p->serverurl = blk_str(&b, s->serverurl);
 	p->ready = blk_str(&b, s->ready);
 	p->depends_on = blk_str(&b, s->depends_on);
+	p->env_file = blk_str(&b, s->env_file);
+	p->pw_env = blk_str(&b, s->pw_env);
 	p->socket = blk_str(&b, s->socket);
 	p->events = blk_str(&b, s->events);
 	p->out.path = blk_str(&b, s->out.path);

@@ -34,6 +34,63 @@
 /* Programs: processes_from_section. */
 
 
+/*
+ * environment_file=: an absolute path, read at each spawn; one that is
+ * not there now (and not '-', optional) is a warning, as it may be made
+ * before the spawn.
+ */
+static int
+check_env_file(struct ld *ld, struct ini_sect *s, struct cfg_program *p)
+{
+	const char	*path = p->env_file;
+	struct stat	 st;
+
+	if (path[0] == '-')
+		path++;
+	if (path[0] != '/') {
+		cfg_kerr(ld, s, "environment_file", "'%s' is not an absolute "
+		    "path", path);
+		return -1;
+	}
+	if (p->env_file[0] != '-' && stat(path, &st) == -1)
+		ld_warn(ld, s->file, s->line, s->name, "environment_file",
+		    "%s: %s: each start of %s will fail until it exists (a "
+		    "leading '-' makes it optional)", path, strerror(errno),
+		    p->name != NULL ? p->name : s->name);
+	return 0;
+}
+
+/*
+ * user_environment=true: user='s passwd entry, for HOME, USER, LOGNAME
+ * and SHELL at each spawn, read now (a lookup may block: never in the
+ * loop).  Without user= nothing changes, which is said.
+ */
+static int
+user_env(struct ld *ld, struct ini_sect *s, struct cfg_program *p)
+{
+	struct passwd	*pw;
+	size_t		 len;
+
+	if (p->user == NULL || !p->has_uid) {
+		ld_warn(ld, s->file, s->line, s->name, "user_environment",
+		    "without user= the daemon's environment is kept");
+		return 0;
+	}
+	errno = 0;
+	if ((pw = getpwuid(p->uid)) == NULL) {
+		cfg_kerr(ld, s, "user_environment", "user %s (uid %u) has no "
+		    "passwd entry to take HOME and SHELL from", p->user,
+		    (unsigned)p->uid);
+		return -1;
+	}
+	len = strlen(pw->pw_name) + strlen(pw->pw_dir) +
+	    strlen(pw->pw_shell) + 3;
+	p->pw_env = cu_calloc(1, len);
+	snprintf(p->pw_env, len, "%s:%s:%s", pw->pw_name, pw->pw_dir,
+	    pw->pw_shell);
+	return 0;
+}
+
 static int
 prog_cmp(const void *a, const void *b)
 {
@@ -285,12 +342,24 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 			} else
 				p->name = name;
 		}
+		if (rc == 0 && p->env_file != NULL)
+			rc = check_env_file(ld, s, p);
+		if (rc == 0 && p->user_environment)
+			rc = user_env(ld, s, p);
 		if (rc == 0) {
-			/* [supervisord]'s environment, updated by ours. */
+			/*
+			 * [supervisord]'s environment, updated by ours: the
+			 * keys only it has first (nenv_sd), so that an
+			 * environment_file can come between the two.
+			 */
 			cu_kvl_free(&merged);
 			for (k = 0; k < ld->c->sd.nenv; k++)
-				cu_kvl_set(&merged, ld->c->sd.env_keys[k],
-				    ld->c->sd.env_vals[k]);
+				if (cu_kvl_get(&penv,
+				    ld->c->sd.env_keys[k]) == NULL)
+					cu_kvl_set(&merged,
+					    ld->c->sd.env_keys[k],
+					    ld->c->sd.env_vals[k]);
+			p->nenv_sd = (int)merged.n;
 			for (k = 0; k < penv.n; k++)
 				cu_kvl_set(&merged, penv.k[k], penv.v[k]);
 			p->env_keys = merged.k;

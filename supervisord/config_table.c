@@ -80,6 +80,8 @@ static const struct cfg_key program_keys[] = {
 	    F(retry_forever), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	{ "essential", CFG_T_BOOL, "false", PO, CFG_C_BOOL, F(essential),
 	    NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
+	{ "user_environment", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
+	    F(user_environment), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	{ "depends_on", CFG_T_STR, NULL, PO, CFG_C_STR, F(depends_on), NULL,
 	    RD | CFG_F_EXT, CFG_D_STR, NULL },
 	{ "ready_timeout", CFG_T_INT, "60", PO, CFG_C_INT, F(ready_timeout),
@@ -119,6 +121,8 @@ static const struct cfg_key program_keys[] = {
 	/* Ours, per process: a port may be %(process_num)d's. */
 	{ "ready", CFG_T_STR, NULL, PO, CFG_C_STR, F(ready), NULL,
 	    PR | CFG_F_EXT, CFG_D_STR, NULL },
+	{ "environment_file", CFG_T_STR, NULL, SP, CFG_C_STR, F(env_file),
+	    NULL, PR | CFG_F_EXT, CFG_D_STR, NULL },
 };
 
 /* Group-level keys: a change makes another group, not another process. */

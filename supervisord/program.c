@@ -27,6 +27,7 @@
 #include "libproc/signame.h"
 #include "libproc/spawn.h"
 #include "libproc/split.h"
+#include "supervisord/config_envfile.h"
 #include "supervisord/log.h"
 #include "supervisord/program.h"
 
@@ -523,23 +524,35 @@ envb_free(struct envb *e)
 	for (i = 0; i < e->n; i++)
 		free(e->v[i]);
 	free(e->v);
+	memset(e, 0, sizeof(*e));	/* freed again: nothing */
+}
+
+/* cfg_envfile_load's callback: set in the envb. */
+static int
+envb_file_set(void *arg, const char *key, const char *val)
+{
+	return envb_set(arg, key, val);
 }
 
 /*
- * The child's environment, as supervisor builds it: the daemon's, then
- * SUPERVISOR_*, then the program's environment= (which has [supervisord]'s
- * merged in).
+ * The child's environment, as supervisor builds it: the daemon's (with
+ * user_environment, user='s HOME, USER, LOGNAME and SHELL over it), then
+ * SUPERVISOR_*, then [supervisord]'s environment=, then ours, the
+ * environment_file, then the program's environment=.  0, or -1 with the
+ * reason in err (e freed).
  */
 static int
-build_env(const struct sv_program *p, struct envb *e)
+build_env(const struct sv_program *p, struct envb *e, char *err,
+    size_t errlen)
 {
 	const struct cfg_program *c = p->cfg;
-	const char *name;
-	char	**ev, *eq, *key;
+	const char *name, *f[3];
+	char	**ev, *eq, *key, *pw = NULL, *at;
 	size_t	 i;
 	int	 r;
 
 	memset(e, 0, sizeof(*e));
+	snprintf(err, errlen, "out of memory building the environment");
 	for (ev = p->ctx->environ; ev != NULL && *ev != NULL; ev++) {
 		if (env_private(*ev) || (eq = strchr(*ev, '=')) == NULL)
 			continue;
@@ -547,6 +560,25 @@ build_env(const struct sv_program *p, struct envb *e)
 			goto fail;
 		r = envb_set(e, key, eq + 1);
 		free(key);
+		if (r == -1)
+			goto fail;
+	}
+	/* "NAME:HOME:SHELL": no field of a passwd entry has a ':'. */
+	if (c->pw_env != NULL) {
+		if ((pw = strdup(c->pw_env)) == NULL)
+			goto fail;
+		for (i = 0, at = pw; i < 3; i++) {
+			f[i] = at;
+			if ((at = strchr(at, ':')) != NULL)
+				*at++ = '\0';
+			else
+				at = pw + strlen(c->pw_env);
+		}
+		r = envb_set(e, "HOME", f[1]) == -1 ||
+		    envb_set(e, "USER", f[0]) == -1 ||
+		    envb_set(e, "LOGNAME", f[0]) == -1 ||
+		    envb_set(e, "SHELL", f[2]) == -1 ? -1 : 0;
+		free(pw);
 		if (r == -1)
 			goto fail;
 	}
@@ -560,7 +592,13 @@ build_env(const struct sv_program *p, struct envb *e)
 	if (envb_set(e, "SUPERVISOR_PROCESS_NAME", c->name) == -1 ||
 	    envb_set(e, "SUPERVISOR_GROUP_NAME", c->group) == -1)
 		goto fail;
-	for (i = 0; i < c->nenv; i++)
+	for (i = 0; i < (size_t)c->nenv_sd && i < c->nenv; i++)
+		if (envb_set(e, c->env_keys[i], c->env_vals[i]) == -1)
+			goto fail;
+	if (c->env_file != NULL && cfg_envfile_load(c->env_file,
+	    envb_file_set, e, err, errlen) == -1)
+		goto fail;
+	for (; i < c->nenv; i++)
 		if (envb_set(e, c->env_keys[i], c->env_vals[i]) == -1)
 			goto fail;
 	/* Ours: where ready=notify programs say READY=1. */
@@ -594,13 +632,14 @@ command_search_path(const struct sv_program *p)
 	return env_get(p->ctx->environ, "PATH");
 }
 
-enum sv_cmd
-sv_find_command(const struct sv_program *p, const char *prog, char *path,
-    size_t len, char *msg, size_t msglen)
+/* sv_find_command, in the PATH search (NULL: supervisor's default). */
+static enum sv_cmd
+find_command(const char *search, const char *prog, char *path, size_t len,
+    char *msg, size_t msglen)
 {
 	struct stat	 st;
 
-	if (proc_which(prog, command_search_path(p), path, len, &st) == -1) {
+	if (proc_which(prog, search, path, len, &st) == -1) {
 		snprintf(msg, msglen, "can't find command '%s'", path);
 		return SV_CMD_NO_FILE;
 	}
@@ -619,6 +658,23 @@ sv_find_command(const struct sv_program *p, const char *prog, char *path,
 		return SV_CMD_NOT_EXECUTABLE;
 	}
 	return SV_CMD_OK;
+}
+
+enum sv_cmd
+sv_find_command(const struct sv_program *p, const char *prog, char *path,
+    size_t len, char *msg, size_t msglen)
+{
+	struct envb	 e;
+	enum sv_cmd	 r;
+
+	/* An environment_file's PATH counts: read it as a spawn would
+	 * (one that fails leaves the spawn to say why). */
+	if (p->cfg->env_file == NULL || build_env(p, &e, msg, msglen) == -1)
+		return find_command(command_search_path(p), prog, path, len,
+		    msg, msglen);
+	r = find_command(env_get(e.v, "PATH"), prog, path, len, msg, msglen);
+	envb_free(&e);
+	return r;
 }
 
 static void
@@ -713,6 +769,7 @@ act_spawn(struct sv_program *p)
 	pid_t			 pid;
 	bool			 use_sock;
 
+	memset(&env, 0, sizeof(env));	/* freed at fail: */
 	/* depends_on=: no try before what it waits for holds. */
 	if (c->depends_on != NULL && p->ctx->deps_check != NULL &&
 	    !deps_hold(p))
@@ -766,8 +823,14 @@ act_spawn(struct sv_program *p)
 		set_spawnerr(p, "can't find command ''");
 		goto fail;
 	}
-	if (sv_find_command(p, argv[0], path, sizeof(path), msg,
-	    sizeof(msg)) != SV_CMD_OK) {
+	if (build_env(p, &env, msg, sizeof(msg)) == -1) {
+		set_spawnerr(p, "%s", msg);
+		goto fail;
+	}
+	/* The PATH it gets is where its command is looked for: the
+	 * program's environment=, an environment_file, the daemon's. */
+	if (find_command(env_get(env.v, "PATH"), argv[0], path, sizeof(path),
+	    msg, sizeof(msg)) != SV_CMD_OK) {
 		set_spawnerr(p, "%s", msg);
 		goto fail;
 	}
@@ -791,10 +854,6 @@ act_spawn(struct sv_program *p)
 			groups[0] = c->gid;
 			spec.ngroups = 1;
 		}
-	}
-	if (build_env(p, &env) == -1) {
-		set_spawnerr(p, "out of memory building the environment");
-		goto fail;
 	}
 	spec.path = path;
 	spec.argv = argv;
@@ -863,6 +922,7 @@ act_spawn(struct sv_program *p)
 	log_info("spawned: '%s' with pid %d", c->name, (int)pid);
 	return;
 fail:
+	envb_free(&env);
 	proc_pipes_close(&pipes);
 	proc_split_free(argv);
 	sv_event(p, SV_EV_SPAWNERR);

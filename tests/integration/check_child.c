@@ -1,7 +1,8 @@
 /*
  * child: what happens when programs exit: backoff and FATAL for one that
  * dies before startsecs, restart policy (autorestart, exitcodes) for one
- * that exits from RUNNING, spawn errors, and the reaping of orphaned
+ * that exits from RUNNING, spawn errors, the environment a program gets
+ * (environment_file, user_environment), and the reaping of orphaned
  * grandchildren (the daemon is a child subreaper).
  */
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 
 #include <netinet/in.h>
 
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,6 +309,117 @@ START_TEST(test_command_found_in_the_programs_path)
 }
 END_TEST
 
+/* arg, { FILE, TEXT }: a line of FILE has TEXT. */
+static bool
+file_has(struct th *h, void *arg)
+{
+	const char *const *a = arg;
+
+	return th_file_line(h, a[0], a[1]) > 0;
+}
+
+/*
+ * environment_file= (ours), read at each spawn: between [supervisord]'s
+ * environment= and the program's, its PATH where the command is looked
+ * for; '-' makes a missing file no error; a missing or bad file is a
+ * spawn error naming the file (and the line).
+ */
+START_TEST(test_environment_file)
+{
+	struct th	*h = th_new();
+	pid_t		 pid;
+
+	th_write(h, "envbin/showenv", "#!/bin/sh\n"
+	    "printf '%s|%s|%s\\n' \"$FROM_FILE\" \"$SHARED\" \"$BOTH\" "
+	    ">> @DIR@/app.out\nexec sleep 1000\n");
+	ck_assert_int_eq(chmod(th_path(h, "envbin/showenv"), 0755), 0);
+	th_write(h, "app.env", "# the app's\nPATH=@DIR@/envbin:/usr/bin:/bin\n"
+	    "FROM_FILE='file value'\nSHARED=file\nBOTH=file\n");
+	th_write(h, "bad.env", "A=1\nexport B=2\n");
+	th_write(h, "supervisord.conf", "[supervisord]\n"
+	    "logfile=@DIR@/supervisord.log\npidfile=@DIR@/supervisord.pid\n"
+	    "childlogdir=@DIR@\nenvironment=SHARED=\"sd\",BOTH=\"sd\"\n"
+	    "[program:app]\ncommand=showenv\nstartsecs=0\n"
+	    "environment_file=@DIR@/app.env\nenvironment=BOTH=\"prog\"\n"
+	    "[program:opt]\ncommand=/bin/sh -c 'echo \"[$FROM_FILE]\" > "
+	    "@DIR@/opt.out; exec sleep 1000'\nstartsecs=0\n"
+	    "environment_file=-@DIR@/none.env\n"
+	    "[program:missing]\ncommand=/bin/sleep 1000\nstartretries=0\n"
+	    "environment_file=@DIR@/none.env\n"
+	    "[program:bad]\ncommand=/bin/sleep 1000\nstartretries=0\n"
+	    "environment_file=@DIR@/bad.env\n");
+	th_start_conf(h);
+	/* Said at load: each start will fail until it is there. */
+	ck_assert(th_wait_log(h, "environment_file: ", 5000));
+	ck_assert(th_wait_log(h, "success: app entered RUNNING", 5000));
+	ck_assert(th_wait_file(h, "app.out", 5000));
+	ck_assert(th_wait(h, file_has, (const char *[]){ "app.out",
+	    "file value|file|prog" }, 5000));
+	ck_assert(th_wait_log(h, "success: opt entered RUNNING", 5000));
+	ck_assert(th_wait_file(h, "opt.out", 5000));
+	ck_assert_int_eq(th_file_line(h, "opt.out", "[]"), 1);
+	ck_assert(th_wait_log(h, "spawnerr: ", 5000));
+	ck_assert(th_wait_log(h, "none.env: No such file or directory",
+	    5000));
+	ck_assert(th_wait_log(h, "bad.env:2: the key is not a variable name",
+	    5000));
+	ck_assert(th_wait_log(h, "gave up: missing entered FATAL", 5000));
+	ck_assert(th_wait_log(h, "gave up: bad entered FATAL", 5000));
+	/* Read again at the next spawn. */
+	th_write(h, "app.env", "PATH=@DIR@/envbin:/usr/bin:/bin\n"
+	    "FROM_FILE=second\n");
+	pid = th_spawned_pid(h, "app", 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert(th_wait(h, file_has, (const char *[]){ "app.out",
+	    "second|sd|prog" }, 5000));
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+/*
+ * user_environment=true (ours): HOME, USER, LOGNAME and SHELL from user='s
+ * passwd entry instead of the daemon's; environment= still wins; without
+ * it the daemon's HOME stays, as supervisor leaves it.  user= is this
+ * test's own user: no privilege needed.
+ */
+START_TEST(test_user_environment)
+{
+	struct th	*h = th_new();
+	struct passwd	*pw = getpwuid(getuid());
+	char		 conf[1024], want[1024];
+
+#define SHOW(n)	"command=/bin/sh -c 'echo \"$HOME|$USER|$LOGNAME|$SHELL\" " \
+		"> @DIR@/" n ".out; exec sleep 1000'\nstartsecs=0\n"
+	ck_assert_ptr_nonnull(pw);
+	snprintf(conf, sizeof(conf), "[program:a]\n" SHOW("a") "user=%s\n"
+	    "user_environment=true\n"
+	    "[program:b]\n" SHOW("b") "user=%s\nuser_environment=true\n"
+	    "environment=HOME=\"/elsewhere\"\n"
+	    "[program:c]\n" SHOW("c") "user=%s\n", pw->pw_name, pw->pw_name,
+	    pw->pw_name);
+#undef SHOW
+	th_conf(h, conf);
+	ck_assert_int_eq(setenv("HOME", "/daemons-home", 1), 0);
+	th_start_conf(h);
+	ck_assert(th_wait_file(h, "a.out", 5000));
+	ck_assert(th_wait_file(h, "b.out", 5000));
+	ck_assert(th_wait_file(h, "c.out", 5000));
+	snprintf(want, sizeof(want), "%s|%s|%s|%s", pw->pw_dir, pw->pw_name,
+	    pw->pw_name, pw->pw_shell);
+	ck_assert(th_wait(h, file_has, (const char *[]){ "a.out", want },
+	    5000));
+	snprintf(want, sizeof(want), "/elsewhere|%s|%s|%s", pw->pw_name,
+	    pw->pw_name, pw->pw_shell);
+	ck_assert(th_wait(h, file_has, (const char *[]){ "b.out", want },
+	    5000));
+	ck_assert(th_wait(h, file_has, (const char *[]){ "c.out",
+	    "/daemons-home|" }, 5000));
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_exitcodes_and_autorestart)
 {
 	struct th	*h = th_new();
@@ -464,6 +577,10 @@ child_suite(void)
 	tcase_add_test(tc, test_retry_forever_never_gives_up);
 	tcase_add_test(tc, test_missing_command_spawnerr_backoff_fatal);
 	tcase_add_test(tc, test_command_found_in_the_programs_path);
+	suite_add_tcase(s, tc);
+	tc = th_tcase("env", 15);
+	tcase_add_test(tc, test_environment_file);
+	tcase_add_test(tc, test_user_environment);
 	suite_add_tcase(s, tc);
 	tc = th_tcase("ready", 20);
 	tcase_add_test(tc, test_ready_file_waits_for_the_file);

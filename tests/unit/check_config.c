@@ -44,13 +44,16 @@ static const struct row rows[] = {
 	/* Ours, apart in "extensions": stop_with_daemon, default true. */
 	{ "[supervisord]\n[program:web]\ncommand=x\n",
 	  "\"exitcodes\": [0]\a\"extensions\": {\"backoff\": \"linear\", "
-	  "\"backoff_max\": 60, \"depends_on\": null, \"essential\": false, \"ready\": null, "
-	  "\"ready_timeout\": 60, \"retry_forever\": false, "
-	  "\"stop_with_daemon\": true}\a\"killasgroup\": false", NULL },
+	  "\"backoff_max\": 60, \"depends_on\": null, "
+	  "\"environment_file\": null, \"essential\": false, "
+	  "\"ready\": null, \"ready_timeout\": 60, \"retry_forever\": false, "
+	  "\"stop_with_daemon\": true, \"user_environment\": false}\a"
+	  "\"killasgroup\": false", NULL },
 	{ "[supervisord]\n[program:web]\ncommand=x\nbackoff = Exponential\n"
 	  "backoff_max=%(ENV_CFG_TEST_N)s\nretry_forever=yes\n",
 	  "\"extensions\": {\"backoff\": \"exponential\", \"backoff_max\": 7, "
-	  "\"depends_on\": null, \"essential\": false, \"ready\": null, \"ready_timeout\": 60, "
+	  "\"depends_on\": null, \"environment_file\": null, "
+	  "\"essential\": false, \"ready\": null, \"ready_timeout\": 60, "
 	  "\"retry_forever\": true", NULL },
 	/* ready= (per process: %(process_num)d) and ready_timeout. */
 	{ "[supervisord]\n[program:web]\ncommand=x\nnumprocs=2\n"
@@ -114,7 +117,18 @@ static const struct row rows[] = {
 	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon=%(ENV_CFG_NO)s\n",
 	  NULL, ":4: [program:web] stop_with_daemon: " },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon = off\n",
-	  "\"stop_with_daemon\": false}", NULL },
+	  "\"stop_with_daemon\": false, \"user_environment\": false}", NULL },
+	/* environment_file= (per process), absolute; user_environment. */
+	{ "[supervisord]\n[program:web]\ncommand=x\nnumprocs=2\n"
+	  "process_name=w%(process_num)d\n"
+	  "environment_file=-/nonexistent/w%(process_num)d.env\n",
+	  "\"environment_file\": \"-/nonexistent/w0.env\"\a"
+	  "\"environment_file\": \"-/nonexistent/w1.env\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nenvironment_file=web.env\n",
+	  NULL, ":4: [program:web] environment_file: 'web.env' is not an "
+	  "absolute path" },
+	{ "[supervisord]\n[program:web]\ncommand=x\nuser_environment=maybe\n",
+	  NULL, ":4: [program:web] user_environment: invalid boolean 'maybe'" },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon=soon\n",
 	  NULL, ":4: [program:web] stop_with_daemon: invalid boolean 'soon'" },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstartsecs=ten\n", NULL,

@@ -133,7 +133,7 @@ END_TEST
  * "extensions"), in every kind of process section. */
 static const char *const ours[] = { "stop_with_daemon", "backoff",
     "backoff_max", "retry_forever", "essential", "ready", "ready_timeout",
-    "depends_on" };
+    "depends_on", "environment_file", "user_environment" };
 
 /* No row that supervisor does not have, but ours, marked. */
 START_TEST(test_table_no_extra)
@@ -203,6 +203,8 @@ static const struct {
 	{ "directory=/", CFG_SPAWN },
 	{ "umask=077", CFG_SPAWN },
 	{ "stop_with_daemon=false", CFG_SPAWN },
+	{ "environment_file=-/nonexistent.env", CFG_SPAWN },
+	{ "user_environment=true", CFG_SPAWN },
 	{ "backoff=exponential", CFG_POLICY },
 	{ "backoff_max=5", CFG_POLICY },
 	{ "retry_forever=true", CFG_POLICY },
