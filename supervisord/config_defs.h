@@ -30,6 +30,9 @@ enum cfg_logkind {
 	CFG_LOG_SYSLOG		/* syslog */
 };
 
+/* The longest stdout_prefix and stderr_prefix. */
+#define CFG_PREFIX_MAX	256
+
 struct cfg_log {
 	enum cfg_logkind kind;
 	int		 backups;	/* default 10 */
@@ -38,6 +41,9 @@ struct cfg_log {
 	long long	 capture_maxbytes;
 	bool		 events_enabled;
 	bool		 syslog;
+	bool		 timestamps;	/* ours: each line's time in front */
+	char		*prefix;	/* ours: in front of each forwarded
+					   line, or NULL */
 };
 
 /*

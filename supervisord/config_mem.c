@@ -101,6 +101,8 @@ cfg_program_free(struct cfg_program *p)
 	prog_field_free(p, p->user);
 	prog_field_free(p, p->out.path);
 	prog_field_free(p, p->err.path);
+	prog_field_free(p, p->out.prefix);
+	prog_field_free(p, p->err.prefix);
 	for (i = 0; i < p->nenv; i++) {
 		prog_field_free(p, p->env_keys[i]);
 		prog_field_free(p, p->env_vals[i]);
@@ -288,7 +290,7 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 	const char *const strs[] = { s->name, s->group, s->section, s->file,
 	    s->command, s->directory, s->user, s->serverurl, s->socket,
 	    s->events, s->out.path, s->err.path, s->ready, s->depends_on,
-	    s->env_file, s->pw_env };
+	    s->env_file, s->pw_env, s->out.prefix, s->err.prefix };
 	struct cfg_program	*p;
 	struct blk		 b = { NULL, 0 };
 	size_t			 i, arrays, total;
@@ -337,6 +339,8 @@ prog_copy(struct cfg_program **slot, const struct cfg_program *s)
 	p->events = blk_str(&b, s->events);
 	p->out.path = blk_str(&b, s->out.path);
 	p->err.path = blk_str(&b, s->err.path);
+	p->out.prefix = blk_str(&b, s->out.prefix);
+	p->err.prefix = blk_str(&b, s->err.prefix);
 	for (i = 0; i < s->nenv; i++) {
 		p->env_keys[i] = blk_str(&b, s->env_keys[i]);
 		p->env_vals[i] = blk_str(&b, s->env_vals[i]);

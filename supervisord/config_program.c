@@ -34,6 +34,13 @@
 /* Programs: processes_from_section. */
 
 
+static int
+prefix_too_long(struct ld *ld, struct ini_sect *s, const char *key)
+{
+	cfg_kerr(ld, s, key, "longer than %d bytes", CFG_PREFIX_MAX);
+	return -1;
+}
+
 /*
  * environment_file=: an absolute path, read at each spawn; one that is
  * not there now (and not '-', optional) is a warning, as it may be made
@@ -289,7 +296,24 @@ ld_procs(struct ld *ld, struct ini_sect *s, const char *group,
 				    "stderr_logfile", "AUTO logging without "
 				    "rollover: set maxbytes > 0 to avoid "
 				    "filling up the filesystem");
+			if (t.redirect_stderr && (p->err.prefix != NULL ||
+			    p->err.timestamps))
+				ld_warn(ld, s->file, s->line, s->name,
+				    p->err.prefix != NULL ? "stderr_prefix" :
+				    "stderr_timestamps", "redirect_stderr="
+				    "true: stderr goes with stdout, whose "
+				    "stdout_prefix and stdout_timestamps "
+				    "apply");
+			if (p->out.prefix != NULL &&
+			    strlen(p->out.prefix) > CFG_PREFIX_MAX)
+				rc = prefix_too_long(ld, s, "stdout_prefix");
+			if (p->err.prefix != NULL &&
+			    strlen(p->err.prefix) > CFG_PREFIX_MAX)
+				rc = prefix_too_long(ld, s, "stderr_prefix");
 			if (t.redirect_stderr) {
+				cu_free(p->err.prefix);
+				p->err.prefix = NULL;
+				p->err.timestamps = false;
 				if (p->err.kind == CFG_LOG_PATH)
 					ld_warn(ld, s->file, s->line, s->name,
 					    "stderr_logfile", "redirect_stderr="

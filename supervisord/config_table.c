@@ -80,6 +80,10 @@ static const struct cfg_key program_keys[] = {
 	    F(retry_forever), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	{ "essential", CFG_T_BOOL, "false", PO, CFG_C_BOOL, F(essential),
 	    NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
+	{ "stdout_timestamps", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
+	    F(out.timestamps), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
+	{ "stderr_timestamps", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
+	    F(err.timestamps), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	{ "user_environment", CFG_T_BOOL, "false", SP, CFG_C_BOOL,
 	    F(user_environment), NULL, RD | CFG_F_EXT, CFG_D_BOOL, NULL },
 	{ "depends_on", CFG_T_STR, NULL, PO, CFG_C_STR, F(depends_on), NULL,
@@ -122,6 +126,10 @@ static const struct cfg_key program_keys[] = {
 	{ "ready", CFG_T_STR, NULL, PO, CFG_C_STR, F(ready), NULL,
 	    PR | CFG_F_EXT, CFG_D_STR, NULL },
 	{ "environment_file", CFG_T_STR, NULL, SP, CFG_C_STR, F(env_file),
+	    NULL, PR | CFG_F_EXT, CFG_D_STR, NULL },
+	{ "stdout_prefix", CFG_T_STR, NULL, SP, CFG_C_STR, F(out.prefix),
+	    NULL, PR | CFG_F_EXT, CFG_D_STR, NULL },
+	{ "stderr_prefix", CFG_T_STR, NULL, SP, CFG_C_STR, F(err.prefix),
 	    NULL, PR | CFG_F_EXT, CFG_D_STR, NULL },
 };
 

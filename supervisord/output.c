@@ -305,9 +305,14 @@ out_open(struct out_stream *s, const char *label, const char *owner,
 	s->label = label;
 	s->owner = owner;
 	s->syslog = lc->syslog;
+	s->stamp = lc->timestamps;
 	if (lc->kind == CFG_LOG_PATH &&
 	    (s->fwd = fwd_kind(lc->path)) != OUT_FWD_NONE) {
 		(void)stream_dest(s);
+		if (lc->prefix != NULL &&
+		    (s->prefix = strdup(lc->prefix)) == NULL)
+			log_warn("%s of '%s' is forwarded without its prefix",
+			    label, owner);
 		return 0;
 	}
 	if (lc->kind != CFG_LOG_PATH && lc->kind != CFG_LOG_AUTO)
@@ -476,6 +481,80 @@ file_write(struct out_stream *s, const char *buf, size_t len)
 	file_fail(s, "write");
 }
 
+/*
+ * *_timestamps: the time in front of a line, ISO 8601 in local time with
+ * milliseconds and the UTC offset, then a blank:
+ * "2026-12-05T22:50:55.123+01:00 ".  Taken once per read (stamp_take),
+ * for every line it completes; the date part is made once per second.
+ */
+#define OUT_STAMP_LEN	30
+static char	stamp_buf[OUT_STAMP_LEN + 1];
+
+static void
+stamp_take(void)
+{
+	static time_t	 sec = -1;
+	static char	 date[32], zone[8];
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 z[16];
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	if (ts.tv_sec != sec) {
+		if (localtime_r(&ts.tv_sec, &tm) == NULL ||
+		    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S",
+		    &tm) == 0 || strftime(z, sizeof(z), "%z", &tm) != 5) {
+			(void)gmtime_r(&ts.tv_sec, &tm);
+			(void)strftime(date, sizeof(date),
+			    "%Y-%m-%dT%H:%M:%S", &tm);
+			(void)snprintf(z, sizeof(z), "+0000");
+		}
+		(void)snprintf(zone, sizeof(zone), "%.3s:%.2s", z, z + 3);
+		sec = ts.tv_sec;
+	}
+	(void)snprintf(stamp_buf, sizeof(stamp_buf), "%.19s.%03d%.6s ", date,
+	    (int)(ts.tv_nsec / 1000000), zone);
+}
+
+/*
+ * file_write with the time in front of each line (stdout_timestamps),
+ * gathered into one buffer: a line cut across reads gets it once.
+ */
+static void
+file_write_stamped(struct out_stream *s, const char *buf, size_t len)
+{
+	static char	 st[OUT_BUFSIZE + OUT_STAMP_LEN];
+	const char	*e = buf + len, *nl;
+	size_t		 n = 0, seg;
+
+	while (buf < e) {
+		if (!s->file_mid) {
+			if (n + OUT_STAMP_LEN > sizeof(st)) {
+				file_write(s, st, n);
+				n = 0;
+			}
+			memcpy(st + n, stamp_buf, OUT_STAMP_LEN);
+			n += OUT_STAMP_LEN;
+			s->file_mid = true;
+		}
+		nl = memchr(buf, '\n', (size_t)(e - buf));
+		seg = nl != NULL ? (size_t)(nl - buf) + 1 : (size_t)(e - buf);
+		if (seg > sizeof(st) - n)
+			seg = sizeof(st) - n;
+		memcpy(st + n, buf, seg);
+		n += seg;
+		if (nl != NULL && buf + seg == nl + 1)
+			s->file_mid = false;
+		buf += seg;
+		if (n == sizeof(st)) {
+			file_write(s, st, n);
+			n = 0;
+		}
+	}
+	if (n > 0)
+		file_write(s, st, n);
+}
+
 static void
 out_syslog(const struct out_stream *s, const char *data, size_t len)
 {
@@ -490,13 +569,83 @@ out_syslog(const struct out_stream *s, const char *data, size_t len)
 	}
 }
 
+/* What goes in front of a forwarded line: prefix, a blank, the time. */
+static size_t
+fwd_head(const struct out_stream *s, char *out)
+{
+	size_t	n = 0;
+
+	if (s->prefix != NULL) {
+		n = strlen(s->prefix);
+		memcpy(out, s->prefix, n);
+		out[n++] = ' ';
+	}
+	if (s->stamp) {
+		memcpy(out + n, stamp_buf, OUT_STAMP_LEN);
+		n += OUT_STAMP_LEN;
+	}
+	return n;
+}
+
+#define OUT_HEAD_MAX	(CFG_PREFIX_MAX + 1 + OUT_STAMP_LEN)
+
+/*
+ * Forward lines with a prefix or a time in front of each (a piece of a
+ * longer line gets them once, at its start), gathered into one buffer
+ * and passed on in as few puts as it takes.  The bytes refused.
+ */
+static size_t
+fwd_decorated(struct out_stream *s, const char *data, size_t len, bool end)
+{
+	static char	 buf[OUT_BUFSIZE + OUT_HEAD_MAX + 1];
+	char		 head[OUT_HEAD_MAX];
+	const char	*e = data + len, *nl;
+	size_t		 hlen, n = 0, seg, dropped = 0;
+	int		 d = stream_dest(s);
+
+	hlen = fwd_head(s, head);
+	while (data < e) {
+		nl = memchr(data, '\n', (size_t)(e - data));
+		seg = nl != NULL ? (size_t)(nl - data) + 1 : (size_t)(e - data);
+		if (n > 0 && n + OUT_HEAD_MAX + seg + 1 > sizeof(buf)) {
+			dropped += sink_put(d, buf, n, s);
+			n = 0;
+		}
+		if (!s->fwd_mid) {
+			memcpy(buf + n, head, hlen);
+			n += hlen;
+		}
+		if (n + seg + 1 > sizeof(buf)) {
+			/* One line longer than a read: as it is, after. */
+			dropped += sink_put(d, buf, n, s);
+			dropped += sink_put(d, data, seg, s);
+			n = 0;
+		} else {
+			memcpy(buf + n, data, seg);
+			n += seg;
+		}
+		s->fwd_mid = nl == NULL;
+		data += seg;
+	}
+	if (end && s->fwd_mid) {
+		buf[n++] = '\n';
+		s->fwd_mid = false;
+	}
+	if (n > 0)
+		dropped += sink_put(d, buf, n, s);
+	return dropped;
+}
+
 /* linebuf's emit: whole lines (or pieces of an over-long one). */
 static void
 out_emit(void *arg, const char *data, size_t len)
 {
 	struct out_stream *s = arg;
 
-	if (s->fwd != OUT_FWD_NONE && out_final && data[len - 1] != '\n' &&
+	if (s->fwd != OUT_FWD_NONE && (s->prefix != NULL || s->stamp))
+		s->dropped += fwd_decorated(s, data, len, out_final);
+	else if (s->fwd != OUT_FWD_NONE && out_final &&
+	    data[len - 1] != '\n' &&
 	    len < sizeof(strip_buf)) {
 		/*
 		 * The program ended mid-line: end the line for it, or the
@@ -651,10 +800,14 @@ out_piece(struct out_stream *s, const char *buf, size_t len, bool captured)
 	}
 	if (len == 0)
 		return;
+	if (s->stamp)
+		stamp_take();
 	if (captured)
 		cap_write(s->cap, buf, len);
 	else {
-		if (s->file != NULL)
+		if (s->file != NULL && s->stamp)
+			file_write_stamped(s, buf, len);
+		else if (s->file != NULL)
 			file_write(s, buf, len);
 		if (s->fwd != OUT_FWD_NONE || s->syslog)
 			(void)proc_lbuf_feed(&s->lb, buf, len, OUT_LINE_MAX,
@@ -774,9 +927,12 @@ out_flush(struct out_stream *s)
 		(void)proc_lbuf_feed(&c->lines, "\033", 1, OUT_LINE_MAX,
 		    event_emit, s);
 	s->esc = ESC_NONE;
+	if (s->stamp)
+		stamp_take();
 	out_final = true;
 	(void)proc_lbuf_flush(&s->lb, out_emit, s);
 	out_final = false;
+	s->fwd_mid = false;
 	if (c != NULL) {
 		if (stream_events(s))
 			(void)proc_lbuf_flush(&c->lines, event_emit, s);
@@ -1009,6 +1165,7 @@ out_close(struct ev_loop *loop, struct out_stream *s)
 		cap_clear(s->cap);
 		free(s->cap);
 	}
+	free(s->prefix);
 	memset(s, 0, sizeof(*s));
 	s->io.fd = -1;
 	s->hook = hook;

@@ -82,6 +82,12 @@ struct out_stream {
 	struct out_cap	 *cap;		/* capture and event state, or NULL:
 					   out_open makes it when lc asks */
 	enum out_fwd	  fwd;		/* forwarded to our stdout/stderr */
+	char		 *prefix;	/* stdout_prefix (forwarded lines), or
+					   NULL; its own copy */
+	bool		  stamp;	/* *_timestamps: each line's time */
+	bool		  fwd_mid;	/* forwarded: in a line, past its
+					   prefix and time */
+	bool		  file_mid;	/* file, stamped: in a line */
 	bool		  hook_raw;
 	bool		  syslog;	/* lines to syslog too */
 	unsigned char	  esc;		/* ANSI escape state across reads */

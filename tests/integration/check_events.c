@@ -838,11 +838,16 @@ END_TEST
  * "three\n" to stderr, then "four\n": each event holds whole lines, and
  * the stdout events together are the program's stdout.
  */
+/* Ours: a prefix and times on forwarded output, times in log files. */
+#define DECORATED	"stdout_logfile=/dev/stdout\n" \
+			"stdout_prefix=%(program_name)s |\n" \
+			"stdout_timestamps=true\nstderr_timestamps=true\n"
+
 START_TEST(test_process_log_events)
 {
 	struct th	*h = th_new();
 	struct evs	*v = calloc(1, sizeof(*v));
-	char		 acc[256], head[128];
+	char		 acc[256], head[128], text[1024];
 	long		 pid;
 	int		 i;
 
@@ -852,12 +857,15 @@ START_TEST(test_process_log_events)
 	    "printf 'four\\n'\n"
 	    "exec sleep 1000\n");
 	ck_assert_int_eq(chmod(th_path(h, "talk.sh"), 0755), 0);
-	conf(h, NULL,
+	/* Prefixes and times (ours) never enter the payloads. */
+	snprintf(text, sizeof(text),
 	    "[eventlistener:logs]\n"
 	    "command=@HELPERS@/evrecord @DIR@/logs.out\n"
 	    "events=PROCESS_LOG\n\n"
 	    "[program:talk]\ncommand=@DIR@/talk.sh\nstartsecs=0\n"
-	    "stdout_events_enabled=true\nstderr_events_enabled=true\n");
+	    "stdout_events_enabled=true\nstderr_events_enabled=true\n%s",
+	    _i == 0 ? "" : DECORATED);
+	conf(h, NULL, text);
 	start(h);
 	ck_assert(wait_ev(h, "logs.out", v, "PROCESS_LOG_STDERR", NULL,
 	    10000));
@@ -896,6 +904,10 @@ START_TEST(test_process_log_events)
 		    NULL, evs_count(v, "PROCESS_LOG_STDOUT") + 1, 10000));
 	}
 	ck_assert(th_exited_ok(th_stop(h)));
+	/* They were forwarded with them. */
+	if (_i == 1)
+		ck_assert_msg(strstr(th_read(h, "stdout", NULL), "talk | 20")
+		    != NULL, "%s", th_read(h, "stdout", NULL));
 	evs_clear(v);
 	free(v);
 	th_free(h);
@@ -990,12 +1002,19 @@ START_TEST(test_process_communication)
 	    "printf 'END-->tail\\n'\n"
 	    "exec sleep 1000\n");
 	ck_assert_int_eq(chmod(th_path(h, "comm.sh"), 0755), 0);
-	conf(h, NULL,
+	/* With times in the log (ours), the tokens are found the same. */
+	conf(h, NULL, _i == 0 ?
 	    "[eventlistener:comm]\n"
 	    "command=@HELPERS@/evrecord @DIR@/comm.out\n"
 	    "events=PROCESS_COMMUNICATION\n\n"
 	    "[program:talk]\ncommand=@DIR@/comm.sh\nstartsecs=0\n"
 	    "stdout_logfile=@DIR@/talk.log\n"
+	    "stdout_capture_maxbytes=1MB\n" :
+	    "[eventlistener:comm]\n"
+	    "command=@HELPERS@/evrecord @DIR@/comm.out\n"
+	    "events=PROCESS_COMMUNICATION\n\n"
+	    "[program:talk]\ncommand=@DIR@/comm.sh\nstartsecs=0\n"
+	    "stdout_logfile=@DIR@/talk.log\nstdout_timestamps=true\n"
 	    "stdout_capture_maxbytes=1MB\n");
 	start(h);
 	ck_assert(wait_ev_n(h, "comm.out", v, "PROCESS_COMMUNICATION_STDOUT",
@@ -1013,6 +1032,11 @@ START_TEST(test_process_communication)
 	ck_assert(log != NULL);
 	ck_assert_msg(strstr(log, "captured") == NULL, "log '%s'", log);
 	ck_assert(strstr(log, "before") != NULL);
+	/* "2026-12-05T22:54:12.714+00:00 before" */
+	if (_i == 1)
+		ck_assert_msg(strlen(log) > 36 && log[4] == '-' &&
+		    log[10] == 'T' && log[19] == '.' && log[26] == ':' &&
+		    strncmp(log + 29, " before", 7) == 0, "log '%s'", log);
 	ck_assert(th_exited_ok(th_stop(h)));
 	evs_clear(v);
 	free(v);
@@ -1691,9 +1715,9 @@ events_suite(void)
 	tcase_add_test(tc, test_long_names_whole_in_payloads);
 	suite_add_tcase(s, tc);
 	tc = th_tcase("events_output", 60);
-	tcase_add_test(tc, test_process_log_events);
+	tcase_add_loop_test(tc, test_process_log_events, 0, 2);
 	tcase_add_test(tc, test_process_log_whole_lines);
-	tcase_add_test(tc, test_process_communication);
+	tcase_add_loop_test(tc, test_process_communication, 0, 2);
 	tcase_add_test(tc, test_remote_communication);
 	tcase_add_test(tc, test_non_ascii_payload);
 	suite_add_tcase(s, tc);

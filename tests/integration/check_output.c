@@ -2,8 +2,9 @@
  * output: what programs write, as it reaches log files and the daemon's
  * own stdout: byte-exact logs across rotations, whole lines from many
  * writers, a stalled reader of our stdout, a flood with no newline,
- * logrotate's move-then-SIGUSR2, ANSI stripping, and the faults a log
- * file meets (full disk, directory removed, a directory in its place).
+ * logrotate's move-then-SIGUSR2, ANSI stripping, prefixes and times
+ * (ours), and the faults a log file meets (full disk, directory removed,
+ * a directory in its place).
  */
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -234,6 +235,112 @@ START_TEST(test_rotation_is_byte_exact_and_cuts_at_line_ends)
 	ck_assert(memcmp(all, data, len) == 0);
 	free(all);
 	free(data);
+	th_free(h);
+}
+END_TEST
+
+/* line starts with "2026-12-05T22:54:12.714+00:00 " (*_timestamps). */
+static bool
+stamped(const char *line)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:dd.ddd+dd:dd ";
+	size_t	i;
+
+	for (i = 0; i < sizeof(pat) - 1; i++) {
+		if (line[i] == '\0')
+			return false;
+		if (pat[i] == 'd' ? line[i] < '0' || line[i] > '9' :
+		    pat[i] == '+' ? line[i] != '+' && line[i] != '-' :
+		    line[i] != pat[i])
+			return false;
+	}
+	return true;
+}
+
+/* Every line of text is stamped, then has want's start; their count. */
+static int
+all_stamped(const char *text, size_t len, const char *want)
+{
+	const char	*p = text, *e = text + len, *nl;
+	int		 n = 0;
+
+	for (; p < e; p = nl + 1, n++) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		ck_assert_msg(nl != NULL, "a line cut: '%.*s'", (int)(e - p),
+		    p);
+		ck_assert_msg(stamped(p) && strncmp(p + 30, want,
+		    strlen(want)) == 0, "'%.*s'", (int)(nl - p), p);
+	}
+	return n;
+}
+
+/*
+ * stdout_prefix and *_timestamps (ours): forwarded lines get the prefix
+ * (expanded per process), a blank and the time, a last line without its
+ * newline too, stderr its own prefix; in a log file each line has the
+ * time in front and rotation still cuts at line ends; stderr_prefix with
+ * redirect_stderr is warned of.
+ */
+START_TEST(test_prefix_and_timestamps)
+{
+	struct th	*h = th_new();
+	const char	*out, *err, *f, *t;
+	char		 rel[32], line[128];
+	size_t		 flen;
+	int		 i, n = 0, files = 0;
+
+	th_conf(h,
+	    "[program:a]\n"
+	    "command=/bin/sh -c 'printf \"one\\ntwo\\n\"; printf err >&2; "
+	    "printf \"\\n\" >&2; printf part; sleep 0.3; "
+	    "printf \"ial\\nlast\"'\n"
+	    "process_name=%(program_name)s_%(process_num)d\n"
+	    "stdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\n"
+	    "stderr_logfile=/dev/stderr\nstderr_logfile_maxbytes=0\n"
+	    "stdout_prefix=%(program_name)s_%(process_num)d |\n"
+	    "stdout_timestamps=true\nstderr_prefix=E:\n"
+	    "startsecs=0\nautorestart=false\n"
+	    "[program:b]\ncommand=/bin/sh -c 'exec sleep 1000'\n"
+	    "redirect_stderr=true\nstderr_prefix=X\nstartsecs=0\n"
+	    "[program:c]\ncommand=/bin/sh -c 'i=0; while [ $i -lt 40 ]; do "
+	    "echo line $i; i=$((i+1)); done'\n"
+	    "stdout_logfile=@DIR@/c.log\nstdout_logfile_maxbytes=500\n"
+	    "stdout_logfile_backups=9\nstdout_timestamps=true\n"
+	    "startsecs=0\nautorestart=false\n");
+	th_start_conf(h);
+	ck_assert(th_wait_log(h, "stderr_prefix: redirect_stderr=true", 5000));
+	ck_assert(th_wait_log(h, "exited: a_0 (exit status 0", 5000));
+	ck_assert(th_wait_log(h, "exited: c (exit status 0", 5000));
+	ck_assert(th_exited_ok(th_stop(h)));
+	out = th_read(h, "stdout", NULL);
+	err = th_read(h, "stderr", NULL);
+	ck_assert(out != NULL && err != NULL);
+	for (i = 0; i < 4; i++) {
+		static const char *const want[] = { "one\n", "two\n",
+		    "partial\n", "last\n" };
+
+		t = strstr(out, "a_0 | ");
+		ck_assert_msg(t != NULL, "stdout: %s", out);
+		ck_assert_msg(stamped(t + 6) && strncmp(t + 36, want[i],
+		    strlen(want[i])) == 0, "stdout: %s", out);
+		out = t + 6;
+	}
+	ck_assert_msg(strstr(err, "E: err\n") != NULL, "stderr: %s", err);
+	/* The log file: whole stamped lines, across its rotations. */
+	for (i = 9; i >= 0; i--) {
+		snprintf(rel, sizeof(rel), i > 0 ? "c.log.%d" : "c.log", i);
+		if ((f = th_read(h, rel, &flen)) == NULL)
+			continue;
+		files++;
+		ck_assert_msg(flen <= 500, "%s: %zu bytes", rel, flen);
+		n += all_stamped(f, flen, "line ");
+	}
+	ck_assert_int_eq(n, 40);
+	ck_assert_int_gt(files, 3);
+	/* The last file's last line is the last one written. */
+	f = th_read(h, "c.log", &flen);
+	snprintf(line, sizeof(line), "line 39\n");
+	ck_assert(flen > 8 && memcmp(f + flen - 8, line, 8) == 0);
 	th_free(h);
 }
 END_TEST
@@ -1370,6 +1477,7 @@ output_suite(void)
 	tc = th_tcase("files", 30);
 	tcase_add_test(tc, test_rotation_is_byte_exact_and_cuts_at_line_ends);
 	tcase_add_test(tc, test_backups_zero_truncates);
+	tcase_add_test(tc, test_prefix_and_timestamps);
 	tcase_add_test(tc, test_strip_ansi);
 	tcase_add_test(tc, test_logrotate_move_then_sigusr2);
 	suite_add_tcase(s, tc);

@@ -47,6 +47,8 @@ static const struct row rows[] = {
 	  "\"backoff_max\": 60, \"depends_on\": null, "
 	  "\"environment_file\": null, \"essential\": false, "
 	  "\"ready\": null, \"ready_timeout\": 60, \"retry_forever\": false, "
+	  "\"stderr_prefix\": null, \"stderr_timestamps\": false, "
+	  "\"stdout_prefix\": null, \"stdout_timestamps\": false, "
 	  "\"stop_with_daemon\": true, \"user_environment\": false}\a"
 	  "\"killasgroup\": false", NULL },
 	{ "[supervisord]\n[program:web]\ncommand=x\nbackoff = Exponential\n"
@@ -118,6 +120,19 @@ static const struct row rows[] = {
 	  NULL, ":4: [program:web] stop_with_daemon: " },
 	{ "[supervisord]\n[program:web]\ncommand=x\nstop_with_daemon = off\n",
 	  "\"stop_with_daemon\": false, \"user_environment\": false}", NULL },
+	/* Prefixes (per process) and times; too long a prefix. */
+	{ "[supervisord]\n[program:web]\ncommand=x\nnumprocs=2\n"
+	  "process_name=w%(process_num)d\n"
+	  "stdout_prefix=%(program_name)s_%(process_num)d |\n"
+	  "stderr_timestamps=yes\n",
+	  "\"stderr_timestamps\": true, \"stdout_prefix\": \"web_0 |\"\a"
+	  "\"stdout_prefix\": \"web_1 |\"", NULL },
+	{ "[supervisord]\n[program:web]\ncommand=x\nstdout_prefix="
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy\n",
+	  NULL, ":4: [program:web] stdout_prefix: longer than 256 bytes" },
 	/* environment_file= (per process), absolute; user_environment. */
 	{ "[supervisord]\n[program:web]\ncommand=x\nnumprocs=2\n"
 	  "process_name=w%(process_num)d\n"

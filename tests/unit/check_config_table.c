@@ -133,7 +133,8 @@ END_TEST
  * "extensions"), in every kind of process section. */
 static const char *const ours[] = { "stop_with_daemon", "backoff",
     "backoff_max", "retry_forever", "essential", "ready", "ready_timeout",
-    "depends_on", "environment_file", "user_environment" };
+    "depends_on", "environment_file", "user_environment", "stdout_prefix",
+    "stderr_prefix", "stdout_timestamps", "stderr_timestamps" };
 
 /* No row that supervisor does not have, but ours, marked. */
 START_TEST(test_table_no_extra)
@@ -205,6 +206,10 @@ static const struct {
 	{ "stop_with_daemon=false", CFG_SPAWN },
 	{ "environment_file=-/nonexistent.env", CFG_SPAWN },
 	{ "user_environment=true", CFG_SPAWN },
+	{ "stdout_prefix=web |", CFG_SPAWN },
+	{ "stderr_prefix=web |", CFG_SPAWN },
+	{ "stdout_timestamps=true", CFG_SPAWN },
+	{ "stderr_timestamps=true", CFG_SPAWN },
 	{ "backoff=exponential", CFG_POLICY },
 	{ "backoff_max=5", CFG_POLICY },
 	{ "retry_forever=true", CFG_POLICY },
