@@ -47,6 +47,7 @@ struct rpc_method {
 static const struct rpc_method methods[] = {
 	{ "diff.getAllProcessStatus", rpc_get_all_process_status, 0, 0,
 	    true },
+	{ "diff.rollingRestart", rpc_rolling_restart, 1, 1, true },
 	{ "diff.update", rpc_diff_update, 1, 1, true },
 	{ "supervisor.addProcessGroup", rpc_add_process_group, 1, 1, true },
 	{ "supervisor.clearAllProcessLogs", rpc_clear_all_process_logs,
@@ -251,6 +252,7 @@ rpc_call_free(struct rpc_call *c)
 	rpc_items_free(c);
 	rpc_log_close(c);
 	rpc_conf_call_free(c);
+	rpc_proc_call_free(c);
 	free(c->snap);
 	free(c->last);
 	free(c->method);

@@ -65,6 +65,8 @@ struct rpc_item {
 					   RPC_SUCCESS or a fault code */
 	char		*text;		/* the fault's text, or NULL */
 	unsigned long	 round;		/* its place in the answer (below) */
+	bool		 start;		/* diff.rollingRestart: a start, not
+					   a stop */
 };
 
 /* A line of diff.update's answer. */
@@ -122,6 +124,8 @@ struct rpc_call {
 	size_t		 nrows;
 	struct rpc_upd	*upd;		/* diff.update's lines */
 	size_t		 nupd;
+	char		**roll;		/* diff.rollingRestart's processes, */
+	size_t		 nroll;		/* as namespecs, in start order */
 
 	/* A log being read. */
 	int		 fd;

@@ -17,6 +17,19 @@
 	"results\n" \
 	"        "
 
+#define RPC_DIFF_ROLLING_DOC \
+	" Restart the processes of a group one at a time, in start\n" \
+	"        order: each is stopped, started and RUNNING (ready, where\n" \
+	"        ready= says how) before the next is stopped; the first\n" \
+	"        that does not come back ends it, the rest left as they are\n" \
+	"\n" \
+	"        @param string name        group:*, or one process\n" \
+	"        @return array result      An array of structs {name,\n" \
+	"        group, action, status, description}, a stop and a start\n" \
+	"        per process, in the order done; the last one's status\n" \
+	"        not 80 (SUCCESS) when one failed\n" \
+	"        "
+
 #define RPC_DIFF_UPDATE_DOC \
 	" Re-read the configuration and apply the difference to the\n" \
 	"        named process groups (none, or 'all': every group), as a\n" \
@@ -34,6 +47,7 @@ struct doc {
 
 static const struct doc docs[] = {
 	{ "diff.getAllProcessStatus", RPC_DIFF_STATUS_DOC },
+	{ "diff.rollingRestart", RPC_DIFF_ROLLING_DOC },
 	{ "diff.update", RPC_DIFF_UPDATE_DOC },
 	{ "supervisor.addProcessGroup",
 	    " Update the config for a running process from config file.\n"

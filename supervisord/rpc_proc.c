@@ -488,3 +488,159 @@ rpc_send_process_stdin(struct rpc_call *c, struct xr_out *o)
 	xr_put_bool(o, true);
 	return RPC_DONE;
 }
+
+/*
+ * diff.rollingRestart (ours): the processes of a group one at a time, in
+ * start order.  Phase 1 + 2k stops process k (waiting until it is at
+ * rest), phase 2 + 2k starts it (waiting until RUNNING); each is found
+ * again by name at its step, as a reload may have removed it meanwhile.
+ * The first stop or start that fails ends it.
+ */
+static int
+roll_plan(struct rpc_call *c, struct sv_program *one, const char *group)
+{
+	struct sv_program *p;
+	char		 spec[2 * NAMEMAX];
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(p, &c->r->s->programs, entry)
+		if (!p->doomed && (one != NULL ? p == one :
+		    strcmp(p->cfg->group, group) == 0))
+			n++;
+	if ((c->roll = calloc(n + 1, sizeof(*c->roll))) == NULL ||
+	    rpc_items_new(c, 2 * n) == -1)
+		return -1;
+	TAILQ_FOREACH(p, &c->r->s->programs, entry) {
+		if (p->doomed || (one != NULL ? p != one :
+		    strcmp(p->cfg->group, group) != 0))
+			continue;
+		rpc_namespec(p->cfg->group, p->cfg->name, spec, sizeof(spec));
+		if ((c->roll[c->nroll] = strdup(spec)) == NULL)
+			return -1;
+		c->nroll++;
+	}
+	return 0;
+}
+
+/*
+ * A process removed by a reload before its turn: a BAD_NAME result that
+ * ends the restart, an item watching no process.
+ */
+static void
+roll_gone(struct rpc_call *c, const char *spec)
+{
+	struct rpc_item	*it = &c->items[c->nitems];
+	const char	*colon = strchr(spec, ':');
+
+	memset(it, 0, sizeof(*it));
+	it->call = c;
+	it->code = -1;
+	it->spec = strdup(spec);
+	it->name = strdup(colon != NULL ? colon + 1 : spec);
+	it->group = colon != NULL ? strndup(spec, (size_t)(colon - spec)) :
+	    strdup(spec);
+	c->nitems++;
+	rpc_item_settle(it, RPC_BAD_NAME, spec);
+}
+
+/* The results in the order done, each with its action. */
+static enum rpc_status
+roll_answer(struct rpc_call *c, struct xr_out *o)
+{
+	const struct rpc_item *it;
+
+	if (!c->begun) {
+		xr_array_begin(o);
+		c->begun = true;
+	}
+	while (c->cursor < c->nitems) {
+		if (xr_room(o) == 0)
+			return RPC_MORE;
+		it = &c->items[c->cursor++];
+		xr_struct_begin(o);
+		xr_member_begin(o, "name");
+		xr_put_cstr(o, it->p != NULL ? it->p->cfg->name : it->name);
+		xr_member_end(o);
+		xr_member_begin(o, "group");
+		xr_put_cstr(o, it->p != NULL ? it->p->cfg->group : it->group);
+		xr_member_end(o);
+		xr_member_begin(o, "action");
+		xr_put_cstr(o, it->start ? "start" : "stop");
+		xr_member_end(o);
+		xr_member_begin(o, "status");
+		xr_put_int(o, it->code);
+		xr_member_end(o);
+		xr_member_begin(o, "description");
+		xr_put_cstr(o, it->code == RPC_SUCCESS ? "OK" : it->text != NULL ?
+		    it->text : rpc_fault_name(it->code));
+		xr_member_end(o);
+		xr_struct_end(o);
+	}
+	xr_array_end(o);
+	return RPC_DONE;
+}
+
+enum rpc_status
+rpc_rolling_restart(struct rpc_call *c, struct xr_out *o)
+{
+	struct sv_program *p;
+	const char	*name;
+	char		 group[NAMEMAX], g[NAMEMAX];
+	size_t		 k, step;
+	int		 code;
+
+	if (c->begun)
+		return roll_answer(c, o);
+	if (c->phase == 0) {
+		if ((name = rpc_arg_str(c->argv[0])) == NULL)
+			return rpc_fail(o, RPC_INCORRECT_PARAMETERS, NULL);
+		if ((code = rpc_lookup(c->r, name, group, sizeof(group),
+		    &p)) != 0)
+			return rpc_fail(o, code, name);
+		if (p == NULL && !rpc_group_live(c->r, group))
+			return rpc_fail(o, RPC_BAD_NAME, name);
+		if (roll_plan(c, p, group) == -1)
+			return rpc_fail(o, RPC_FAILED, "out of memory");
+		c->phase = 1;
+	}
+	for (; (step = (size_t)c->phase - 1) < 2 * c->nroll; c->phase++) {
+		/* What the last step waited for: on, or the end. */
+		if (c->nitems > 0 && c->items[c->nitems - 1].code !=
+		    RPC_SUCCESS)
+			break;
+		k = step / 2;
+		if ((code = rpc_lookup(c->r, c->roll[k], g, sizeof(g),
+		    &p)) != 0 || p == NULL) {
+			roll_gone(c, c->roll[k]);
+			break;
+		}
+		if (step % 2 == 0) {
+			/* Not running: nothing to stop, no item. */
+			(void)sup_cancel_start(c->r->s, p);
+			if (!sup_stoppable(p))
+				continue;
+			stop_one(c, p, c->roll[k], true);
+		} else
+			start_one(c, p, c->roll[k], true);
+		if (c->nitems > 0)
+			c->items[c->nitems - 1].start = step % 2 == 1;
+		if (c->npending > 0) {
+			c->phase++;
+			return RPC_WAIT;
+		}
+	}
+	c->phase = (int)(2 * c->nroll + 1);
+	return roll_answer(c, o);
+}
+
+void
+rpc_proc_call_free(struct rpc_call *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nroll; i++)
+		free(c->roll[i]);
+	free(c->roll);
+	c->roll = NULL;
+	c->nroll = 0;
+}

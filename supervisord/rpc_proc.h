@@ -13,6 +13,10 @@ rpc_method_fn	rpc_get_process_info;		/* getProcessInfo */
 rpc_method_fn	rpc_get_all_process_info;	/* getAllProcessInfo */
 /* Ours: getAllProcessInfo's structs with only what status prints. */
 rpc_method_fn	rpc_get_all_process_status;	/* diff.getAllProcessStatus */
+rpc_method_fn	rpc_rolling_restart;		/* diff.rollingRestart */
+
+/* Free what a call of this module's methods kept. */
+void	rpc_proc_call_free(struct rpc_call *c);
 rpc_method_fn	rpc_start_process;		/* startProcess */
 rpc_method_fn	rpc_start_process_group;	/* startProcessGroup */
 rpc_method_fn	rpc_start_all_processes;	/* startAllProcesses */

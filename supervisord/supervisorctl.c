@@ -89,6 +89,8 @@ static const struct {
 	    "restart <gname>:*\tRestart all processes in a group\n"
 	    "restart <name> <name>\tRestart multiple processes or groups\n"
 	    "restart all\t\tRestart all processes\n"
+	    "restart --rolling <gname>:*\tRestart a group one process at a "
+	    "time,\n\t\t\teach RUNNING before the next\n"
 	    "Note: restart does not reread config files. For that, see "
 	    "reread and update.\n" },
 	{ "shutdown", "shutdown \tShut the remote supervisord down.\n" },

@@ -390,14 +390,78 @@ cmd_signal(struct ctl *c, const char *arg)
 	walk(c, &v_signal, args + 1, args[0]);
 }
 
+/*
+ * restart --rolling NAME... (ours): diff.rollingRestart for each, its
+ * stops and starts worded as restart's; the first that fails ends it.
+ */
+static void
+restart_rolling(struct ctl *c, char **names, size_t n)
+{
+	const struct xr_val *r, *it;
+	const char	*group, *proc;
+	char		 buf[1024];
+	size_t		 i, j;
+	int		 rc, code = F_SUCCESS;
+
+	if (n == 0) {
+		ctl_out("Error: restart --rolling requires a group or process "
+		    "name");
+		c->exitstatus = CTL_GENERIC;
+		ctl_help("restart");
+		return;
+	}
+	ctl_proxy(c);
+	for (i = 0; i < n && code == F_SUCCESS; i++) {
+		ctl_split_namespec(c, names[i], &group, &proc);
+		if ((rc = ctl_rpc(c, "diff.rollingRestart",
+		    ctl_args("s", names[i]), &r)) != 0) {
+			if (rc == F_UNKNOWN_METHOD) {
+				ctl_out("Error: this supervisord has no "
+				    "rolling restart (diff.rollingRestart)");
+				c->exitstatus = CTL_GENERIC;
+				return;
+			}
+			if (proc == NULL && rc == F_BAD_NAME) {
+				ctl_out("%s: ERROR (no such group)", group);
+				c->exitstatus = CTL_INVALID_ARGS;
+				return;
+			}
+			if (proc == NULL)
+				ctl_raise_fault(c, r);
+			start_result(c, fault_result(c, r, group, proc));
+			ctl_fault_status(c, rc, -1);
+			return;
+		}
+		for (j = 0; r != NULL && r->type == XR_ARRAY && j < r->n; j++) {
+			it = r->v[j];
+			code = (int)ctl_int(it, "status");
+			if (strcmp(ctl_str(it, "action"), "start") == 0)
+				start_result(c, it);
+			else
+				signal_result(c, it, "stopped");
+			ctl_fault_status(c, code, -1);
+		}
+		if (code != F_SUCCESS) {
+			result_name(it, buf, sizeof(buf));
+			ctl_out("%s: rolling restart stopped at %s: what "
+			    "follows it is left as it was", names[i], buf);
+		}
+	}
+}
+
 void
 cmd_restart(struct ctl *c, const char *arg)
 {
+	char	**names;
 	size_t	n;
 
 	if (!ctl_upcheck(c))
 		return;
-	(void)ctl_split(c, arg, &n);
+	names = ctl_split(c, arg, &n);
+	if (n > 0 && strcmp(names[0], "--rolling") == 0) {
+		restart_rolling(c, names + 1, n - 1);
+		return;
+	}
 	if (n == 0) {
 		ctl_out("Error: restart requires a process name");
 		c->exitstatus = CTL_GENERIC;

@@ -182,6 +182,90 @@ START_TEST(test_stop_of_essential_does_not_end_the_daemon)
 }
 END_TEST
 
+/* Where needle is first (last: its last time) in the log, or -1. */
+static long
+log_at(struct th *h, const char *needle)
+{
+	const char	*log = th_log(h), *at;
+
+	if (log == NULL || (at = strstr(log, needle)) == NULL)
+		return -1;
+	return (long)(at - log);
+}
+
+static long
+log_last(struct th *h, const char *needle)
+{
+	const char	*log = th_log(h), *at, *last = NULL;
+
+	for (at = log; at != NULL && (at = strstr(at, needle)) != NULL; at++)
+		last = at;
+	return last != NULL ? (long)(last - log) : -1;
+}
+
+/*
+ * restart --rolling (ours, diff.rollingRestart): one process at a time,
+ * each RUNNING before the next is stopped; the first that does not come
+ * back ends it, and the rest keep their pids.
+ */
+START_TEST(test_rolling_restart)
+{
+	struct th	*h = th_new_named("rolling");
+	const char	*out;
+	char		*body, name[8], text[64];
+	long		 up[3], down[3];
+	pid_t		 w2;
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "ok%d", i);
+		th_write(h, name, "");
+	}
+	ck_assert(asprintf(&body, "%s%s", base_conf,
+	    "[program:w]\ncommand=/bin/sh -c 'test -e @DIR@/ok%(process_num)d "
+	    "|| exit 1; exec sleep 1000'\nprocess_name=w%(process_num)d\n"
+	    "numprocs=3\nstartsecs=1\nstartretries=0\n\n") != -1);
+	th_conf(h, body);
+	free(body);
+	th_start_conf(h);
+	ck_assert(th_wait(h, sock_exists, NULL, 5000));
+	ck_assert(th_wait_log_n(h, "entered RUNNING", 3, 10000));
+	ck_assert_int_eq(ctl(h, &out, "restart", "--rolling", "w:*",
+	    (char *)NULL), 0);
+	ck_assert_str_eq(out, "w:w0: stopped\nw:w0: started\nw:w1: stopped\n"
+	    "w:w1: started\nw:w2: stopped\nw:w2: started\n");
+	/* Each up again before the next went down. */
+	for (i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "stopped: w%d", i);
+		ck_assert((down[i] = log_at(h, text)) >= 0);
+		snprintf(text, sizeof(text), "success: w%d entered RUNNING", i);
+		ck_assert((up[i] = log_last(h, text)) >= 0);
+		ck_assert(down[i] < up[i]);
+		if (i > 0)
+			ck_assert_msg(up[i - 1] < down[i], "w%d stopped before "
+			    "w%d was up:\n%s", i, i - 1, th_log(h));
+	}
+	/* w1 cannot come back: w2 is left alone. */
+	ck_assert_int_eq(unlink(th_path(h, "ok1")), 0);
+	w2 = th_spawned_pid(h, "w2", 1);
+	ck_assert_int_eq(ctl(h, &out, "restart", "--rolling", "w:*",
+	    (char *)NULL), 7);
+	ck_assert_msg(strstr(out, "w:w1: ERROR (spawn error)\nw:*: rolling "
+	    "restart stopped at w:w1") != NULL, "%s", out);
+	ck_assert(strstr(out, "w:w2") == NULL);
+	ck_assert(th_alive(h, w2));
+	ck_assert_int_eq(th_log_count(h, "spawned: 'w2'"), 2);
+	ck_assert_int_eq(ctl(h, &out, "restart", "--rolling", "nosuch:*",
+	    (char *)NULL), 2);
+	ck_assert_str_eq(out, "nosuch: ERROR (no such group)\n");
+	ck_assert_int_eq(ctl(h, &out, "restart", "--rolling", "w:nosuch",
+	    (char *)NULL), 1);
+	ck_assert_str_eq(out, "w:nosuch: ERROR (no such process)\n");
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 /* Whether one of pid's descriptors is the file path. */
 static bool
 holds_file(pid_t pid, const char *path)
@@ -959,6 +1043,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_stop_of_essential_does_not_end_the_daemon);
 	tcase_add_test(tc, test_ready_notify);
 	tcase_add_test(tc, test_stop_cancels_a_waiting_start);
+	tcase_add_test(tc, test_rolling_restart);
 	tcase_add_test(tc, test_pid_signal_version);
 	tcase_add_test(tc, test_tail_clear_maintail);
 	tcase_add_test(tc, test_update_add_remove);

@@ -893,14 +893,15 @@ START_TEST(test_system_methods)
 
 	start_sleeper();
 	names = rpc_method_names(&n);
-	ck_assert_uint_eq(n, 43);
+	ck_assert_uint_eq(n, 44);
 	for (i = 1; i < n; i++)
 		ck_assert_int_lt(strcmp(names[i - 1], names[i]), 0);
 	v = call("system.listMethods", NULL, &fault);
-	ck_assert_uint_eq(v->n, 43);
+	ck_assert_uint_eq(v->n, 44);
 	ck_assert_str_eq(v->v[0]->s, "diff.getAllProcessStatus");
-	ck_assert_str_eq(v->v[1]->s, "diff.update");
-	ck_assert_str_eq(v->v[42]->s, "system.multicall");
+	ck_assert_str_eq(v->v[1]->s, "diff.rollingRestart");
+	ck_assert_str_eq(v->v[2]->s, "diff.update");
+	ck_assert_str_eq(v->v[43]->s, "system.multicall");
 	xr_val_free(v);
 	v = call("system.methodSignature", args("s",
 	    "diff.getAllProcessStatus"), &fault);
