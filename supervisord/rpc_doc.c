@@ -17,6 +17,15 @@
 	"results\n" \
 	"        "
 
+#define RPC_DIFF_HEALTH_DOC \
+	" Get the processes that are not healthy: wanted up, but not\n" \
+	"        RUNNING, nor EXITED with an expected status and no restart\n" \
+	"        to come.  Empty when all is well (GET /health answers 200)\n" \
+	"\n" \
+	"        @return array result  An array of process status " \
+	"results\n" \
+	"        "
+
 #define RPC_DIFF_UPDATE_DOC \
 	" Re-read the configuration and apply the difference to the\n" \
 	"        named process groups (none, or 'all': every group), as a\n" \
@@ -34,6 +43,7 @@ struct doc {
 
 static const struct doc docs[] = {
 	{ "diff.getAllProcessStatus", RPC_DIFF_STATUS_DOC },
+	{ "diff.health", RPC_DIFF_HEALTH_DOC },
 	{ "diff.update", RPC_DIFF_UPDATE_DOC },
 	{ "supervisor.addProcessGroup",
 	    " Update the config for a running process from config file.\n"
