@@ -239,6 +239,8 @@ struct cfg {
 	char		*unix_socket_owner;	/* chown=, or NULL */
 	char		*http_username;	/* [unix_http_server]'s, expanded */
 	char		*http_password;
+	bool		 unix_health_open; /* health_without_auth= (ours):
+					   GET /health needs no credentials */
 	char		*inet_port;	/* [inet_http_server] port= as given, or
 					   NULL: no inet server */
 	char		*inet_host;	/* its host, lowercased; "" for every
@@ -246,6 +248,7 @@ struct cfg {
 	int		 inet_portnum;	/* 1 to 65535 */
 	char		*inet_username;	/* [inet_http_server]'s, expanded */
 	char		*inet_password;
+	bool		 inet_health_open; /* [inet_http_server]'s, the same */
 	char		*ctl_serverurl;	/* [supervisorctl] serverurl= */
 	bool		 has_rpcinterface; /* [rpcinterface:supervisor] */
 	struct cfg_msgs	 warnings;	/* unknown keys, ignored sections */

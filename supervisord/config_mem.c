@@ -452,11 +452,13 @@ cfg_copy_into(struct cfg *h, const struct cfg *a)
 	h->unix_socket_owner = cu_strdup(a->unix_socket_owner);
 	h->http_username = cu_strdup(a->http_username);
 	h->http_password = cu_strdup(a->http_password);
+	h->unix_health_open = a->unix_health_open;
 	h->inet_port = cu_strdup(a->inet_port);
 	h->inet_host = cu_strdup(a->inet_host);
 	h->inet_portnum = a->inet_portnum;
 	h->inet_username = cu_strdup(a->inet_username);
 	h->inet_password = cu_strdup(a->inet_password);
+	h->inet_health_open = a->inet_health_open;
 	h->ctl_serverurl = cu_strdup(a->ctl_serverurl);
 	h->has_rpcinterface = a->has_rpcinterface;
 	if (a->warnings.n > 0) {

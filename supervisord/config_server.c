@@ -188,6 +188,29 @@ ld_auth(struct ld *ld, struct ini_sect *s, char **user, char **pass)
 }
 
 /*
+ * health_without_auth= (ours), into *open when it is not NULL (the first
+ * section of its kind); false unless set.
+ */
+static void
+ld_health(struct ld *ld, struct ini_sect *s, bool *open)
+{
+	struct xctx	 x = { &ld->envx, NULL, NULL, NULL, NULL, NULL,
+			    false, 0, 0 };
+	char		*v;
+	bool		 b;
+
+	if (cfg_sget(ld, s, "health_without_auth", NULL, &x, &v) == -1 ||
+	    v == NULL)
+		return;
+	if (ty_bool(v, &b) == -1)
+		cfg_kerr(ld, s, "health_without_auth", "invalid boolean '%s' "
+		    "(true, false, yes, no, on, off, 1 or 0)", v);
+	else if (open != NULL)
+		*open = b;
+	cu_free(v);
+}
+
+/*
  * port= as supervisor's inet_address reads it: "host:port", "*:port",
  * ":port" or a bare port; the host lowercased, "" for every interface.
  * -1 when it is not one.
@@ -237,6 +260,7 @@ ld_servers(struct ld *ld)
 		first = ld->c->inet_port == NULL;
 		ld_auth(ld, s, first ? &ld->c->inet_username : NULL,
 		    first ? &ld->c->inet_password : NULL);
+		ld_health(ld, s, first ? &ld->c->inet_health_open : NULL);
 		if (cfg_sget(ld, s, "port", NULL, &xe, &v) == -1)
 			continue;
 		if (v == NULL) {
@@ -280,6 +304,7 @@ ld_servers(struct ld *ld)
 		first = ld->c->unix_socket == NULL;
 		ld_auth(ld, s, first ? &ld->c->http_username : NULL,
 		    first ? &ld->c->http_password : NULL);
+		ld_health(ld, s, first ? &ld->c->unix_health_open : NULL);
 		if (ld->c->unix_socket == NULL)
 			ld->c->unix_socket = sv;
 		else

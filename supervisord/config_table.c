@@ -196,18 +196,24 @@ static const struct cfg_key supervisord_keys[] = {
 	    CFG_D_NONE, NULL },
 };
 
+/* Ours, in either server: GET /health served without credentials. */
+#define HEALTH_KEY	{ "health_without_auth", CFG_T_BOOL, "false", SP, \
+			    CFG_C_NONE, 0, NULL, CFG_F_EXT, CFG_D_NONE, NULL }
+
 static const struct cfg_key unix_keys[] = {
 	KEY("file", CFG_T_PATH, NULL),
 	KEY("chmod", CFG_T_OCTAL, "0700"),
 	KEY("chown", CFG_T_USER, NULL),
 	KEY("username", CFG_T_STR, NULL),
 	KEY("password", CFG_T_STR, NULL),
+	HEALTH_KEY,
 };
 
 static const struct cfg_key inet_keys[] = {
 	KEY("port", CFG_T_STR, NULL),
 	KEY("username", CFG_T_STR, NULL),
 	KEY("password", CFG_T_STR, NULL),
+	HEALTH_KEY,
 };
 
 static const struct cfg_key ctl_keys[] = {

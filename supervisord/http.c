@@ -35,12 +35,14 @@ struct http_sock {
 	const char	*section;	/* for the log */
 	char		*username;	/* NULL: no authentication */
 	char		*password;
+	bool		 open;		/* serves its open routes without */
 };
 
 struct http_route_ent {
 	char		*pattern;
 	size_t		 len;
 	enum http_route_match how;
+	bool		 open;		/* http_route_open's */
 	http_handler_fn	*fn;
 	void		*arg;
 };
@@ -473,25 +475,25 @@ dispatch(struct http_conn *hc)
 
 	srv_set_state(hc->sc, SRV_ANSWER);
 	rq->state = RQ_HANDLER;
-	if (hc->sock->username != NULL &&
+	for (i = 0, r = NULL; i < hs->nroutes && r == NULL; i++)
+		if (hs->routes[i].how == HTTP_EXACT ?
+		    strcmp(rq->info.path, hs->routes[i].pattern) == 0 :
+		    strncmp(rq->info.path, hs->routes[i].pattern,
+		    hs->routes[i].len) == 0)
+			r = &hs->routes[i];
+	/* An open route on a socket that allows it: whatever is sent. */
+	if (hc->sock->username != NULL && !(r != NULL && r->open &&
+	    hc->sock->open) &&
 	    (code = http_auth_check(http_header(rq, "Authorization"),
 	    hc->sock->username, hc->sock->password)) != 0) {
 		/* medusa's handle_unauthorized; then no more requests. */
 		hc->closing = true;
 		error_out(rq, code, code == 401 ? "Connection: close\r\n"
 		    "WWW-Authenticate: Basic realm=\"default\"\r\n" : NULL);
-	} else {
-		for (i = 0, r = NULL; i < hs->nroutes && r == NULL; i++)
-			if (hs->routes[i].how == HTTP_EXACT ?
-			    strcmp(rq->info.path, hs->routes[i].pattern) == 0 :
-			    strncmp(rq->info.path, hs->routes[i].pattern,
-			    hs->routes[i].len) == 0)
-				r = &hs->routes[i];
-		if (r != NULL)
-			r->fn(r->arg, rq);
-		else
-			error_out(rq, 404, NULL);
-	}
+	} else if (r != NULL)
+		r->fn(r->arg, rq);
+	else
+		error_out(rq, 404, NULL);
 	assert(rq->state == RQ_SENT || rq->state == RQ_STREAM);
 	if (rq->state == RQ_SENT)
 		answer_done(rq);
@@ -605,9 +607,9 @@ static const struct srv_ops http_ops = {
 
 /* The server. */
 
-int
-http_route(struct http_server *hs, const char *pattern,
-    enum http_route_match how, http_handler_fn *fn, void *arg)
+static int
+route_add(struct http_server *hs, const char *pattern,
+    enum http_route_match how, bool open, http_handler_fn *fn, void *arg)
 {
 	struct http_route_ent *v, *r;
 
@@ -620,10 +622,25 @@ http_route(struct http_server *hs, const char *pattern,
 		return -1;
 	r->len = strlen(pattern);
 	r->how = how;
+	r->open = open;
 	r->fn = fn;
 	r->arg = arg;
 	hs->nroutes++;
 	return 0;
+}
+
+int
+http_route(struct http_server *hs, const char *pattern,
+    enum http_route_match how, http_handler_fn *fn, void *arg)
+{
+	return route_add(hs, pattern, how, false, fn, arg);
+}
+
+int
+http_route_open(struct http_server *hs, const char *pattern,
+    enum http_route_match how, http_handler_fn *fn, void *arg)
+{
+	return route_add(hs, pattern, how, true, fn, arg);
 }
 
 static int
@@ -669,6 +686,7 @@ http_open(struct ev_loop *loop, const struct cfg *c, char *err,
 		if (rc == -1 || sock_auth(&hs->inet_sock, c->inet_username,
 		    c->inet_password) == -1)
 			goto fail;
+		hs->inet_sock.open = c->inet_health_open;
 		hs->has_inet = true;
 		if (asprintf(&hs->url, "http://%s:%d", *c->inet_host != '\0' ?
 		    c->inet_host : "localhost", c->inet_portnum) == -1) {
@@ -683,6 +701,7 @@ http_open(struct ev_loop *loop, const struct cfg *c, char *err,
 		if (rc == -1 || sock_auth(&hs->unix_sock, c->http_username,
 		    c->http_password) == -1)
 			goto fail;
+		hs->unix_sock.open = c->unix_health_open;
 		hs->has_unix = true;
 		free(hs->url);
 		if (asprintf(&hs->url, "unix://%s", c->unix_socket) == -1) {
@@ -733,6 +752,8 @@ http_set_auth(struct http_server *hs, const char *username,
 void
 http_set_auths(struct http_server *hs, const struct cfg *c)
 {
+	hs->unix_sock.open = c->unix_health_open;
+	hs->inet_sock.open = c->inet_health_open;
 	if (sock_auth(&hs->unix_sock, c->http_username,
 	    c->http_password) == -1 || sock_auth(&hs->inet_sock,
 	    c->inet_username, c->inet_password) == -1)

@@ -2,7 +2,8 @@
  * http: HTTP/1.x as supervisor's medusa speaks it, in the daemon's one
  * loop, on the listening sockets of server.h.  Requests are parsed with
  * libhttp-parser (behind a thin wrapper); Basic auth guards every path
- * when a username is configured; a request goes to the first route whose
+ * when a username is configured (but the open routes, where the section
+ * says so); a request goes to the first route whose
  * path matches (routes are added by main, in supervisor's order).
  *
  * A handler answers at once (http_reply, http_error) or starts a stream
@@ -48,6 +49,14 @@ enum http_route_match {
  * ran out.
  */
 int	http_route(struct http_server *hs, const char *pattern,
+	    enum http_route_match how, http_handler_fn *fn, void *arg);
+
+/*
+ * As http_route, but an open route: on a socket whose section has
+ * health_without_auth = true, it is served without credentials (any
+ * sent are not looked at); elsewhere Basic auth guards it as any path.
+ */
+int	http_route_open(struct http_server *hs, const char *pattern,
 	    enum http_route_match how, http_handler_fn *fn, void *arg);
 
 /*
@@ -102,7 +111,8 @@ void	http_recheck(struct http_server *hs);
 /* Take new credentials (a reload): the same for every socket. */
 void	http_set_auth(struct http_server *hs, const char *username,
 	    const char *password);
-/* Take each socket's credentials from c's sections (a reload). */
+/* Take each socket's credentials, and whether its open routes need
+ * them, from c's sections (a reload). */
 void	http_set_auths(struct http_server *hs, const struct cfg *c);
 
 /* The URL children get as SUPERVISOR_SERVER_URL: unix://FILE, or

@@ -33,6 +33,7 @@
 #include "libproc/spawn.h"
 #include "supervisord/config.h"
 #include "supervisord/events.h"
+#include "supervisord/health.h"
 #include "supervisord/http.h"
 #include "supervisord/listener.h"
 #include "supervisord/log.h"
@@ -80,6 +81,7 @@ struct daemon {
 	struct http_server *http;	/* NULL: no server configured */
 	struct rpc	*rpc;
 	struct web	*web;		/* the web page's state */
+	struct health	*health;	/* GET /health's */
 	struct evt_bus	 bus;		/* events */
 	struct lsn	 lsn;		/* the listener pools */
 	struct rsock	 rsock;		/* NOTIFY_SOCKET of ready=notify */
@@ -738,7 +740,9 @@ start_api(struct daemon *dm)
 		    "needed");
 	log_info("RPC interface 'supervisor' initialized");
 	if (rh_route(dm->http, dm->rpc) == -1 ||
-	    (dm->web = web_routes(dm->http, dm->rpc, &dm->sup)) == NULL) {
+	    (dm->web = web_routes(dm->http, dm->rpc, &dm->sup)) == NULL ||
+	    (dm->health = health_route(dm->http, dm->rpc, &dm->sup)) ==
+	    NULL) {
 		log_crit("couldn't start the HTTP server: out of memory");
 		return -1;
 	}
@@ -833,6 +837,8 @@ run(struct daemon *dm, struct cfg *c)
 		dm->http = NULL;
 		web_free(dm->web);
 		dm->web = NULL;
+		health_free(dm->health);
+		dm->health = NULL;
 	}
 	sup_add_all(&dm->sup);
 	sup_trim_soon(&dm->sup);
@@ -846,6 +852,8 @@ run(struct daemon *dm, struct cfg *c)
 	dm->http = NULL;
 	web_free(dm->web);
 	dm->web = NULL;
+	health_free(dm->health);
+	dm->health = NULL;
 	ev_timer_stop(loop, &dm->later);
 	rpc_free(dm->rpc);
 	dm->rpc = NULL;

@@ -47,6 +47,7 @@ struct rpc_method {
 static const struct rpc_method methods[] = {
 	{ "diff.getAllProcessStatus", rpc_get_all_process_status, 0, 0,
 	    true },
+	{ "diff.health", rpc_health, 0, 0, true },
 	{ "diff.rollingRestart", rpc_rolling_restart, 1, 1, true },
 	{ "diff.update", rpc_diff_update, 1, 1, true },
 	{ "supervisor.addProcessGroup", rpc_add_process_group, 1, 1, true },

@@ -82,13 +82,18 @@ void	rpc_call_free(struct rpc_call *c);
 
 /*
  * The method names, sorted (system.listMethods): a static array of n.
- * supervisor 4.2.5's 41, and two of our own:
+ * supervisor 4.2.5's 41, and three of our own:
  *
  * diff.getAllProcessStatus() answers getAllProcessInfo's array with only
  * the members supervisorctl's status prints: name, group, state,
  * statename, description, the same values in the same order (about a
  * third of the bytes).  Our supervisorctl's status calls it, and
  * getAllProcessInfo where the fault is UNKNOWN_METHOD (Python's daemon).
+ *
+ * diff.health() answers the same structs as diff.getAllProcessStatus,
+ * of the processes that are not healthy (status.h's st_healthy), in
+ * start order: an empty array when all is well.  GET /health asks the
+ * same question; our supervisorctl's health calls it.
  *
  * diff.update(array names) re-reads the configuration and applies the
  * difference to the named groups (none, or "all": every group), as a

@@ -17,6 +17,15 @@
 	"results\n" \
 	"        "
 
+#define RPC_DIFF_HEALTH_DOC \
+	" Get the processes that are not healthy: wanted up, but not\n" \
+	"        RUNNING, nor EXITED with an expected status and no restart\n" \
+	"        to come.  Empty when all is well (GET /health answers 200)\n" \
+	"\n" \
+	"        @return array result  An array of process status " \
+	"results\n" \
+	"        "
+
 #define RPC_DIFF_ROLLING_DOC \
 	" Restart the processes of a group one at a time, in start\n" \
 	"        order: each is stopped, started and RUNNING (ready, where\n" \
@@ -47,6 +56,7 @@ struct doc {
 
 static const struct doc docs[] = {
 	{ "diff.getAllProcessStatus", RPC_DIFF_STATUS_DOC },
+	{ "diff.health", RPC_DIFF_HEALTH_DOC },
 	{ "diff.rollingRestart", RPC_DIFF_ROLLING_DOC },
 	{ "diff.update", RPC_DIFF_UPDATE_DOC },
 	{ "supervisor.addProcessGroup",

@@ -19,6 +19,7 @@
 #include "supervisord/program.h"
 #include "supervisord/rpc_core.h"
 #include "supervisord/rpc_proc.h"
+#include "supervisord/status.h"
 #include "supervisord/supervisor.h"
 #include "supervisord/xmlrpc.h"
 
@@ -48,9 +49,12 @@ rpc_get_process_info(struct rpc_call *c, struct xr_out *o)
 	return RPC_DONE;
 }
 
-/* getAllProcessInfo, or brief, diff.getAllProcessStatus: the same walk. */
+/*
+ * getAllProcessInfo, or brief, diff.getAllProcessStatus: the same walk;
+ * diff.health is the brief one of the processes that are not healthy.
+ */
 static enum rpc_status
-all_info(struct rpc_call *c, struct xr_out *o, bool brief)
+all_info(struct rpc_call *c, struct xr_out *o, bool brief, bool sick)
 {
 	struct sv_program *p;
 
@@ -63,7 +67,8 @@ all_info(struct rpc_call *c, struct xr_out *o, bool brief)
 	while ((p = rpc_snap_next(c)) != NULL) {
 		if (xr_room(o) == 0)
 			return RPC_MORE;
-		rpc_put_info(o, p, time(NULL), brief);
+		if (!sick || !st_healthy(p))
+			rpc_put_info(o, p, time(NULL), brief);
 		rpc_snap_done(c, p);
 	}
 	xr_array_end(o);
@@ -73,13 +78,19 @@ all_info(struct rpc_call *c, struct xr_out *o, bool brief)
 enum rpc_status
 rpc_get_all_process_info(struct rpc_call *c, struct xr_out *o)
 {
-	return all_info(c, o, false);
+	return all_info(c, o, false, false);
 }
 
 enum rpc_status
 rpc_get_all_process_status(struct rpc_call *c, struct xr_out *o)
 {
-	return all_info(c, o, true);
+	return all_info(c, o, true, false);
+}
+
+enum rpc_status
+rpc_health(struct rpc_call *c, struct xr_out *o)
+{
+	return all_info(c, o, true, true);
 }
 
 /* What get_execv_args says of p's command: 0, NO_FILE or NOT_EXECUTABLE

@@ -1,7 +1,7 @@
 /*
  * rpc_proc: rpcinterface.py's methods on processes: their info, start,
  * stop and signal (one, a group, all), and sendProcessStdin; and our
- * diff.getAllProcessStatus.  Each is an rpc_method_fn, run by rpc.c once
+ * diff.getAllProcessStatus and diff.health.  Each is an rpc_method_fn, run by rpc.c once
  * the arity and the mood are checked; the name says which method it is.
  */
 #ifndef SUPERVISORD_RPC_PROC_H
@@ -13,6 +13,9 @@ rpc_method_fn	rpc_get_process_info;		/* getProcessInfo */
 rpc_method_fn	rpc_get_all_process_info;	/* getAllProcessInfo */
 /* Ours: getAllProcessInfo's structs with only what status prints. */
 rpc_method_fn	rpc_get_all_process_status;	/* diff.getAllProcessStatus */
+/* Ours: the same structs, of the processes status.h's st_healthy
+ * finds not healthy. */
+rpc_method_fn	rpc_health;			/* diff.health */
 rpc_method_fn	rpc_rolling_restart;		/* diff.rollingRestart */
 
 /* Free what a call of this module's methods kept. */

@@ -3,6 +3,7 @@
  * The formats are supervisor 4.2.5's: supervisorctl.py's _show_statuses
  * for the lines, rpcinterface.py's getProcessInfo for the descriptions.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,22 @@ st_uptime(long secs, char *buf, size_t len)
 		snprintf(buf, len, "%ld:%02ld:%02ld", secs / 3600,
 		    secs / 60 % 60, secs % 60);
 	return buf;
+}
+
+bool
+st_healthy(const struct sv_program *p)
+{
+	/* want_up: what the operator (or autostart) last asked for. */
+	if (!p->want_up)
+		return true;
+	switch (p->state) {
+	case SV_RUNNING:
+		return true;
+	case SV_EXITED:
+		return p->expected && sv_ended(p);
+	default:
+		return false;
+	}
 }
 
 const char *

@@ -7,6 +7,7 @@
 #ifndef SUPERVISORD_STATUS_H
 #define SUPERVISORD_STATUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -33,6 +34,19 @@ size_t	st_width(const struct supervisor *s);
 
 /* "2 RUNNING, 1 FATAL", in state order, or "no processes". */
 const char *st_counts(const struct supervisor *s, char *buf, size_t len);
+
+/*
+ * Whether p is as it should be (diff.health, GET /health): RUNNING
+ * (with ready=, RUNNING is ready); EXITED with an expected status and
+ * no restart to come (autorestart=false, or unexpected: a job that did
+ * its work); or not wanted up at all (stopped by the operator, an
+ * autostart=false program nobody started, a shutdown).  Not healthy:
+ * wanted up and STARTING, BACKOFF, STOPPING (a restart), STOPPED
+ * (waiting for a descriptor or a dependency), FATAL, or EXITED
+ * unexpectedly or about to restart.  Event listeners and FastCGI
+ * processes are judged alike.
+ */
+bool	st_healthy(const struct sv_program *p);
 
 /* What the dump reports besides the programs' lines. */
 struct st_dump_info {

@@ -55,6 +55,18 @@ static const char help_text[] =
 "clear  maintail  quit  reread  signal    stop    version\n"
 "\n";
 
+/*
+ * Our own commands, after supervisor's as a ctlplugin's topics would
+ * come (print_topics under the plugin's name): supervisor's table above
+ * stays as it is.
+ */
+static const char help_ours[] =
+"\n"
+"diff commands (type help <topic>):\n"
+"==================================\n"
+"health  rolling\n"
+"\n";
+
 /* Each help_NAME of supervisorctl.py, word for word. */
 static const struct {
 	const char	*name;
@@ -69,6 +81,10 @@ static const struct {
 	{ "exit", "exit\tExit the supervisor shell.\n" },
 	{ "fg", "fg <process>\tConnect to a process in foreground mode\n"
 	    "\t\tCtrl-C to exit\n" },
+	/* Ours. */
+	{ "health", "health\t\t\tExit 0 when every process is healthy, else "
+	    "list those\n"
+	    "\t\t\tthat are not and exit 1 (see supervisorctl(1))\n" },
 	{ "maintail", "maintail -f \tContinuous tail of supervisor main log "
 	    "file (Ctrl-C to exit)\n"
 	    "maintail -100\tlast 100 *bytes* of supervisord main log file\n"
@@ -81,6 +97,12 @@ static const struct {
 	    "line.\n" },
 	{ "quit", "quit\tExit the supervisor shell.\n" },
 	{ "reload", "reload \t\tRestart the remote supervisord.\n" },
+	/* Ours: a topic, not a command (restart --rolling). */
+	{ "rolling", "restart --rolling <gname>:*\tRestart a group one process "
+	    "at a time,\n"
+	    "\t\t\teach RUNNING before the next is stopped; the first\n"
+	    "\t\t\tthat does not come back ends it (see "
+	    "supervisorctl(1))\n" },
 	{ "remove", "remove <name> [...]\tRemoves process/group from active "
 	    "config\n" },
 	{ "reread", "reread \t\t\tReload the daemon's configuration files "
@@ -89,8 +111,6 @@ static const struct {
 	    "restart <gname>:*\tRestart all processes in a group\n"
 	    "restart <name> <name>\tRestart multiple processes or groups\n"
 	    "restart all\t\tRestart all processes\n"
-	    "restart --rolling <gname>:*\tRestart a group one process at a "
-	    "time,\n\t\t\teach RUNNING before the next\n"
 	    "Note: restart does not reread config files. For that, see "
 	    "reread and update.\n" },
 	{ "shutdown", "shutdown \tShut the remote supervisord down.\n" },
@@ -140,6 +160,7 @@ static const struct {
 	{ "clear", cmd_clear },
 	{ "exit", cmd_quit },
 	{ "fg", cmd_fg },
+	{ "health", cmd_health },
 	{ "help", cmd_help },
 	{ "maintail", cmd_maintail },
 	{ "open", cmd_open },
@@ -190,8 +211,10 @@ cmd_help(struct ctl *c, const char *arg)
 	if (strcmp(arg, "help") == 0) {
 		ctl_out("help\t\tPrint a list of available actions");
 		ctl_out("help <action>\tPrint help for <action>");
-	} else if (*arg == '\0')
+	} else if (*arg == '\0') {
 		fputs(help_text, stdout);
+		fputs(help_ours, stdout);
+	}
 	else if (!ctl_help(arg))
 		ctl_out("*** No help on %s", arg);
 }

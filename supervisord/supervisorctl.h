@@ -101,6 +101,8 @@ ctl_cmd_fn	cmd_status, cmd_start, cmd_stop, cmd_restart, cmd_signal,
 		cmd_clear, cmd_pid, cmd_tail, cmd_maintail, cmd_fg;
 ctl_cmd_fn	cmd_avail, cmd_reread, cmd_update, cmd_add, cmd_remove,
 		cmd_reload, cmd_shutdown, cmd_version, cmd_open;
+/* Ours: diff.health's processes; exit 0 when there is none. */
+ctl_cmd_fn	cmd_health;
 
 /* Print a line to stdout, as Controller.output does. */
 void	ctl_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

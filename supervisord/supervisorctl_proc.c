@@ -175,13 +175,39 @@ static const char *const status_keys[] = {
 	"name", "group", "state", "statename", "description", NULL
 };
 
+/* _show_statuses: the namespecs padded to the longest, at least 30. */
+static void
+show_statuses(struct ctl *c, const struct xr_val *const *v, size_t n)
+{
+	char		**specs, buf[1024];
+	size_t		 i, j, k, width = 30;
+
+	if ((specs = ctl_keepmem(c, calloc(n + 1, sizeof(*specs)))) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		result_name(v[i], buf, sizeof(buf));
+		specs[i] = ctl_keepmem(c, strdup(buf));
+		for (k = 0, j = 0; specs[i] != NULL && specs[i][j] != '\0';
+		    j++)
+			if (((unsigned char)specs[i][j] & 0xc0) != 0x80)
+				k++;
+		if (k > width)
+			width = k;
+	}
+	for (i = 0; i < n; i++) {
+		pad(specs[i] != NULL ? specs[i] : "", width + 3);
+		pad(ctl_str(v[i], "statename"), 10);
+		puts(ctl_str(v[i], "description"));
+	}
+}
+
 void
 cmd_status(struct ctl *c, const char *arg)
 {
 	const struct xr_val *all, *info, **match;
 	const char	*group, *proc;
-	char		**names, buf[1024], **specs;
-	size_t		 i, j, k, n = 0, nnames, width = 30;
+	char		**names;
+	size_t		 i, j, k, n = 0, nnames;
 	bool		 bad;
 	int		 rc;
 
@@ -230,24 +256,7 @@ cmd_status(struct ctl *c, const char *arg)
 			ctl_out("%s: ERROR (no such process)", names[k]);
 		c->exitstatus = CTL_STATUS_UNKNOWN;
 	}
-	/* _show_statuses: the namespecs padded to the longest, at least 30. */
-	if ((specs = ctl_keepmem(c, calloc(n + 1, sizeof(*specs)))) == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		result_name(match[i], buf, sizeof(buf));
-		specs[i] = ctl_keepmem(c, strdup(buf));
-		for (k = 0, j = 0; specs[i] != NULL && specs[i][j] != '\0';
-		    j++)
-			if (((unsigned char)specs[i][j] & 0xc0) != 0x80)
-				k++;
-		if (k > width)
-			width = k;
-	}
-	for (i = 0; i < n; i++) {
-		pad(specs[i] != NULL ? specs[i] : "", width + 3);
-		pad(ctl_str(match[i], "statename"), 10);
-		puts(ctl_str(match[i], "description"));
-	}
+	show_statuses(c, match, n);
 	for (i = 0; i < n; i++)
 		switch (ctl_int(match[i], "state")) {
 		case PS_STOPPED:
@@ -257,6 +266,51 @@ cmd_status(struct ctl *c, const char *arg)
 			c->exitstatus = CTL_STATUS_NOT_RUNNING;
 			break;
 		}
+}
+
+/*
+ * Ours: the processes diff.health finds not healthy, as status prints
+ * them, and "healthy" when there is none.  Exit 0 when healthy, 1 for
+ * anything else, a daemon that cannot be asked included, so that a
+ * probe (docker's HEALTHCHECK) needs to know one code.
+ */
+void
+cmd_health(struct ctl *c, const char *arg)
+{
+	const struct xr_val *sick;
+	int		 rc;
+
+	if (*arg != '\0') {
+		ctl_out("Error: health accepts no arguments");
+		(void)ctl_help("health");
+		c->exitstatus = CTL_GENERIC;
+		return;
+	}
+	if (!ctl_upcheck(c)) {
+		c->exitstatus = CTL_GENERIC;
+		return;
+	}
+	ctl_proxy(c);
+	rc = ctl_rpc_keep(c, "diff.health", NULL, status_keys, &sick);
+	if (rc == F_UNKNOWN_METHOD) {
+		ctl_out("Error: supervisord has no diff.health (it is not "
+		    "this one: Python's?)");
+		c->exitstatus = CTL_GENERIC;
+		return;
+	}
+	if (rc == -1)
+		ctl_raise_err(c);
+	if (rc != 0)
+		ctl_raise_fault(c, sick);
+	if (sick->type != XR_ARRAY || sick->n == 0) {
+		if (sick->type != XR_ARRAY)
+			c->exitstatus = CTL_GENERIC;
+		else
+			ctl_out("healthy");
+		return;
+	}
+	show_statuses(c, (const struct xr_val *const *)sick->v, sick->n);
+	c->exitstatus = CTL_GENERIC;
 }
 
 /* do_start, do_stop, do_signal share their walk over the names. */

@@ -4,7 +4,8 @@
  * one (packaging/supervisord.conf) pass --test, Python supervisor reads
  * every example file without error, the systemd unit has the settings
  * the daemon relies on (and systemd-analyze verify accepts it where
- * systemd is installed), and the man pages pass mandoc -Tlint.
+ * systemd is installed), the Dockerfile's HEALTHCHECK works on the
+ * packaged configuration, and the man pages pass mandoc -Tlint.
  * Building and installing the .deb takes longer: tests/package-test.sh,
  * run by `make deb-test`.
  */
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -270,6 +272,108 @@ START_TEST(test_packaged_configuration_passes_test)
 }
 END_TEST
 
+/*
+ * The Dockerfile's HEALTHCHECK command, exec form (CMD ["a", "b"]), its
+ * continuation lines joined: the words into argv (at most max - 1,
+ * NULL-terminated, in a static buffer), their count.
+ */
+static int
+healthcheck_argv(struct th *h, char **argv, int max)
+{
+	const char	*text = th_read(h, top_path(h, "packaging/Dockerfile"),
+			    NULL);
+	static char	 buf[4096];
+	char		*b = buf, *e;
+	const char	*p;
+	int		 n = 0;
+
+	ck_assert(text != NULL);
+	p = strstr(text, "\nHEALTHCHECK ");
+	ck_assert_msg(p != NULL, "no HEALTHCHECK in packaging/Dockerfile");
+	for (p++; *p != '\0' && b < buf + sizeof(buf) - 1; p++) {
+		if (p[0] == '\\' && p[1] == '\n') {
+			p++;
+			continue;
+		}
+		if (*p == '\n')
+			break;
+		*b++ = *p;
+	}
+	*b = '\0';
+	b = strstr(buf, "CMD [");
+	ck_assert_msg(b != NULL, "HEALTHCHECK not in exec form: %s", buf);
+	for (b += 5; n < max - 1 && (b = strchr(b, '"')) != NULL; b = e + 1) {
+		ck_assert((e = strchr(b + 1, '"')) != NULL);
+		*e = '\0';
+		argv[n++] = b + 1;
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+static bool
+run_ok(struct th *h, void *arg)
+{
+	return th_exited_ok(run(h, 15000, arg));
+}
+
+/*
+ * The Dockerfile's HEALTHCHECK, run as it is (our supervisorctl in its
+ * place, -c naming the packaged configuration moved into the test's
+ * directory) against a daemon on that configuration and the example
+ * stanzas: exit 0 once the programs are up, 1 once one is FATAL.
+ */
+START_TEST(test_dockerfile_healthcheck)
+{
+	static const char *const from[] = { "/var/log/supervisor", "/run/" };
+	struct th	*h = th_new();
+	const char	*to[2], *conf, *out;
+	char		*argv[16];
+	int		 i, n, status;
+
+	n = healthcheck_argv(h, argv, 16);
+	ck_assert_int_ge(n, 2);
+	ck_assert_msg(strcmp(argv[0], "supervisorctl") == 0 ||
+	    strcmp(argv[0], "/usr/bin/supervisorctl") == 0, "%s", argv[0]);
+	ck_assert_str_eq(argv[n - 1], "health");
+	to[0] = th_path(h, "log");
+	to[1] = th_path(h, "run/");
+	th_write(h, "log/.keep", "");
+	th_write(h, "run/.keep", "");
+	copy_edit(h, top_path(h, "packaging/supervisord.conf"),
+	    "supervisor/supervisord.conf", from, to, 2);
+	ck_assert_int_gt(copy_stanzas(h, "supervisor/conf.d"), 0);
+	conf = th_path(h, "supervisor/supervisord.conf");
+	argv[0] = getenv("SUPERVISORCTL");
+	ck_assert(argv[0] != NULL);
+	/* -c names the image's file: this test's copy stands in for it. */
+	for (i = 1; i < n - 1; i++)
+		if (strcmp(argv[i], "-c") == 0) {
+			ck_assert_str_eq(argv[i + 1],
+			    "/etc/supervisor/supervisord.conf");
+			argv[i + 1] = (char *)(uintptr_t)conf;
+		}
+	th_set_log(h, "log/supervisord.log");
+	th_start(h, "-n", "-c", conf, (char *)NULL);
+	ck_assert(th_wait_log(h, "success: web entered RUNNING", 10000));
+	ck_assert_msg(th_wait(h, run_ok, argv, 10000), "%s",
+	    th_read(h, "out", NULL));
+	ck_assert_str_eq(th_read(h, "out", NULL), "healthy\n");
+	/* A program that cannot start, added by a reload: FATAL. */
+	th_write(h, "supervisor/conf.d/broken.conf", "[program:broken]\n"
+	    "command = /bin/false\nstartsecs = 1\nstartretries = 0\n");
+	ck_assert_int_eq(th_signal(h, SIGHUP), 0);
+	ck_assert(th_wait_log(h, "gave up: broken entered FATAL", 10000));
+	status = run(h, 15000, argv);
+	out = th_read(h, "out", NULL);
+	ck_assert_msg(th_exit_code(status) == 1 && out != NULL &&
+	    strncmp(out, "broken ", 7) == 0 && strstr(out, "FATAL") != NULL,
+	    "exit %d: %s", th_exit_code(status), out);
+	ck_assert(th_exited_ok(th_stop_ms(h, 20000)));
+	th_free(h);
+}
+END_TEST
+
 START_TEST(test_unit_file)
 {
 	struct th	*h = th_new();
@@ -375,6 +479,7 @@ package_suite(void)
 	tcase_add_test(tc, test_example_configuration_passes_test);
 	tcase_add_test(tc, test_examples_pass_python_supervisor);
 	tcase_add_test(tc, test_packaged_configuration_passes_test);
+	tcase_add_test(tc, test_dockerfile_healthcheck);
 	tcase_add_test(tc, test_unit_file);
 	tcase_add_test(tc, test_man_pages_lint_clean);
 	suite_add_tcase(s, tc);

@@ -130,11 +130,13 @@ START_TEST(test_table_rows)
 END_TEST
 
 /* The keys that are ours: a row each, marked so (the dump's
- * "extensions"), in every kind of process section. */
+ * "extensions"), in every kind of process section; and
+ * health_without_auth in both HTTP servers' sections. */
 static const char *const ours[] = { "stop_with_daemon", "backoff",
     "backoff_max", "retry_forever", "essential", "ready", "ready_timeout",
     "depends_on", "environment_file", "user_environment", "stdout_prefix",
-    "stderr_prefix", "stdout_timestamps", "stderr_timestamps" };
+    "stderr_prefix", "stdout_timestamps", "stderr_timestamps",
+    "health_without_auth" };
 
 /* No row that supervisor does not have, but ours, marked. */
 START_TEST(test_table_no_extra)

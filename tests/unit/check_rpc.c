@@ -884,6 +884,55 @@ START_TEST(test_multicall_with_a_waiting_item)
 }
 END_TEST
 
+/*
+ * diff.health: status's structs of the processes that are not healthy,
+ * in start order.  RUNNING, a job that exited as expected without a
+ * restart, a program nobody started and one stopped by hand are
+ * healthy; FATAL and an unexpected exit are not.
+ */
+START_TEST(test_health_lists_the_unhealthy)
+{
+	struct xr_val	*v;
+	bool		 fault;
+
+	start("[program:run]\ncommand=/bin/sleep 30\nstartsecs=0\n\n"
+	    "[program:bad]\ncommand=/bin/false\nstartsecs=1\n"
+	    "startretries=0\n\n"
+	    "[program:idle]\ncommand=/bin/sleep 30\nautostart=false\n\n"
+	    "[program:job]\ncommand=/bin/true\nstartsecs=0\n"
+	    "autorestart=false\n\n"
+	    "[program:fail]\ncommand=/bin/sh -c 'exit 3'\nstartsecs=0\n"
+	    "autorestart=false\n\n"
+	    "[program:once]\ncommand=/bin/true\nstartsecs=0\n"
+	    "autorestart=unexpected\n\n"
+	    "[program:web]\ncommand=/bin/sleep 30\nstartsecs=0\n\n");
+	wait_state("run", SV_RUNNING, 5.);
+	wait_state("web", SV_RUNNING, 5.);
+	wait_state("bad", SV_FATAL, 5.);
+	wait_state("job", SV_EXITED, 5.);
+	wait_state("fail", SV_EXITED, 5.);
+	wait_state("once", SV_EXITED, 5.);
+	v = call("diff.health", NULL, &fault);
+	ck_assert(!fault);
+	ck_assert_int_eq(v->type, XR_ARRAY);
+	ck_assert_uint_eq(v->n, 2);
+	ck_assert_str_eq(xr_member(v->v[0], "name")->s, "bad");
+	ck_assert_str_eq(xr_member(v->v[0], "statename")->s, "FATAL");
+	ck_assert_str_eq(xr_member(v->v[1], "name")->s, "fail");
+	ck_assert_str_eq(xr_member(v->v[1], "statename")->s, "EXITED");
+	ck_assert_uint_eq(v->v[0]->n, 5);
+	xr_val_free(v);
+	/* Stopped by hand: healthy.  Started by hand and FATAL: not. */
+	ck_assert(call_true("supervisor.stopProcess", args("s", "web")));
+	wait_state("web", SV_STOPPED, 5.);
+	v = call("diff.health", NULL, &fault);
+	ck_assert_uint_eq(v->n, 2);
+	xr_val_free(v);
+	fault_of("diff.health", args("i", 1LL), 2, "INCORRECT_PARAMETERS");
+	stop_all();
+}
+END_TEST
+
 START_TEST(test_system_methods)
 {
 	const char *const *names;
@@ -893,15 +942,16 @@ START_TEST(test_system_methods)
 
 	start_sleeper();
 	names = rpc_method_names(&n);
-	ck_assert_uint_eq(n, 44);
+	ck_assert_uint_eq(n, 45);
 	for (i = 1; i < n; i++)
 		ck_assert_int_lt(strcmp(names[i - 1], names[i]), 0);
 	v = call("system.listMethods", NULL, &fault);
-	ck_assert_uint_eq(v->n, 44);
+	ck_assert_uint_eq(v->n, 45);
 	ck_assert_str_eq(v->v[0]->s, "diff.getAllProcessStatus");
-	ck_assert_str_eq(v->v[1]->s, "diff.rollingRestart");
-	ck_assert_str_eq(v->v[2]->s, "diff.update");
-	ck_assert_str_eq(v->v[43]->s, "system.multicall");
+	ck_assert_str_eq(v->v[1]->s, "diff.health");
+	ck_assert_str_eq(v->v[2]->s, "diff.rollingRestart");
+	ck_assert_str_eq(v->v[3]->s, "diff.update");
+	ck_assert_str_eq(v->v[44]->s, "system.multicall");
 	xr_val_free(v);
 	v = call("system.methodSignature", args("s",
 	    "diff.getAllProcessStatus"), &fault);
@@ -1263,6 +1313,7 @@ rpc_suite(void)
 	tcase_add_test(tc, test_all_process_info_streamed);
 	tcase_add_test(tc, test_all_process_status_matches_info);
 	tcase_add_test(tc, test_multicall_with_a_waiting_item);
+	tcase_add_test(tc, test_health_lists_the_unhealthy);
 	tcase_add_test(tc, test_system_methods);
 	tcase_add_test(tc, test_shutdown_state);
 	tcase_add_test(tc, test_reload_add_remove);
