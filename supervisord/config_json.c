@@ -2,7 +2,8 @@
  * config_json: cfg_dump_json, the parsed configuration as JSON in the
  * schema of shared/corpus/oracle.py (keys sorted, as json.dumps with
  * sort_keys), so that `supervisord --dump-config` can be compared with
- * what Python supervisor makes of the same file.
+ * what Python supervisor makes of the same file; and cfg_json_str, the
+ * string writer, which supervisorctl's --json shares.
  */
 #include <sys/types.h>
 
@@ -18,7 +19,7 @@
 #include "supervisord/config_table.h"
 #include "supervisord/config_json.h"
 
-static void
+void
 cfg_json_str(FILE *fp, const char *s)
 {
 	const unsigned char	*p;

@@ -147,6 +147,20 @@ static const struct {
 	    "supervisord process\n" },
 };
 
+/*
+ * What help NAME adds for our options after supervisorctl.py's text;
+ * not printed with a usage error, which keeps Python's words.
+ */
+static const struct {
+	const char	*name;
+	const char	*text;
+} helps_ours[] = {
+	{ "avail", "avail --json\t\tThe same as a JSON array, every field of "
+	    "getAllConfigInfo\n" },
+	{ "status", "status --json ...\tThe same as a JSON array of "
+	    "getProcessInfo structs\n" },
+};
+
 static void cmd_help(struct ctl *, const char *);
 static void cmd_quit(struct ctl *, const char *);
 
@@ -207,6 +221,8 @@ ctl_help(const char *name)
 static void
 cmd_help(struct ctl *c, const char *arg)
 {
+	size_t	i;
+
 	(void)c;
 	if (strcmp(arg, "help") == 0) {
 		ctl_out("help\t\tPrint a list of available actions");
@@ -217,6 +233,11 @@ cmd_help(struct ctl *c, const char *arg)
 	}
 	else if (!ctl_help(arg))
 		ctl_out("*** No help on %s", arg);
+	else
+		for (i = 0; i < sizeof(helps_ours) / sizeof(helps_ours[0]);
+		    i++)
+			if (strcmp(helps_ours[i].name, arg) == 0)
+				fputs(helps_ours[i].text, stdout);
 }
 
 static void

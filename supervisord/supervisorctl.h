@@ -5,7 +5,8 @@
  * HTTP and XML-RPC to the daemon (unix:// or http://) and words the
  * errors that Python's client raises; supervisorctl_proc.c and
  * supervisorctl_conf.c are the commands, with supervisorctl 4.2.5's
- * words and exit statuses.
+ * words and exit statuses; supervisorctl_json.c writes the answers of
+ * their --json option (ours).
  *
  * Python's client lets an exception it does not handle climb to onecmd,
  * which prints "error: <class ...>, ...: file: ... line: ..." and sets
@@ -200,6 +201,21 @@ const char *ctl_namespec(const char *group, const char *name, char *buf,
 	    size_t len);
 void	ctl_split_namespec(struct ctl *c, const char *spec, const char **group,
 	    const char **name);
+
+/*
+ * --json (status, avail).  ctl_json_flag takes every "--json" out of the
+ * n words (a ctl_split array, NULL-terminated again, *np updated) and
+ * says whether there was one.  ctl_json_list prints the n structs as one
+ * JSON array on stdout, one object a line, each with the members named
+ * in fields (NULL-terminated) in that order: a member the struct lacks
+ * is null.  ctl_json_info and ctl_json_config are the fields of status
+ * and of avail (supervisorctl(1) lists them).
+ */
+extern const char *const ctl_json_info[];
+extern const char *const ctl_json_config[];
+bool	ctl_json_flag(char **words, size_t *np);
+void	ctl_json_list(const struct xr_val *const *items, size_t n,
+	    const char *const *fields);
 
 /* Controller.set_exitstatus_from_xmlrpc_fault. */
 void	ctl_fault_status(struct ctl *c, int code, int ignored);

@@ -32,8 +32,9 @@ cmd_avail(struct ctl *c, const char *arg)
 	char	 name[1024], prio[64];
 	size_t	 i;
 	int	 rc;
+	bool	 json = strcmp(arg, "--json") == 0;
 
-	if (!no_args(c, arg, "avail"))
+	if (!json && !no_args(c, arg, "avail"))
 		return;
 	ctl_proxy(c);
 	if ((rc = ctl_rpc(c, "supervisor.getAllConfigInfo", NULL, &r)) != 0) {
@@ -41,6 +42,11 @@ cmd_avail(struct ctl *c, const char *arg)
 		if (rc != F_SHUTDOWN_STATE)
 			ctl_raise_fault(c, r);
 		ctl_out("ERROR: supervisor shutting down");
+		return;
+	}
+	if (json) {
+		ctl_json_list((const struct xr_val *const *)r->v, r->n,
+		    ctl_json_config);
 		return;
 	}
 	for (i = 0; i < r->n; i++) {

@@ -177,15 +177,15 @@ static const char *const status_keys[] = {
 
 /* _show_statuses: the namespecs padded to the longest, at least 30. */
 static void
-show_statuses(struct ctl *c, const struct xr_val *const *v, size_t n)
+show_statuses(struct ctl *c, const struct xr_val *const *match, size_t n)
 {
-	char		**specs, buf[1024];
+	char		 buf[1024], **specs;
 	size_t		 i, j, k, width = 30;
 
 	if ((specs = ctl_keepmem(c, calloc(n + 1, sizeof(*specs)))) == NULL)
 		return;
 	for (i = 0; i < n; i++) {
-		result_name(v[i], buf, sizeof(buf));
+		result_name(match[i], buf, sizeof(buf));
 		specs[i] = ctl_keepmem(c, strdup(buf));
 		for (k = 0, j = 0; specs[i] != NULL && specs[i][j] != '\0';
 		    j++)
@@ -196,9 +196,25 @@ show_statuses(struct ctl *c, const struct xr_val *const *v, size_t n)
 	}
 	for (i = 0; i < n; i++) {
 		pad(specs[i] != NULL ? specs[i] : "", width + 3);
-		pad(ctl_str(v[i], "statename"), 10);
-		puts(ctl_str(v[i], "description"));
+		pad(ctl_str(match[i], "statename"), 10);
+		puts(ctl_str(match[i], "description"));
 	}
+}
+
+/*
+ * Print an unknown name as status does; with --json on stderr, so that
+ * stdout holds only the array.
+ */
+static void
+status_unknown(bool json, const char *group, const char *proc,
+    const char *word)
+{
+	FILE	*fp = json ? stderr : stdout;
+
+	if (proc == NULL)
+		fprintf(fp, "%s: ERROR (no such group)\n", group);
+	else
+		fprintf(fp, "%s: ERROR (no such process)\n", word);
 }
 
 void
@@ -208,7 +224,7 @@ cmd_status(struct ctl *c, const char *arg)
 	const char	*group, *proc;
 	char		**names;
 	size_t		 i, j, k, n = 0, nnames;
-	bool		 bad;
+	bool		 bad, json;
 	int		 rc;
 
 	if (!ctl_upcheck(c)) {
@@ -216,20 +232,23 @@ cmd_status(struct ctl *c, const char *arg)
 		return;
 	}
 	ctl_proxy(c);
+	names = ctl_split(c, arg, &nnames);
+	json = ctl_json_flag(names, &nnames);
 	/*
 	 * Our daemon's diff.getAllProcessStatus answers only these members,
 	 * a third of the bytes to read; Python's knows only getAllProcessInfo.
+	 * --json prints every member of getProcessInfo: it asks for them all.
 	 */
-	rc = ctl_rpc_keep(c, "diff.getAllProcessStatus", NULL, status_keys,
-	    &all);
-	if (rc == F_UNKNOWN_METHOD)
+	if (json)
+		rc = ctl_rpc_try(c, "supervisor.getAllProcessInfo", NULL, &all);
+	else if ((rc = ctl_rpc_keep(c, "diff.getAllProcessStatus", NULL,
+	    status_keys, &all)) == F_UNKNOWN_METHOD)
 		rc = ctl_rpc_keep(c, "supervisor.getAllProcessInfo", NULL,
 		    status_keys, &all);
 	if (rc == -1)
 		ctl_raise_err(c);
 	if (rc != 0)
 		ctl_raise_fault(c, all);
-	names = ctl_split(c, arg, &nnames);
 	match = ctl_keepmem(c, calloc(all->n * (nnames + 1) + 1,
 	    sizeof(*match)));
 	if (match == NULL)
@@ -250,13 +269,13 @@ cmd_status(struct ctl *c, const char *arg)
 		}
 		if (!bad)
 			continue;
-		if (proc == NULL)
-			ctl_out("%s: ERROR (no such group)", group);
-		else
-			ctl_out("%s: ERROR (no such process)", names[k]);
+		status_unknown(json, group, proc, names[k]);
 		c->exitstatus = CTL_STATUS_UNKNOWN;
 	}
-	show_statuses(c, match, n);
+	if (json)
+		ctl_json_list(match, n, ctl_json_info);
+	else
+		show_statuses(c, match, n);
 	for (i = 0; i < n; i++)
 		switch (ctl_int(match[i], "state")) {
 		case PS_STOPPED:

@@ -45,14 +45,17 @@ static const char base_conf[] =
 	"serverurl=unix://@DIR@/sock\n\n"
 	RPCINTERFACE;
 
-/* Start supervisorctl -c DIR/supervisord.conf ARGS, stdout to rel. */
+/*
+ * Start supervisorctl -c DIR/supervisord.conf ARGS, stdout to rel, stderr
+ * to errrel (NULL: to rel too).
+ */
 static pid_t
-ctl_spawn(struct th *h, const char *rel, char **args)
+ctl_spawn2(struct th *h, const char *rel, const char *errrel, char **args)
 {
 	char	*argv[CTL_MAXARGS + 4], conf[4096];
 	const char *bin = getenv("SUPERVISORCTL");
 	pid_t	 pid;
-	int	 fd, i;
+	int	 fd, efd, i;
 
 	ck_assert_msg(bin != NULL, "SUPERVISORCTL is not set");
 	argv[0] = (char *)"supervisorctl";
@@ -65,15 +68,26 @@ ctl_spawn(struct th *h, const char *rel, char **args)
 	fd = open(th_path(h, rel), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644);
 	ck_assert_int_ne(fd, -1);
+	efd = errrel == NULL ? fd : open(th_path(h, errrel), O_WRONLY |
+	    O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_int_ne(efd, -1);
 	if ((pid = fork()) == 0) {
 		dup2(fd, 1);
-		dup2(fd, 2);
+		dup2(efd, 2);
 		execv(bin, argv);
 		_exit(127);
 	}
 	close(fd);
+	if (efd != fd)
+		close(efd);
 	ck_assert_int_gt(pid, 0);
 	return pid;
+}
+
+static pid_t
+ctl_spawn(struct th *h, const char *rel, char **args)
+{
+	return ctl_spawn2(h, rel, NULL, args);
 }
 
 /* Wait up to ms for pid; its wait status, or -1 after killing it. */
@@ -114,6 +128,31 @@ ctl(struct th *h, const char **outp, ...)
 	    n > 0 ? args[0] : "");
 	*outp = th_read(h, "ctl.out", NULL);
 	ck_assert(*outp != NULL);
+	return th_exit_code(status);
+}
+
+/*
+ * As ctl, with stdout in *outp and stderr apart in *errp (both owned by
+ * h).
+ */
+static int
+ctl_sep(struct th *h, const char **outp, const char **errp, ...)
+{
+	char	*args[CTL_MAXARGS + 1];
+	va_list	 ap;
+	int	 n = 0, status;
+
+	va_start(ap, errp);
+	while (n < CTL_MAXARGS && (args[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	status = ctl_wait(ctl_spawn2(h, "ctl.out", "ctl.err", args), 15000);
+	ck_assert_msg(status != -1, "supervisorctl %s timed out",
+	    n > 0 ? args[0] : "");
+	*outp = th_read(h, "ctl.out", NULL);
+	*errp = th_read(h, "ctl.err", NULL);
+	ck_assert(*outp != NULL && *errp != NULL);
 	return th_exit_code(status);
 }
 
@@ -1032,6 +1071,208 @@ START_TEST(test_fd_limit_waits_for_a_descriptor)
 }
 END_TEST
 
+/*
+ * --json's fields, as supervisorctl(1) documents them, in their order,
+ * with one letter a field for its JSON type: i a number, s a string, b
+ * true or false, l an array of numbers, u a number or a string.
+ */
+#define INFO_KEYS	"name,group,description,start,stop,now,state," \
+	"statename,spawnerr,exitstatus,logfile,stdout_logfile," \
+	"stderr_logfile,pid"
+#define INFO_TYPES	"sssiiiississsi"
+#define CONFIG_KEYS	"name,group,inuse,autostart,process_prio," \
+	"group_prio,directory,uid,command,exitcodes,killasgroup," \
+	"redirect_stderr,startretries,startsecs,stdout_capture_maxbytes," \
+	"stdout_events_enabled,stdout_logfile,stdout_logfile_backups," \
+	"stdout_logfile_maxbytes,stdout_syslog,stopsignal,stopwaitsecs," \
+	"stderr_capture_maxbytes,stderr_events_enabled,stderr_logfile," \
+	"stderr_logfile_backups,stderr_logfile_maxbytes,stderr_syslog," \
+	"serverurl"
+#define CONFIG_TYPES	"ssbbii" "suslbb" "ii" "ibsiib" "ii" "ibsiib" "s"
+
+/*
+ * Read DIR/rel with Python's json module: it must be an array of objects
+ * whose keys are keys (comma-separated), exactly and in that order, typed
+ * as types says.  Returns, of each object, the members named in show
+ * joined with '|' (Python's str() of each), one line an object (owned by
+ * h); fails with Python's words otherwise.
+ */
+static const char *
+json_check(struct th *h, const char *rel, const char *keys,
+    const char *types, const char *show)
+{
+	static const char prog[] =
+	    "import json, sys\n"
+	    "path, keys, types, show = sys.argv[1:5]\n"
+	    "keys = keys.split(','); show = show.split(',')\n"
+	    "assert len(keys) == len(types), 'the test: keys and types'\n"
+	    "ok = {'i': lambda v: type(v) is int,\n"
+	    "      's': lambda v: type(v) is str,\n"
+	    "      'b': lambda v: type(v) is bool,\n"
+	    "      'l': lambda v: type(v) is list and\n"
+	    "           all(type(x) is int for x in v),\n"
+	    "      'u': lambda v: type(v) in (int, str)}\n"
+	    "with open(path, encoding='utf-8') as f:\n"
+	    "    a = json.load(f)\n"
+	    "assert type(a) is list, 'not an array: %r' % (a,)\n"
+	    "for o in a:\n"
+	    "    assert type(o) is dict and list(o) == keys, "
+	    "'keys: %r' % (list(o),)\n"
+	    "    for k, t in zip(keys, types):\n"
+	    "        assert ok[t](o[k]), '%s: %r' % (k, o[k])\n"
+	    "    print('|'.join(str(o[k]) for k in show))\n";
+	char	 path[4096];
+	pid_t	 pid;
+	int	 out, err, status;
+
+	snprintf(path, sizeof(path), "%s", th_path(h, rel));
+	out = open(th_path(h, "py.out"), O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0644);
+	err = open(th_path(h, "py.err"), O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0644);
+	ck_assert(out != -1 && err != -1);
+	if ((pid = fork()) == 0) {
+		dup2(out, 1);
+		dup2(err, 2);
+		execl("/usr/bin/python3", "python3", "-X", "utf8", "-c", prog,
+		    path, keys, types, show, (char *)NULL);
+		_exit(127);
+	}
+	close(out);
+	close(err);
+	ck_assert_int_gt(pid, 0);
+	status = ctl_wait(pid, 15000);
+	ck_assert_msg(status != -1, "python3 timed out");
+	ck_assert_msg(th_exit_code(status) == 0, "python3 on %s:\n%s\n%s",
+	    rel, th_read(h, rel, NULL), th_read(h, "py.err", NULL));
+	return th_read(h, "py.out", NULL);
+}
+
+/*
+ * status --json: every process as one JSON array of getProcessInfo's
+ * fields, typed, in their order, a spawn error's quote, backslash, tab
+ * and UTF-8 through a real parser; the names select as status does and
+ * the exit statuses are status's, an unknown name on stderr.
+ */
+START_TEST(test_status_json)
+{
+	struct th	*h = start_daemon("status_json",
+	    "[program:run]\ncommand=sleep 1000\nstartsecs=0\n\n"
+	    "[program:ex]\ncommand=sh -c 'exit 3'\nstartsecs=0\n"
+	    "autorestart=false\n\n"
+	    "[program:fat]\ncommand=\"/nonexistent/a\\\"b\\\\c\td\xc3\xa9\"\n"
+	    "startretries=0\n\n"
+	    "[program:idle]\ncommand=sleep 1000\nautostart=false\n\n"
+	    "[program:wk]\ncommand=sleep 1000\nnumprocs=2\n"
+	    "process_name=%(program_name)s_%(process_num)02d\nstartsecs=0\n");
+	const char	*out, *err, *show = "group,name,statename,state,pid,"
+	    "exitstatus,spawnerr";
+	char		 want[1024];
+
+	ck_assert(th_wait_log(h, "success: run entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "success: wk_00 entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "success: wk_01 entered RUNNING", 5000));
+	ck_assert(th_wait_log(h, "exited: ex (exit status 3", 5000));
+	ck_assert(th_wait_log(h, "gave up: fat entered FATAL", 5000));
+
+	ck_assert_int_eq(ctl_sep(h, &out, &err, "status", "--json",
+	    (char *)NULL), 3);
+	ck_assert_str_eq(err, "");
+	ck_assert_msg(strncmp(out, "[\n{\"name\": \"ex\", ", 17) == 0 &&
+	    strcmp(out + strlen(out) - 4, "}\n]\n") == 0, "%s", out);
+	snprintf(want, sizeof(want),
+	    "ex|ex|EXITED|100|0|3|Bad exit code 3\n"
+	    "fat|fat|FATAL|200|0|0|can't find command "
+	    "'/nonexistent/a\"b\\c\td\xc3\xa9'\n"
+	    "idle|idle|STOPPED|0|0|0|\n"
+	    "run|run|RUNNING|20|%d|0|\n"
+	    "wk|wk_00|RUNNING|20|%d|0|\n"
+	    "wk|wk_01|RUNNING|20|%d|0|\n",
+	    (int)th_spawned_pid(h, "run", 0),
+	    (int)th_spawned_pid(h, "wk_00", 0),
+	    (int)th_spawned_pid(h, "wk_01", 0));
+	ck_assert_str_eq(json_check(h, "ctl.out", INFO_KEYS, INFO_TYPES,
+	    show), want);
+	/* The description is status's own. */
+	snprintf(want, sizeof(want), "\npid %d, uptime 0:00:",
+	    (int)th_spawned_pid(h, "run", 0));
+	ck_assert_ptr_nonnull(strstr(json_check(h, "ctl.out", INFO_KEYS,
+	    INFO_TYPES, "description"), want));
+
+	/* A name and a group, in any place beside --json: all running. */
+	ck_assert_int_eq(ctl_sep(h, &out, &err, "status", "wk:*", "--json",
+	    "run", (char *)NULL), 0);
+	ck_assert_str_eq(err, "");
+	snprintf(want, sizeof(want), "wk_00|%d\nwk_01|%d\nrun|%d\n",
+	    (int)th_spawned_pid(h, "wk_00", 0),
+	    (int)th_spawned_pid(h, "wk_01", 0),
+	    (int)th_spawned_pid(h, "run", 0));
+	ck_assert_str_eq(json_check(h, "ctl.out", INFO_KEYS, INFO_TYPES,
+	    "name,pid"), want);
+
+	/* An unknown name: status's words on stderr, the rest still shown,
+	 * exit 4; nothing matched at all: an empty array. */
+	ck_assert_int_eq(ctl_sep(h, &out, &err, "status", "nope", "--json",
+	    "run", (char *)NULL), 4);
+	ck_assert_str_eq(err, "nope: ERROR (no such process)\n");
+	ck_assert_str_eq(json_check(h, "ctl.out", INFO_KEYS, INFO_TYPES,
+	    "name"), "run\n");
+	ck_assert_int_eq(ctl_sep(h, &out, &err, "status", "--json", "x:*",
+	    (char *)NULL), 4);
+	ck_assert_str_eq(out, "[]\n");
+	ck_assert_str_eq(err, "x: ERROR (no such group)\n");
+
+	/* Without --json, status is unchanged; help says --json. */
+	ck_assert_int_eq(ctl_sep(h, &out, &err, "status", "idle",
+	    (char *)NULL), 3);
+	ck_assert_str_eq(out, sline(want, sizeof(want), "idle", "STOPPED",
+	    "Not started"));
+	ck_assert_int_eq(ctl(h, &out, "help", "status", (char *)NULL), 0);
+	ck_assert_str_eq(out,
+	    "status <name>\t\tGet status for a single process\n"
+	    "status <gname>:*\tGet status for all processes in a group\n"
+	    "status <name> <name>\tGet status for multiple named processes\n"
+	    "status\t\t\tGet all process status info\n"
+	    "status --json ...\tThe same as a JSON array of getProcessInfo "
+	    "structs\n");
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
+/*
+ * avail --json: getAllConfigInfo's struct, typed, avail's fields first,
+ * a group's priority apart from its program's; avail with another
+ * argument keeps supervisorctl's error and help.
+ */
+START_TEST(test_avail_json)
+{
+	struct th	*h = start_daemon("avail_json",
+	    "[program:a]\ncommand=sleep 1000\nstartsecs=0\npriority=5\n\n"
+	    "[program:m]\ncommand=sleep 1000\nautostart=false\n"
+	    "exitcodes=0,2\n\n"
+	    "[program:w]\ncommand=sleep 1000\nstartsecs=0\n\n"
+	    "[group:g]\nprograms=w\npriority=7\n");
+	const char	*out, *err;
+
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
+	ck_assert_int_eq(ctl_sep(h, &out, &err, "avail", "--json",
+	    (char *)NULL), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_str_eq(json_check(h, "ctl.out", CONFIG_KEYS, CONFIG_TYPES,
+	    "name,group,inuse,autostart,process_prio,group_prio,exitcodes"),
+	    "a|a|True|True|5|5|[0]\n"
+	    "m|m|True|False|999|999|[0, 2]\n"
+	    "w|g|True|True|999|7|[0]\n");
+	ck_assert_int_eq(ctl(h, &out, "avail", "--json", "x", (char *)NULL),
+	    1);
+	ck_assert_str_eq(out, "Error: avail accepts no arguments\n"
+	    "avail\t\t\tDisplay all configured processes\n");
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 Suite *
 ctl_suite(void)
 {
@@ -1055,6 +1296,8 @@ ctl_suite(void)
 	tcase_add_test(tc, test_child_serverurl);
 	tcase_add_test(tc, test_sigusr1_dump);
 	tcase_add_test(tc, test_fd_limit_waits_for_a_descriptor);
+	tcase_add_test(tc, test_status_json);
+	tcase_add_test(tc, test_avail_json);
 	suite_add_tcase(s, tc);
 	return s;
 }
