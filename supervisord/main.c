@@ -34,6 +34,7 @@
 #include "supervisord/config.h"
 #include "supervisord/events.h"
 #include "supervisord/health.h"
+#include "supervisord/metrics.h"
 #include "supervisord/http.h"
 #include "supervisord/listener.h"
 #include "supervisord/log.h"
@@ -82,6 +83,7 @@ struct daemon {
 	struct rpc	*rpc;
 	struct web	*web;		/* the web page's state */
 	struct health	*health;	/* GET /health's */
+	struct metrics	*metrics;	/* GET /metrics' */
 	struct evt_bus	 bus;		/* events */
 	struct lsn	 lsn;		/* the listener pools */
 	struct rsock	 rsock;		/* NOTIFY_SOCKET of ready=notify */
@@ -742,7 +744,8 @@ start_api(struct daemon *dm)
 	if (rh_route(dm->http, dm->rpc) == -1 ||
 	    (dm->web = web_routes(dm->http, dm->rpc, &dm->sup)) == NULL ||
 	    (dm->health = health_route(dm->http, dm->rpc, &dm->sup)) ==
-	    NULL) {
+	    NULL ||
+	    (dm->metrics = metrics_route(dm->http, &dm->sup)) == NULL) {
 		log_crit("couldn't start the HTTP server: out of memory");
 		return -1;
 	}
@@ -839,6 +842,8 @@ run(struct daemon *dm, struct cfg *c)
 		dm->web = NULL;
 		health_free(dm->health);
 		dm->health = NULL;
+		metrics_free(dm->metrics);
+		dm->metrics = NULL;
 	}
 	sup_add_all(&dm->sup);
 	sup_trim_soon(&dm->sup);
@@ -854,6 +859,8 @@ run(struct daemon *dm, struct cfg *c)
 	dm->web = NULL;
 	health_free(dm->health);
 	dm->health = NULL;
+	metrics_free(dm->metrics);
+	dm->metrics = NULL;
 	ev_timer_stop(loop, &dm->later);
 	rpc_free(dm->rpc);
 	dm->rpc = NULL;

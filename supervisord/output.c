@@ -889,6 +889,7 @@ out_scan(struct out_stream *s, const char *buf, size_t len)
 static void
 out_data(struct out_stream *s, const char *buf, size_t len)
 {
+	s->bytes += len;
 	if (s->hook_raw) {
 		/* As read: the listener's protocol, before any strip. */
 		if (s->hook != NULL)

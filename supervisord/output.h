@@ -70,6 +70,7 @@ struct out_stream {
 	const char	 *owner;	/* the process name, for messages */
 	struct out_file	 *file;		/* its log file, or NULL: none */
 	unsigned long long dropped;	/* bytes a destination refused */
+	unsigned long long bytes;	/* bytes read from the pipe */
 	struct proc_lbuf  lb;		/* partial line, for fwd and syslog */
 	LIST_ENTRY(out_stream) link;	/* on its destination's list */
 	size_t		  linger_left;	/* bytes still to read after exit */

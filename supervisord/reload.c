@@ -388,6 +388,7 @@ rl_apply_groups(struct supervisor *s, struct cfg *newcfg, char *const *groups,
 			added++;
 	}
 	sup_reopen_logs(s);
+	s->reloads++;
 	log_info("reload: %zu added, %zu changed, %zu updated in place, "
 	    "%zu removed", added, changed, updated, removed);
 	sup_trim_soon(s);

@@ -221,6 +221,7 @@ settle_one(struct supervisor *s, struct sv_program *p)
 		}
 		TAILQ_REMOVE(&s->programs, p, entry);
 		s->n--;
+		s->gone++;
 		log_info("removed process '%s'", p->cfg->name);
 		for (i = 0; i < s->nobs; i++)
 			if (s->obs[i].removed != NULL)

@@ -64,6 +64,9 @@ struct supervisor {
 	struct fcgi_socks socks;	/* [fcgi-program:x]'s, while used */
 	struct sv_fdq	 fdq;		/* programs waiting for descriptors */
 	time_t		 started;
+	unsigned long	 gone;		/* programs freed, ever: a walk
+					   across loop turns checks it */
+	unsigned long	 reloads;	/* configurations applied by reload */
 	bool		 shutting_down;
 	bool		 in_step;	/* a shutdown step is running */
 	bool		 step_again;
