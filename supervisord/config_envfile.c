@@ -163,7 +163,13 @@ cfg_envfile_parse(const char *text, size_t len, cfg_envfile_set set,
 			}
 			break;
 		case ST_VALUE_ESC:
-			/* \newline joins the lines; \X is X, kept. */
+			/* \newline joins the lines; \X is X, kept.  At the
+			 * end of the file the value ends. */
+			if (i == len) {
+				if (emit(set, arg, &key, &val, keep) == -1)
+					goto nomem;
+				break;
+			}
 			st = ST_VALUE;
 			if (c != '\n') {
 				if (str_add(&val, c) == -1)

@@ -83,8 +83,11 @@ user_env(struct ld *ld, struct ini_sect *s, struct cfg_program *p)
 		    "without user= the daemon's environment is kept");
 		return 0;
 	}
+	/* By name where one is given: two names may share a uid. */
 	errno = 0;
-	if ((pw = getpwuid(p->uid)) == NULL) {
+	pw = p->user[strspn(p->user, "0123456789")] != '\0' ?
+	    getpwnam(p->user) : NULL;
+	if (pw == NULL && (pw = getpwuid(p->uid)) == NULL) {
 		cfg_kerr(ld, s, "user_environment", "user %s (uid %u) has no "
 		    "passwd entry to take HOME and SHELL from", p->user,
 		    (unsigned)p->uid);

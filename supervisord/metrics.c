@@ -1,9 +1,9 @@
 /*
  * metrics: GET /metrics (see metrics.h).  A scrape keeps where it is: the
- * family being written and the next process of it.  A process freed
- * between two fills (a reload removed it) is found again by the name of
- * the last one written; if that one went too, the family ends there: a
- * series may be missing from that one scrape, never written twice.
+ * family being written and the next process of it.  When the list
+ * changed between two fills (a reload added, moved or freed a program),
+ * that pointer may be stale and the order other: the family ends there.
+ * A series may be missing from that one scrape, never written twice.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -79,9 +79,7 @@ struct scrape {
 	int			 fam;	/* -1: the daemon's; MF_N: done */
 	bool			 begun;	/* fam's HELP and TYPE written */
 	struct sv_program	*next;	/* fam's next process, or NULL */
-	unsigned long		 gone;	/* s->gone when next was taken */
-	char			*last_group; /* the last process written */
-	char			*last_name;
+	unsigned long		 moves;	/* s->moves when fam began */
 };
 
 /* A label value: \, " and newline escaped. */
@@ -250,40 +248,13 @@ process_part(struct http_req *rq, int f, const struct sv_program *p)
 	}
 }
 
-/* The next process of the family, found again if some were freed. */
+/* The next process of the family, none if the list changed meanwhile. */
 static struct sv_program *
 resume(struct scrape *sc)
 {
-	struct sv_program *q;
-
-	if (sc->gone != sc->s->gone) {
-		sc->gone = sc->s->gone;
-		if (sc->last_name == NULL)
-			sc->next = TAILQ_FIRST(&sc->s->programs);
-		else if ((q = sup_find(sc->s, sc->last_group,
-		    sc->last_name)) != NULL)
-			sc->next = TAILQ_NEXT(q, entry);
-		else
-			sc->next = NULL;	/* the family ends here */
-	}
+	if (sc->moves != sc->s->moves)
+		sc->next = NULL;	/* the family ends here */
 	return sc->next;
-}
-
-static void
-remember(struct scrape *sc, const struct sv_program *p)
-{
-	if (sc->last_name != NULL && strcmp(sc->last_name, p->cfg->name) == 0
-	    && strcmp(sc->last_group, p->cfg->group) == 0)
-		return;
-	free(sc->last_group);
-	free(sc->last_name);
-	sc->last_group = strdup(p->cfg->group);
-	sc->last_name = strdup(p->cfg->name);
-	if (sc->last_group == NULL || sc->last_name == NULL) {
-		free(sc->last_group);
-		free(sc->last_name);
-		sc->last_group = sc->last_name = NULL;
-	}
 }
 
 static enum http_fill
@@ -305,10 +276,7 @@ scrape_fill(void *arg, struct http_req *rq)
 			    fams[sc->fam].help);
 			sc->begun = true;
 			sc->next = TAILQ_FIRST(&sc->s->programs);
-			sc->gone = sc->s->gone;
-			free(sc->last_group);
-			free(sc->last_name);
-			sc->last_group = sc->last_name = NULL;
+			sc->moves = sc->s->moves;
 			continue;
 		}
 		if ((p = resume(sc)) == NULL) {
@@ -318,7 +286,6 @@ scrape_fill(void *arg, struct http_req *rq)
 		}
 		process_part(rq, sc->fam, p);
 		sc->next = TAILQ_NEXT(p, entry);
-		remember(sc, p);
 	}
 	return sc->fam == MF_N ? HTTP_FILL_DONE : HTTP_FILL_MORE;
 }
@@ -326,11 +293,7 @@ scrape_fill(void *arg, struct http_req *rq)
 static void
 scrape_free(void *arg)
 {
-	struct scrape	*sc = arg;
-
-	free(sc->last_group);
-	free(sc->last_name);
-	free(sc);
+	free(arg);
 }
 
 static void

@@ -611,7 +611,9 @@ fwd_decorated(struct out_stream *s, const char *data, size_t len, bool end)
 			dropped += sink_put(d, buf, n, s);
 			n = 0;
 		}
-		if (!s->fwd_mid) {
+		/* A line the sink ended for it (held too long, a reader
+		 * gone) goes on as a line of its own: with its head. */
+		if (!s->fwd_mid || (n == 0 && d != -1 && sink_open(d) != s)) {
 			memcpy(buf + n, head, hlen);
 			n += hlen;
 		}

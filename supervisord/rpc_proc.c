@@ -623,6 +623,7 @@ rpc_rolling_restart(struct rpc_call *c, struct xr_out *o)
 		if ((code = rpc_lookup(c->r, c->roll[k], g, sizeof(g),
 		    &p)) != 0 || p == NULL) {
 			roll_gone(c, c->roll[k]);
+			c->items[c->nitems - 1].start = step % 2 == 1;
 			break;
 		}
 		if (step % 2 == 0) {

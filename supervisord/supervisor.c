@@ -175,6 +175,7 @@ insert_ordered(struct supervisor *s, struct sv_program *p)
 {
 	struct sv_program *q;
 
+	s->moves++;
 	TAILQ_FOREACH_REVERSE(q, &s->programs, sv_list, entry) {
 		if (start_cmp(q, p) <= 0) {
 			TAILQ_INSERT_AFTER(&s->programs, q, p, entry);
@@ -221,7 +222,7 @@ settle_one(struct supervisor *s, struct sv_program *p)
 		}
 		TAILQ_REMOVE(&s->programs, p, entry);
 		s->n--;
-		s->gone++;
+		s->moves++;
 		log_info("removed process '%s'", p->cfg->name);
 		for (i = 0; i < s->nobs; i++)
 			if (s->obs[i].removed != NULL)
@@ -1014,6 +1015,9 @@ sup_keep(struct supervisor *s, struct sv_program *p)
 		p->rm_wait = false;
 		s->nrm_wait--;
 	}
+	/* Kept while stopping: what it depended on need not wait for it. */
+	if (p->doomed && s->nrm_wait > 0)
+		ev_prepare_start(s->loop, &s->rm_kick);
 	p->doomed = false;
 }
 

@@ -64,8 +64,10 @@ struct supervisor {
 	struct fcgi_socks socks;	/* [fcgi-program:x]'s, while used */
 	struct sv_fdq	 fdq;		/* programs waiting for descriptors */
 	time_t		 started;
-	unsigned long	 gone;		/* programs freed, ever: a walk
-					   across loop turns checks it */
+	unsigned long	 moves;		/* changes to the list, ever (a
+					   program added, moved or freed):
+					   a walk across loop turns checks
+					   it */
 	unsigned long	 reloads;	/* configurations applied by reload */
 	bool		 shutting_down;
 	bool		 in_step;	/* a shutdown step is running */

@@ -305,6 +305,47 @@ START_TEST(test_rolling_restart)
 }
 END_TEST
 
+static bool
+pid_gone(struct th *h, void *arg)
+{
+	return !th_alive(h, *(pid_t *)arg);
+}
+
+/*
+ * A reload removes a dependent slow to stop and what it depends on: the
+ * dependency waits for it.  update of the dependent alone brings it back
+ * while it stops: the dependency, still removed, need wait no longer.
+ */
+START_TEST(test_removed_dependency_stops_when_dependent_is_kept)
+{
+	static const char ab[] =
+	    "[program:a]\ncommand=/bin/sh -c 'trap \"\" TERM; exec sleep "
+	    "1000'\nstartsecs=0\nstopwaitsecs=10\ndepends_on=b\n\n"
+	    "[program:b]\ncommand=sleep 1000\nstartsecs=0\n\n";
+	struct th	*h = start_daemon("rm_kept", ab);
+	const char	*out;
+	char		*body;
+	pid_t		 b;
+
+	ck_assert(th_wait_log(h, "success: a entered RUNNING", 5000));
+	b = th_spawned_pid(h, "b", 0);
+	th_conf(h, base_conf);
+	ck_assert_int_eq(ctl(h, &out, "update", (char *)NULL), 0);
+	/* b waits for a, which ignores SIGTERM. */
+	ck_assert(th_log_stays_below(h, "removed process 'b'", 1, 500));
+	ck_assert(th_alive(h, b));
+	ck_assert(asprintf(&body, "%s%s", base_conf, ab) != -1);
+	th_conf(h, body);
+	free(body);
+	ck_assert_int_eq(ctl(h, &out, "update", "a", (char *)NULL), 0);
+	/* Long before a's stopwaitsecs: b goes. */
+	ck_assert(th_wait_log(h, "removed process 'b'", 3000));
+	ck_assert(th_wait(h, pid_gone, &b, 3000));
+	ck_assert(th_exited_ok(th_stop_ms(h, 20000)));
+	th_free(h);
+}
+END_TEST
+
 /* Whether one of pid's descriptors is the file path. */
 static bool
 holds_file(pid_t pid, const char *path)
@@ -1285,6 +1326,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_ready_notify);
 	tcase_add_test(tc, test_stop_cancels_a_waiting_start);
 	tcase_add_test(tc, test_rolling_restart);
+	tcase_add_test(tc, test_removed_dependency_stops_when_dependent_is_kept);
 	tcase_add_test(tc, test_pid_signal_version);
 	tcase_add_test(tc, test_tail_clear_maintail);
 	tcase_add_test(tc, test_update_add_remove);

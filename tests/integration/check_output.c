@@ -302,6 +302,16 @@ START_TEST(test_prefix_and_timestamps)
 	    "startsecs=0\nautorestart=false\n"
 	    "[program:b]\ncommand=/bin/sh -c 'exec sleep 1000'\n"
 	    "redirect_stderr=true\nstderr_prefix=X\nstartsecs=0\n"
+	    /* A line left open past the hold (1 s) while others write is
+	     * ended for it: what follows has its prefix again. */
+	    "[program:long]\ncommand=/bin/sh -c 'head -c 70000 /dev/zero | "
+	    "tr \"\\\\000\" x; sleep 1.5; echo TAIL'\n"
+	    "stdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\n"
+	    "stdout_prefix=L |\nstartsecs=0\nautorestart=false\n"
+	    "[program:tick]\ncommand=/bin/sh -c 'i=0; while [ $i -lt 12 ]; "
+	    "do echo tick; sleep 0.2; i=$((i+1)); done'\n"
+	    "stdout_logfile=/dev/stdout\nstdout_logfile_maxbytes=0\n"
+	    "stdout_prefix=T |\nstartsecs=0\nautorestart=false\n"
 	    "[program:c]\ncommand=/bin/sh -c 'i=0; while [ $i -lt 40 ]; do "
 	    "echo line $i; i=$((i+1)); done'\n"
 	    "stdout_logfile=@DIR@/c.log\nstdout_logfile_maxbytes=500\n"
@@ -311,8 +321,20 @@ START_TEST(test_prefix_and_timestamps)
 	ck_assert(th_wait_log(h, "stderr_prefix: redirect_stderr=true", 5000));
 	ck_assert(th_wait_log(h, "exited: a_0 (exit status 0", 5000));
 	ck_assert(th_wait_log(h, "exited: c (exit status 0", 5000));
+	ck_assert(th_wait_log(h, "exited: long (exit status 0", 5000));
+	ck_assert(th_wait_log(h, "exited: tick (exit status 0", 5000));
 	ck_assert(th_exited_ok(th_stop(h)));
 	out = th_read(h, "stdout", NULL);
+	/* Every line with TAIL, and every tick, starts with its prefix. */
+	for (t = out; (t = strstr(t, "TAIL")) != NULL; t++) {
+		f = t;
+		while (f > out && f[-1] != '\n')
+			f--;
+		ck_assert_msg(strncmp(f, "L | ", 4) == 0, "'%.40s'", f);
+	}
+	for (t = out; (t = strstr(t, "tick\n")) != NULL; t++)
+		ck_assert_msg(t - out >= 4 && strncmp(t - 4, "T | ", 4) == 0,
+		    "'%.40s'", t - 4);
 	err = th_read(h, "stderr", NULL);
 	ck_assert(out != NULL && err != NULL);
 	for (i = 0; i < 4; i++) {

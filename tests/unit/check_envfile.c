@@ -52,6 +52,7 @@ static const struct {
 	{ "A=a\\ b\\\\c\n", "A=a b\\c\n" },
 	{ "A=one \\\ntwo\n", "A=one two\n" },
 	{ "A=x\\ \n", "A=x \n" },
+	{ "A=1\nB=x\\", "A=1\nB=x\n" },
 	/* Quoted values span lines; \newline in "..." joins them. */
 	{ "A='l1\nl2'\nB=3\n", "A=l1\nl2\nB=3\n" },
 	{ "A=\"l1\\\nl2\"\n", "A=l1l2\n" },
