@@ -251,7 +251,7 @@ START_TEST(test_rolling_restart)
 {
 	struct th	*h = th_new_named("rolling");
 	const char	*out;
-	char		*body, name[8], text[64];
+	char		*body, name[16], text[64];
 	long		 up[3], down[3];
 	pid_t		 w2;
 	int		 i;
