@@ -597,7 +597,9 @@ fwd_head(const struct out_stream *s, char *out)
 static size_t
 fwd_decorated(struct out_stream *s, const char *data, size_t len, bool end)
 {
-	static char	 buf[OUT_BUFSIZE + OUT_HEAD_MAX + 1];
+	/* Twice a read: a read of short lines, each with its head, goes
+	 * out in one put. */
+	static char	 buf[2 * OUT_BUFSIZE + OUT_HEAD_MAX + 1];
 	char		 head[OUT_HEAD_MAX];
 	const char	*e = data + len, *nl;
 	size_t		 hlen, n = 0, seg, dropped = 0;
