@@ -741,15 +741,6 @@ http_recheck(struct http_server *hs)
 }
 
 void
-http_set_auth(struct http_server *hs, const char *username,
-    const char *password)
-{
-	if (sock_auth(&hs->unix_sock, username, password) == -1 ||
-	    sock_auth(&hs->inet_sock, username, password) == -1)
-		log_warnx("couldn't take the new credentials: out of memory");
-}
-
-void
 http_set_auths(struct http_server *hs, const struct cfg *c)
 {
 	hs->unix_sock.open = c->unix_health_open;

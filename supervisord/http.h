@@ -108,9 +108,6 @@ void	http_start(struct http_server *hs);
 /* Recreate a deleted unix socket (SIGHUP, SIGUSR2). */
 void	http_recheck(struct http_server *hs);
 
-/* Take new credentials (a reload): the same for every socket. */
-void	http_set_auth(struct http_server *hs, const char *username,
-	    const char *password);
 /* Take each socket's credentials, and whether its open routes need
  * them, from c's sections (a reload). */
 void	http_set_auths(struct http_server *hs, const struct cfg *c);
