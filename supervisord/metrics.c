@@ -171,6 +171,8 @@ static void
 daemon_part(struct scrape *sc, struct http_req *rq)
 {
 	struct supervisor *s = sc->s;
+	struct sv_program *p;
+	size_t		 n = 0;
 
 	head(rq, "supervisord_info", "gauge", "The daemon's version.");
 	put(rq, "supervisord_info{version=\"%s\"} 1\n", SUPERVISORD_VERSION);
@@ -189,7 +191,10 @@ daemon_part(struct scrape *sc, struct http_req *rq)
 	put(rq, "supervisord_reloads_total %lu\n", s->reloads);
 	head(rq, "supervisord_processes", "gauge",
 	    "Processes in the configuration in force.");
-	put(rq, "supervisord_processes %zu\n", s->n);
+	/* Not those a reload removed that are still stopping. */
+	TAILQ_FOREACH(p, &s->programs, entry)
+		n += !p->doomed;
+	put(rq, "supervisord_processes %zu\n", n);
 }
 
 /* The last wait status's code: -1 for a signal, 0 before any exit. */
