@@ -660,20 +660,46 @@ find_command(const char *search, const char *prog, char *path, size_t len,
 	return SV_CMD_OK;
 }
 
+/* cfg_envfile_load's callback: keep the last PATH (arg: a char **). */
+static int
+take_path(void *arg, const char *key, const char *val)
+{
+	char	**pp = arg, *v;
+
+	if (strcmp(key, "PATH") != 0)
+		return 0;
+	if ((v = strdup(val)) == NULL)
+		return -1;
+	free(*pp);
+	*pp = v;
+	return 0;
+}
+
 enum sv_cmd
 sv_find_command(const struct sv_program *p, const char *prog, char *path,
     size_t len, char *msg, size_t msglen)
 {
-	struct envb	 e;
+	const struct cfg_program *c = p->cfg;
 	enum sv_cmd	 r;
+	char		*fpath = NULL;
+	size_t		 i;
 
-	/* An environment_file's PATH counts: read it as a spawn would
-	 * (one that fails leaves the spawn to say why). */
-	if (p->cfg->env_file == NULL || build_env(p, &e, msg, msglen) == -1)
-		return find_command(command_search_path(p), prog, path, len,
-		    msg, msglen);
-	r = find_command(env_get(e.v, "PATH"), prog, path, len, msg, msglen);
-	envb_free(&e);
+	/*
+	 * An environment_file's PATH counts, below the program's own
+	 * environment= (a file that fails leaves the spawn to say why).
+	 */
+	for (i = (size_t)c->nenv_sd; i < c->nenv; i++)
+		if (strcmp(c->env_keys[i], "PATH") == 0)
+			break;
+	if (c->env_file != NULL && i == c->nenv &&
+	    cfg_envfile_load(c->env_file, take_path, &fpath, msg,
+	    msglen) == -1) {
+		free(fpath);
+		fpath = NULL;
+	}
+	r = find_command(fpath != NULL ? fpath : command_search_path(p), prog,
+	    path, len, msg, msglen);
+	free(fpath);
 	return r;
 }
 

@@ -328,12 +328,34 @@ hold_arm(struct supervisor *s, bool held)
 }
 
 /*
- * One step of the shutdown: stop every process of the highest priority
- * value still up, all at once; the next step runs when they are at rest.
+ * The processes with depends_on= that are not at rest (only those a
+ * reload removed, when doomed): what they need stops after them.  NULL,
+ * *n 0, when there are none or memory ran out (then by priority alone).
  */
+static struct sv_program **
+dependents(struct supervisor *s, bool doomed, size_t *n)
+{
+	struct sv_program *p, **v = NULL, **nv;
+
+	*n = 0;
+	TAILQ_FOREACH(p, &s->programs, entry) {
+		if (p->cfg->depends_on == NULL || sv_at_rest(p) ||
+		    (doomed && !p->doomed))
+			continue;
+		if ((nv = reallocarray(v, *n + 1, sizeof(*nv))) == NULL) {
+			free(v);
+			*n = 0;
+			return NULL;
+		}
+		v = nv;
+		v[(*n)++] = p;
+	}
+	return v;
+}
+
 /*
- * At a shutdown, whether a process that depends on p (in deps, those of
- * depends_on= not at rest) still runs: p then stops after it.
+ * Whether a process that depends on p (in deps, see dependents) still
+ * runs: p then stops after it.
  */
 static bool
 needed(const struct sv_program *p, struct sv_program **deps, size_t ndeps)
@@ -363,23 +385,14 @@ static void
 rm_kick_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct supervisor *s = w->data;
-	struct sv_program *p, **deps = NULL, **nd;
-	size_t		 ndeps = 0;
+	struct sv_program *p, **deps;
+	size_t		 ndeps;
 
 	(void)revents;
 	ev_prepare_stop(loop, w);
 	if (s->nrm_wait == 0 || s->shutting_down)
 		return;			/* a shutdown orders them itself */
-	TAILQ_FOREACH(p, &s->programs, entry) {
-		if (!p->doomed || p->cfg->depends_on == NULL || sv_at_rest(p))
-			continue;
-		if ((nd = reallocarray(deps, ndeps + 1, sizeof(*nd))) == NULL) {
-			ndeps = 0;	/* then all at once */
-			break;
-		}
-		deps = nd;
-		deps[ndeps++] = p;
-	}
+	deps = dependents(s, true, &ndeps);
 	TAILQ_FOREACH(p, &s->programs, entry) {
 		if (!p->rm_wait || needed(p, deps, ndeps))
 			continue;
@@ -390,11 +403,16 @@ rm_kick_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	free(deps);
 }
 
+/*
+ * One step of the shutdown: stop every process of the highest priority
+ * value still up, all at once, but those a running process depends on;
+ * the next step runs when they are at rest.
+ */
 static void
 shutdown_step(struct supervisor *s)
 {
-	struct sv_program *p, **deps = NULL, **nd;
-	size_t		 ndeps = 0;
+	struct sv_program *p, **deps;
+	size_t		 ndeps;
 	bool		 any, held;
 	int		 prio = 0;
 
@@ -403,15 +421,7 @@ shutdown_step(struct supervisor *s)
 		return;
 	}
 	s->in_step = true;
-	/* The processes with depends_on=: what they need stops after. */
-	TAILQ_FOREACH(p, &s->programs, entry) {
-		if (p->cfg->depends_on == NULL || sv_at_rest(p))
-			continue;
-		if ((nd = reallocarray(deps, ndeps + 1, sizeof(*nd))) == NULL)
-			break;		/* then by priority alone */
-		deps = nd;
-		deps[ndeps++] = p;
-	}
+	deps = dependents(s, false, &ndeps);
 	do {
 		s->step_again = false;
 		any = false;

@@ -305,6 +305,31 @@ START_TEST(test_rolling_restart)
 }
 END_TEST
 
+/*
+ * startProcess looks for the command where the spawn will: in the PATH
+ * an environment_file sets, unless the program's environment= has one.
+ */
+START_TEST(test_start_finds_command_in_environment_file_path)
+{
+	struct th	*h = start_daemon("envfile_path",
+	    "[program:app]\ncommand=myapp\nenvironment_file=@DIR@/app.env\n"
+	    "autostart=false\nstartsecs=0\n\n"
+	    "[program:own]\ncommand=myapp\nenvironment_file=@DIR@/app.env\n"
+	    "environment=PATH=\"/nonexistent\"\nautostart=false\n\n");
+	const char	*out;
+
+	th_write(h, "bin/myapp", "#!/bin/sh\nexec sleep 1000\n");
+	ck_assert_int_eq(chmod(th_path(h, "bin/myapp"), 0755), 0);
+	th_write(h, "app.env", "PATH=@DIR@/bin:/usr/bin:/bin\n");
+	ck_assert_int_eq(ctl(h, &out, "start", "app", (char *)NULL), 0);
+	ck_assert_str_eq(out, "app: started\n");
+	ck_assert_int_ne(ctl(h, &out, "start", "own", (char *)NULL), 0);
+	ck_assert_str_eq(out, "own: ERROR (no such file)\n");
+	ck_assert(th_exited_ok(th_stop(h)));
+	th_free(h);
+}
+END_TEST
+
 static bool
 pid_gone(struct th *h, void *arg)
 {
@@ -1327,6 +1352,7 @@ ctl_suite(void)
 	tcase_add_test(tc, test_stop_cancels_a_waiting_start);
 	tcase_add_test(tc, test_rolling_restart);
 	tcase_add_test(tc, test_removed_dependency_stops_when_dependent_is_kept);
+	tcase_add_test(tc, test_start_finds_command_in_environment_file_path);
 	tcase_add_test(tc, test_pid_signal_version);
 	tcase_add_test(tc, test_tail_clear_maintail);
 	tcase_add_test(tc, test_update_add_remove);
